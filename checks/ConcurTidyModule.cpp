@@ -1,0 +1,36 @@
+//===--- ConcurTidyModule.cpp - the concur clang-tidy module --------------===//
+
+#include "BlockingCallInCoroutineCheck.h"
+#include "ClangTidyModule.h"
+#include "ClangTidyModuleRegistry.h"
+#include "CpuHeavyInCoroutineCheck.h"
+#include "FunctionProfileCheck.h"
+#include "ParallelizableCpuLoopCheck.h"
+#include "SequentialBlockingLoopCheck.h"
+
+namespace clang::tidy::concur {
+
+class ConcurModule : public ClangTidyModule {
+public:
+  void addCheckFactories(ClangTidyCheckFactories &Factories) override {
+    Factories.registerCheck<BlockingCallInCoroutineCheck>(
+        "concur-blocking-call-in-coroutine");
+    Factories.registerCheck<CpuHeavyInCoroutineCheck>(
+        "concur-cpu-heavy-in-coroutine");
+    Factories.registerCheck<FunctionProfileCheck>("concur-function-profile");
+    Factories.registerCheck<ParallelizableCpuLoopCheck>(
+        "concur-parallelizable-cpu-loop");
+    Factories.registerCheck<SequentialBlockingLoopCheck>(
+        "concur-sequential-blocking-loop");
+  }
+};
+
+// Registers the module with clang-tidy when the plugin is loaded, and makes it
+// reachable for concur-clangd, which links these objects in.
+static ClangTidyModuleRegistry::Add<ConcurModule>
+    X("concur-module", "Concurrency advice: which model fits this code.");
+
+// Referenced by concur-clangd to force this object file to be linked.
+volatile int ConcurModuleAnchorSource = 0;
+
+} // namespace clang::tidy::concur

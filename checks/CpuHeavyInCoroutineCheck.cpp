@@ -1,0 +1,87 @@
+//===--- CpuHeavyInCoroutineCheck.cpp - concur ----------------------------===//
+
+#include "CpuHeavyInCoroutineCheck.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::concur {
+
+void CpuHeavyInCoroutineCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(coroutineMatcher(), this);
+}
+
+/// Whether \p S suspends (co_await, co_yield) somewhere outside lambdas: a
+/// loop that suspends gives the event loop its turn.
+static bool suspends(const Stmt *S) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  if (isa<CoroutineSuspendExpr, DependentCoawaitExpr>(S))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (suspends(Child))
+      return true;
+  return false;
+}
+
+void CpuHeavyInCoroutineCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *Coroutine = Result.Nodes.getNodeAs<FunctionDecl>("coroutine");
+  // Templates are checked once, in their pattern.
+  if (Coroutine->getTemplateInstantiationPattern())
+    return;
+  ASTContext &Ctx = *Result.Context;
+  WorkloadAnalyzer &Analyzer = analyzer(Ctx);
+  const AnalysisOptions &Opts = analysisOptions();
+  Recommendation Rec = table().decide({::concur::WorkloadClass::Cpu, false,
+                                       true, {}, "runtime", false, true,
+                                       false});
+
+  auto Report = [&](SourceLocation Loc, const Effects &E, StringRef What) {
+    const Evidence *Top = ::concur::topEvidence(E, EvidenceKind::Cpu);
+    std::string Detail =
+        Top ? ::concur::describeWork(*Top)
+            : std::string("computation");
+    diag(Loc, "%0 does substantial CPU work (%1) inside coroutine '%2'; "
+              "offload it to a core-sized pool with run_in_executor (%3)")
+        << What << Detail << Coroutine->getName() << rowLabel(Rec);
+    emitRowNote(Loc, Rec);
+    if (Top)
+      emitChain(*Top, Ctx);
+  };
+  // Waiting is the other check's business; a call that blocks substantially
+  // is reported there, not twice.
+  auto IsCpuHeavy = [&](const Effects &E) {
+    return E.Work >= Opts.SubstantialWork &&
+           E.substantialBlocking() < Opts.SubstantialBlocking;
+  };
+
+  walkCoroutineBody(Coroutine->getBody(), [&](const Stmt *S) {
+    if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S)) {
+      if (suspends(S))
+        return true;
+      Effects E = Analyzer.analyzeStmt(S);
+      if (!IsCpuHeavy(E))
+        return true;
+      Report(S->getBeginLoc(), E, "this loop");
+      return false;
+    }
+    if (!isa<CallExpr, CXXConstructExpr>(S))
+      return true;
+    const FunctionDecl *Callee =
+        isa<CallExpr>(S) ? cast<CallExpr>(S)->getDirectCallee()
+                         : cast<CXXConstructExpr>(S)->getConstructor();
+    if (Callee && WorkloadAnalyzer::isCoroutine(Callee))
+      return true;
+    Effects E = Analyzer.analyzeCall(cast<Expr>(S));
+    if (!IsCpuHeavy(E))
+      return true;
+    std::string Name =
+        Callee ? "'" + Callee->getNameAsString() + "'" : "this call";
+    Report(cast<Expr>(S)->getExprLoc(), E, Name);
+    return true;
+  });
+}
+
+} // namespace clang::tidy::concur

@@ -1,0 +1,93 @@
+//===--- Advice.cpp - From analysis facts to a recommendation -------------===//
+
+#include "Advice.h"
+#include "llvm/ADT/STLExtras.h"
+
+namespace concur {
+
+SiteFacts loopSite(const LoopFacts &Loop, bool InCoroutine) {
+  SiteFacts Facts;
+  Facts.Class = Loop.IterationClass.Class;
+  Facts.Dependent = !Loop.Dependences.Independent;
+  Facts.InCoroutine = InCoroutine;
+  Facts.IoKinds = Loop.IterationClass.IoKinds;
+  Facts.FanOut = toString(Loop.Shape).str();
+  Facts.Batch = Loop.Dependences.CollectsResults;
+  Facts.ThreadSafe = !Loop.PerIteration.ThreadUnsafe;
+  Facts.Numeric = Loop.IterationClass.Numeric;
+  return Facts;
+}
+
+SiteFacts functionSite(const FunctionSummary &Summary) {
+  SiteFacts Facts;
+  Facts.Class = Summary.Class.Class;
+  Facts.InCoroutine = Summary.IsCoroutine;
+  Facts.IoKinds = Summary.Class.IoKinds;
+  Facts.FanOut = "runtime";
+  Facts.ThreadSafe = !Summary.Total.ThreadUnsafe;
+  Facts.Numeric = Summary.Class.Numeric;
+  return Facts;
+}
+
+std::string tradeOffs(const ModelRow &Row) {
+  std::string Out = "pros: " + Row.Pros;
+  if (!Row.Cons.empty())
+    Out += "; cons: " + Row.Cons;
+  return Out;
+}
+
+std::string describeIoKinds(const Effects &E, const AnalysisOptions &Opts) {
+  std::vector<std::pair<double, IoKind>> Kinds;
+  for (unsigned I = 0; I < NumIoKinds; ++I)
+    if (E.BlockingByKind[I] > 0 && IoKind(I) != IoKind::Console)
+      Kinds.emplace_back(E.BlockingByKind[I], IoKind(I));
+  llvm::stable_sort(Kinds, [](const auto &A, const auto &B) {
+    return A.first > B.first;
+  });
+  std::string Out;
+  for (const auto &[Weight, Kind] : Kinds) {
+    if (!Out.empty() && Weight < Opts.SubstantialBlocking)
+      break;
+    if (!Out.empty())
+      Out += " and ";
+    Out += toString(Kind);
+  }
+  return Out;
+}
+
+std::string describeEvidence(const Evidence &E) {
+  std::string Out;
+  if (!E.Chain.empty() && !E.Chain.back().Callee.empty())
+    Out = "'" + E.Chain.back().Callee + "'";
+  else
+    Out = E.Api;
+  std::string Via;
+  for (size_t I = 0; I + 1 < E.Chain.size(); ++I) {
+    if (E.Chain[I].Callee.empty())
+      continue;
+    Via += Via.empty() ? " via '" : " -> '";
+    Via += E.Chain[I].Callee + "'";
+  }
+  return Out + Via;
+}
+
+std::string describeWork(const Evidence &E) {
+  if (E.Chain.empty() || E.Chain.back().Callee.empty()) {
+    std::string Out = "a " + E.Api;
+    std::string Via = describeEvidence(E);
+    // describeEvidence starts with the API text; keep only its " via" part.
+    if (size_t At = Via.find(" via "); At != std::string::npos)
+      Out += Via.substr(At);
+    return Out;
+  }
+  return E.What + " work in " + describeEvidence(E);
+}
+
+const Evidence *topEvidence(const Effects &E, EvidenceKind Kind) {
+  for (const Evidence &Item : E.Items)
+    if (Item.Kind == Kind)
+      return &Item;
+  return nullptr;
+}
+
+} // namespace concur

@@ -1,0 +1,317 @@
+//===--- KnowledgeBase.cpp - What external APIs do ------------------------===//
+
+#include "KnowledgeBase.h"
+#include "YamlMapping.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <algorithm>
+
+using namespace llvm;
+
+namespace concur {
+
+// The text of checks/data/knowledge-base.yaml, embedded by CMake.
+extern const char BuiltinKnowledgeBaseYaml[];
+
+void ApiEffects::merge(const ApiEffects &Other) {
+  if (Other.Io)
+    Io = Other.Io;
+  if (Other.Cpu)
+    Cpu = Other.Cpu;
+  Numeric |= Other.Numeric;
+  if (Other.Cost >= 0)
+    Cost = Other.Cost;
+  MtUnsafe |= Other.MtUnsafe;
+  if (!Other.SafeForm.empty())
+    SafeForm = Other.SafeForm;
+  Async |= Other.Async;
+  if (!Other.AsyncForm.empty())
+    AsyncForm = Other.AsyncForm;
+  if (!Other.Fix.empty())
+    Fix = Other.Fix;
+  if (Other.Callback != CallbackPolicy::Unspecified)
+    Callback = Other.Callback;
+  Spawns |= Other.Spawns;
+  AcquiresLock |= Other.AcquiresLock;
+  UnlessObject.insert(UnlessObject.end(), Other.UnlessObject.begin(),
+                      Other.UnlessObject.end());
+}
+
+ApiEffects KnowledgeBaseEntry::effects() const {
+  ApiEffects E;
+  E.Io = Io;
+  E.Cpu = Cpu;
+  E.Numeric = Numeric || (Cpu && isNumericByNature(*Cpu));
+  E.Cost = Cost.value_or(-1);
+  E.MtUnsafe = MtUnsafe;
+  E.SafeForm = SafeForm;
+  E.Async = Async;
+  E.AsyncForm = AsyncForm;
+  E.Fix = Fix;
+  E.Callback = Callback;
+  E.Spawns = Spawns;
+  E.AcquiresLock = AcquiresLock;
+  E.UnlessObject = UnlessObject;
+  return E;
+}
+
+void YamlDiagnostics::handle(const SMDiagnostic &Diag, void *Context) {
+  auto *Self = static_cast<YamlDiagnostics *>(Context);
+  if (!Self->Text.empty())
+    Self->Text += "\n";
+  Self->Text += formatv("{0}:{1}:{2}: {3}", Diag.getFilename(),
+                        Diag.getLineNo(), Diag.getColumnNo() + 1,
+                        Diag.getMessage())
+                    .str();
+}
+
+Error YamlDiagnostics::takeError(StringRef What) const {
+  return createStringError(inconvertibleErrorCode(), "invalid %s: %s",
+                           What.str().c_str(),
+                           Text.empty() ? "malformed YAML" : Text.c_str());
+}
+
+namespace {
+/// The top level of a knowledge-base file.
+struct CostsBlock {
+  std::map<std::string, double> Io, Cpu;
+};
+struct KnowledgeBaseDocument {
+  int Version = 0;
+  CostsBlock Costs;
+  std::vector<KnowledgeBaseEntry> Entries;
+};
+} // namespace
+} // namespace concur
+
+namespace llvm::yaml {
+using concur::CostsBlock;
+using concur::KnowledgeBaseDocument;
+template <> struct CustomMappingTraits<std::map<std::string, double>> {
+  static void inputOne(IO &Io, StringRef Key,
+                       std::map<std::string, double> &Map) {
+    Io.mapRequired(Key.str().c_str(), Map[Key.str()]);
+  }
+  static void output(IO &Io, std::map<std::string, double> &Map) {
+    for (auto &[Key, Value] : Map)
+      Io.mapRequired(Key.c_str(), Value);
+  }
+};
+
+template <> struct MappingTraits<CostsBlock> {
+  static void mapping(IO &Io, CostsBlock &Costs) {
+    Io.mapOptional("io", Costs.Io);
+    Io.mapOptional("cpu", Costs.Cpu);
+  }
+};
+
+template <> struct MappingTraits<KnowledgeBaseDocument> {
+  static void mapping(IO &Io, KnowledgeBaseDocument &Doc) {
+    Io.mapRequired("version", Doc.Version);
+    Io.mapOptional("costs", Doc.Costs);
+    Io.mapOptional("entries", Doc.Entries);
+  }
+};
+
+} // namespace llvm::yaml
+
+namespace concur {
+
+void KnowledgeBase::add(ArrayRef<std::string> Names,
+                        const ApiEffects &Effects) {
+  for (const std::string &Name : Names) {
+    if (StringRef(Name).ends_with("*")) {
+      std::string Prefix = Name.substr(0, Name.size() - 1);
+      auto It = llvm::find_if(Prefixes,
+                              [&](const auto &P) { return P.first == Prefix; });
+      if (It != Prefixes.end()) {
+        It->second.merge(Effects);
+        continue;
+      }
+      Prefixes.emplace_back(Prefix, Effects);
+      llvm::stable_sort(Prefixes, [](const auto &A, const auto &B) {
+        return A.first.size() > B.first.size();
+      });
+      continue;
+    }
+    auto [It, Inserted] = Exact.try_emplace(Name, Effects);
+    if (!Inserted)
+      It->second.merge(Effects);
+  }
+}
+
+void KnowledgeBase::extend(const KnowledgeBase &Other) {
+  for (const auto &Entry : Other.Exact)
+    add({Entry.getKey().str()}, Entry.getValue());
+  for (const auto &[Prefix, Effects] : Other.Prefixes)
+    add({Prefix + "*"}, Effects);
+  for (unsigned I = 0; I < NumIoKinds; ++I)
+    if (Other.IoCostSet[I]) {
+      Costs.Io[I] = Other.Costs.Io[I];
+      IoCostSet[I] = true;
+    }
+  for (unsigned I = 0; I < NumCpuKinds; ++I)
+    if (Other.CpuCostSet[I]) {
+      Costs.Cpu[I] = Other.Costs.Cpu[I];
+      CpuCostSet[I] = true;
+    }
+}
+
+std::optional<ApiEffects> KnowledgeBase::lookup(StringRef QualifiedName) const {
+  std::optional<ApiEffects> Result;
+  // Prefix patterns are general, exact names specific: exact entries win.
+  for (auto It = Prefixes.rbegin(); It != Prefixes.rend(); ++It) {
+    if (!QualifiedName.starts_with(It->first))
+      continue;
+    if (!Result)
+      Result.emplace();
+    Result->merge(It->second);
+  }
+  auto Exact = this->Exact.find(QualifiedName);
+  if (Exact != this->Exact.end()) {
+    if (!Result)
+      Result.emplace();
+    Result->merge(Exact->getValue());
+  }
+  return Result;
+}
+
+double KnowledgeBase::ioCost(const ApiEffects &E) const {
+  if (E.Cost >= 0)
+    return E.Cost;
+  return E.Io ? Costs.Io[unsigned(*E.Io)] : 0;
+}
+
+double KnowledgeBase::cpuCost(const ApiEffects &E) const {
+  if (E.Cost >= 0)
+    return E.Cost;
+  return E.Cpu ? Costs.Cpu[unsigned(*E.Cpu)] : 0;
+}
+
+struct KnowledgeBaseParser {
+  static Expected<KnowledgeBase> parse(StringRef Yaml, StringRef FileName);
+};
+
+Expected<KnowledgeBase> KnowledgeBaseParser::parse(StringRef Yaml,
+                                                   StringRef FileName) {
+  KnowledgeBaseDocument Doc;
+  YamlDiagnostics Diags;
+  yaml::Input In(MemoryBufferRef(Yaml, FileName), nullptr,
+                 &YamlDiagnostics::handle, &Diags);
+  In >> Doc;
+  if (In.error())
+    return Diags.takeError("knowledge base");
+  if (Doc.Version != 1)
+    return createStringError(inconvertibleErrorCode(),
+                             "invalid knowledge base: %s: unsupported version "
+                             "%d (this concur reads version 1)",
+                             FileName.str().c_str(), Doc.Version);
+
+  KnowledgeBase KB;
+  for (const auto &[Name, Cost] : Doc.Costs.Io) {
+    std::optional<IoKind> Kind = parseIoKind(Name);
+    if (!Kind)
+      return createStringError(inconvertibleErrorCode(),
+                               "invalid knowledge base: %s: unknown I/O kind "
+                               "'%s' in costs",
+                               FileName.str().c_str(), Name.c_str());
+    KB.Costs.Io[unsigned(*Kind)] = Cost;
+    KB.IoCostSet[unsigned(*Kind)] = true;
+  }
+  for (const auto &[Name, Cost] : Doc.Costs.Cpu) {
+    std::optional<CpuKind> Kind = parseCpuKind(Name);
+    if (!Kind)
+      return createStringError(inconvertibleErrorCode(),
+                               "invalid knowledge base: %s: unknown CPU kind "
+                               "'%s' in costs",
+                               FileName.str().c_str(), Name.c_str());
+    KB.Costs.Cpu[unsigned(*Kind)] = Cost;
+    KB.CpuCostSet[unsigned(*Kind)] = true;
+  }
+  for (const KnowledgeBaseEntry &Entry : Doc.Entries)
+    KB.add(Entry.Names, Entry.effects());
+  return KB;
+}
+
+Expected<KnowledgeBase> KnowledgeBase::parse(StringRef Yaml,
+                                             StringRef FileName) {
+  return KnowledgeBaseParser::parse(Yaml, FileName);
+}
+
+const KnowledgeBase &KnowledgeBase::builtin() {
+  static const KnowledgeBase KB = [] {
+    Expected<KnowledgeBase> Parsed =
+        parse(BuiltinKnowledgeBaseYaml, "knowledge-base.yaml");
+    // The built-in file is validated by the build's tests; a failure here is
+    // a packaging bug, reported loudly rather than analysed with no data.
+    if (!Parsed)
+      report_fatal_error(Parsed.takeError());
+    return std::move(*Parsed);
+  }();
+  return KB;
+}
+
+} // namespace concur
+
+using namespace concur;
+
+namespace llvm::yaml {
+
+void ScalarEnumerationTraits<IoKind>::enumeration(IO &Io, IoKind &Value) {
+  for (unsigned I = 0; I < NumIoKinds; ++I)
+    Io.enumCase(Value, toString(IoKind(I)).data(), IoKind(I));
+}
+
+void ScalarEnumerationTraits<CpuKind>::enumeration(IO &Io, CpuKind &Value) {
+  for (unsigned I = 0; I < NumCpuKinds; ++I)
+    Io.enumCase(Value, toString(CpuKind(I)).data(), CpuKind(I));
+}
+
+void ScalarEnumerationTraits<CallbackPolicy>::enumeration(
+    IO &Io, CallbackPolicy &Value) {
+  Io.enumCase(Value, "inline", CallbackPolicy::Inline);
+  Io.enumCase(Value, "elsewhere", CallbackPolicy::Elsewhere);
+  Io.enumCase(Value, "synchronized", CallbackPolicy::Synchronized);
+}
+
+void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
+                                                KnowledgeBaseEntry &Entry) {
+  Io.mapRequired("names", Entry.Names);
+  Io.mapOptional("io", Entry.IoText);
+  Io.mapOptional("cpu", Entry.CpuText);
+  Io.mapOptional("numeric", Entry.Numeric);
+  Io.mapOptional("cost", Entry.Cost);
+  Io.mapOptional("mt-unsafe", Entry.MtUnsafe);
+  Io.mapOptional("safe-form", Entry.SafeForm);
+  Io.mapOptional("async", Entry.Async);
+  Io.mapOptional("async-form", Entry.AsyncForm);
+  Io.mapOptional("fix", Entry.Fix);
+  Io.mapOptional("callback", Entry.Callback);
+  Io.mapOptional("spawns", Entry.Spawns);
+  Io.mapOptional("acquires-lock", Entry.AcquiresLock);
+  Io.mapOptional("unless-object", Entry.UnlessObject);
+}
+
+std::string MappingTraits<KnowledgeBaseEntry>::validate(
+    IO &, KnowledgeBaseEntry &Entry) {
+  if (Entry.Names.empty())
+    return "an entry needs at least one name";
+  if (!Entry.IoText.empty() && !(Entry.Io = parseIoKind(Entry.IoText)))
+    return "unknown I/O kind '" + Entry.IoText +
+           "' (network, file, database, ipc, process, sleep, sync, console)";
+  if (!Entry.CpuText.empty() && !(Entry.Cpu = parseCpuKind(Entry.CpuText)))
+    return "unknown CPU kind '" + Entry.CpuText + "'";
+  for (const std::string &Name : Entry.Names)
+    if (Name.empty() || StringRef(Name).drop_back().contains('*'))
+      return "invalid name '" + Name + "': '*' may only end a name";
+  if (Entry.Cost && *Entry.Cost < 0)
+    return "cost must not be negative";
+  if (!Entry.Io && !Entry.Cpu && !Entry.Cost && !Entry.MtUnsafe &&
+      !Entry.Async &&
+      Entry.Callback == CallbackPolicy::Unspecified && !Entry.Spawns &&
+      !Entry.AcquiresLock && Entry.SafeForm.empty() && Entry.Fix.empty() &&
+      Entry.AsyncForm.empty())
+    return "entry for '" + Entry.Names.front() + "' states no effect";
+  return "";
+}
+
+} // namespace llvm::yaml

@@ -1,0 +1,100 @@
+//===--- KnowledgeBase.h - What external APIs do ----------------*- C++ -*-===//
+//
+// The API knowledge base: for each external function, whether it blocks (and
+// on what), whether it computes (and what), whether it is MT-unsafe, and its
+// asynchronous form. The facts live in data files (checks/data/
+// knowledge-base.yaml, `.concur.yaml`), never in code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CONCUR_ANALYSIS_KNOWLEDGEBASE_H
+#define CONCUR_ANALYSIS_KNOWLEDGEBASE_H
+
+#include "Workload.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+#include <string>
+#include <vector>
+
+namespace concur {
+
+/// What happens to a callable passed to a function.
+enum class CallbackPolicy : uint8_t {
+  Unspecified, ///< Unknown library function: assumed inline when opaque.
+  Inline,      ///< Called before the function returns (std::for_each).
+  Elsewhere,   ///< Run on another thread or later (std::thread, submit).
+  Synchronized ///< Run under the library's own lock (std::call_once).
+};
+
+/// The merged effects of one API.
+struct ApiEffects {
+  std::optional<IoKind> Io;
+  std::optional<CpuKind> Cpu;
+  bool Numeric = false;
+  /// Cost of one call in work units; negative until resolved from the kind.
+  double Cost = -1;
+  bool MtUnsafe = false;
+  std::string SafeForm;
+  bool Async = false;
+  std::string AsyncForm;
+  std::string Fix;
+  CallbackPolicy Callback = CallbackPolicy::Unspecified;
+  bool Spawns = false;
+  bool AcquiresLock = false;
+  /// The effects do not apply when the object the function works on (the
+  /// object of a member call, else the first argument) has one of these
+  /// types: `std::getline` on a std::basic_istringstream is parsing, not I/O.
+  std::vector<std::string> UnlessObject;
+
+  /// Folds \p Other into this entry (a name listed in several entries).
+  void merge(const ApiEffects &Other);
+};
+
+/// Default cost per kind, from the `costs` block of the knowledge base.
+struct KindCosts {
+  std::array<double, NumIoKinds> Io{};
+  std::array<double, NumCpuKinds> Cpu{};
+};
+
+class KnowledgeBase {
+public:
+  /// The knowledge base compiled into the binary from
+  /// checks/data/knowledge-base.yaml.
+  static const KnowledgeBase &builtin();
+
+  /// Parses a knowledge-base document. Errors name the file, line and column.
+  static llvm::Expected<KnowledgeBase> parse(llvm::StringRef Yaml,
+                                             llvm::StringRef FileName);
+
+  /// Adds one entry for each of \p Names (used by check options and
+  /// `.concur.yaml`).
+  void add(llvm::ArrayRef<std::string> Names, const ApiEffects &Effects);
+
+  /// Adds every entry of \p Other; its costs block wins where it sets one.
+  void extend(const KnowledgeBase &Other);
+
+  /// The merged effects of the function with this normalised qualified name
+  /// (no template arguments, no inline namespaces), if it is known.
+  std::optional<ApiEffects> lookup(llvm::StringRef QualifiedName) const;
+
+  /// Cost of one call of \p E, resolved from its kind when not set.
+  double ioCost(const ApiEffects &E) const;
+  double cpuCost(const ApiEffects &E) const;
+
+  const KindCosts &costs() const { return Costs; }
+  size_t size() const { return Exact.size() + Prefixes.size(); }
+
+private:
+  llvm::StringMap<ApiEffects> Exact;
+  /// Patterns with a trailing '*', longest first.
+  std::vector<std::pair<std::string, ApiEffects>> Prefixes;
+  KindCosts Costs;
+  std::array<bool, NumIoKinds> IoCostSet{};
+  std::array<bool, NumCpuKinds> CpuCostSet{};
+
+  friend struct KnowledgeBaseParser;
+};
+
+} // namespace concur
+
+#endif // CONCUR_ANALYSIS_KNOWLEDGEBASE_H

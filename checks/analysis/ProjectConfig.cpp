@@ -1,0 +1,157 @@
+//===--- ProjectConfig.cpp - The project file .concur.yaml ----------------===//
+
+#include "ProjectConfig.h"
+#include "YamlMapping.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+
+namespace concur {
+
+namespace {
+struct OptionsText {
+  std::optional<double> UnknownTripCount, SubstantialWork, SubstantialBlocking,
+      MinIterationWork;
+  std::optional<unsigned> FanOutThreshold;
+};
+struct ConfigText {
+  int Version = 1;
+  std::vector<KnowledgeBaseEntry> Entries;
+  OptionsText Options;
+  std::string Summaries;
+};
+} // namespace
+
+} // namespace concur
+
+using namespace concur;
+
+namespace llvm::yaml {
+
+template <> struct MappingTraits<OptionsText> {
+  static void mapping(IO &Io, OptionsText &Options) {
+    Io.mapOptional("unknown-trip-count", Options.UnknownTripCount);
+    Io.mapOptional("substantial-work", Options.SubstantialWork);
+    Io.mapOptional("substantial-blocking", Options.SubstantialBlocking);
+    Io.mapOptional("min-iteration-work", Options.MinIterationWork);
+    Io.mapOptional("fan-out-threshold", Options.FanOutThreshold);
+  }
+};
+
+template <> struct MappingTraits<ConfigText> {
+  static void mapping(IO &Io, ConfigText &Config) {
+    Io.mapOptional("version", Config.Version);
+    Io.mapOptional("knowledge-base", Config.Entries);
+    Io.mapOptional("options", Config.Options);
+    Io.mapOptional("summaries", Config.Summaries);
+  }
+};
+
+} // namespace llvm::yaml
+
+namespace concur {
+
+void ProjectConfig::applyTo(AnalysisOptions &Opts) const {
+  if (UnknownTripCount)
+    Opts.UnknownTripCount = *UnknownTripCount;
+  if (SubstantialWork)
+    Opts.SubstantialWork = *SubstantialWork;
+  if (SubstantialBlocking)
+    Opts.SubstantialBlocking = *SubstantialBlocking;
+  if (MinIterationWork)
+    Opts.MinIterationWork = *MinIterationWork;
+  if (FanOutThreshold)
+    Opts.FanOutThreshold = *FanOutThreshold;
+}
+
+Expected<ProjectConfig> ProjectConfig::parse(StringRef Yaml, StringRef Path) {
+  ConfigText Text;
+  YamlDiagnostics Diags;
+  yaml::Input In(MemoryBufferRef(Yaml, Path), nullptr,
+                 &YamlDiagnostics::handle, &Diags);
+  // An empty file is a valid, empty configuration.
+  if (!Yaml.trim().empty())
+    In >> Text;
+  if (In.error())
+    return Diags.takeError("project configuration");
+  if (Text.Version != 1)
+    return createStringError(inconvertibleErrorCode(),
+                             "invalid project configuration: %s: unsupported "
+                             "version %d (this concur reads version 1)",
+                             Path.str().c_str(), Text.Version);
+  ProjectConfig Config;
+  Config.Path = Path.str();
+  for (const KnowledgeBaseEntry &Entry : Text.Entries)
+    Config.Extra.add(Entry.Names, Entry.effects());
+  Config.UnknownTripCount = Text.Options.UnknownTripCount;
+  Config.SubstantialWork = Text.Options.SubstantialWork;
+  Config.SubstantialBlocking = Text.Options.SubstantialBlocking;
+  Config.MinIterationWork = Text.Options.MinIterationWork;
+  Config.FanOutThreshold = Text.Options.FanOutThreshold;
+  if (!Text.Summaries.empty()) {
+    SmallString<256> Summaries(Text.Summaries);
+    if (sys::path::is_relative(Summaries)) {
+      Summaries = sys::path::parent_path(Path);
+      sys::path::append(Summaries, Text.Summaries);
+    }
+    sys::path::remove_dots(Summaries, /*remove_dot_dot=*/true);
+    Config.Summaries = Summaries.str().str();
+  }
+  return Config;
+}
+
+Expected<ProjectConfig> ProjectConfig::load(StringRef Path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buffer = MemoryBuffer::getFile(Path);
+  if (!Buffer)
+    return createStringError(Buffer.getError(), "cannot read %s: %s",
+                             Path.str().c_str(),
+                             Buffer.getError().message().c_str());
+  return parse((*Buffer)->getBuffer(), Path);
+}
+
+Expected<std::shared_ptr<const ProjectConfig>>
+ProjectConfigFinder::find(StringRef SourceFile) {
+  SmallString<256> Absolute(SourceFile);
+  sys::fs::make_absolute(Absolute);
+  StringRef Dir = sys::path::parent_path(Absolute);
+
+  std::lock_guard<std::mutex> Lock(Mutex);
+  SmallVector<std::string, 8> Visited;
+  std::shared_ptr<const ProjectConfig> Result;
+  std::string Error;
+  for (; !Dir.empty(); Dir = sys::path::parent_path(Dir)) {
+    if (auto It = Found.find(Dir); It != Found.end()) {
+      Result = It->second;
+      break;
+    }
+    if (auto It = Failed.find(Dir); It != Failed.end()) {
+      Error = It->second;
+      break;
+    }
+    Visited.push_back(Dir.str());
+    SmallString<256> Candidate(Dir);
+    sys::path::append(Candidate, FileName);
+    if (!sys::fs::exists(Candidate))
+      continue;
+    Expected<ProjectConfig> Config = ProjectConfig::load(Candidate);
+    if (!Config)
+      Error = toString(Config.takeError());
+    else
+      Result = std::make_shared<const ProjectConfig>(std::move(*Config));
+    break;
+  }
+  for (const std::string &D : Visited) {
+    if (Error.empty())
+      Found[D] = Result;
+    else
+      Failed[D] = Error;
+  }
+  if (!Error.empty())
+    return createStringError(inconvertibleErrorCode(), Error);
+  return Result;
+}
+
+} // namespace concur
+

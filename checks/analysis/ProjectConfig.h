@@ -1,0 +1,70 @@
+//===--- ProjectConfig.h - The project file .concur.yaml --------*- C++ -*-===//
+//
+// A project tells concur about its own APIs and thresholds in `.concur.yaml`,
+// found by walking up from the source file:
+//
+//   version: 1
+//   knowledge-base:            # entries in the knowledge-base schema
+//     - names: [mylib::fetch]
+//       io: network
+//   options:
+//     unknown-trip-count: 100
+//     substantial-work: 2000
+//     substantial-blocking: 1000
+//     min-iteration-work: 500
+//     fan-out-threshold: 8
+//   summaries: build/concur-summaries.db   # relative to this file
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CONCUR_ANALYSIS_PROJECTCONFIG_H
+#define CONCUR_ANALYSIS_PROJECTCONFIG_H
+
+#include "AnalysisOptions.h"
+#include "KnowledgeBase.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+#include <memory>
+#include <mutex>
+
+namespace concur {
+
+struct ProjectConfig {
+  /// The file this configuration was read from.
+  std::string Path;
+  KnowledgeBase Extra;
+  std::optional<double> UnknownTripCount, SubstantialWork, SubstantialBlocking,
+      MinIterationWork;
+  std::optional<unsigned> FanOutThreshold;
+  /// Absolute path of the summaries database, when configured.
+  std::string Summaries;
+
+  void applyTo(AnalysisOptions &Opts) const;
+
+  static llvm::Expected<ProjectConfig> parse(llvm::StringRef Yaml,
+                                             llvm::StringRef Path);
+  static llvm::Expected<ProjectConfig> load(llvm::StringRef Path);
+};
+
+/// Finds and parses `.concur.yaml` files, once per directory.
+class ProjectConfigFinder {
+public:
+  static constexpr llvm::StringLiteral FileName = ".concur.yaml";
+
+  /// The configuration that applies to \p SourceFile: the nearest
+  /// `.concur.yaml` in its directory or a parent. Null when there is none;
+  /// an error (with file, line and column) when it is malformed.
+  llvm::Expected<std::shared_ptr<const ProjectConfig>>
+  find(llvm::StringRef SourceFile);
+
+private:
+  std::mutex Mutex;
+  /// By directory: the configuration found there or above (null: none), or
+  /// the error text it gave.
+  llvm::StringMap<std::shared_ptr<const ProjectConfig>> Found;
+  llvm::StringMap<std::string> Failed;
+};
+
+} // namespace concur
+
+#endif // CONCUR_ANALYSIS_PROJECTCONFIG_H

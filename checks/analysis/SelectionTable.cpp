@@ -1,0 +1,192 @@
+//===--- SelectionTable.cpp - The spec's rows and decision order ----------===//
+
+#include "SelectionTable.h"
+#include "YamlMapping.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace llvm;
+
+namespace concur {
+
+// The text of checks/data/selection-table.yaml, embedded by CMake.
+extern const char BuiltinSelectionTableYaml[];
+
+namespace {
+/// A decision rule as written in the file.
+struct RuleText {
+  unsigned Step = 0;
+  std::vector<WorkloadClass> Classes;
+  std::optional<bool> Dependent, InCoroutine, Batch, ThreadSafe, Numeric;
+  std::vector<IoKind> IoKinds;
+  std::vector<std::string> FanOuts;
+  std::string Row, Pool, Why;
+};
+struct TableText {
+  int Version = 0;
+  std::vector<ModelRow> Rows;
+  std::vector<RuleText> Rules;
+};
+} // namespace
+
+} // namespace concur
+
+using namespace concur;
+
+LLVM_YAML_IS_SEQUENCE_VECTOR(ModelRow)
+LLVM_YAML_IS_SEQUENCE_VECTOR(RuleText)
+LLVM_YAML_IS_FLOW_SEQUENCE_VECTOR(WorkloadClass)
+LLVM_YAML_IS_FLOW_SEQUENCE_VECTOR(IoKind)
+
+namespace llvm::yaml {
+
+template <> struct ScalarEnumerationTraits<WorkloadClass> {
+  static void enumeration(IO &Io, WorkloadClass &Value) {
+    for (auto C : {WorkloadClass::Trivial, WorkloadClass::Io,
+                   WorkloadClass::Cpu, WorkloadClass::Mixed})
+      Io.enumCase(Value, toString(C).data(), C);
+  }
+};
+
+template <> struct MappingTraits<ModelRow> {
+  static void mapping(IO &Io, ModelRow &Row) {
+    Io.mapRequired("id", Row.Id);
+    Io.mapRequired("seeds-row", Row.SeedsRow);
+    Io.mapRequired("model", Row.Model);
+    Io.mapRequired("runtime", Row.Runtime);
+    Io.mapRequired("data", Row.Data);
+    Io.mapRequired("pros", Row.Pros);
+    Io.mapRequired("cons", Row.Cons);
+  }
+};
+
+template <> struct MappingTraits<RuleText> {
+  static void mapping(IO &Io, RuleText &Rule) {
+    Io.mapRequired("step", Rule.Step);
+    Io.mapOptional("class", Rule.Classes);
+    Io.mapOptional("dependent", Rule.Dependent);
+    Io.mapOptional("in-coroutine", Rule.InCoroutine);
+    Io.mapOptional("io-kinds", Rule.IoKinds);
+    Io.mapOptional("fan-out", Rule.FanOuts);
+    Io.mapOptional("batch", Rule.Batch);
+    Io.mapOptional("thread-safe", Rule.ThreadSafe);
+    Io.mapOptional("numeric", Rule.Numeric);
+    Io.mapRequired("row", Rule.Row);
+    Io.mapOptional("pool", Rule.Pool);
+    Io.mapRequired("why", Rule.Why);
+  }
+};
+
+template <> struct MappingTraits<TableText> {
+  static void mapping(IO &Io, TableText &Table) {
+    Io.mapRequired("version", Table.Version);
+    Io.mapRequired("rows", Table.Rows);
+    Io.mapRequired("decision-order", Table.Rules);
+  }
+};
+
+} // namespace llvm::yaml
+
+namespace concur {
+
+bool DecisionRule::matches(const SiteFacts &Facts) const {
+  if (!Classes.empty() && !is_contained(Classes, Facts.Class))
+    return false;
+  if (Dependent && *Dependent != Facts.Dependent)
+    return false;
+  if (InCoroutine && *InCoroutine != Facts.InCoroutine)
+    return false;
+  if (Batch && *Batch != Facts.Batch)
+    return false;
+  if (ThreadSafe && *ThreadSafe != Facts.ThreadSafe)
+    return false;
+  if (Numeric && *Numeric != Facts.Numeric)
+    return false;
+  if (!IoKinds.empty() && !IoKinds.intersects(Facts.IoKinds))
+    return false;
+  if (!FanOuts.empty() && !is_contained(FanOuts, Facts.FanOut))
+    return false;
+  return true;
+}
+
+const ModelRow *SelectionTable::row(StringRef Id) const {
+  for (const ModelRow &R : Rows)
+    if (R.Id == Id)
+      return &R;
+  return nullptr;
+}
+
+Recommendation SelectionTable::decide(const SiteFacts &Facts) const {
+  for (const DecisionRule &Rule : Rules)
+    if (Rule.matches(Facts))
+      return {row(Rule.Row), &Rule};
+  return {row("sequential"), nullptr};
+}
+
+struct SelectionTableParser {
+  static Expected<SelectionTable> parse(StringRef Yaml, StringRef FileName) {
+    TableText Text;
+    YamlDiagnostics Diags;
+    yaml::Input In(MemoryBufferRef(Yaml, FileName), nullptr,
+                   &YamlDiagnostics::handle, &Diags);
+    In >> Text;
+    if (In.error())
+      return Diags.takeError("selection table");
+    auto Invalid = [&](const std::string &Message) {
+      return createStringError(inconvertibleErrorCode(),
+                               "invalid selection table: %s: %s",
+                               FileName.str().c_str(), Message.c_str());
+    };
+    if (Text.Version != 1)
+      return Invalid("unsupported version " + std::to_string(Text.Version));
+    SelectionTable Table;
+    Table.Rows = std::move(Text.Rows);
+    for (RuleText &R : Text.Rules) {
+      if (!Table.row(R.Row))
+        return Invalid("decision rule of step " + std::to_string(R.Step) +
+                       " names unknown row '" + R.Row + "'");
+      for (const std::string &F : R.FanOuts)
+        if (!is_contained(
+                std::initializer_list<StringRef>{"single", "small", "large",
+                                                 "runtime", "server"},
+                F))
+          return Invalid("unknown fan-out '" + F + "'");
+      DecisionRule Rule;
+      Rule.Step = R.Step;
+      Rule.Classes = std::move(R.Classes);
+      Rule.Dependent = R.Dependent;
+      Rule.InCoroutine = R.InCoroutine;
+      Rule.Batch = R.Batch;
+      Rule.ThreadSafe = R.ThreadSafe;
+      Rule.Numeric = R.Numeric;
+      for (IoKind K : R.IoKinds)
+        Rule.IoKinds.insert(K);
+      Rule.FanOuts = std::move(R.FanOuts);
+      Rule.Row = std::move(R.Row);
+      Rule.Pool = std::move(R.Pool);
+      Rule.Why = std::move(R.Why);
+      Table.Rules.push_back(std::move(Rule));
+    }
+    if (!Table.row("sequential"))
+      return Invalid("the table needs a 'sequential' row");
+    return Table;
+  }
+};
+
+Expected<SelectionTable> SelectionTable::parse(StringRef Yaml,
+                                               StringRef FileName) {
+  return SelectionTableParser::parse(Yaml, FileName);
+}
+
+const SelectionTable &SelectionTable::builtin() {
+  static const SelectionTable Table = [] {
+    Expected<SelectionTable> Parsed =
+        parse(BuiltinSelectionTableYaml, "selection-table.yaml");
+    if (!Parsed)
+      report_fatal_error(Parsed.takeError());
+    return std::move(*Parsed);
+  }();
+  return Table;
+}
+
+} // namespace concur
+

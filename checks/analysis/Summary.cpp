@@ -1,0 +1,304 @@
+//===--- Summary.cpp - Function summaries and their evidence --------------===//
+
+#include "Summary.h"
+#include "llvm/ADT/STLExtras.h"
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+
+namespace concur {
+
+StringRef toString(EvidenceKind K) {
+  switch (K) {
+  case EvidenceKind::Io:
+    return "io";
+  case EvidenceKind::Cpu:
+    return "cpu";
+  case EvidenceKind::MtUnsafe:
+    return "mt-unsafe";
+  case EvidenceKind::SharedWrite:
+    return "shared-write";
+  case EvidenceKind::Unknown:
+    return "unknown";
+  }
+  llvm_unreachable("unknown evidence kind");
+}
+
+static std::optional<EvidenceKind> parseEvidenceKind(StringRef S) {
+  for (auto K : {EvidenceKind::Io, EvidenceKind::Cpu, EvidenceKind::MtUnsafe,
+                 EvidenceKind::SharedWrite, EvidenceKind::Unknown})
+    if (toString(K) == S)
+      return K;
+  return std::nullopt;
+}
+
+std::string Evidence::chainText() const {
+  std::string Out;
+  for (const Hop &H : Chain) {
+    if (H.Callee.empty())
+      continue;
+    if (!Out.empty())
+      Out += " -> ";
+    Out += H.Callee;
+  }
+  if (Out.empty())
+    Out = Api;
+  Out += " (" + What + ")";
+  return Out;
+}
+
+/// Orders evidence heaviest first; ties by location so output is stable.
+static bool heavierFirst(const Evidence &A, const Evidence &B) {
+  if (A.Weight != B.Weight)
+    return A.Weight > B.Weight;
+  const Hop *HA = A.Chain.empty() ? nullptr : &A.Chain.front();
+  const Hop *HB = B.Chain.empty() ? nullptr : &B.Chain.front();
+  if (HA && HB && (HA->File != HB->File || HA->Line != HB->Line ||
+                   HA->Column != HB->Column))
+    return std::tie(HA->File, HA->Line, HA->Column) <
+           std::tie(HB->File, HB->Line, HB->Column);
+  return A.Api < B.Api;
+}
+
+void Effects::addEvidence(Evidence E, const AnalysisOptions &Opts) {
+  if (E.Chain.size() > Opts.MaxChainLength)
+    E.Chain.erase(E.Chain.begin() + Opts.MaxChainLength - 1,
+                  E.Chain.end() - 1);
+  unsigned SameKind = 0;
+  Evidence *Lightest = nullptr;
+  for (Evidence &Item : Items) {
+    if (Item.Kind != E.Kind)
+      continue;
+    // The same finding reached twice (e.g. two calls of one helper) is
+    // reported once, with the weights added.
+    if (Item.Api == E.Api && Item.What == E.What &&
+        !Item.Chain.empty() && !E.Chain.empty() &&
+        Item.Chain.front().Line == E.Chain.front().Line &&
+        Item.Chain.front().Column == E.Chain.front().Column &&
+        Item.Chain.front().File == E.Chain.front().File) {
+      Item.Weight += E.Weight;
+      return;
+    }
+    ++SameKind;
+    if (!Lightest || heavierFirst(*Lightest, Item))
+      Lightest = &Item;
+  }
+  if (SameKind < Opts.MaxEvidence) {
+    Items.insert(llvm::upper_bound(Items, E, heavierFirst), std::move(E));
+    return;
+  }
+  if (!heavierFirst(E, *Lightest))
+    return;
+  Items.erase(Items.begin() + (Lightest - Items.data()));
+  Items.insert(llvm::upper_bound(Items, E, heavierFirst), std::move(E));
+}
+
+void Effects::addScaled(const Effects &Callee, double Times, const Hop *Via,
+                        const AnalysisOptions &Opts) {
+  Work += Callee.Work * Times;
+  NumericWork += Callee.NumericWork * Times;
+  Blocking += Callee.Blocking * Times;
+  for (unsigned I = 0; I < NumIoKinds; ++I)
+    BlockingByKind[I] += Callee.BlockingByKind[I] * Times;
+  ThreadUnsafe |= Callee.ThreadUnsafe;
+  UsesAsyncApi |= Callee.UsesAsyncApi;
+  Spawns |= Callee.Spawns;
+  UnknownCalls += Callee.UnknownCalls;
+  for (const Evidence &Item : Callee.Items) {
+    Evidence Scaled = Item;
+    Scaled.Weight *= Times;
+    if (Via)
+      Scaled.Chain.insert(Scaled.Chain.begin(), *Via);
+    addEvidence(std::move(Scaled), Opts);
+  }
+}
+
+IoKindSet Effects::ioKinds(double MinBlocking) const {
+  IoKindSet Kinds;
+  for (unsigned I = 0; I < NumIoKinds; ++I)
+    if (BlockingByKind[I] > 0 && BlockingByKind[I] >= MinBlocking)
+      Kinds.insert(IoKind(I));
+  return Kinds;
+}
+
+double Effects::substantialBlocking() const {
+  return Blocking - BlockingByKind[unsigned(IoKind::Console)];
+}
+
+Classification classify(const Effects &E, const AnalysisOptions &Opts) {
+  Classification C;
+  double Waiting = E.substantialBlocking();
+  bool IoSubstantial = Waiting >= Opts.SubstantialBlocking;
+  bool CpuSubstantial = E.Work >= Opts.SubstantialWork;
+  if (IoSubstantial && CpuSubstantial && E.Work >= Opts.MixedRatio * Waiting)
+    C.Class = WorkloadClass::Mixed;
+  else if (IoSubstantial)
+    C.Class = WorkloadClass::Io;
+  else if (CpuSubstantial)
+    C.Class = WorkloadClass::Cpu;
+  else
+    C.Class = WorkloadClass::Trivial;
+
+  C.IoKinds = E.ioKinds();
+  C.Numeric = CpuSubstantial && E.NumericWork >= Opts.NumericShare * E.Work;
+
+  // Confidence: high when the deciding quantity is far from its threshold and
+  // every callee was analysed; each unanalysed call costs some.
+  double Confidence = 0.9;
+  auto NearThreshold = [](double Value, double Threshold) {
+    return Value > 0 && Value >= Threshold / 2 && Value < Threshold * 2;
+  };
+  if (NearThreshold(E.Work, Opts.SubstantialWork) ||
+      NearThreshold(Waiting, Opts.SubstantialBlocking))
+    Confidence -= 0.15;
+  Confidence -= 0.1 * std::min(E.UnknownCalls, 4u);
+  C.Confidence = std::round(std::clamp(Confidence, 0.3, 0.95) * 100) / 100;
+  return C;
+}
+
+// --- JSON ---------------------------------------------------------------===//
+
+/// json::ObjectMapper has no unsigned overload; read through int64_t.
+static bool mapUnsigned(json::ObjectMapper &O, StringLiteral Key,
+                        unsigned &Out) {
+  int64_t Value = 0;
+  if (!O.map(Key, Value) || Value < 0 || Value > UINT32_MAX)
+    return false;
+  Out = unsigned(Value);
+  return true;
+}
+
+static json::Value toJSON(const Hop &H) {
+  return json::Object{{"callee", H.Callee},
+                      {"file", H.File},
+                      {"line", H.Line},
+                      {"column", H.Column}};
+}
+
+static bool fromJSON(const json::Value &V, Hop &H, json::Path P) {
+  json::ObjectMapper O(V, P);
+  return O && O.map("callee", H.Callee) && O.map("file", H.File) &&
+         mapUnsigned(O, "line", H.Line) && mapUnsigned(O, "column", H.Column);
+}
+
+static json::Value toJSON(const Evidence &E) {
+  json::Array Chain;
+  for (const Hop &H : E.Chain)
+    Chain.push_back(toJSON(H));
+  return json::Object{{"kind", toString(E.Kind)},
+                      {"what", E.What},
+                      {"api", E.Api},
+                      {"weight", E.Weight},
+                      {"chain", std::move(Chain)}};
+}
+
+static bool fromJSON(const json::Value &V, Evidence &E, json::Path P) {
+  json::ObjectMapper O(V, P);
+  std::string Kind;
+  if (!O || !O.map("kind", Kind) || !O.map("what", E.What) ||
+      !O.map("api", E.Api) || !O.map("weight", E.Weight))
+    return false;
+  std::optional<EvidenceKind> K = parseEvidenceKind(Kind);
+  if (!K) {
+    P.field("kind").report("unknown evidence kind");
+    return false;
+  }
+  E.Kind = *K;
+  const json::Array *Chain = V.getAsObject()->getArray("chain");
+  if (!Chain) {
+    P.field("chain").report("expected an array");
+    return false;
+  }
+  for (size_t I = 0; I < Chain->size(); ++I) {
+    Hop H;
+    if (!fromJSON((*Chain)[I], H, P.field("chain").index(I)))
+      return false;
+    E.Chain.push_back(std::move(H));
+  }
+  return true;
+}
+
+json::Value toJSON(const FunctionSummary &S) {
+  const Effects &T = S.Total;
+  json::Array ByKind;
+  for (double B : T.BlockingByKind)
+    ByKind.push_back(B);
+  json::Array Items;
+  for (const Evidence &E : T.Items)
+    Items.push_back(toJSON(E));
+  json::Array External;
+  for (const ExternalCall &C : S.ExternalCalls)
+    External.push_back(json::Object{{"usr", C.USR},
+                                    {"name", C.Name},
+                                    {"times", C.Times},
+                                    {"site", toJSON(C.Site)}});
+  return json::Object{
+      {"usr", S.USR},
+      {"name", S.Name},
+      {"qualified_name", S.QualifiedName},
+      {"file", S.File},
+      {"line", S.Line},
+      {"column", S.Column},
+      {"coroutine", S.IsCoroutine},
+      {"work", T.Work},
+      {"numeric_work", T.NumericWork},
+      {"blocking", T.Blocking},
+      {"blocking_by_kind", std::move(ByKind)},
+      {"thread_unsafe", T.ThreadUnsafe},
+      {"uses_async_api", T.UsesAsyncApi},
+      {"spawns", T.Spawns},
+      {"unknown_calls", T.UnknownCalls},
+      {"evidence", std::move(Items)},
+      {"external_calls", std::move(External)},
+  };
+}
+
+bool fromJSON(const json::Value &V, FunctionSummary &S, json::Path P) {
+  json::ObjectMapper O(V, P);
+  Effects &T = S.Total;
+  if (!O || !O.map("usr", S.USR) || !O.map("name", S.Name) ||
+      !O.map("qualified_name", S.QualifiedName) || !O.map("file", S.File) ||
+      !mapUnsigned(O, "line", S.Line) || !mapUnsigned(O, "column", S.Column) ||
+      !O.map("coroutine", S.IsCoroutine) || !O.map("work", T.Work) ||
+      !O.map("numeric_work", T.NumericWork) ||
+      !O.map("blocking", T.Blocking) ||
+      !O.map("thread_unsafe", T.ThreadUnsafe) ||
+      !O.map("uses_async_api", T.UsesAsyncApi) ||
+      !O.map("spawns", T.Spawns) || !mapUnsigned(O, "unknown_calls", T.UnknownCalls))
+    return false;
+  std::vector<double> ByKind;
+  if (!O.map("blocking_by_kind", ByKind))
+    return false;
+  if (ByKind.size() != NumIoKinds) {
+    P.field("blocking_by_kind").report("expected one value per I/O kind");
+    return false;
+  }
+  llvm::copy(ByKind, T.BlockingByKind.begin());
+  const json::Object *Obj = V.getAsObject();
+  if (const json::Array *Items = Obj->getArray("evidence")) {
+    for (size_t I = 0; I < Items->size(); ++I) {
+      Evidence E;
+      if (!fromJSON((*Items)[I], E, P.field("evidence").index(I)))
+        return false;
+      T.Items.push_back(std::move(E));
+    }
+  }
+  if (const json::Array *Calls = Obj->getArray("external_calls")) {
+    for (size_t I = 0; I < Calls->size(); ++I) {
+      json::ObjectMapper CO((*Calls)[I], P.field("external_calls").index(I));
+      ExternalCall C;
+      const json::Value *Site = (*Calls)[I].getAsObject()
+                                    ? (*Calls)[I].getAsObject()->get("site")
+                                    : nullptr;
+      if (!CO || !CO.map("usr", C.USR) || !CO.map("name", C.Name) ||
+          !CO.map("times", C.Times) || !Site ||
+          !fromJSON(*Site, C.Site, P.field("external_calls").index(I)))
+        return false;
+      S.ExternalCalls.push_back(std::move(C));
+    }
+  }
+  return true;
+}
+
+} // namespace concur

@@ -1,0 +1,121 @@
+//===--- Summary.h - Function summaries and their evidence ------*- C++ -*-===//
+//
+// Plain records produced by the analysis and rendered by the front ends: the
+// effects of a piece of code (work, waiting, thread safety) with the evidence
+// that supports them, and per-function summaries that can be serialised,
+// because the CLI stores and links them across translation units.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CONCUR_ANALYSIS_SUMMARY_H
+#define CONCUR_ANALYSIS_SUMMARY_H
+
+#include "AnalysisOptions.h"
+#include "Workload.h"
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/Support/JSON.h"
+#include <string>
+#include <vector>
+
+namespace concur {
+
+/// One step of an evidence chain: the call of `Callee` at a location.
+struct Hop {
+  std::string Callee;
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+  /// The location in the current translation unit, when there is one; hops
+  /// read from a summaries database have only File/Line/Column.
+  clang::SourceLocation Loc;
+};
+
+enum class EvidenceKind : uint8_t {
+  Io,          ///< A blocking call.
+  Cpu,         ///< A CPU-heavy call or loop.
+  MtUnsafe,    ///< A call of an MT-unsafe function.
+  SharedWrite, ///< An unsynchronised write to a global or static.
+  Unknown,     ///< A call whose effects could not be analysed.
+};
+llvm::StringRef toString(EvidenceKind K);
+
+/// Why the analysis believes something: what was found, how heavy it is, and
+/// the chain of calls from the summarised code down to it.
+struct Evidence {
+  EvidenceKind Kind = EvidenceKind::Io;
+  /// The I/O or CPU kind ("network", "sort"), or a short description
+  /// ("virtual call", "global write").
+  std::string What;
+  /// The API or object at the end of the chain: 'curl_easy_perform',
+  /// 'std::sort', the global's name, "floating-point loop".
+  std::string Api;
+  double Weight = 0;
+  /// Chain[0] is the call (or statement) in the summarised code; the last hop
+  /// is where the API is called.
+  std::vector<Hop> Chain;
+
+  /// "fetch_one -> curl_easy_perform (network)"
+  std::string chainText() const;
+};
+
+/// Additive effects of a statement or function, including its callees.
+struct Effects {
+  double Work = 0;
+  double NumericWork = 0;
+  double Blocking = 0;
+  std::array<double, NumIoKinds> BlockingByKind{};
+  bool ThreadUnsafe = false;
+  bool UsesAsyncApi = false;
+  bool Spawns = false;
+  unsigned UnknownCalls = 0;
+  std::vector<Evidence> Items;
+
+  /// Adds \p Callee's effects \p Times over, with \p Via prepended to its
+  /// evidence chains (the call of the callee in this code).
+  void addScaled(const Effects &Callee, double Times, const Hop *Via,
+                 const AnalysisOptions &Opts);
+  void addEvidence(Evidence E, const AnalysisOptions &Opts);
+  IoKindSet ioKinds(double MinBlocking = 0) const;
+  /// Blocking that makes a function wait for real (all kinds but console).
+  double substantialBlocking() const;
+};
+
+/// The class of some code, derived from its effects.
+struct Classification {
+  WorkloadClass Class = WorkloadClass::Trivial;
+  double Confidence = 0;
+  bool Numeric = false;
+  IoKindSet IoKinds;
+};
+Classification classify(const Effects &E, const AnalysisOptions &Opts);
+
+/// A call this translation unit could not follow (the callee's body is in
+/// another translation unit); the CLI links these across units.
+struct ExternalCall {
+  std::string USR;
+  std::string Name;
+  double Times = 1;
+  Hop Site;
+};
+
+/// Everything known about one function, including its callees.
+struct FunctionSummary {
+  std::string USR;
+  std::string Name;
+  std::string QualifiedName;
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+  bool IsCoroutine = false;
+  Effects Total;
+  std::vector<ExternalCall> ExternalCalls;
+  Classification Class;
+};
+
+llvm::json::Value toJSON(const FunctionSummary &S);
+bool fromJSON(const llvm::json::Value &V, FunctionSummary &S,
+              llvm::json::Path P);
+
+} // namespace concur
+
+#endif // CONCUR_ANALYSIS_SUMMARY_H

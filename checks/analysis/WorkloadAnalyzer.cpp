@@ -1,0 +1,1038 @@
+//===--- WorkloadAnalyzer.cpp - Interprocedural workload analysis ---------===//
+//
+// Two layers. A Scanner walks one body and records what it does itself: its
+// arithmetic (weighted by the loops around it), the knowledge-base calls it
+// makes, its writes to shared state, and its calls of other analysable
+// functions (edges). Summaries then compose those local facts bottom-up over
+// the strongly connected components of the call graph (Tarjan's algorithm,
+// iterative so deep call chains cannot overflow the stack).
+//
+//===----------------------------------------------------------------------===//
+
+#include "WorkloadAnalyzer.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include <algorithm>
+
+using namespace clang;
+using namespace llvm;
+
+namespace concur {
+
+SummaryProvider::~SummaryProvider() = default;
+
+StringRef toString(FanOut F) {
+  switch (F) {
+  case FanOut::Single:
+    return "single";
+  case FanOut::Small:
+    return "small";
+  case FanOut::Large:
+    return "large";
+  case FanOut::Runtime:
+    return "runtime";
+  case FanOut::Server:
+    return "server";
+  }
+  llvm_unreachable("unknown fan-out");
+}
+
+/// Multipliers are capped so that nested unknown loops stay finite.
+static constexpr double MaxTimes = 1e12;
+/// Work of one call whose callee is opaque but harmless (library code).
+static constexpr double OpaqueCallWork = 1;
+
+namespace {
+
+/// An edge of the call graph found while scanning a body.
+struct CallEdge {
+  const FunctionDecl *Callee;
+  double Times;
+  Hop Site;
+  /// The callee runs under a library lock (a callback of std::call_once):
+  /// its writes to shared state are synchronised.
+  bool Synchronized;
+};
+
+/// What a body does by itself, before its callees are folded in.
+struct LocalFacts {
+  Effects Own;
+  std::vector<CallEdge> Calls;
+  std::vector<ExternalCall> External;
+};
+
+const FunctionDecl *definitionOf(const FunctionDecl *FD) {
+  const FunctionDecl *Def = nullptr;
+  if (FD && FD->hasBody(Def))
+    return Def;
+  return nullptr;
+}
+
+/// Standard types whose member functions synchronise by themselves.
+bool isSynchronisingType(const CXXRecordDecl *RD) {
+  static const StringSet<> Names = {
+      "atomic",   "atomic_flag",     "atomic_ref",  "mutex",
+      "recursive_mutex", "shared_mutex", "timed_mutex", "once_flag",
+      "condition_variable", "condition_variable_any", "counting_semaphore",
+      "latch",    "barrier",         "stop_source"};
+  return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
+         Names.contains(RD->getName());
+}
+
+} // namespace
+
+class WorkloadAnalyzer::Impl {
+public:
+  Impl(WorkloadAnalyzer &A, const SummaryProvider *External)
+      : A(A), Ctx(A.Ctx), SM(Ctx.getSourceManager()), KB(A.KB), Opts(A.Opts),
+        External(External) {}
+
+  WorkloadAnalyzer &A;
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  const KnowledgeBase &KB;
+  const AnalysisOptions &Opts;
+  const SummaryProvider *External;
+
+  DenseMap<const FunctionDecl *, std::unique_ptr<LocalFacts>> Locals;
+  DenseMap<const FunctionDecl *, std::unique_ptr<FunctionSummary>> Summaries;
+  DenseMap<const FunctionDecl *, std::optional<ApiEffects>> ApiCache;
+  DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>>
+      Overriders;
+  bool OverridersCollected = false;
+
+  const LocalFacts &local(const FunctionDecl *Def);
+  void summarizeFrom(const FunctionDecl *Root);
+  void finishComponent(ArrayRef<const FunctionDecl *> Members);
+  /// Applies the annotations that refine a body's analysis and classifies.
+  void finalize(FunctionSummary &S, const FunctionDecl *Def);
+  FunctionSummary describe(const FunctionDecl *Def);
+  ArrayRef<const CXXMethodDecl *> overridersOf(const CXXMethodDecl *MD);
+  std::optional<double> constantTripCount(const Stmt *Loop);
+  bool isSystem(const Decl *D) const {
+    return SM.isInSystemHeader(D->getLocation());
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Scanner: the local facts of one body.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class Scanner {
+public:
+  /// Called for each call of an analysable function.
+  using EdgeFn = function_ref<void(const CallEdge &Edge)>;
+
+  Scanner(WorkloadAnalyzer::Impl &I, Effects &Out, EdgeFn OnEdge,
+          std::vector<ExternalCall> &ExternalOut)
+      : I(I), Opts(I.Opts), Out(Out), OnEdge(OnEdge),
+        ExternalOut(ExternalOut) {}
+
+  void scan(const Stmt *S, double Times, unsigned Depth = 0);
+  void scanFunction(const FunctionDecl *Def);
+  void call(const Expr *E, const FunctionDecl *Callee, double Times);
+  /// Writes to shared state are unsynchronised unless the body takes a lock.
+  void finish() {
+    if (HasLock)
+      return;
+    for (Evidence &E : PendingWrites) {
+      Out.ThreadUnsafe = true;
+      Out.addEvidence(std::move(E), Opts);
+    }
+  }
+
+private:
+  WorkloadAnalyzer::Impl &I;
+  const AnalysisOptions &Opts;
+  Effects &Out;
+  EdgeFn OnEdge;
+  std::vector<ExternalCall> &ExternalOut;
+  bool HasLock = false;
+  std::vector<Evidence> PendingWrites;
+  /// Arithmetic written in this body, weighted; loops report their share.
+  double LocalOps = 0, LocalNumericOps = 0;
+  unsigned LoopDepth = 0;
+
+  void loop(const Stmt *Loop, double Times, unsigned Depth);
+  void applyApi(const ApiEffects &Api, StringRef Name, double Times,
+                const Hop &Site);
+  void callbackArgs(const Expr *E, double Times, CallbackPolicy Policy);
+  void sharedWrite(const Expr *Target, SourceLocation Loc);
+  void arithmetic(double Times, bool Numeric) {
+    Out.Work += Times;
+    LocalOps += Times;
+    if (Numeric) {
+      Out.NumericWork += Times;
+      LocalNumericOps += Times;
+    }
+  }
+};
+
+/// Whether the object a call works on (the object of a member call, else
+/// the first argument) has one of the knowledge base's excepted types.
+bool isExceptedObject(const Expr *Call, ArrayRef<std::string> Types) {
+  const Expr *Object = nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+    Object = MC->getImplicitObjectArgument();
+  else if (const auto *CE = dyn_cast<CallExpr>(Call); CE && CE->getNumArgs())
+    Object = CE->getArg(0);
+  if (!Object)
+    return false;
+  QualType T = Object->IgnoreParenImpCasts()->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD)
+    return false;
+  std::string Name = WorkloadAnalyzer::knowledgeBaseName(RD);
+  return is_contained(Types, Name);
+}
+
+bool isFloating(const Expr *E) {
+  return E->getType()->isRealFloatingType() ||
+         E->getType()->isComplexType();
+}
+
+void Scanner::scanFunction(const FunctionDecl *Def) {
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      scan(Init->getInit(), 1);
+  scan(Def->getBody(), 1);
+  finish();
+}
+
+void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
+  if (!S)
+    return;
+  if (Depth > Opts.MaxScanDepth) {
+    // Pathologically deep code: stop rather than recurse without bound, and
+    // say the estimate is incomplete.
+    ++Out.UnknownCalls;
+    return;
+  }
+  // Bodies of lambdas and blocks are functions of their own: they count where
+  // they are called, not where they are written.
+  if (isa<LambdaExpr, BlockExpr>(S))
+    return;
+  if (const auto *Body = dyn_cast<CoroutineBodyStmt>(S)) {
+    scan(Body->getBody(), Times, Depth + 1);
+    return;
+  }
+  if (const auto *Suspend = dyn_cast<CoroutineSuspendExpr>(S)) {
+    // The awaiter's await_ready/await_suspend/await_resume are machinery.
+    scan(Suspend->getOperand(), Times, Depth + 1);
+    return;
+  }
+  if (const auto *Await = dyn_cast<DependentCoawaitExpr>(S)) {
+    scan(Await->getOperand(), Times, Depth + 1);
+    return;
+  }
+  if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S)) {
+    loop(S, Times, Depth);
+    return;
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Call)) {
+      OverloadedOperatorKind Op = OC->getOperator();
+      if ((Op == OO_Equal || Op == OO_PlusEqual || Op == OO_MinusEqual ||
+           Op == OO_PlusPlus || Op == OO_MinusMinus) &&
+          OC->getNumArgs() >= 1)
+        sharedWrite(OC->getArg(0), OC->getOperatorLoc());
+    } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+      const CXXMethodDecl *MD = MC->getMethodDecl();
+      if (MD && !MD->isConst() && !MD->isStatic() &&
+          !isSynchronisingType(MD->getParent()))
+        if (const Expr *Object = MC->getImplicitObjectArgument())
+          sharedWrite(Object, MC->getExprLoc());
+    }
+    if (!isa<CXXPseudoDestructorExpr>(Call->getCallee()->IgnoreParens()))
+      call(Call, Callee, Times);
+    for (const Stmt *Child : S->children())
+      scan(Child, Times, Depth + 1);
+    return;
+  }
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
+    call(Construct, Construct->getConstructor(), Times);
+    for (const Stmt *Child : S->children())
+      scan(Child, Times, Depth + 1);
+    return;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (BO->isAssignmentOp())
+      sharedWrite(BO->getLHS(), BO->getOperatorLoc());
+    bool Arithmetic = BO->isAdditiveOp() || BO->isMultiplicativeOp() ||
+                      BO->isAssignmentOp();
+    arithmetic(Times,
+               Arithmetic && (isFloating(BO) || isFloating(BO->getLHS()) ||
+                              isFloating(BO->getRHS())));
+  } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (UO->isIncrementDecrementOp()) {
+      sharedWrite(UO->getSubExpr(), UO->getOperatorLoc());
+      arithmetic(Times, false);
+    }
+  } else if (isa<ArraySubscriptExpr>(S)) {
+    arithmetic(Times, false);
+  } else if (isa<CXXNewExpr, CXXDeleteExpr>(S)) {
+    Out.Work += 20 * Times;
+  }
+  for (const Stmt *Child : S->children())
+    scan(Child, Times, Depth + 1);
+}
+
+void Scanner::loop(const Stmt *Loop, double Times, unsigned Depth) {
+  std::optional<double> Trip = I.constantTripCount(Loop);
+  double BodyTimes =
+      std::min(MaxTimes, Times * Trip.value_or(Opts.UnknownTripCount));
+  double OpsBefore = LocalOps, NumericBefore = LocalNumericOps;
+  ++LoopDepth;
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    scan(For->getInit(), Times, Depth + 1);
+    scan(For->getCond(), BodyTimes, Depth + 1);
+    scan(For->getInc(), BodyTimes, Depth + 1);
+    scan(For->getBody(), BodyTimes, Depth + 1);
+  } else if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
+    scan(Range->getInit(), Times, Depth + 1);
+    scan(Range->getRangeInit(), Times, Depth + 1);
+    scan(Range->getLoopVarStmt(), BodyTimes, Depth + 1);
+    scan(Range->getBody(), BodyTimes, Depth + 1);
+  } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
+    scan(While->getCond(), BodyTimes, Depth + 1);
+    scan(While->getBody(), BodyTimes, Depth + 1);
+  } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
+    scan(Do->getBody(), BodyTimes, Depth + 1);
+    scan(Do->getCond(), BodyTimes, Depth + 1);
+  }
+  --LoopDepth;
+  double Ops = LocalOps - OpsBefore;
+  double NumericOps = LocalNumericOps - NumericBefore;
+  // The outermost loop of a body stands for the arithmetic written in it.
+  if (LoopDepth == 0 && Ops >= Opts.MinIterationWork) {
+    bool Numeric = NumericOps >= Opts.NumericShare * Ops;
+    Evidence E;
+    E.Kind = EvidenceKind::Cpu;
+    E.What = toString(Numeric ? CpuKind::NumericLoop : CpuKind::Loop).str();
+    E.Api = Numeric ? "floating-point loop" : "arithmetic loop";
+    E.Weight = Ops;
+    E.Chain.push_back(I.A.makeHop("", Loop->getBeginLoc()));
+    Out.addEvidence(std::move(E), Opts);
+  }
+}
+
+void Scanner::applyApi(const ApiEffects &Api, StringRef Name, double Times,
+                       const Hop &Site) {
+  bool Costed = false;
+  if (Api.Io) {
+    double Cost = I.KB.ioCost(Api) * Times;
+    Out.Blocking += Cost;
+    Out.BlockingByKind[unsigned(*Api.Io)] += Cost;
+    Out.addEvidence({EvidenceKind::Io, toString(*Api.Io).str(), Name.str(),
+                     Cost, {Site}},
+                    Opts);
+    Costed = true;
+  }
+  if (Api.Cpu) {
+    double Cost = I.KB.cpuCost(Api) * Times;
+    Out.Work += Cost;
+    if (Api.Numeric)
+      Out.NumericWork += Cost;
+    Out.addEvidence({EvidenceKind::Cpu, toString(*Api.Cpu).str(), Name.str(),
+                     Cost, {Site}},
+                    Opts);
+    Costed = true;
+  }
+  if (!Costed)
+    Out.Work += OpaqueCallWork * Times;
+  if (Api.MtUnsafe) {
+    Out.ThreadUnsafe = true;
+    Out.addEvidence({EvidenceKind::MtUnsafe, "mt-unsafe", Name.str(), Times,
+                     {Site}},
+                    Opts);
+  }
+  Out.UsesAsyncApi |= Api.Async;
+  Out.Spawns |= Api.Spawns;
+  HasLock |= Api.AcquiresLock;
+}
+
+/// A lambda or function passed to \p E is called by it (std::for_each) unless
+/// the knowledge base says it runs elsewhere (std::thread, a pool's submit).
+void Scanner::callbackArgs(const Expr *E, double Times, CallbackPolicy Policy) {
+  if (Policy == CallbackPolicy::Elsewhere)
+    return;
+  double CallbackTimes = Policy == CallbackPolicy::Inline
+                             ? std::min(MaxTimes, Times * Opts.UnknownTripCount)
+                             : Times;
+  auto Args = isa<CallExpr>(E) ? cast<CallExpr>(E)->arguments()
+                               : cast<CXXConstructExpr>(E)->arguments();
+  for (const Expr *Arg : Args) {
+    const Expr *Inner = Arg->IgnoreImplicit()->IgnoreParenImpCasts();
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(Inner))
+      if (Construct->getNumArgs() == 1)
+        Inner = Construct->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts();
+    const FunctionDecl *Target = nullptr;
+    if (const auto *Lambda = dyn_cast<LambdaExpr>(Inner))
+      Target = Lambda->getCallOperator();
+    else if (const auto *Ref = dyn_cast<DeclRefExpr>(Inner))
+      Target = dyn_cast<FunctionDecl>(Ref->getDecl());
+    if (!Target)
+      continue;
+    if (const FunctionDecl *Def = definitionOf(Target); Def && I.A.isAnalysable(Def))
+      OnEdge({Def, CallbackTimes, I.A.makeHop(Def->getNameAsString(),
+                                               Arg->getBeginLoc()),
+              Policy == CallbackPolicy::Synchronized});
+  }
+}
+
+void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
+  SourceLocation Loc = E->getExprLoc();
+  if (!Callee) {
+    // Calls in uninstantiated templates resolve later; the instantiation is
+    // analysed instead.
+    if (E->isTypeDependent() || E->isValueDependent())
+      return;
+    ++Out.UnknownCalls;
+    Out.addEvidence({EvidenceKind::Unknown, "not analysed",
+                     "call through a pointer", 0,
+                     {I.A.makeHop("(call through a pointer)", Loc)}},
+                    Opts);
+    return;
+  }
+
+  // Virtual calls: the static target and every override visible here; the
+  // heaviest stands for the call, and the evidence says so.
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+    const auto *ME = dyn_cast<MemberExpr>(MC->getCallee()->IgnoreParens());
+    const CXXMethodDecl *MD = MC->getMethodDecl();
+    if (MD && MD->isVirtual() && ME && !ME->hasQualifier() &&
+        !MD->hasAttr<FinalAttr>() &&
+        !(MD->getParent()->hasAttr<FinalAttr>())) {
+      SmallVector<const CXXMethodDecl *, 4> Candidates;
+      if (!MD->isPureVirtual())
+        Candidates.push_back(MD);
+      append_range(Candidates, I.overridersOf(MD));
+      if (Candidates.empty()) {
+        ++Out.UnknownCalls;
+        Out.addEvidence({EvidenceKind::Unknown, "virtual call",
+                         MD->getQualifiedNameAsString(), 0,
+                         {I.A.makeHop(MD->getQualifiedNameAsString() +
+                                          " (virtual, no override visible)",
+                                      Loc)}},
+                        Opts);
+        return;
+      }
+      if (Candidates.size() > 1) {
+        // Pick the heaviest candidate; its name in the chain says which.
+        const CXXMethodDecl *Heaviest = nullptr;
+        double HeaviestCost = -1;
+        for (const CXXMethodDecl *C : Candidates) {
+          const FunctionDecl *Def = definitionOf(C);
+          if (!Def || !I.A.isAnalysable(Def))
+            continue;
+          const Effects &T = I.A.summarize(Def).Total;
+          if (T.Work + T.Blocking > HeaviestCost) {
+            HeaviestCost = T.Work + T.Blocking;
+            Heaviest = C;
+          }
+        }
+        if (Heaviest) {
+          std::string Name = MD->getQualifiedNameAsString() +
+                             " (virtual; assumed " +
+                             Heaviest->getQualifiedNameAsString() + ")";
+          OnEdge({definitionOf(Heaviest), Times, I.A.makeHop(Name, Loc),
+                  false});
+          return;
+        }
+      }
+      Callee = Candidates.front();
+    }
+  }
+
+  std::string Name = Callee->getQualifiedNameAsString();
+  if (std::optional<ApiEffects> Api = I.A.apiEffects(Callee)) {
+    if (!Api->UnlessObject.empty() && isExceptedObject(E, Api->UnlessObject)) {
+      Out.Work += OpaqueCallWork * Times;
+      return;
+    }
+    applyApi(*Api, Name, Times, I.A.makeHop(Name, Loc));
+    callbackArgs(E, Times, Api->Callback);
+    return;
+  }
+  if (const FunctionDecl *Def = definitionOf(Callee);
+      Def && I.A.isAnalysable(Def)) {
+    Out.Work += OpaqueCallWork * Times;
+    OnEdge({Def, Times, I.A.makeHop(Name, Loc), false});
+    return;
+  }
+  if (I.isSystem(Callee) || Callee->isImplicit() || Callee->getBuiltinID()) {
+    // Library code the knowledge base does not list: cheap by assumption,
+    // but callables passed to it (std::for_each) still run.
+    Out.Work += OpaqueCallWork * Times;
+    callbackArgs(E, Times, CallbackPolicy::Unspecified);
+    return;
+  }
+
+  // A user function whose body is in another translation unit.
+  Hop Site = I.A.makeHop(Name, Loc);
+  SmallString<128> USR;
+  index::generateUSRForDecl(Callee, USR);
+  if (I.External)
+    if (const FunctionSummary *S = I.External->lookup(USR)) {
+      Out.addScaled(S->Total, Times, &Site, Opts);
+      return;
+    }
+  ++Out.UnknownCalls;
+  Out.addEvidence({EvidenceKind::Unknown, "callee not analysed", Name, 0,
+                   {Site}},
+                  Opts);
+  ExternalOut.push_back({USR.str().str(), Name, Times, Site});
+}
+
+void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
+  const auto *Var = dyn_cast_or_null<VarDecl>(baseDeclOf(Target));
+  if (!Var || !Var->hasGlobalStorage() || Var->getTLSKind() != VarDecl::TLS_None)
+    return;
+  if (I.isSystem(Var) || Var->getType().isConstQualified())
+    return;
+  if (const auto *RD = Var->getType()->getAsCXXRecordDecl();
+      isSynchronisingType(RD))
+    return;
+  if (Var->getType()->isAtomicType())
+    return;
+  Evidence E;
+  E.Kind = EvidenceKind::SharedWrite;
+  E.What = Var->isStaticLocal() ? "static write" : "global write";
+  E.Api = Var->getNameAsString();
+  E.Weight = 1;
+  E.Chain.push_back(I.A.makeHop("", Loc));
+  PendingWrites.push_back(std::move(E));
+}
+
+/// Collects, for each virtual method, the methods that override it.
+class OverrideCollector : public RecursiveASTVisitor<OverrideCollector> {
+public:
+  explicit OverrideCollector(
+      DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>>
+          &Out)
+      : Out(Out) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  // Declarations only: statements cannot declare overriders.
+  bool TraverseStmt(Stmt *) { return true; }
+  bool VisitCXXMethodDecl(CXXMethodDecl *MD) {
+    for (const CXXMethodDecl *Base : MD->overridden_methods())
+      Out[Base->getCanonicalDecl()].push_back(MD);
+    return true;
+  }
+
+private:
+  DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>> &Out;
+};
+
+} // namespace
+
+ArrayRef<const CXXMethodDecl *>
+WorkloadAnalyzer::Impl::overridersOf(const CXXMethodDecl *MD) {
+  if (!OverridersCollected) {
+    OverridersCollected = true;
+    OverrideCollector(Overriders).TraverseAST(Ctx);
+    // Close transitively: an override of an override also overrides.
+    for (auto &Entry : Overriders) {
+      SmallVector<const CXXMethodDecl *, 2> &List = Entry.second;
+      for (size_t Index = 0; Index < List.size(); ++Index) {
+        auto Deeper = Overriders.find(List[Index]->getCanonicalDecl());
+        if (Deeper == Overriders.end() || &Deeper->second == &List)
+          continue;
+        for (const CXXMethodDecl *M : Deeper->second)
+          if (!is_contained(List, M))
+            List.push_back(M);
+      }
+    }
+  }
+  auto It = Overriders.find(MD->getCanonicalDecl());
+  if (It == Overriders.end())
+    return {};
+  return It->second;
+}
+
+std::optional<double>
+WorkloadAnalyzer::Impl::constantTripCount(const Stmt *Loop) {
+  auto Evaluate = [&](const Expr *E) -> std::optional<int64_t> {
+    Expr::EvalResult R;
+    if (E && !E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
+      return R.Val.getInt().getExtValue();
+    return std::nullopt;
+  };
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    const ValueDecl *Index = nullptr;
+    std::optional<int64_t> Start;
+    if (const auto *DS = dyn_cast_or_null<DeclStmt>(For->getInit())) {
+      if (DS->isSingleDecl())
+        if (const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl())) {
+          Index = VD;
+          Start = Evaluate(VD->getInit());
+        }
+    } else if (const auto *BO = dyn_cast_or_null<BinaryOperator>(For->getInit())) {
+      if (BO->getOpcode() == BO_Assign) {
+        Index = baseDeclOf(BO->getLHS());
+        Start = Evaluate(BO->getRHS());
+      }
+    }
+    const auto *Cond = dyn_cast_or_null<BinaryOperator>(
+        For->getCond() ? For->getCond()->IgnoreParenImpCasts() : nullptr);
+    if (!Index || !Start || !Cond)
+      return std::nullopt;
+    auto IsIndex = [&](const Expr *E) {
+      const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+      return DRE && DRE->getDecl() == Index;
+    };
+    BinaryOperatorKind Op = Cond->getOpcode();
+    const Expr *Bound = nullptr;
+    if (IsIndex(Cond->getLHS())) {
+      Bound = Cond->getRHS();
+    } else if (IsIndex(Cond->getRHS())) {
+      Bound = Cond->getLHS();
+      Op = BinaryOperator::reverseComparisonOp(Op);
+    }
+    std::optional<int64_t> End = Evaluate(Bound);
+    if (!End)
+      return std::nullopt;
+    int64_t Count;
+    switch (Op) {
+    case BO_LT:
+    case BO_NE:
+      Count = *End - *Start;
+      break;
+    case BO_LE:
+      Count = *End - *Start + 1;
+      break;
+    case BO_GT:
+      Count = *Start - *End;
+      break;
+    case BO_GE:
+      Count = *Start - *End + 1;
+      break;
+    default:
+      return std::nullopt;
+    }
+    return double(std::max<int64_t>(Count, 0));
+  }
+  if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
+    const Expr *Init = Range->getRangeInit();
+    if (!Init)
+      return std::nullopt;
+    Init = Init->IgnoreImplicit();
+    if (const auto *List = dyn_cast<CXXStdInitializerListExpr>(Init))
+      Init = List->getSubExpr()->IgnoreImplicit();
+    if (const auto *List = dyn_cast<InitListExpr>(Init))
+      return double(List->getNumInits());
+    QualType T = Init->getType().getNonReferenceType();
+    if (const auto *Array = Ctx.getAsConstantArrayType(T))
+      return double(Array->getSize().getZExtValue());
+    if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+            T->getAsCXXRecordDecl()))
+      if (Spec->isInStdNamespace() && Spec->getName() == "array" &&
+          Spec->getTemplateArgs().size() == 2 &&
+          Spec->getTemplateArgs()[1].getKind() == TemplateArgument::Integral)
+        return double(
+            Spec->getTemplateArgs()[1].getAsIntegral().getZExtValue());
+  }
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Summaries
+//===----------------------------------------------------------------------===//
+
+const LocalFacts &WorkloadAnalyzer::Impl::local(const FunctionDecl *Def) {
+  std::unique_ptr<LocalFacts> &Slot = Locals[Def];
+  if (Slot)
+    return *Slot;
+  auto Facts = std::make_unique<LocalFacts>();
+  LocalFacts &F = *Facts;
+  auto Record = [&](const CallEdge &Edge) { F.Calls.push_back(Edge); };
+  Scanner S(*this, F.Own, Record, F.External);
+  S.scanFunction(Def);
+  // The map may have grown meanwhile; look the slot up again.
+  std::unique_ptr<LocalFacts> &Stored = Locals[Def];
+  Stored = std::move(Facts);
+  return *Stored;
+}
+
+FunctionSummary WorkloadAnalyzer::Impl::describe(const FunctionDecl *Def) {
+  FunctionSummary S;
+  SmallString<128> USR;
+  if (!index::generateUSRForDecl(Def, USR))
+    S.USR = USR.str().str();
+  S.Name = Def->getNameAsString();
+  S.QualifiedName = Def->getQualifiedNameAsString();
+  Hop At = A.makeHop("", Def->getLocation());
+  S.File = At.File;
+  S.Line = At.Line;
+  S.Column = At.Column;
+  S.IsCoroutine = isCoroutine(Def);
+  return S;
+}
+
+void WorkloadAnalyzer::Impl::finalize(FunctionSummary &S,
+                                      const FunctionDecl *Def) {
+  // Annotations that refine a body's analysis rather than replace it.
+  for (const FunctionDecl *Redecl : Def->redecls()) {
+    for (const auto *Note : Redecl->specific_attrs<AnnotateAttr>()) {
+      if (Note->getAnnotation() == "concur::thread_safe") {
+        S.Total.ThreadUnsafe = false;
+        erase_if(S.Total.Items, [](const Evidence &E) {
+          return E.Kind == EvidenceKind::SharedWrite ||
+                 E.Kind == EvidenceKind::MtUnsafe;
+        });
+      } else if (Note->getAnnotation() == "concur::mt_unsafe") {
+        S.Total.ThreadUnsafe = true;
+      }
+    }
+  }
+  for (const FunctionEffectWithCondition &Effect :
+       Def->getFunctionEffects())
+    if (Effect.Effect.kind() == FunctionEffect::Kind::NonBlocking) {
+      // [[clang::nonblocking]] is a promise the compiler checks: trust it.
+      S.Total.Blocking = 0;
+      S.Total.BlockingByKind = {};
+      erase_if(S.Total.Items,
+               [](const Evidence &E) { return E.Kind == EvidenceKind::Io; });
+    }
+  S.Class = classify(S.Total, Opts);
+}
+
+void WorkloadAnalyzer::Impl::finishComponent(
+    ArrayRef<const FunctionDecl *> Members) {
+  SmallPtrSet<const FunctionDecl *, 8> InComponent(Members.begin(),
+                                                   Members.end());
+  bool Recursive = Members.size() > 1;
+  for (const CallEdge &Edge : local(Members.front()).Calls)
+    Recursive |= Edge.Callee == Members.front();
+
+  auto FoldCallees = [&](Effects &Total, const LocalFacts &L) {
+    for (const CallEdge &Edge : L.Calls) {
+      if (InComponent.contains(Edge.Callee))
+        continue;
+      Effects Callee = Summaries.find(Edge.Callee)->second->Total;
+      if (Edge.Synchronized) {
+        Callee.ThreadUnsafe = false;
+        llvm::erase_if(Callee.Items, [](const Evidence &E) {
+          return E.Kind == EvidenceKind::SharedWrite;
+        });
+      }
+      Total.addScaled(Callee, Edge.Times, &Edge.Site, Opts);
+    }
+  };
+
+  if (!Recursive) {
+    const FunctionDecl *Def = Members.front();
+    auto S = std::make_unique<FunctionSummary>(describe(Def));
+    const LocalFacts &L = local(Def);
+    S->Total = L.Own;
+    S->ExternalCalls = L.External;
+    FoldCallees(S->Total, L);
+    finalize(*S, Def);
+    Summaries[Def] = std::move(S);
+    return;
+  }
+
+  // A recursive component: every member does the work of all of them, an
+  // unknown number of times.
+  Effects Combined;
+  std::vector<ExternalCall> External;
+  for (const FunctionDecl *Def : Members) {
+    const LocalFacts &L = local(Def);
+    Combined.addScaled(L.Own, 1, nullptr, Opts);
+    FoldCallees(Combined, L);
+    append_range(External, L.External);
+  }
+  Effects Total;
+  Total.addScaled(Combined, Opts.UnknownTripCount, nullptr, Opts);
+  for (const FunctionDecl *Def : Members) {
+    auto S = std::make_unique<FunctionSummary>(describe(Def));
+    S->Total = Total;
+    S->ExternalCalls = External;
+    for (ExternalCall &Call : S->ExternalCalls)
+      Call.Times *= Opts.UnknownTripCount;
+    finalize(*S, Def);
+    Summaries[Def] = std::move(S);
+  }
+}
+
+void WorkloadAnalyzer::Impl::summarizeFrom(const FunctionDecl *Root) {
+  struct Frame {
+    const FunctionDecl *F;
+    size_t NextEdge;
+  };
+  DenseMap<const FunctionDecl *, unsigned> Index, Low;
+  SmallVector<const FunctionDecl *, 16> Stack;
+  SmallPtrSet<const FunctionDecl *, 16> OnStack;
+  SmallVector<Frame, 16> Frames;
+  unsigned Counter = 0;
+
+  auto Push = [&](const FunctionDecl *F) {
+    Index[F] = Low[F] = Counter++;
+    Stack.push_back(F);
+    OnStack.insert(F);
+    Frames.push_back({F, 0});
+  };
+  Push(Root);
+  while (!Frames.empty()) {
+    const FunctionDecl *F = Frames.back().F;
+    const LocalFacts &L = local(F);
+    if (Frames.back().NextEdge < L.Calls.size()) {
+      const FunctionDecl *W = L.Calls[Frames.back().NextEdge++].Callee;
+      if (Summaries.count(W))
+        continue;
+      if (!Index.count(W))
+        Push(W);
+      else if (OnStack.contains(W))
+        Low[F] = std::min(Low[F], Index[W]);
+      continue;
+    }
+    Frames.pop_back();
+    if (!Frames.empty()) {
+      const FunctionDecl *Parent = Frames.back().F;
+      Low[Parent] = std::min(Low[Parent], Low[F]);
+    }
+    if (Low[F] != Index[F])
+      continue;
+    SmallVector<const FunctionDecl *, 4> Members;
+    const FunctionDecl *M;
+    do {
+      M = Stack.pop_back_val();
+      OnStack.erase(M);
+      Members.push_back(M);
+    } while (M != F);
+    std::reverse(Members.begin(), Members.end());
+    finishComponent(Members);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// WorkloadAnalyzer
+//===----------------------------------------------------------------------===//
+
+WorkloadAnalyzer::WorkloadAnalyzer(ASTContext &Ctx, const KnowledgeBase &KB,
+                                   const AnalysisOptions &Opts,
+                                   const SummaryProvider *External)
+    : Ctx(Ctx), KB(KB), Opts(Opts),
+      P(std::make_unique<Impl>(*this, External)) {}
+
+WorkloadAnalyzer::~WorkloadAnalyzer() = default;
+
+bool WorkloadAnalyzer::isCoroutine(const FunctionDecl *FD) {
+  const FunctionDecl *Def = definitionOf(FD);
+  return Def && isa_and_nonnull<CoroutineBodyStmt>(Def->getBody());
+}
+
+bool WorkloadAnalyzer::isAnalysable(const FunctionDecl *FD) {
+  const FunctionDecl *Def = definitionOf(FD);
+  return Def && !P->isSystem(Def) && !apiEffects(Def);
+}
+
+const FunctionSummary &WorkloadAnalyzer::summarize(const FunctionDecl *FD) {
+  const FunctionDecl *Def = definitionOf(FD);
+  assert(Def && "summarize() needs a function with a body");
+  if (auto It = P->Summaries.find(Def); It != P->Summaries.end())
+    return *It->second;
+  P->summarizeFrom(Def);
+  return *P->Summaries[Def];
+}
+
+Effects WorkloadAnalyzer::analyzeStmt(const Stmt *S) {
+  Effects Out;
+  std::vector<ExternalCall> Ignored;
+  auto Fold = [&](const CallEdge &Edge) {
+    Effects Callee = summarize(Edge.Callee).Total;
+    if (Edge.Synchronized)
+      Callee.ThreadUnsafe = false;
+    Out.addScaled(Callee, Edge.Times, &Edge.Site, Opts);
+  };
+  Scanner Scan(*P, Out, Fold, Ignored);
+  Scan.scan(S, 1);
+  Scan.finish();
+  return Out;
+}
+
+Effects WorkloadAnalyzer::analyzeCall(const Expr *Call) {
+  Effects Out;
+  std::vector<ExternalCall> Ignored;
+  auto Fold = [&](const CallEdge &Edge) {
+    Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, &Edge.Site, Opts);
+  };
+  Scanner Scan(*P, Out, Fold, Ignored);
+  if (const auto *CE = dyn_cast<CallExpr>(Call))
+    Scan.call(CE, CE->getDirectCallee(), 1);
+  else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call))
+    Scan.call(Construct, Construct->getConstructor(), 1);
+  Scan.finish();
+  return Out;
+}
+
+LoopFacts WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
+  LoopFacts Facts;
+  const Stmt *Body = nullptr;
+  bool Endless = false;
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    Body = For->getBody();
+    Endless = !For->getCond();
+  } else if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
+    Body = Range->getBody();
+  } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
+    Body = While->getBody();
+    bool Value = false;
+    Endless = While->getCond()->EvaluateAsBooleanCondition(Value, Ctx) && Value;
+  } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
+    Body = Do->getBody();
+    bool Value = false;
+    Endless = Do->getCond()->EvaluateAsBooleanCondition(Value, Ctx) && Value;
+  }
+  Facts.PerIteration = analyzeStmt(Body);
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    // The condition and increment run once per iteration as well.
+    Effects Control = analyzeStmt(For->getCond());
+    Control.addScaled(analyzeStmt(For->getInc()), 1, nullptr, Opts);
+    Facts.PerIteration.addScaled(Control, 1, nullptr, Opts);
+  } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
+    Facts.PerIteration.addScaled(analyzeStmt(While->getCond()), 1, nullptr,
+                                 Opts);
+  }
+  // One iteration is worth a task at a lower bar than a whole function: the
+  // fan-out multiplies it.
+  AnalysisOptions IterationOpts = Opts;
+  IterationOpts.SubstantialWork = Opts.MinIterationWork;
+  Facts.IterationClass = classify(Facts.PerIteration, IterationOpts);
+  std::optional<double> Trip = P->constantTripCount(Loop);
+  Facts.TripCountKnown = Trip.has_value();
+  Facts.TripCount = Trip.value_or(Opts.UnknownTripCount);
+  if (Trip)
+    Facts.Shape = *Trip <= 1                     ? FanOut::Single
+                  : *Trip <= Opts.FanOutThreshold ? FanOut::Small
+                                                  : FanOut::Large;
+  else if (Endless &&
+           Facts.PerIteration.BlockingByKind[unsigned(IoKind::Network)] > 0)
+    Facts.Shape = FanOut::Server;
+  else
+    Facts.Shape = FanOut::Runtime;
+  Facts.Dependences = analyzeLoopDependence(Loop, Ctx);
+  return Facts;
+}
+
+/// "ns::Class::" + Own, skipping inline and anonymous namespaces and the
+/// template arguments of enclosing classes.
+static std::string qualifiedName(const DeclContext *Parent, StringRef Own) {
+  SmallVector<StringRef, 6> Parts{Own};
+  for (const DeclContext *DC = Parent; DC; DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (NS->isInline() || NS->isAnonymousNamespace())
+        continue;
+      Parts.push_back(NS->getName());
+    } else if (const auto *RD = dyn_cast<RecordDecl>(DC)) {
+      if (RD->getIdentifier())
+        Parts.push_back(RD->getName());
+    } else if (isa<FunctionDecl>(DC)) {
+      break;
+    }
+  }
+  std::string Name;
+  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It) {
+    if (!Name.empty())
+      Name += "::";
+    Name += *It;
+  }
+  return Name;
+}
+
+std::string WorkloadAnalyzer::knowledgeBaseName(const FunctionDecl *FD) {
+  std::string Own;
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+    Own = Ctor->getParent()->getName().str();
+  else if (const auto *Dtor = dyn_cast<CXXDestructorDecl>(FD))
+    Own = "~" + Dtor->getParent()->getName().str();
+  else
+    Own = FD->getNameAsString();
+  return qualifiedName(FD->getDeclContext(), Own);
+}
+
+std::string WorkloadAnalyzer::knowledgeBaseName(const TagDecl *TD) {
+  return qualifiedName(TD->getDeclContext(), TD->getName());
+}
+
+std::optional<ApiEffects>
+WorkloadAnalyzer::apiEffects(const FunctionDecl *FD) {
+  FD = FD->getCanonicalDecl();
+  auto [It, Inserted] = P->ApiCache.try_emplace(FD);
+  if (!Inserted)
+    return It->second;
+
+  std::optional<ApiEffects> Result;
+  // Annotations on the user's own functions state their class outright.
+  for (const FunctionDecl *Redecl : FD->redecls()) {
+    for (const auto *Note : Redecl->specific_attrs<AnnotateAttr>()) {
+      StringRef Text = Note->getAnnotation();
+      if (!Text.consume_front("concur::"))
+        continue;
+      auto [Class, Kind] = Text.split(':');
+      ApiEffects E;
+      if (Class == "io") {
+        E.Io = Kind.empty() ? std::optional<IoKind>(IoKind::Sync)
+                            : parseIoKind(Kind);
+        if (!E.Io)
+          continue;
+      } else if (Class == "cpu") {
+        bool Numeric = Kind == "numeric";
+        E.Cpu = Numeric ? CpuKind::NumericLoop : CpuKind::Loop;
+        E.Numeric = Numeric;
+        E.Cost = Opts.SubstantialWork * 10;
+      } else if (Class == "trivial") {
+        E.Cost = 0;
+      } else {
+        continue;
+      }
+      Result = E;
+    }
+    for (const FunctionEffectWithCondition &Effect :
+         Redecl->getFunctionEffects())
+      if (Effect.Effect.kind() == FunctionEffect::Kind::Blocking && !Result) {
+        ApiEffects E;
+        E.Io = IoKind::Sync;
+        Result = E;
+      }
+  }
+  if (!Result)
+    Result = KB.lookup(knowledgeBaseName(FD));
+  P->ApiCache[FD] = Result;
+  return Result;
+}
+
+Hop WorkloadAnalyzer::makeHop(StringRef Callee, SourceLocation Loc) const {
+  Hop H;
+  H.Callee = Callee.str();
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Expansion = SM.getExpansionLoc(Loc);
+  H.Loc = Expansion;
+  PresumedLoc PLoc = SM.getPresumedLoc(Expansion);
+  if (PLoc.isInvalid())
+    return H;
+  H.Line = PLoc.getLine();
+  H.Column = PLoc.getColumn();
+  H.File = PLoc.getFilename();
+  if (OptionalFileEntryRef File = SM.getFileEntryRefForID(SM.getFileID(Expansion))) {
+    StringRef Real = File->getFileEntry().tryGetRealPathName();
+    if (!Real.empty())
+      H.File = Real.str();
+  }
+  return H;
+}
+
+} // namespace concur

@@ -1,0 +1,117 @@
+//===--- WorkloadAnalyzer.h - Interprocedural workload analysis -*- C++ -*-===//
+//
+// Classifies code as io, cpu, mixed or trivial through its callees, in the
+// manner of clang-tidy's utils/ExceptionAnalyzer: summaries are computed on
+// demand, memoised per function, bottom-up over the call graph (recursion is
+// handled per strongly connected component), and every conclusion carries the
+// evidence chain that led to it.
+//
+// Glossary:
+//   work      estimated computation, in units of about one simple operation
+//   blocking  estimated waiting, in the same units
+//   effects   work, blocking, thread safety and evidence of some code
+//   summary   the effects of one function including all of its callees
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CONCUR_ANALYSIS_WORKLOADANALYZER_H
+#define CONCUR_ANALYSIS_WORKLOADANALYZER_H
+
+#include "AnalysisOptions.h"
+#include "KnowledgeBase.h"
+#include "LoopIndependence.h"
+#include "Summary.h"
+#include "clang/AST/ASTContext.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include <memory>
+
+namespace concur {
+
+/// Summaries of functions defined in other translation units (the CLI's
+/// summaries database). Implementations must be usable from one thread.
+class SummaryProvider {
+public:
+  virtual ~SummaryProvider();
+  /// The linked summary of the function with this USR, or null.
+  virtual const FunctionSummary *lookup(llvm::StringRef USR) const = 0;
+};
+
+/// The shape of a loop's fan-out, as the selection table uses it.
+enum class FanOut : uint8_t {
+  Single,  ///< At most one iteration.
+  Small,   ///< A small constant number of iterations.
+  Large,   ///< A large constant number of iterations.
+  Runtime, ///< A number only known at run time (a container, a bound).
+  Server,  ///< An endless loop that serves requests.
+};
+llvm::StringRef toString(FanOut F);
+
+/// Everything the checks need to know about one loop.
+struct LoopFacts {
+  /// The effects of one iteration, with evidence chains starting in the body.
+  Effects PerIteration;
+  Classification IterationClass;
+  double TripCount = 0;
+  bool TripCountKnown = false;
+  FanOut Shape = FanOut::Runtime;
+  Dependence Dependences;
+};
+
+class WorkloadAnalyzer {
+public:
+  WorkloadAnalyzer(clang::ASTContext &Ctx, const KnowledgeBase &KB,
+                   const AnalysisOptions &Opts,
+                   const SummaryProvider *External = nullptr);
+  ~WorkloadAnalyzer();
+
+  /// The summary of a function that has a body in this translation unit.
+  const FunctionSummary &summarize(const clang::FunctionDecl *FD);
+
+  /// The effects of one execution of \p S (a loop body, a statement), with
+  /// evidence chains that start at the calls in \p S.
+  Effects analyzeStmt(const clang::Stmt *S);
+
+  /// The effects of one call of \p Callee at \p CallSite, as the caller sees
+  /// them; \p Call is the call expression (used for virtual dispatch).
+  Effects analyzeCall(const clang::Expr *Call);
+
+  /// Per-iteration effects, trip count, fan-out and dependences of a loop
+  /// (for, range-for, while, do).
+  LoopFacts analyzeLoop(const clang::Stmt *Loop);
+
+  /// The knowledge-base (or annotation) effects of a function, if any.
+  std::optional<ApiEffects> apiEffects(const clang::FunctionDecl *FD);
+
+  /// "ns::Class::method", without template arguments or inline namespaces:
+  /// the form knowledge-base names are written in.
+  std::string knowledgeBaseName(const clang::FunctionDecl *FD);
+
+  /// The same form for a class: "std::basic_istringstream".
+  static std::string knowledgeBaseName(const clang::TagDecl *TD);
+
+  /// Whether the function is a C++20 coroutine.
+  static bool isCoroutine(const clang::FunctionDecl *FD);
+
+  /// Whether the function's body is analysed (it has one outside system
+  /// headers, and neither the knowledge base nor an annotation describes it).
+  bool isAnalysable(const clang::FunctionDecl *FD);
+
+  Hop makeHop(llvm::StringRef Callee, clang::SourceLocation Loc) const;
+
+  const AnalysisOptions &options() const { return Opts; }
+  const KnowledgeBase &knowledgeBase() const { return KB; }
+  clang::ASTContext &context() const { return Ctx; }
+
+  class Impl;
+
+private:
+  clang::ASTContext &Ctx;
+  const KnowledgeBase &KB;
+  AnalysisOptions Opts;
+  std::unique_ptr<Impl> P;
+};
+
+} // namespace concur
+
+#endif // CONCUR_ANALYSIS_WORKLOADANALYZER_H

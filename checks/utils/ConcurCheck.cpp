@@ -1,0 +1,293 @@
+//===--- ConcurCheck.cpp - What every concur check shares -----------------===//
+
+#include "ConcurCheck.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+
+namespace clang::tidy::concur {
+
+using ::concur::Hop;
+
+/// The project configuration files read so far, shared by all checks.
+static ::concur::ProjectConfigFinder &configFinder() {
+  static ::concur::ProjectConfigFinder Finder;
+  return Finder;
+}
+
+ConcurCheck::ConcurCheck(StringRef Name, ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      KnowledgeBaseFile(Options.getLocalOrGlobal("KnowledgeBaseFile", "")),
+      ExtraBlockingFunctions(
+          Options.getLocalOrGlobal("ExtraBlockingFunctions", "")),
+      ExtraCpuFunctions(Options.getLocalOrGlobal("ExtraCpuFunctions", "")),
+      ExtraMtUnsafeFunctions(
+          Options.getLocalOrGlobal("ExtraMtUnsafeFunctions", "")) {
+  AnalysisOptions Defaults;
+  Thresholds.UnknownTripCount = Options.getLocalOrGlobal(
+      "UnknownTripCount", unsigned(Defaults.UnknownTripCount));
+  Thresholds.SubstantialWork = Options.getLocalOrGlobal(
+      "SubstantialWork", unsigned(Defaults.SubstantialWork));
+  Thresholds.SubstantialBlocking =
+      Options.getLocalOrGlobal(
+          "SubstantialBlocking", unsigned(Defaults.SubstantialBlocking));
+  Thresholds.MinIterationWork = Options.getLocalOrGlobal(
+      "MinIterationWork", unsigned(Defaults.MinIterationWork));
+  Thresholds.FanOutThreshold = Options.getLocalOrGlobal(
+      "FanOutThreshold", Defaults.FanOutThreshold);
+}
+
+void ConcurCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "KnowledgeBaseFile", KnowledgeBaseFile);
+  Options.store(Opts, "ExtraBlockingFunctions",
+                                ExtraBlockingFunctions);
+  Options.store(Opts, "ExtraCpuFunctions", ExtraCpuFunctions);
+  Options.store(Opts, "ExtraMtUnsafeFunctions",
+                                ExtraMtUnsafeFunctions);
+  Options.store(Opts, "UnknownTripCount",
+                                unsigned(Thresholds.UnknownTripCount));
+  Options.store(Opts, "SubstantialWork",
+                                unsigned(Thresholds.SubstantialWork));
+  Options.store(Opts, "SubstantialBlocking",
+                                unsigned(Thresholds.SubstantialBlocking));
+  Options.store(Opts, "MinIterationWork",
+                                unsigned(Thresholds.MinIterationWork));
+  Options.store(Opts, "FanOutThreshold",
+                                Thresholds.FanOutThreshold);
+}
+
+void ConcurCheck::onStartOfTranslationUnit() {
+  Analyzer.reset();
+  KB.reset();
+  AnalyzerContext = nullptr;
+}
+
+/// Parses "name=kind;name2=kind2" into knowledge-base entries; bad items are
+/// reported through \p Report.
+template <typename ParseKind, typename Apply, typename ReportFn>
+static void parseFunctionList(StringRef Text, ParseKind Parse, Apply ApplyTo,
+                              ReportFn Report) {
+  SmallVector<StringRef, 8> Items;
+  Text.split(Items, ';', -1, /*KeepEmpty=*/false);
+  for (StringRef Item : Items) {
+    auto [Name, Kind] = Item.trim().split('=');
+    Name = Name.trim();
+    Kind = Kind.trim();
+    if (Name.empty()) {
+      Report(Item);
+      continue;
+    }
+    if (!Parse(Kind, ApplyTo, Name.str()))
+      Report(Item);
+  }
+}
+
+void ConcurCheck::configure(ASTContext &Ctx) {
+  EffectiveOptions = Thresholds;
+  KB = std::make_unique<KnowledgeBase>(KnowledgeBase::builtin());
+  const SourceManager &SM = Ctx.getSourceManager();
+
+  if (!KnowledgeBaseFile.empty()) {
+    auto Buffer = llvm::MemoryBuffer::getFile(KnowledgeBaseFile);
+    if (!Buffer) {
+      configurationDiag("cannot read knowledge base file '%0': %1")
+          << KnowledgeBaseFile << Buffer.getError().message();
+    } else if (auto Extra = KnowledgeBase::parse((*Buffer)->getBuffer(),
+                                                  KnowledgeBaseFile)) {
+      KB->extend(*Extra);
+    } else {
+      configurationDiag("%0") << llvm::toString(Extra.takeError());
+    }
+  }
+
+  auto BadItem = [&](StringRef Option) {
+    return [this, Option](StringRef Item) {
+      configurationDiag("invalid item '%0' in option '%1': expected "
+                        "'name=kind' with a known kind")
+          << Item << Option;
+    };
+  };
+  parseFunctionList(
+      ExtraBlockingFunctions,
+      [](StringRef Kind, KnowledgeBase &Into, std::string Name) {
+        std::optional<::concur::IoKind> K = ::concur::parseIoKind(Kind);
+        if (!K)
+          return false;
+        ::concur::ApiEffects E;
+        E.Io = K;
+        Into.add({Name}, E);
+        return true;
+      },
+      *KB, BadItem("ExtraBlockingFunctions"));
+  parseFunctionList(
+      ExtraCpuFunctions,
+      [](StringRef Kind, KnowledgeBase &Into, std::string Name) {
+        std::optional<::concur::CpuKind> K = ::concur::parseCpuKind(Kind);
+        if (!K)
+          return false;
+        ::concur::ApiEffects E;
+        E.Cpu = K;
+        E.Numeric = ::concur::isNumericByNature(*K);
+        Into.add({Name}, E);
+        return true;
+      },
+      *KB, BadItem("ExtraCpuFunctions"));
+  SmallVector<StringRef, 8> Unsafe;
+  StringRef(ExtraMtUnsafeFunctions).split(Unsafe, ';', -1, false);
+  for (StringRef Name : Unsafe) {
+    ::concur::ApiEffects E;
+    E.MtUnsafe = true;
+    KB->add({Name.trim().str()}, E);
+  }
+
+  // The project's `.concur.yaml`, found from the main file.
+  if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID())) {
+    auto Config = configFinder().find(Main->getName());
+    if (!Config) {
+      // Reported at the top of the file so editors show it once.
+      diag(SM.getLocForStartOfFile(SM.getMainFileID()), "%0",
+           DiagnosticIDs::Error)
+          << llvm::toString(Config.takeError());
+    } else if (*Config) {
+      KB->extend((*Config)->Extra);
+      (*Config)->applyTo(EffectiveOptions);
+    }
+  }
+  Analyzer =
+      std::make_unique<WorkloadAnalyzer>(Ctx, *KB, EffectiveOptions, nullptr);
+  AnalyzerContext = &Ctx;
+}
+
+WorkloadAnalyzer &ConcurCheck::analyzer(ASTContext &Ctx) {
+  if (!Analyzer || AnalyzerContext != &Ctx)
+    configure(Ctx);
+  return *Analyzer;
+}
+
+SourceLocation ConcurCheck::locationOf(const Hop &H, ASTContext &Ctx) {
+  if (H.Loc.isValid() || H.File.empty())
+    return H.Loc;
+  // A hop read from a summaries database: find it in the source file.
+  SourceManager &SM = Ctx.getSourceManager();
+  auto File = SM.getFileManager().getOptionalFileRef(H.File);
+  if (!File)
+    return {};
+  FileID FID = SM.getOrCreateFileID(*File, SrcMgr::C_User);
+  return SM.translateLineCol(FID, H.Line, H.Column);
+}
+
+void ConcurCheck::emitChain(const Evidence &E, ASTContext &Ctx) {
+  for (size_t I = 0; I < E.Chain.size(); ++I) {
+    const Hop &H = E.Chain[I];
+    SourceLocation Loc = locationOf(H, Ctx);
+    if (Loc.isInvalid())
+      continue;
+    bool Last = I + 1 == E.Chain.size();
+    if (!Last) {
+      diag(Loc, "'%0' is called here", DiagnosticIDs::Note) << H.Callee;
+      continue;
+    }
+    switch (E.Kind) {
+    case EvidenceKind::Io:
+      diag(Loc, "'%0' blocks on %1 I/O", DiagnosticIDs::Note)
+          << H.Callee << E.What;
+      break;
+    case EvidenceKind::Cpu:
+      if (H.Callee.empty())
+        diag(Loc, "%0 here", DiagnosticIDs::Note) << E.Api;
+      else
+        diag(Loc, "'%0' does %1 work", DiagnosticIDs::Note)
+            << H.Callee << E.What;
+      break;
+    case EvidenceKind::MtUnsafe:
+      diag(Loc, "'%0' is not thread-safe", DiagnosticIDs::Note) << H.Callee;
+      break;
+    case EvidenceKind::SharedWrite:
+      diag(Loc, "unsynchronised %0 to '%1'", DiagnosticIDs::Note)
+          << E.What << E.Api;
+      break;
+    case EvidenceKind::Unknown:
+      diag(Loc, "'%0' was not analysed (%1)", DiagnosticIDs::Note)
+          << H.Callee << E.What;
+      break;
+    }
+  }
+}
+
+void ConcurCheck::emitRowNote(SourceLocation Loc, const Recommendation &Rec) {
+  if (!Rec.Row)
+    return;
+  std::string Text = "row '" + Rec.Row->Id + "'";
+  if (Rec.Rule)
+    Text += " (decision step " + std::to_string(Rec.Rule->Step) +
+            "): " + Rec.Rule->Why;
+  if (!Rec.Row->Runtime.empty())
+    Text += "; use " + Rec.Row->Runtime;
+  Text += "; " + ::concur::tradeOffs(*Rec.Row);
+  diag(Loc, "%0", DiagnosticIDs::Note) << Text;
+}
+
+std::string ConcurCheck::rowLabel(const Recommendation &Rec) {
+  std::string Label = "row: " + (Rec.Row ? Rec.Row->Id : "sequential");
+  if (Rec.pool() == "io")
+    Label += ", I/O pool";
+  else if (Rec.pool() == "cpu")
+    Label += ", core-sized pool";
+  return Label;
+}
+
+using namespace ast_matchers;
+
+ast_matchers::internal::Matcher<Stmt> ConcurCheck::loopMatcher() {
+  return stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt(), doStmt()),
+              unless(isInTemplateInstantiation()),
+              unless(isExpansionInSystemHeader()),
+              forCallable(functionDecl().bind("function")))
+      .bind("loop");
+}
+
+void ConcurCheck::walkCoroutineBody(
+    const Stmt *S, llvm::function_ref<bool(const Stmt *)> Visit) {
+  if (!S || isa<LambdaExpr, BlockExpr>(S))
+    return;
+  if (const auto *Body = dyn_cast<CoroutineBodyStmt>(S)) {
+    walkCoroutineBody(Body->getBody(), Visit);
+    return;
+  }
+  if (const auto *Suspend = dyn_cast<CoroutineSuspendExpr>(S)) {
+    walkCoroutineBody(Suspend->getOperand(), Visit);
+    return;
+  }
+  if (!Visit(S))
+    return;
+  for (const Stmt *Child : S->children())
+    walkCoroutineBody(Child, Visit);
+}
+
+ast_matchers::internal::Matcher<Decl> ConcurCheck::coroutineMatcher() {
+  return functionDecl(isDefinition(), hasBody(coroutineBodyStmt()),
+                      unless(isExpansionInSystemHeader()))
+      .bind("coroutine");
+}
+
+bool ConcurCheck::hasQualifyingAncestor(
+    const Stmt *Loop, ASTContext &Ctx,
+    llvm::function_ref<bool(const Stmt *)> Qualifies) {
+  DynTypedNodeList Parents = Ctx.getParents(*Loop);
+  while (!Parents.empty()) {
+    const DynTypedNode &Parent = Parents[0];
+    if (Parent.get<FunctionDecl>() || Parent.get<LambdaExpr>() ||
+        Parent.get<BlockExpr>())
+      return false;
+    if (const auto *S = Parent.get<Stmt>())
+      if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S) && Qualifies(S))
+        return true;
+    Parents = Ctx.getParents(Parent);
+  }
+  return false;
+}
+
+} // namespace clang::tidy::concur

@@ -1,0 +1,92 @@
+//===--- ConcurCheck.h - What every concur check shares ---------*- C++ -*-===//
+//
+// The common base of the concur checks: it reads the analysis options and
+// knowledge-base extensions (check options and `.concur.yaml`), owns one
+// WorkloadAnalyzer per translation unit, and renders evidence chains as
+// notes. Checks derive from it and stay thin: matchers find the sites, the
+// analysis decides, the check formats.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CONCUR_CHECKS_UTILS_CONCURCHECK_H
+#define CONCUR_CHECKS_UTILS_CONCURCHECK_H
+
+#include "ClangTidyCheck.h"
+#include "Advice.h"
+#include "ProjectConfig.h"
+#include "SelectionTable.h"
+#include "WorkloadAnalyzer.h"
+#include <memory>
+
+namespace clang::tidy::concur {
+
+using ::concur::AnalysisOptions;
+using ::concur::Effects;
+using ::concur::Evidence;
+using ::concur::EvidenceKind;
+using ::concur::KnowledgeBase;
+using ::concur::LoopFacts;
+using ::concur::Recommendation;
+using ::concur::SelectionTable;
+using ::concur::WorkloadAnalyzer;
+
+class ConcurCheck : public ClangTidyCheck {
+public:
+  ConcurCheck(StringRef Name, ClangTidyContext *Context);
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+  void onStartOfTranslationUnit() override;
+  bool isLanguageVersionSupported(const LangOptions &LangOpts) const override {
+    return LangOpts.C99 || LangOpts.CPlusPlus;
+  }
+
+protected:
+  /// The analyzer of the current translation unit, created on first use with
+  /// the project's configuration.
+  WorkloadAnalyzer &analyzer(ASTContext &Ctx);
+  const SelectionTable &table() const { return SelectionTable::builtin(); }
+  const AnalysisOptions &analysisOptions() const { return EffectiveOptions; }
+
+  /// One note per hop of \p E's chain, at each hop's location.
+  void emitChain(const Evidence &E, ASTContext &Ctx);
+  /// A note naming the row, the rule that chose it and the trade-offs.
+  void emitRowNote(SourceLocation Loc, const Recommendation &Rec);
+  /// "row: futures, I/O pool" style label for messages.
+  static std::string rowLabel(const Recommendation &Rec);
+
+  /// The loops a loop check looks at, with the enclosing function bound to
+  /// "function" and the loop to "loop".
+  static ast_matchers::internal::Matcher<Stmt> loopMatcher();
+  /// Visits the statements a coroutine body runs on its own thread, in
+  /// source order: not the bodies of lambdas (they run where they are called)
+  /// and not the awaiter machinery of co_await. \p Visit returns false to skip
+  /// a statement's children.
+  static void walkCoroutineBody(const Stmt *S,
+                                llvm::function_ref<bool(const Stmt *)> Visit);
+  /// The coroutine definitions in the main file, bound to "coroutine".
+  static ast_matchers::internal::Matcher<Decl> coroutineMatcher();
+
+  /// Whether an enclosing loop of \p Loop (in the same function) satisfies
+  /// \p Qualifies: only the outermost qualifying loop is reported.
+  bool hasQualifyingAncestor(const Stmt *Loop, ASTContext &Ctx,
+                             llvm::function_ref<bool(const Stmt *)> Qualifies);
+
+private:
+  // Check options (all may also be set globally, without the check prefix).
+  std::string KnowledgeBaseFile;
+  std::string ExtraBlockingFunctions;
+  std::string ExtraCpuFunctions;
+  std::string ExtraMtUnsafeFunctions;
+  AnalysisOptions Thresholds;
+
+  AnalysisOptions EffectiveOptions;
+  std::unique_ptr<KnowledgeBase> KB;
+  std::unique_ptr<WorkloadAnalyzer> Analyzer;
+  ASTContext *AnalyzerContext = nullptr;
+
+  void configure(ASTContext &Ctx);
+  SourceLocation locationOf(const ::concur::Hop &H, ASTContext &Ctx);
+};
+
+} // namespace clang::tidy::concur
+
+#endif // CONCUR_CHECKS_UTILS_CONCURCHECK_H

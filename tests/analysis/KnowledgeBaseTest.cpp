@@ -1,0 +1,111 @@
+#include "KnowledgeBase.h"
+#include "gtest/gtest.h"
+
+using namespace concur;
+
+TEST(KnowledgeBase, BuiltinCoversTheTableEvidence) {
+  const KnowledgeBase &KB = KnowledgeBase::builtin();
+  struct Expect {
+    const char *Name;
+    std::optional<IoKind> Io;
+    std::optional<CpuKind> Cpu;
+  };
+  for (const Expect &E : std::initializer_list<Expect>{
+           {"recv", IoKind::Network, {}},
+           {"send", IoKind::Network, {}},
+           {"connect", IoKind::Network, {}},
+           {"accept", IoKind::Network, {}},
+           {"curl_easy_perform", IoKind::Network, {}},
+           {"sqlite3_step", IoKind::Database, {}},
+           {"PQexec", IoKind::Database, {}},
+           {"mysql_query", IoKind::Database, {}},
+           {"read", IoKind::File, {}},
+           {"fread", IoKind::File, {}},
+           {"std::basic_ifstream::basic_ifstream", IoKind::File, {}},
+           {"system", IoKind::Process, {}},
+           {"popen", IoKind::Process, {}},
+           {"waitpid", IoKind::Process, {}},
+           {"std::this_thread::sleep_for", IoKind::Sleep, {}},
+           {"std::thread::join", IoKind::Sync, {}},
+           {"std::future::get", IoKind::Sync, {}},
+           {"std::sort", {}, CpuKind::Sort},
+           {"std::regex_match", {}, CpuKind::Regex},
+           {"ZSTD_compress", {}, CpuKind::Compress},
+           {"cblas_dgemm", {}, CpuKind::Linalg},
+       }) {
+    std::optional<ApiEffects> Found = KB.lookup(E.Name);
+    ASSERT_TRUE(Found) << E.Name;
+    EXPECT_EQ(Found->Io, E.Io) << E.Name;
+    if (E.Cpu) {
+      EXPECT_EQ(Found->Cpu, E.Cpu) << E.Name;
+    }
+  }
+  for (const char *Unsafe : {"strtok", "rand", "localtime", "setlocale"})
+    EXPECT_TRUE(KB.lookup(Unsafe)->MtUnsafe) << Unsafe;
+  EXPECT_TRUE(KB.lookup("cblas_dgemm")->Numeric);
+  EXPECT_FALSE(KB.lookup("no_such_function_anywhere"));
+}
+
+TEST(KnowledgeBase, PrefixPatternsAndMerging) {
+  auto KB = KnowledgeBase::parse(R"(
+version: 1
+costs: {io: {network: 7}}
+entries:
+  - names: ['lib::Client::*']
+    io: network
+  - names: ['lib::Client::close']
+    cost: 1
+  - names: [lib_helper]
+    cpu: hash
+  - names: [lib_helper]
+    mt-unsafe: true
+)",
+                                 "kb.yaml");
+  ASSERT_TRUE(bool(KB)) << llvm::toString(KB.takeError());
+  std::optional<ApiEffects> Get = KB->lookup("lib::Client::get");
+  ASSERT_TRUE(Get);
+  EXPECT_EQ(Get->Io, IoKind::Network);
+  EXPECT_EQ(KB->ioCost(*Get), 7);
+  // The exact entry refines the pattern.
+  std::optional<ApiEffects> Close = KB->lookup("lib::Client::close");
+  ASSERT_TRUE(Close);
+  EXPECT_EQ(Close->Io, IoKind::Network);
+  EXPECT_EQ(KB->ioCost(*Close), 1);
+  std::optional<ApiEffects> Helper = KB->lookup("lib_helper");
+  ASSERT_TRUE(Helper);
+  EXPECT_EQ(Helper->Cpu, CpuKind::Hash);
+  EXPECT_TRUE(Helper->MtUnsafe);
+  EXPECT_FALSE(KB->lookup("lib::Server::get"));
+}
+
+TEST(KnowledgeBase, ErrorsNameFileLineAndProblem) {
+  auto Expect = [](const char *Yaml, const char *Fragment) {
+    auto KB = KnowledgeBase::parse(Yaml, "bad.yaml");
+    ASSERT_FALSE(bool(KB)) << Yaml;
+    std::string Message = llvm::toString(KB.takeError());
+    EXPECT_NE(Message.find(Fragment), std::string::npos) << Message;
+  };
+  Expect("version: 1\nentries:\n  - names: [f]\n    io: teleport\n",
+         "bad.yaml:3:5: unknown I/O kind 'teleport'");
+  Expect("version: 1\nentries:\n  - names: [f]\n    io: file\n    colour: red\n",
+         "unknown key 'colour'");
+  Expect("version: 1\nentries:\n  - names: [f]\n", "states no effect");
+  Expect("version: 1\nentries:\n  - names: ['a*b']\n    io: file\n",
+         "'*' may only end a name");
+  Expect("version: 2\n", "unsupported version 2");
+  Expect("version: 1\nentries: [\n", "bad.yaml:");
+  Expect("version: 1\ncosts: {io: {warp: 3}}\n", "unknown I/O kind 'warp'");
+}
+
+TEST(KnowledgeBase, ExtendAddsEntriesAndCosts) {
+  KnowledgeBase KB = KnowledgeBase::builtin();
+  auto Extra = KnowledgeBase::parse(
+      "version: 1\ncosts: {io: {network: 5}}\nentries:\n"
+      "  - names: [my_fetch]\n    io: network\n",
+      "extra.yaml");
+  ASSERT_TRUE(bool(Extra));
+  KB.extend(*Extra);
+  ASSERT_TRUE(KB.lookup("my_fetch"));
+  EXPECT_EQ(KB.ioCost(*KB.lookup("recv")), 5);
+  EXPECT_TRUE(KB.lookup("recv")); // built-in entries stay
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Runs one annotated test source through clang-tidy-19 with the concur plugin.
+
+The check under test is the name of the folder the source is in
+(tests/checks/concur-sequential-blocking-loop/loops.cpp tests
+concur-sequential-blocking-loop). Expectations are written in the source, in
+clang-tidy's own style:
+
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: independent iterations ...
+  // CHECK-NOTES: :[[@LINE-4]]:10: note: 'recv' blocks on network I/O
+  // CHECK-FIXES: co_await concur::sleep_for(10ms);
+
+Every warning, error or remark clang-tidy reports for the file must match a
+CHECK-MESSAGES line, and every CHECK-MESSAGES line must match one; the text
+after the severity must be a prefix of the message. CHECK-NOTES lines must
+each match a note (other notes are allowed). CHECK-FIXES lines must appear,
+in order, in the file after clang-tidy --fix. Optional lines:
+
+  // CONCUR-ARGS: -std=c++17          compiler arguments (default -std=c++20)
+  // CONCUR-CONFIG: {CheckOptions: {...}}   passed as --config
+  // CONCUR-CHECKS: -*,concur-a,concur-b    checks to enable instead
+  // CONCUR-FRONTEND: clang-tidy      only run through this front end
+
+Exit status: 0 when every expectation holds, 1 otherwise (with a report).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MOCK = os.path.join(HERE, "Inputs", "mock")
+
+DIAG = re.compile(r"^(.*?):(\d+):(\d+): (warning|error|note|remark): (.*?)(?: \[([\w,.-]+)\])?$")
+EXPECT = re.compile(r"//\s*CHECK-(MESSAGES|NOTES):\s*:\[\[@LINE([+-]\d+)?\]\]:(\d+):\s*(warning|error|note|remark):\s*(.*)$")
+FIX = re.compile(r"//\s*CHECK-FIXES:\s*(.*)$")
+OPTION = re.compile(r"//\s*CONCUR-(ARGS|CONFIG|CHECKS|FRONTEND):\s*(.*)$")
+
+
+def parse_source(path):
+    expectations, fixes, options = [], [], {}
+    with open(path, encoding="utf-8") as source:
+        for number, line in enumerate(source, start=1):
+            match = EXPECT.search(line)
+            if match:
+                kind, offset, column, severity, text = match.groups()
+                expectations.append({
+                    "kind": kind, "line": number + int(offset or 0), "column": int(column),
+                    "severity": severity, "text": text.strip(), "source_line": number})
+                continue
+            match = FIX.search(line)
+            if match:
+                fixes.append(match.group(1).strip())
+                continue
+            match = OPTION.search(line)
+            if match:
+                options[match.group(1)] = match.group(2).strip()
+    return expectations, fixes, options
+
+
+def clang_tidy_command(args, check, options, source, fix=False):
+    checks = options.get("CHECKS", "-*," + check)
+    command = [args.clang_tidy, "--load=" + args.plugin, "--checks=" + checks,
+               "--quiet", "--header-filter=^$", "--system-headers=false"]
+    if "CONFIG" in options:
+        command.append("--config=" + options["CONFIG"])
+    if fix:
+        command.append("--fix")
+    compile_args = options.get("ARGS", "-std=c++20").split()
+    language = ["-x", "c"] if source.endswith(".c") else ["-x", "c++", "-nostdinc++"]
+    command += [source, "--"] + language + compile_args + ["-isystem", MOCK]
+    return command
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clang-tidy", required=True)
+    parser.add_argument("--plugin", required=True)
+    parser.add_argument("source")
+    args = parser.parse_args()
+
+    source = os.path.abspath(args.source)
+    check = os.path.basename(os.path.dirname(source))
+    expectations, fixes, options = parse_source(source)
+
+    run = subprocess.run(clang_tidy_command(args, check, options, source),
+                         capture_output=True, text=True, timeout=300)
+    output = run.stdout + run.stderr
+    if run.returncode < 0 or "Stack dump" in output or "PLEASE submit a bug report" in output:
+        print(output)
+        print(f"FAIL: clang-tidy crashed (exit {run.returncode})")
+        return 1
+
+    actual = []
+    for line in output.splitlines():
+        match = DIAG.match(line)
+        if not match:
+            continue
+        file, number, column, severity, text, name = match.groups()
+        if os.path.abspath(file) != source:
+            continue
+        actual.append({"line": int(number), "column": int(column), "severity": severity,
+                       "text": text, "check": name, "matched": False})
+
+    failures = []
+    for expected in expectations:
+        wanted = "note" if expected["kind"] == "NOTES" else None
+        found = None
+        for diag in actual:
+            if diag["matched"] and expected["kind"] == "MESSAGES":
+                continue
+            if wanted and diag["severity"] != "note":
+                continue
+            if not wanted and diag["severity"] == "note":
+                continue
+            if (diag["line"], diag["column"], diag["severity"]) != (
+                    expected["line"], expected["column"], expected["severity"]):
+                continue
+            if not diag["text"].startswith(expected["text"]):
+                continue
+            found = diag
+            break
+        if found is None:
+            failures.append("line {source_line}: expected {severity} at {line}:{column}: {text}".format(**expected))
+        elif expected["kind"] == "MESSAGES":
+            found["matched"] = True
+    for diag in actual:
+        if diag["severity"] != "note" and not diag["matched"]:
+            failures.append("unexpected {severity} at {line}:{column}: {text} [{check}]".format(**diag))
+
+    if fixes:
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = os.path.join(scratch, os.path.basename(source))
+            shutil.copy(source, copy)
+            subprocess.run(clang_tidy_command(args, check, options, copy, fix=True),
+                           capture_output=True, text=True, timeout=300)
+            with open(copy, encoding="utf-8") as fixed:
+                lines = [line.rstrip("\n") for line in fixed]
+        position = 0
+        for wanted in fixes:
+            while position < len(lines) and wanted not in lines[position]:
+                position += 1
+            if position == len(lines):
+                failures.append("fix not applied: " + wanted)
+                break
+            position += 1
+
+    if failures:
+        print(output)
+        print("\n".join("FAIL: " + failure for failure in failures))
+        return 1
+    warnings = sum(1 for diag in actual if diag["severity"] != "note")
+    print(f"PASS: {os.path.relpath(source, HERE)}: {len(expectations)} expectations, "
+          f"{warnings} diagnostics, {len(fixes)} fixes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
