@@ -150,11 +150,12 @@ public:
     }
     slots_[target].push(task);
     slots_[target].lock.unlock();
-    // Pairs with the fence in park(): either the sleeper sees the task or
-    // we see it sleeping.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (searching_.load(std::memory_order_relaxed) == 0 &&
-        sleeping_.load(std::memory_order_relaxed) > 0)
+    // push() stored the queue size seq_cst and park() announces sleep
+    // seq_cst before it re-reads the sizes (seq_cst): in that total order
+    // either the sleeper sees the task or we see it sleeping. (Not fences:
+    // ThreadSanitizer does not model them.)
+    if (searching_.load(std::memory_order_seq_cst) == 0 &&
+        sleeping_.load(std::memory_order_seq_cst) > 0)
       wake_one();
   }
 
@@ -274,7 +275,6 @@ private:
   void park(worker_slot &self) {
     self.parked.store(1, std::memory_order_seq_cst);
     sleeping_.fetch_add(1, std::memory_order_seq_cst);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
     // Re-check after announcing sleep: a submit that did not see us asleep
     // pushed before our announcement, so we see its task here.
     if (!any_queued() && !stopping_.load(std::memory_order_seq_cst)) {
