@@ -167,6 +167,7 @@ TEST(ThreadPool, NestedSubmitFromWorker) {
       inner.push_back(pool.submit([i] { return i; }));
     return inner;
   });
+  ASSERT_TRUE(outer.wait_for(30s)); // a timed wait never runs the task inline
   int sum = 0;
   for (auto &f : outer.get())
     sum += f.get();
@@ -177,7 +178,36 @@ TEST(ThreadPool, NestedSubmitFromWorker) {
 TEST(ThreadPool, WaitIdleFromWorkerIsRejected) {
   concur::thread_pool pool(1);
   auto f = pool.submit([&pool] { pool.wait_idle(); });
+  ASSERT_TRUE(f.wait_for(30s));
   EXPECT_THROW(f.get(), std::logic_error);
+}
+
+TEST(ThreadPool, GetRunsAnUnstartedTaskInTheWaitingThread) {
+  concur::thread_pool pool(1);
+  gate g;
+  auto blocker = pool.submit([&g] { g.wait(); });
+  while (!blocker.running())
+    std::this_thread::yield();
+  // The only worker is busy, so get() runs the task here instead of waiting.
+  auto f = pool.submit([] { return std::this_thread::get_id(); });
+  EXPECT_EQ(f.get(), std::this_thread::get_id());
+  g.open();
+  blocker.get();
+  pool.wait_idle(); // the worker still pops the spent task and skips it
+  EXPECT_EQ(pool.pending(), 0u);
+}
+
+TEST(ThreadPool, TimedWaitLeavesTheTaskToTheWorkers) {
+  concur::thread_pool pool(1);
+  gate g;
+  auto blocker = pool.submit([&g] { g.wait(); });
+  while (!blocker.running())
+    std::this_thread::yield();
+  auto f = pool.submit([] { return std::this_thread::get_id(); });
+  EXPECT_FALSE(f.wait_for(5ms));
+  g.open();
+  ASSERT_TRUE(f.wait_for(30s));
+  EXPECT_NE(f.get(), std::this_thread::get_id());
 }
 
 TEST(ThreadPool, WorkersRunInParallel) {

@@ -149,6 +149,11 @@ public:
   }
 
   void wait() const {
+    // A pool task nobody has started yet runs right here, as TBB's
+    // task_group::wait does: the waiter would idle anyway, and handing the
+    // task to a sleeping or descheduled worker costs microseconds.
+    if (done() || run_inline())
+      return;
     if (spin_until_done())
       return;
     std::unique_lock lock(mutex_);
@@ -190,6 +195,11 @@ public:
   void enable_stop() { stop_ = std::stop_source(); }
 
   std::exception_ptr error_;
+
+protected:
+  /// Runs the task in the calling thread if it has not started; true if it
+  /// did (the state is then done). Only pool tasks can.
+  virtual bool run_inline() const noexcept { return false; }
 
 private:
   // Short spin: most waits in a busy pool end within a few hundred

@@ -72,32 +72,47 @@ public:
   }
 
   void run(const std::stop_token &pool_stop) noexcept override {
+    // set_running() fails when the task was cancelled or a waiter runs it
+    // inline (run_inline): then its call_ is not ours to touch.
     if (this->set_running()) {
-      try {
-        if constexpr (takes_stop_token_v<F, A...>) {
-          // Stopping the pool stops every running task that listens.
-          std::stop_callback forward(pool_stop, [this]() noexcept { this->request_stop(); });
-          invoke([this](auto &f, auto &...args) -> R {
-            return std::invoke(f, this->stop_token(), std::move(args)...);
-          });
-        } else {
-          invoke([](auto &f, auto &...args) -> R { return std::invoke(f, std::move(args)...); });
-        }
-      } catch (...) {
-        this->set_exception(std::current_exception());
-      }
+      execute(pool_stop);
+      call_.reset(); // drop captures now, not when the last future goes
     }
-    call_.reset(); // drop captures now, not when the last future goes
     this->release();
   }
 
   void discard() noexcept override {
     this->cancel();
-    call_.reset();
     this->release();
   }
 
+protected:
+  bool run_inline() const noexcept override {
+    auto *self = const_cast<future_task *>(this); // wait() is const; the task is not
+    if (!self->set_running())
+      return false;
+    self->execute(std::stop_token());
+    self->call_.reset();
+    return true;
+  }
+
 private:
+  void execute(const std::stop_token &pool_stop) noexcept {
+    try {
+      if constexpr (takes_stop_token_v<F, A...>) {
+        // Stopping the pool stops every running task that listens.
+        std::stop_callback forward(pool_stop, [this]() noexcept { this->request_stop(); });
+        invoke([this](auto &f, auto &...args) -> R {
+          return std::invoke(f, this->stop_token(), std::move(args)...);
+        });
+      } else {
+        invoke([](auto &f, auto &...args) -> R { return std::invoke(f, std::move(args)...); });
+      }
+    } catch (...) {
+      this->set_exception(std::current_exception());
+    }
+  }
+
   template <class Invoker> void invoke(Invoker &&invoker) {
     if constexpr (std::is_void_v<R>) {
       std::apply(invoker, *call_);
