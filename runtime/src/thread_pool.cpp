@@ -63,52 +63,49 @@ constexpr std::size_t completion_batch = 64;
 
 } // namespace
 
-// One worker: its queue (an intrusive FIFO list) and its sleeping word.
+// One worker: its queue (a growable ring of task pointers, so stealing
+// copies pointers without touching the tasks) and its sleeping word.
 struct alignas(64) worker_slot {
   spin_lock lock;
-  task_node *head = nullptr;
-  task_node *tail = nullptr;
-  std::atomic<std::size_t> size{0};
+  std::vector<task_node *> ring = std::vector<task_node *>(256); // power of two
+  std::size_t head = 0;
+  std::size_t count = 0;
+  std::atomic<std::size_t> size{0}; // count, readable without the lock
   // 1 while the worker sleeps (or is about to); a waker sets it to 0.
   std::atomic<std::uint32_t> parked{0};
   std::thread thread;
 
-  void push(task_node *task) noexcept {
-    task->next = nullptr;
-    if (tail)
-      tail->next = task;
-    else
-      head = task;
-    tail = task;
-    size.store(size.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);
+  void push(task_node *task) {
+    if (count == ring.size())
+      grow();
+    ring[(head + count) & (ring.size() - 1)] = task;
+    ++count;
+    size.store(count, std::memory_order_seq_cst);
   }
   task_node *pop() noexcept {
-    task_node *task = head;
-    if (!task)
+    if (count == 0)
       return nullptr;
-    head = task->next;
-    if (!head)
-      tail = nullptr;
-    size.store(size.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    task_node *task = ring[head];
+    head = (head + 1) & (ring.size() - 1);
+    --count;
+    size.store(count, std::memory_order_relaxed);
     return task;
   }
-  // Detaches up to `count` tasks from the front as a list.
-  task_node *take_front(std::size_t count, std::size_t &taken) noexcept {
-    task_node *first = head;
-    task_node *last = nullptr;
-    taken = 0;
-    for (task_node *t = head; t && taken < count; t = t->next) {
-      last = t;
-      ++taken;
-    }
-    if (!taken)
-      return nullptr;
-    head = last->next;
-    if (!head)
-      tail = nullptr;
-    last->next = nullptr;
-    size.store(size.load(std::memory_order_relaxed) - taken, std::memory_order_relaxed);
-    return first;
+  // Moves up to `limit` tasks from the front into `out`; returns how many.
+  std::size_t take_front(task_node **out, std::size_t limit) noexcept {
+    std::size_t taken = 0;
+    while (taken < limit && count != 0)
+      out[taken++] = pop();
+    return taken;
+  }
+
+private:
+  void grow() {
+    std::vector<task_node *> bigger(ring.size() * 2);
+    for (std::size_t i = 0; i < count; ++i)
+      bigger[i] = ring[(head + i) & (ring.size() - 1)];
+    ring.swap(bigger);
+    head = 0;
   }
 };
 
@@ -178,16 +175,14 @@ public:
     if (cancel_pending) {
       stop_source_.request_stop();
       for (auto &slot : slots_) {
+        std::vector<task_node *> dropped;
         slot.lock.lock();
-        std::size_t taken = 0;
-        task_node *list = slot.take_front(static_cast<std::size_t>(-1), taken);
+        while (task_node *task = slot.pop())
+          dropped.push_back(task);
         slot.lock.unlock();
-        while (list) {
-          task_node *next = list->next;
-          list->discard();
-          list = next;
-          task_done(1);
-        }
+        for (task_node *task : dropped)
+          task->discard();
+        task_done(dropped.size());
       }
     }
     stopping_.store(true, std::memory_order_seq_cst);
@@ -333,23 +328,19 @@ private:
       std::size_t available = victim.size.load(std::memory_order_relaxed);
       if (available == 0 || !victim.lock.try_lock())
         continue;
-      std::size_t taken = 0;
-      task_node *list = victim.take_front((available + 1) / 2, taken);
+      // Half, but bounded, so a steal holds the victim's lock briefly.
+      task_node *stolen[64];
+      std::size_t taken = victim.take_front(stolen, std::min<std::size_t>((available + 1) / 2, 64));
       victim.lock.unlock();
-      if (!list)
+      if (taken == 0)
         continue;
-      task_node *first = list;
-      if (first->next) {
+      if (taken > 1) {
         self.lock.lock();
-        for (task_node *t = first->next; t;) {
-          task_node *next = t->next;
-          self.push(t);
-          t = next;
-        }
+        for (std::size_t k = 1; k < taken; ++k)
+          self.push(stolen[k]);
         self.lock.unlock();
       }
-      first->next = nullptr;
-      return first;
+      return stolen[0];
     }
     return nullptr;
   }

@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "concur/detail/task_memory.hpp"
 #include "concur/future.hpp"
 
 namespace concur {
@@ -62,7 +63,9 @@ template <class F, class... A> using task_result_t = typename task_result<F, A..
 
 // A submitted task and its future's shared state in one allocation.
 template <class R, class F, class... A>
-class future_task final : public shared_state<R>, public task_node {
+class future_task final : public shared_state<R>,
+                          public task_node,
+                          public recycled_task_memory {
 public:
   template <class G, class... B>
   explicit future_task(G &&f, B &&...args)
@@ -126,7 +129,8 @@ private:
 };
 
 // A fire-and-forget task: no future, no shared state.
-template <class F, class... A> class posted_task final : public task_node {
+template <class F, class... A>
+class posted_task final : public task_node, public recycled_task_memory {
 public:
   template <class G, class... B>
   explicit posted_task(G &&f, B &&...args)
