@@ -421,18 +421,22 @@ void print(const result_table &table) {
 int main(int argc, char **argv) {
   config cfg;
   for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) { // smaller sizes; --rounds still applies
+      cfg.tasks = 20000;
+      cfg.latency_ops = 2000;
+      cfg.async_ops = 200;
+      cfg.map_items = 100000;
+      cfg.cpu_steps = 20000;
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--rounds" && i + 1 < argc) {
       cfg.rounds = std::atoi(argv[++i]);
     } else if (arg == "--python" && i + 1 < argc) {
       cfg.python_file = argv[++i];
     } else if (arg == "--quick") {
-      cfg.rounds = 1;
-      cfg.tasks = 20000;
-      cfg.latency_ops = 2000;
-      cfg.async_ops = 200;
-      cfg.map_items = 100000;
-      cfg.cpu_steps = 20000;
+      continue;
     } else {
       std::fprintf(stderr, "usage: %s [--rounds N] [--python FILE] [--quick]\n", argv[0]);
       return 2;
