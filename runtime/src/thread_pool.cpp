@@ -63,11 +63,13 @@ constexpr std::size_t completion_batch = 64;
 
 } // namespace
 
-// One worker: its queue (a growable ring of task pointers, so stealing
-// copies pointers without touching the tasks) and its sleeping word.
+// One worker: its queue (a growable ring of task cells: small posted tasks
+// inline, others as pointers, so neither posting nor stealing touches the
+// heap) and its sleeping word.
 struct alignas(64) worker_slot {
   spin_lock lock;
-  std::vector<task_node *> ring = std::vector<task_node *>(256); // power of two
+  std::unique_ptr<task_cell[]> ring = std::make_unique<task_cell[]>(256);
+  std::size_t capacity = 256; // power of two
   std::size_t head = 0;
   std::size_t count = 0;
   std::atomic<std::size_t> size{0}; // count, readable without the lock
@@ -75,36 +77,37 @@ struct alignas(64) worker_slot {
   std::atomic<std::uint32_t> parked{0};
   std::thread thread;
 
-  void push(task_node *task) {
-    if (count == ring.size())
+  void push(task_cell &cell) {
+    if (count == capacity)
       grow();
-    ring[(head + count) & (ring.size() - 1)] = task;
+    ring[(head + count) & (capacity - 1)].take(cell);
     ++count;
     size.store(count, std::memory_order_seq_cst);
   }
-  task_node *pop() noexcept {
+  bool pop(task_cell &out) noexcept {
     if (count == 0)
-      return nullptr;
-    task_node *task = ring[head];
-    head = (head + 1) & (ring.size() - 1);
+      return false;
+    out.take(ring[head]);
+    head = (head + 1) & (capacity - 1);
     --count;
     size.store(count, std::memory_order_relaxed);
-    return task;
+    return true;
   }
   // Moves up to `limit` tasks from the front into `out`; returns how many.
-  std::size_t take_front(task_node **out, std::size_t limit) noexcept {
+  std::size_t take_front(task_cell *out, std::size_t limit) noexcept {
     std::size_t taken = 0;
-    while (taken < limit && count != 0)
-      out[taken++] = pop();
+    while (taken < limit && pop(out[taken]))
+      ++taken;
     return taken;
   }
 
 private:
   void grow() {
-    std::vector<task_node *> bigger(ring.size() * 2);
+    auto bigger = std::make_unique<task_cell[]>(capacity * 2);
     for (std::size_t i = 0; i < count; ++i)
-      bigger[i] = ring[(head + i) & (ring.size() - 1)];
-    ring.swap(bigger);
+      bigger[i].take(ring[(head + i) & (capacity - 1)]);
+    ring = std::move(bigger);
+    capacity *= 2;
     head = 0;
   }
 };
@@ -123,9 +126,9 @@ public:
 
   ~pool_core() { stop(true, false); }
 
-  void enqueue(task_node *task) {
+  void enqueue(task_cell &task) {
     if (closed_.load(std::memory_order_acquire)) {
-      task->discard();
+      task.ops(task_cell::discard, task, nullptr, nullptr);
       throw broken_executor("concur: thread_pool was shut down; cannot submit");
     }
     unfinished_.fetch_add(1, std::memory_order_relaxed);
@@ -175,13 +178,13 @@ public:
     if (cancel_pending) {
       stop_source_.request_stop();
       for (auto &slot : slots_) {
-        std::vector<task_node *> dropped;
+        std::vector<task_cell> dropped;
         slot.lock.lock();
-        while (task_node *task = slot.pop())
-          dropped.push_back(task);
+        for (task_cell cell; slot.pop(cell);)
+          dropped.emplace_back().take(cell);
         slot.lock.unlock();
-        for (task_node *task : dropped)
-          task->discard();
+        for (task_cell &cell : dropped)
+          cell.ops(task_cell::discard, cell, nullptr, nullptr);
         task_done(dropped.size());
       }
     }
@@ -222,8 +225,8 @@ private:
     std::size_t completed = 0;
     bool searching = false;
     for (;;) {
-      task_node *task = find_task(index);
-      if (task) {
+      task_cell task;
+      if (find_task(index, task)) {
         if (searching) {
           searching = false;
           // The last searcher to find work wakes one more worker if there
@@ -231,7 +234,7 @@ private:
           if (searching_.fetch_sub(1, std::memory_order_seq_cst) == 1 && any_queued())
             wake_one();
         }
-        task->run(pool_stop);
+        task.ops(task_cell::run, task, nullptr, &pool_stop);
         if (++completed == completion_batch) {
           task_done(completed);
           completed = 0;
@@ -312,14 +315,14 @@ private:
     return false;
   }
 
-  task_node *find_task(std::size_t index) {
+  bool find_task(std::size_t index, task_cell &out) {
     worker_slot &self = slots_[index];
     if (self.size.load(std::memory_order_relaxed) != 0) {
       self.lock.lock();
-      task_node *task = self.pop();
+      bool found = self.pop(out);
       self.lock.unlock();
-      if (task)
-        return task;
+      if (found)
+        return true;
     }
     // Steal half of the first non-empty queue after ours.
     std::size_t n = slots_.size();
@@ -329,8 +332,8 @@ private:
       if (available == 0 || !victim.lock.try_lock())
         continue;
       // Half, but bounded, so a steal holds the victim's lock briefly.
-      task_node *stolen[64];
-      std::size_t taken = victim.take_front(stolen, std::min<std::size_t>((available + 1) / 2, 64));
+      task_cell stolen[32];
+      std::size_t taken = victim.take_front(stolen, std::min<std::size_t>((available + 1) / 2, 32));
       victim.lock.unlock();
       if (taken == 0)
         continue;
@@ -340,9 +343,10 @@ private:
           self.push(stolen[k]);
         self.lock.unlock();
       }
-      return stolen[0];
+      out.take(stolen[0]);
+      return true;
     }
-    return nullptr;
+    return false;
   }
 
   void task_done(std::size_t count) {
@@ -374,7 +378,7 @@ thread_pool::thread_pool(std::size_t threads)
 
 thread_pool::~thread_pool() { core_->stop(true, false); }
 
-void thread_pool::enqueue(detail::task_node *task) { core_->enqueue(task); }
+void thread_pool::enqueue(detail::task_cell &task) { core_->enqueue(task); }
 void thread_pool::wait_idle() { core_->wait_idle(); }
 void thread_pool::shutdown(bool wait, bool cancel_pending) { core_->stop(wait, cancel_pending); }
 std::size_t thread_pool::size() const noexcept { return core_->size(); }

@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
+#include <new>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -152,6 +154,84 @@ private:
   std::tuple<F, A...> call_;
 };
 
+// One entry of a worker's queue. Small fire-and-forget tasks live in the
+// cell itself, so post() allocates nothing; everything else is a pointer
+// to a heap task_node. `ops` runs, moves or discards what the cell holds.
+struct task_cell {
+  enum op : int { run, move, discard };
+  using ops_type = void (*)(op, task_cell &self, task_cell *target,
+                            const std::stop_token *pool_stop) noexcept;
+  ops_type ops = nullptr;
+  alignas(16) unsigned char storage[48];
+
+  // Moves what `from` holds into this (empty) cell; `from` becomes empty.
+  void take(task_cell &from) noexcept {
+    from.ops(move, from, this, nullptr);
+  }
+};
+
+template <class T>
+inline constexpr bool fits_in_cell_v = sizeof(T) <= sizeof(task_cell::storage) &&
+                                       alignof(T) <= 16 &&
+                                       std::is_nothrow_move_constructible_v<T>;
+
+inline void node_cell_ops(task_cell::op what, task_cell &self, task_cell *target,
+                          const std::stop_token *pool_stop) noexcept {
+  task_node *node;
+  std::memcpy(&node, self.storage, sizeof node);
+  switch (what) {
+  case task_cell::run:
+    node->run(*pool_stop);
+    break;
+  case task_cell::move:
+    std::memcpy(target->storage, &node, sizeof node);
+    target->ops = self.ops;
+    break;
+  case task_cell::discard:
+    node->discard();
+    break;
+  }
+  self.ops = nullptr;
+}
+
+inline void make_node_cell(task_cell &cell, task_node *node) noexcept {
+  std::memcpy(cell.storage, &node, sizeof node);
+  cell.ops = &node_cell_ops;
+}
+
+// A posted callable with its arguments, stored in the cell itself.
+template <class Call> void inline_cell_ops(task_cell::op what, task_cell &self,
+                                           task_cell *target,
+                                           const std::stop_token *pool_stop) noexcept {
+  Call *call = std::launder(reinterpret_cast<Call *>(self.storage));
+  switch (what) {
+  case task_cell::run:
+    // Like std::thread: an exception escaping a posted task terminates.
+    (*call)(*pool_stop);
+    break;
+  case task_cell::move:
+    ::new (static_cast<void *>(target->storage)) Call(std::move(*call));
+    target->ops = self.ops;
+    break;
+  case task_cell::discard:
+    break;
+  }
+  call->~Call();
+  self.ops = nullptr;
+}
+
+// f and its arguments, called once with the pool's stop token if f takes one.
+template <class F, class... A> struct bound_call {
+  F f;
+  std::tuple<A...> args;
+  void operator()(const std::stop_token &pool_stop) {
+    if constexpr (takes_stop_token_v<F, A...>)
+      std::apply([&](auto &...a) { std::invoke(f, pool_stop, std::move(a)...); }, args);
+    else
+      std::apply([&](auto &...a) { std::invoke(f, std::move(a)...); }, args);
+  }
+};
+
 class pool_core;
 
 } // namespace detail
@@ -176,15 +256,26 @@ public:
     auto *task = new detail::future_task<R, std::decay_t<F>, std::decay_t<A>...>(
         std::forward<F>(f), std::forward<A>(args)...);
     future<R> result = detail::make_future<R>(task);
-    enqueue(task);
+    detail::task_cell cell;
+    detail::make_node_cell(cell, task);
+    enqueue(cell);
     return result;
   }
 
   /// Runs `f(args...)` on a worker without a future: cheaper when nobody
   /// needs the result. An exception escaping `f` calls std::terminate.
   template <class F, class... A> void post(F &&f, A &&...args) {
-    enqueue(new detail::posted_task<std::decay_t<F>, std::decay_t<A>...>(
-        std::forward<F>(f), std::forward<A>(args)...));
+    using call = detail::bound_call<std::decay_t<F>, std::decay_t<A>...>;
+    detail::task_cell cell;
+    if constexpr (detail::fits_in_cell_v<call>) {
+      ::new (static_cast<void *>(cell.storage))
+          call{std::forward<F>(f), {std::forward<A>(args)...}};
+      cell.ops = &detail::inline_cell_ops<call>;
+    } else {
+      detail::make_node_cell(cell, new detail::posted_task<std::decay_t<F>, std::decay_t<A>...>(
+                                       std::forward<F>(f), std::forward<A>(args)...));
+    }
+    enqueue(cell);
   }
 
   /// Blocks until every task submitted so far has finished. Throws
@@ -207,7 +298,9 @@ public:
   bool is_shut_down() const noexcept;
 
 private:
-  void enqueue(detail::task_node *task);
+  // Takes what `cell` holds (discarding it and throwing broken_executor
+  // after shutdown).
+  void enqueue(detail::task_cell &cell);
   std::unique_ptr<detail::pool_core> core_;
 };
 
