@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -64,6 +66,30 @@ TEST(ThreadPool, PostRunsWithoutFuture) {
   pool.wait_idle();
   EXPECT_EQ(count.load(), 1000);
   EXPECT_EQ(pool.pending(), 0u);
+}
+
+TEST(ThreadPool, PostSmallAndLargeCallables) {
+  concur::thread_pool pool(2);
+  std::atomic<long> sum{0};
+  std::array<long, 16> big{}; // 128 bytes of captures: too big for a queue cell
+  big.fill(1);
+  auto owned = std::make_shared<int>(4); // non-trivial capture, moved between cells
+  for (int i = 0; i < 300; ++i) {
+    pool.post([&sum, big] {
+      long s = 0;
+      for (long v : big)
+        s += v;
+      sum += s;
+    });
+    pool.post([&sum, owned](int x) { sum += x + *owned - 4; }, 2);
+    pool.post([&sum](std::stop_token stop, int x) {
+      if (!stop.stop_requested())
+        sum += x;
+    }, 3);
+  }
+  pool.wait_idle();
+  EXPECT_EQ(sum.load(), 300 * (16 + 2 + 3));
+  EXPECT_EQ(owned.use_count(), 1) << "every posted copy was destroyed";
 }
 
 TEST(ThreadPool, CancelBeforeRun) {
@@ -131,8 +157,10 @@ TEST(ThreadPool, ShutdownCancelPending) {
     stop_seen = stop.stop_requested();
   });
   std::vector<concur::future<void>> futures;
-  for (int i = 0; i < 50; ++i)
+  for (int i = 0; i < 50; ++i) {
     futures.push_back(pool.submit([&count] { ++count; }));
+    pool.post([&count] { ++count; }); // inline in the queue: dropped too
+  }
   while (!running.running())
     std::this_thread::yield();
   pool.shutdown(false, true);
