@@ -279,7 +279,17 @@ void handle_request(server_state &state, int connection) {
 
 } // namespace
 
+namespace {
+// Set in the fork server right after it is forked, so workers inherit it.
+// There the static below is still "being initialised" (the fork happened
+// inside its constructor), and touching it would wait forever.
+bool inside_fork_server = false;
+} // namespace
+
 fork_server &fork_server::instance() {
+  if (inside_fork_server)
+    throw fork_server_error("concur::process_pool: a task running in a worker process cannot "
+                            "create a process_pool or start the fork server");
   static fork_server server;
   return server;
 }
@@ -302,6 +312,7 @@ fork_server::fork_server() {
   if (pid < 0)
     throw std::system_error(errno, std::generic_category(), "concur: fork of the fork server");
   if (pid == 0) {
+    inside_fork_server = true;
     ours.release(); // closed by keep_only; do not run destructors here
     keep_only(theirs.release());
     serve(kept_descriptor);

@@ -23,6 +23,17 @@
 
 using namespace std::chrono_literals;
 
+#if defined(__SANITIZE_THREAD__)
+// libstdc++ is not built with ThreadSanitizer, so the atomic reference count
+// inside std::exception_ptr is invisible to it: when the caller has caught
+// (and read) a task's exception and the pool's thread then drops the last
+// reference, TSan sees a free racing with the read. The count does order
+// them; the report is a false positive of the uninstrumented library.
+extern "C" const char *__tsan_default_suppressions() {
+  return "race:std::__exception_ptr::exception_ptr::_M_release\n";
+}
+#endif
+
 namespace {
 
 // ---- tasks (plain functions: they exist in the worker's image) -------------
@@ -55,6 +66,10 @@ struct custom_failure : std::runtime_error {
 int throw_invalid(int) { throw std::invalid_argument("bad input 7"); }
 int throw_custom() { throw custom_failure("custom says no"); }
 int throw_int() { throw 42; }
+int nested_pool() {
+  concur::process_pool inner(1);
+  return 0;
+}
 
 void fill(concur::shared_buffer<int> buffer, int value) {
   for (int &x : buffer)
@@ -233,6 +248,7 @@ TEST_F(ProcessPool, SegfaultBecomesBrokenWorkerAndPoolKeepsServing) {
   EXPECT_EQ(ok.get(), 16); // nothing else lost
   for (int i = 0; i < 6; ++i)
     EXPECT_EQ(pool.submit(square, i).get(), i * i);
+  pool.wait(); // the replacement is started after the future is failed
   EXPECT_EQ(pool.stats().workers_lost, 1u);
   EXPECT_EQ(pool.worker_pids().size(), 2u);
   EXPECT_FALSE(process_exists(error.pid()));
@@ -341,6 +357,13 @@ TEST_F(ProcessPool, ExceptionsComeBackWithTypeAndMessage) {
     FAIL() << "no exception";
   } catch (const concur::remote_error &error) {
     EXPECT_EQ(error.type_name(), "int");
+  }
+  try {
+    pool.submit(nested_pool).get();
+    FAIL() << "a worker created a pool";
+  } catch (const concur::remote_error &error) {
+    EXPECT_EQ(error.type_name(), "concur::fork_server_error");
+    EXPECT_NE(error.message().find("cannot create a process_pool"), std::string::npos);
   }
   EXPECT_EQ(pool.stats().workers_lost, 0u); // an exception does not kill the worker
   EXPECT_EQ(pool.submit(square, 2).get(), 4);
@@ -572,7 +595,7 @@ TEST(ProcessPoolDeath, StartingAfterThreadsIsAClearError) {
           concur::process_pool pool(1);
         } catch (const concur::fork_server_error &error) {
           std::string what = error.what();
-          if (what.find("start_fork_server") != std::string::npos && what.find("2 threads") != std::string::npos)
+          if (what.find("start_fork_server") != std::string::npos && what.find(" threads, and forking") != std::string::npos)
             status = 0;
         }
         stop = true;

@@ -143,6 +143,22 @@ public:
   /// Copies the block's bytes to `out` (block.size bytes).
   void read_block(const block &where, void *out);
 
+  /// A shared block mapped read-only (page-aligned), unmapped on destruction.
+  class mapped_block {
+  public:
+    mapped_block(const void *data, std::size_t size) noexcept : data_(data), size_(size) {}
+    mapped_block(const mapped_block &) = delete;
+    mapped_block &operator=(const mapped_block &) = delete;
+    ~mapped_block();
+    const void *data() const noexcept { return data_; }
+
+  private:
+    const void *data_;
+    std::size_t size_;
+  };
+  /// Maps a shared block (where.shared must be true) and takes its descriptor.
+  mapped_block map_block(const block &where);
+
   /// Takes ownership of an attached descriptor (each can be taken once).
   detail::ipc::unique_fd take(std::uint32_t index);
   std::size_t remaining() const noexcept { return bytes_.size() - offset_; }
@@ -231,8 +247,16 @@ template <class Container> void load_contiguous(input_archive &archive, Containe
   auto where = archive.begin_block();
   if (count > SIZE_MAX / sizeof(value_type) || where.size != count * sizeof(value_type))
     throw serialization_error("concur: a contiguous block's size does not match its element count");
-  c.resize(count);
-  archive.read_block(where, c.data());
+  if (where.shared && count > 0) {
+    // Copy straight from the mapping into fresh storage: one pass, where
+    // resize() + read would first zero the storage.
+    auto mapping = archive.map_block(where);
+    const auto *first = static_cast<const value_type *>(mapping.data());
+    c.assign(first, first + count);
+  } else {
+    c.resize(count);
+    archive.read_block(where, c.data());
+  }
 }
 
 template <class Container> void save_sequence(output_archive &archive, const Container &c) {
