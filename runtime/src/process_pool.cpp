@@ -64,7 +64,7 @@ std::exception_ptr timeout_failure(int pid, std::chrono::milliseconds timeout) {
 
 } // namespace
 
-class pool_core {
+class pool_core final : public block_allocator {
 public:
   explicit pool_core(const process_pool_options &options);
   ~pool_core() { shutdown(true, false); }
@@ -76,6 +76,10 @@ public:
   std::size_t threshold() const noexcept { return options_.shared_memory_threshold; }
   std::vector<int> pids() const;
   process_pool::statistics stats() const;
+
+  unique_fd acquire(std::size_t size) override;
+  /// Keeps a block memfd that a worker has finished reading, for reuse.
+  void give_back(unique_fd block);
 
 private:
   struct slot {
@@ -107,7 +111,40 @@ private:
   std::mutex join_mutex_;
   std::atomic<std::uint64_t> next_id_{1};
   std::atomic<std::size_t> completed_{0}, started_{0}, lost_{0}, recycled_{0};
+
+  // Spare block memfds, by capacity. Bounded, so an idle pool holds little.
+  static constexpr std::size_t max_spares = 4;
+  static constexpr std::size_t max_spare_bytes = std::size_t(256) << 20;
+  std::mutex spares_mutex_;
+  std::vector<std::pair<std::size_t, unique_fd>> spares_;
 };
+
+unique_fd pool_core::acquire(std::size_t size) {
+  {
+    std::lock_guard lock(spares_mutex_);
+    // The smallest spare that fits without wasting more than half of it.
+    auto best = spares_.end();
+    for (auto it = spares_.begin(); it != spares_.end(); ++it)
+      if (it->first >= size && it->first / 2 <= size && (best == spares_.end() || it->first < best->first))
+        best = it;
+    if (best != spares_.end()) {
+      unique_fd fd = std::move(best->second);
+      spares_.erase(best);
+      return fd;
+    }
+  }
+  return create_memfd("concur-block", 0);
+}
+
+void pool_core::give_back(unique_fd block) {
+  std::size_t capacity = descriptor_size(block.get());
+  std::lock_guard lock(spares_mutex_);
+  std::size_t held = 0;
+  for (auto &spare : spares_)
+    held += spare.first;
+  if (spares_.size() < max_spares && held + capacity <= max_spare_bytes)
+    spares_.emplace_back(capacity, std::move(block));
+}
 
 pool_core::pool_core(const process_pool_options &options) : options_(options) {
   std::size_t workers = options.workers ? options.workers : std::thread::hardware_concurrency();
@@ -267,7 +304,12 @@ void pool_core::run_one(slot &s, task_message &task) {
     lose_worker(worker_failure(pid, collect_exit(s)));
     return;
   }
-  task.arguments = output_archive(); // the shared-memory blocks are the worker's now
+  // Keep our copies of the block memfds: once the worker has answered, it
+  // has read them, and the next task can overwrite them.
+  std::vector<unique_fd> blocks;
+  for (std::uint32_t index : task.arguments.block_descriptors())
+    blocks.push_back(std::move(task.arguments.descriptors()[index]));
+  task.arguments = output_archive();
 
   std::chrono::milliseconds timeout = task.timeout.count() > 0 ? task.timeout : options_.task_timeout;
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -325,6 +367,8 @@ void pool_core::run_one(slot &s, task_message &task) {
     }
   }
 
+  for (auto &block : blocks)
+    give_back(std::move(block));
   try {
     input_archive in(payload, descriptors);
     if (reply.task_id != header.task_id)
@@ -401,6 +445,7 @@ process_pool::process_pool(const process_pool_options &options)
 process_pool::~process_pool() = default;
 
 void process_pool::enqueue(detail::ipc::task_message task) { core_->enqueue(std::move(task)); }
+block_allocator *process_pool::blocks() const noexcept { return core_.get(); }
 void process_pool::wait() { core_->wait(); }
 void process_pool::shutdown(bool wait, bool cancel_pending) { core_->shutdown(wait, cancel_pending); }
 std::size_t process_pool::size() const noexcept { return core_->size(); }

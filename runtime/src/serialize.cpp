@@ -29,8 +29,6 @@ unique_fd duplicate(int fd) {
   return unique_fd(copy);
 }
 
-namespace {
-
 unique_fd create_memfd(const char *name, std::size_t bytes) {
   unique_fd fd(::memfd_create(name, MFD_CLOEXEC));
   if (!fd)
@@ -48,8 +46,6 @@ std::size_t descriptor_size(int fd) {
     throw std::system_error(errno, std::generic_category(), "concur: fstat of a shared-memory block");
   return std::size_t(info.st_size);
 }
-
-} // namespace
 
 shared_region::shared_region(std::size_t bytes)
     : descriptor_(create_memfd("concur-shared-buffer", bytes)), size_(bytes) {
@@ -85,25 +81,30 @@ void output_archive::write_block(const void *data, std::size_t size) {
     write_bytes(data, size);
     return;
   }
-  // write() into the memfd rather than mmap+memcpy: the kernel copies into
-  // fresh page-cache pages without a page fault per 4 KiB and without the
-  // TLB shoot-down of munmap.
-  detail::ipc::unique_fd fd = detail::ipc::create_memfd("concur-block", 0);
+  // pwrite() into the memfd rather than mmap+memcpy: the kernel copies into
+  // the page-cache pages without a page fault per 4 KiB and without the TLB
+  // shoot-down of munmap.
+  detail::ipc::unique_fd fd =
+      blocks_ ? blocks_->acquire(size) : detail::ipc::create_memfd("concur-block", 0);
   const char *cursor = static_cast<const char *>(data);
   std::size_t left = size;
+  off_t offset = 0;
   while (left > 0) {
-    ssize_t written = ::write(fd.get(), cursor, left);
+    ssize_t written = ::pwrite(fd.get(), cursor, left, offset);
     if (written < 0) {
       if (errno == EINTR)
         continue;
       throw std::system_error(errno, std::generic_category(), "concur: writing a shared-memory block");
     }
     cursor += written;
+    offset += written;
     left -= std::size_t(written);
   }
   write_value(block_shared);
   write_value(std::uint64_t(size));
-  write_value(attach(std::move(fd)));
+  std::uint32_t index = attach(std::move(fd));
+  blocks_written_.push_back(index);
+  write_value(index);
 }
 
 std::uint32_t output_archive::attach(detail::ipc::unique_fd descriptor) {

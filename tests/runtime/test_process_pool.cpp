@@ -218,6 +218,20 @@ TEST_F(ProcessPool, LargeBuffersGoThroughSharedMemory) {
   EXPECT_EQ(concur_mappings(), 0u);
 }
 
+TEST_F(ProcessPool, ReusedBlocksNeverLeakStaleData) {
+  concur::process_pool_options options;
+  options.workers = 1;
+  options.shared_memory_threshold = 4096;
+  concur::process_pool pool(options);
+  // Shrinking and growing sizes reuse (or not) the spare memfds; each task
+  // must see exactly its own argument.
+  for (std::size_t size : {300'000u, 200'000u, 250'000u, 600'000u, 160'000u}) {
+    std::vector<double> values(size, double(size));
+    EXPECT_EQ(pool.submit(sum, values).get(), double(size) * double(size)) << size;
+    EXPECT_EQ(pool.submit(echo<std::vector<double>>, values).get(), values);
+  }
+}
+
 TEST_F(ProcessPool, SharedBufferIsSharedNotCopied) {
   concur::process_pool pool(2);
   concur::shared_buffer<int> buffer(1 << 20);

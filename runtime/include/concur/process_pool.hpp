@@ -278,7 +278,7 @@ public:
     using R = std::invoke_result_t<callable &, std::decay_t<Args>...>;
     detail::ipc::check_task_types<callable, R, std::decay_t<Args>...>();
     detail::ipc::task_message task{&detail::ipc::run_task<callable, std::decay_t<Args>...>,
-                                   output_archive(shared_memory_threshold()), nullptr, timeout};
+                                   output_archive(shared_memory_threshold(), blocks()), nullptr, timeout};
     detail::ipc::save_callable(task.arguments, static_cast<const callable &>(f));
     task.arguments(static_cast<const std::decay_t<Args> &>(args)...);
     auto sink = std::make_unique<detail::ipc::promise_sink<R>>();
@@ -299,7 +299,7 @@ public:
     using batch_result = std::conditional_t<std::is_void_v<R>, void, std::vector<std::decay_t<R>>>;
     detail::ipc::check_task_types<callable, R, Item>();
     detail::ipc::task_message task{&detail::ipc::run_chunk<callable, Item>,
-                                   output_archive(shared_memory_threshold()), nullptr,
+                                   output_archive(shared_memory_threshold(), blocks()), nullptr,
                                    std::chrono::milliseconds(0)};
     detail::ipc::save_callable(task.arguments, static_cast<const callable &>(f));
     task.arguments(items);
@@ -369,6 +369,7 @@ public:
 
 private:
   void enqueue(detail::ipc::task_message task);
+  block_allocator *blocks() const noexcept;
 
   std::unique_ptr<detail::ipc::pool_core> core_;
 };

@@ -77,12 +77,25 @@ template <class T> struct codec;
 template <class T>
 concept serializable = detail::codec<std::remove_cvref_t<T>>::supported;
 
+/// Where an output_archive gets the memfds for its large blocks. A process
+/// pool keeps the memfds of finished tasks as spares: overwriting pages that
+/// exist costs a plain memcpy, allocating new ones costs a page fault and a
+/// zeroed page each.
+class block_allocator {
+public:
+  virtual ~block_allocator() = default;
+  /// A memfd of any size whose content may be overwritten; it should hold
+  /// at least `size` bytes without growing.
+  virtual detail::ipc::unique_fd acquire(std::size_t size) = 0;
+};
+
 /// Writes values into a byte buffer plus a list of descriptors (shared
 /// memory blocks) that travel with it.
 class output_archive {
 public:
-  explicit output_archive(std::size_t shared_memory_threshold = default_shared_memory_threshold)
-      : threshold_(shared_memory_threshold) {}
+  explicit output_archive(std::size_t shared_memory_threshold = default_shared_memory_threshold,
+                          block_allocator *blocks = nullptr)
+      : threshold_(shared_memory_threshold), blocks_(blocks) {}
 
   template <class... T> output_archive &operator()(const T &...values) {
     (detail::codec<T>::save(*this, values), ...);
@@ -105,11 +118,16 @@ public:
   std::vector<std::byte> &bytes() noexcept { return bytes_; }
   std::vector<detail::ipc::unique_fd> &descriptors() noexcept { return descriptors_; }
   std::size_t shared_memory_threshold() const noexcept { return threshold_; }
+  /// Indices into descriptors() of the blocks written by write_block (not
+  /// shared_buffers): those may be reused once the receiver has read them.
+  const std::vector<std::uint32_t> &block_descriptors() const noexcept { return blocks_written_; }
 
 private:
   std::vector<std::byte> bytes_;
   std::vector<detail::ipc::unique_fd> descriptors_;
+  std::vector<std::uint32_t> blocks_written_;
   std::size_t threshold_;
+  block_allocator *blocks_;
 };
 
 /// Reads values written by output_archive, in the same order.

@@ -2,6 +2,7 @@
 // destruction. Used by the process pool's wire protocol and shared memory.
 #pragma once
 
+#include <cstddef>
 #include <utility>
 
 namespace concur::detail::ipc {
@@ -32,5 +33,10 @@ private:
 /// A new descriptor for the same open file (close-on-exec); throws
 /// std::system_error on failure.
 unique_fd duplicate(int fd);
+
+/// A new memfd (close-on-exec) of `bytes` bytes, named for /proc.
+unique_fd create_memfd(const char *name, std::size_t bytes);
+/// The size of the file behind `fd`.
+std::size_t descriptor_size(int fd);
 
 } // namespace concur::detail::ipc
