@@ -485,6 +485,12 @@ template <class T> T run(task<T> main, event_loop_options options = {});
 class sleep_awaiter : detail::suspension, detail::timer_node {
 public:
   explicit sleep_awaiter(event_loop::clock::time_point deadline) : deadline_(deadline) {}
+  sleep_awaiter(const sleep_awaiter &) = delete;
+  sleep_awaiter &operator=(const sleep_awaiter &) = delete;
+  ~sleep_awaiter() {
+    if (loop_)
+      loop_->remove_timer(*this);
+  }
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<> coro) {
     loop_ = &event_loop::require_current("concur::sleep outside an event loop");
