@@ -209,19 +209,15 @@ public:
   [[nodiscard]] bool locked() const noexcept { return semaphore_.locked(); }
 
   struct scoped_awaiter : async_semaphore::awaiter {
-    using async_semaphore::awaiter::awaiter;
-    async_mutex *mutex = nullptr;
+    scoped_awaiter(async_semaphore *s, async_mutex *m) : async_semaphore::awaiter(s), mutex(m) {}
+    async_mutex *mutex;
     guard await_resume() const {
       throw_if_cancelled();
       return guard(mutex);
     }
   };
   /// auto lock = co_await m.scoped_lock(): unlocked with `lock`.
-  [[nodiscard]] scoped_awaiter scoped_lock() noexcept {
-    scoped_awaiter a{&semaphore_};
-    a.mutex = this;
-    return a;
-  }
+  [[nodiscard]] scoped_awaiter scoped_lock() noexcept { return scoped_awaiter(&semaphore_, this); }
 
 private:
   async_semaphore semaphore_{1};

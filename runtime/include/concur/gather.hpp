@@ -401,7 +401,9 @@ async_wait(const std::vector<task_handle<T>> &handles, return_when until = retur
 template <class T> [[nodiscard]] task<T> wait_for(task<T> body, std::chrono::nanoseconds timeout) {
   event_loop &loop = event_loop::require_current("concur::wait_for outside an event loop");
   task_handle<T> handle = loop.spawn(std::move(body));
-  auto info = co_await detail::group_wait({handle.state()}, return_when::all_completed, true, false,
+  // (A named vector: GCC 12 rejects an initializer list inside co_await.)
+  std::vector<detail::task_state_base *> states{handle.state()};
+  auto info = co_await detail::group_wait(std::move(states), return_when::all_completed, true, false,
                                           std::chrono::steady_clock::now() + timeout);
   if (info.timed_out && handle.cancelled()) {
     (void)handle.exception();
