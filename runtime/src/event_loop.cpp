@@ -42,9 +42,11 @@ event_loop::event_loop() : event_loop(event_loop_options{}) {}
 
 event_loop::event_loop(event_loop_options options)
     : backend_(std::make_unique<detail::loop_backend>()),
+      anchor_(std::make_shared<detail::loop_anchor>()),
       debug_(options.debug.value_or(debug_from_environment())),
       slow_threshold_(options.slow_callback_duration) {
   live_.prev = live_.next = &live_;
+  anchor_->loop = this;
   slow_handler_ = [](std::string_view name, std::chrono::nanoseconds held) {
     std::fprintf(stderr,
                  "concur: %.*s held the event loop for %.1f ms (slow_callback_duration is "
@@ -58,7 +60,15 @@ event_loop::event_loop(event_loop_options options)
   };
 }
 
+void detail::post_to_loop(event_loop *loop, std::function<void()> callback) {
+  loop->call_soon_threadsafe(std::move(callback));
+}
+
 event_loop::~event_loop() {
+  {
+    std::lock_guard lock(anchor_->mutex); // no more posts from other threads
+    anchor_->loop = nullptr;
+  }
   // Cancel what is still alive and give it a bounded number of iterations to
   // unwind; then destroy the frames of tasks that refuse to finish.
   detail::running_loop = this;

@@ -196,6 +196,23 @@ root_coroutine run_root(std::shared_ptr<task_state<T>> state, task<T> body);
 
 inline thread_local event_loop *running_loop = nullptr;
 
+void post_to_loop(event_loop *loop, std::function<void()> callback);
+
+/// Lets other threads post into a loop that may be gone by then: the loop
+/// clears `loop` (under the mutex) when it is destroyed.
+struct loop_anchor {
+  std::mutex mutex;
+  event_loop *loop = nullptr;
+  /// False if the loop no longer exists.
+  bool post(std::function<void()> callback) {
+    std::lock_guard lock(mutex);
+    if (!loop)
+      return false;
+    post_to_loop(loop, std::move(callback));
+    return true;
+  }
+};
+
 } // namespace detail
 
 /// Options of an event loop. `debug` defaults to the CONCUR_ASYNC_DEBUG
@@ -246,6 +263,10 @@ public:
   /// call_soon_threadsafe). Safe to call while the loop runs or not at all.
   void call_soon_threadsafe(std::function<void()> callback);
   void post(std::function<void()> callback) { call_soon_threadsafe(std::move(callback)); }
+
+  /// A handle other threads can keep to post into this loop safely even if
+  /// it is destroyed meanwhile (posts then fail and return false).
+  [[nodiscard]] std::shared_ptr<detail::loop_anchor> anchor() const noexcept { return anchor_; }
 
   /// Makes run()/run_until() return after the current iteration.
   void stop() noexcept { stopping_ = true; }
@@ -327,6 +348,7 @@ private:
   void fire_due_timers();
 
   std::unique_ptr<detail::loop_backend> backend_;
+  std::shared_ptr<detail::loop_anchor> anchor_;
   std::vector<detail::ready_item> ready_;
   std::vector<detail::ready_item> running_;
   std::vector<detail::timer_node *> timers_; // binary min-heap

@@ -17,6 +17,7 @@
 #define CONCUR_GATHER_HPP
 
 #include "concur/event_loop.hpp"
+#include "concur/executor.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -27,11 +28,11 @@
 
 namespace concur {
 
-/// What async_wait waits for (asyncio.FIRST_COMPLETED and friends).
-enum class return_when { first_completed, first_exception, all_completed };
+// return_when (first_completed, first_exception, all_completed) is
+// concur/executor.hpp's, shared with concur::wait over futures.
 
 /// Indices into the handles given to async_wait.
-struct wait_result {
+struct async_wait_result {
   std::vector<std::size_t> done;
   std::vector<std::size_t> pending;
 };
@@ -383,14 +384,14 @@ template <class T> [[nodiscard]] task<when_any_result<T>> when_any(std::vector<t
 /// `timeout` passes; returns which are done and which are pending. Cancels
 /// nothing, not even on timeout.
 template <class T>
-[[nodiscard]] task<wait_result>
+[[nodiscard]] task<async_wait_result>
 async_wait(const std::vector<task_handle<T>> &handles, return_when until = return_when::all_completed,
            std::optional<std::chrono::nanoseconds> timeout = std::nullopt) {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (timeout)
     deadline = std::chrono::steady_clock::now() + *timeout;
   co_await detail::group_wait(detail::states_of(handles), until, false, false, deadline);
-  wait_result result;
+  async_wait_result result;
   for (std::size_t i = 0; i < handles.size(); ++i)
     (handles[i].done() ? result.done : result.pending).push_back(i);
   co_return result;

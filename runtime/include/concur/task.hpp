@@ -14,6 +14,8 @@
 #ifndef CONCUR_TASK_HPP
 #define CONCUR_TASK_HPP
 
+#include "concur/future.hpp"
+
 #include <coroutine>
 #include <exception>
 #include <stdexcept>
@@ -24,22 +26,9 @@
 
 namespace concur {
 
-/// Thrown at the await point of a task that was cancelled (task_handle::cancel,
-/// a stop request on its stop_token, a timeout, or the loop shutting down).
-/// A task may catch it and clean up; it should then rethrow.
-class cancelled_error : public std::runtime_error {
-public:
-  cancelled_error() : std::runtime_error("concur: task cancelled") {}
-  explicit cancelled_error(const std::string &what) : std::runtime_error(what) {}
-};
-
-/// Thrown by wait_for/timeout and by operations given a deadline when the
-/// deadline passes first.
-class timeout_error : public std::runtime_error {
-public:
-  timeout_error() : std::runtime_error("concur: operation timed out") {}
-  explicit timeout_error(const std::string &what) : std::runtime_error(what) {}
-};
+// cancelled_error (thrown at the await point of a cancelled task) and
+// timeout_error (wait_for/timeout, deadlines) are concur/future.hpp's: one
+// error type for a cancelled future and a cancelled task.
 
 /// What a task ended with: a value or an exception. gather_outcomes returns
 /// these instead of throwing (asyncio's gather(return_exceptions=True)).
