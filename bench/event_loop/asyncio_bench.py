@@ -2,6 +2,8 @@
 
   asyncio_bench.py server PORT   echo server on 127.0.0.1 with asyncio's
                                  fastest API, protocols (prints "listening N")
+  asyncio_bench.py streams PORT  the same with streams (StreamReader/Writer),
+                                 the echo server of asyncio's documentation
   asyncio_bench.py micro         the same micro benchmarks as
                                  bench_event_loop micro, same output format
 """
@@ -22,6 +24,25 @@ class Echo(asyncio.Protocol):
 async def serve(port):
     loop = asyncio.get_running_loop()
     server = await loop.create_server(Echo, "127.0.0.1", port)
+    print("listening", server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
+
+
+async def echo_stream(reader, writer):
+    try:
+        while True:
+            data = await reader.read(4096)
+            if not data:
+                break
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    writer.close()
+
+
+async def serve_streams(port):
+    server = await asyncio.start_server(echo_stream, "127.0.0.1", port)
     print("listening", server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()
 
@@ -76,7 +97,9 @@ async def micro():
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "server":
         asyncio.run(serve(int(sys.argv[2]) if len(sys.argv) > 2 else 0))
+    elif len(sys.argv) >= 2 and sys.argv[1] == "streams":
+        asyncio.run(serve_streams(int(sys.argv[2]) if len(sys.argv) > 2 else 0))
     elif sys.argv[1:] == ["micro"]:
         asyncio.run(micro())
     else:
-        sys.exit("usage: asyncio_bench.py server [PORT] | micro")
+        sys.exit("usage: asyncio_bench.py server|streams [PORT] | micro")

@@ -5,7 +5,9 @@
 #  * echo: each single-threaded server on 127.0.0.1 in turn, against the same
 #    epoll load client (echo_client.cpp): 1 and 100 connections, 64-byte
 #    messages, one outstanding message per connection, SECONDS each; round
-#    trips per second and the ratio concur/comparator.
+#    trips per second and the ratio concur/comparator. Python runs twice:
+#    with protocols (asyncio's fastest API) and with streams (the echo server
+#    of asyncio's documentation, what most asyncio code looks like).
 #  * micro: spawn+gather of 200,000 tasks, 100,000 timers, 100,000 queue
 #    put/get pairs, 10,000 run_in_executor round trips; concur against asyncio.
 #
@@ -46,13 +48,14 @@ start_server() {
 }
 
 declare -A rate
-servers=(concur asio libuv asyncio)
+servers=(concur asio libuv asyncio asyncio-streams)
 for name in "${servers[@]}"; do
   case $name in
     concur) start_server "$bin/bench_event_loop" server 0 ;;
     asio) start_server "$bin/bench_event_loop_asio" 0 ;;
     libuv) start_server "$bin/bench_event_loop_uv" 0 ;;
     asyncio) start_server python3 "$here/asyncio_bench.py" server 0 ;;
+    asyncio-streams) start_server python3 "$here/asyncio_bench.py" streams 0 ;;
   esac
   for connections in 1 100; do
     rate[$name,$connections]=$("$bin/bench_event_loop_client" "$port" "$connections" "$seconds" 64 | awk '{print $2}')
@@ -61,12 +64,12 @@ for name in "${servers[@]}"; do
 done
 
 echo "echo round trips per second (64-byte messages, ${seconds}s each, 127.0.0.1)"
-printf "%-10s %14s %14s\n" server "1 conn" "100 conns"
+printf "%-16s %14s %14s\n" server "1 conn" "100 conns"
 for name in "${servers[@]}"; do
-  printf "%-10s %14s %14s\n" "$name" "${rate[$name,1]}" "${rate[$name,100]}"
+  printf "%-16s %14s %14s\n" "$name" "${rate[$name,1]}" "${rate[$name,100]}"
 done
-for name in asio libuv asyncio; do
-  printf "concur/%-8s %8.2fx %13.2fx\n" "$name" \
+for name in asio libuv asyncio asyncio-streams; do
+  printf "concur/%-15s %7.2fx %13.2fx\n" "$name" \
     "$(echo "${rate[concur,1]} / ${rate[$name,1]}" | bc -l)" \
     "$(echo "${rate[concur,100]} / ${rate[$name,100]}" | bc -l)"
 done

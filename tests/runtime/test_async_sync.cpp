@@ -115,6 +115,23 @@ TEST(AsyncMutex, SerialisesCriticalSectionsAcrossAwaits) {
   }());
 }
 
+TEST(AsyncMutex, CancelledLockLeavesTheMutexUsable) {
+  concur::run([]() -> concur::task<void> {
+    concur::async_mutex m;
+    auto held = co_await m.scoped_lock();
+    auto waiter = concur::spawn([](concur::async_mutex &mu) -> concur::task<void> {
+      auto lock = co_await mu.scoped_lock();
+    }(m));
+    co_await concur::yield();
+    waiter.cancel();
+    EXPECT_THROW(co_await waiter, concur::cancelled_error);
+    held.unlock();
+    EXPECT_FALSE(m.locked()); // the cancelled waiter did not take it
+    EXPECT_TRUE(m.try_lock());
+    m.unlock();
+  }());
+}
+
 TEST(AsyncQueue, BoundedPutWaitsForRoomAndOrderIsKept) {
   concur::run([]() -> concur::task<void> {
     concur::async_queue<int> q(2);

@@ -169,6 +169,21 @@ TEST(AsyncWait, ReturnWhenModes) {
   }());
 }
 
+TEST(AsyncWait, CancellingTheWaiterCancelsNothingElse) {
+  concur::run([]() -> concur::task<void> {
+    std::vector<concur::task_handle<int>> handles;
+    handles.push_back(concur::spawn(after(20ms, 1)));
+    auto waiter = concur::spawn([](std::vector<concur::task_handle<int>> &h) -> concur::task<void> {
+      (void)co_await concur::async_wait(h);
+    }(handles));
+    co_await concur::yield();
+    waiter.cancel();
+    EXPECT_THROW(co_await waiter, concur::cancelled_error);
+    EXPECT_FALSE(handles[0].done());
+    EXPECT_EQ(co_await handles[0], 1);
+  }());
+}
+
 TEST(WaitFor, TimesOutAndCancelsTheBody) {
   concur::run([]() -> concur::task<void> {
     bool body_cancelled = false;

@@ -171,6 +171,23 @@ TEST(Net, CancelAtAcceptAndAtRead) {
   }());
 }
 
+TEST(Net, CancelAWriteBlockedOnAFullSocket) {
+  concur::run([]() -> concur::task<void> {
+    auto listener = concur::tcp_listen("127.0.0.1", 0);
+    auto accepted = concur::spawn([](concur::tcp_listener &l) -> concur::task<concur::tcp_stream> { co_return co_await l.accept(); }(listener));
+    concur::tcp_stream client = co_await concur::tcp_connect("127.0.0.1", listener.port());
+    concur::tcp_stream server_side = co_await accepted; // never reads
+    std::string big(64 << 20, 'z'); // far more than both socket buffers
+    auto writer = concur::spawn([](concur::tcp_stream &s, const std::string &data) -> concur::task<void> {
+      co_await s.write_all(data);
+    }(client, big));
+    co_await concur::sleep_for(10ms);
+    EXPECT_FALSE(writer.done());
+    writer.cancel();
+    EXPECT_THROW(co_await writer, concur::cancelled_error);
+  }());
+}
+
 TEST(Net, CloseWhileReadingFailsTheRead) {
   concur::run([]() -> concur::task<void> {
     auto listener = concur::tcp_listen("127.0.0.1", 0);
