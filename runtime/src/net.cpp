@@ -317,6 +317,80 @@ socket_address tcp_listener::local_address() const {
   return address_of(socket_.fd(), false);
 }
 
+// --- UDP
+
+udp_socket udp_socket::bind(event_loop &loop, std::string_view host, std::uint16_t port) {
+  socket_address address = socket_address::parse(host, port);
+  int fd = ::socket(address.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(), "concur: socket");
+  udp_socket result;
+  result.socket_ = detail::loop_socket(loop, fd);
+  if (::bind(fd, address.data(), address.size()) != 0)
+    throw std::system_error(errno, std::generic_category(), "concur: bind " + address.to_string());
+  return result;
+}
+
+udp_socket udp_bind(std::string_view host, std::uint16_t port) {
+  return udp_socket::bind(event_loop::require_current("concur::udp_bind outside an event loop"), host, port);
+}
+
+udp_socket::send_op udp_socket::send_to(std::span<const std::byte> data, const socket_address &to) {
+  socket_.check_open("send_to");
+  send_op op;
+  op.op_loop = socket_.loop();
+  op.fd = socket_.fd();
+  op.data = data;
+  op.to = to;
+  op.perform = [](detail::io_op *base) {
+    auto *me = static_cast<send_op *>(base);
+    for (;;) {
+      ssize_t n = ::sendto(me->fd, me->data.data(), me->data.size(), MSG_NOSIGNAL, me->to.data(), me->to.size());
+      if (n >= 0)
+        return true;
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return false;
+      me->error = errno;
+      return true;
+    }
+  };
+  return op;
+}
+
+udp_socket::receive_op udp_socket::receive_from(std::span<std::byte> buffer) {
+  socket_.check_open("receive_from");
+  receive_op op;
+  op.op_loop = socket_.loop();
+  op.fd = socket_.fd();
+  op.buffer = buffer;
+  op.perform = [](detail::io_op *base) {
+    auto *me = static_cast<receive_op *>(base);
+    for (;;) {
+      me->from_length = sizeof me->from;
+      ssize_t n = ::recvfrom(me->fd, me->buffer.data(), me->buffer.size(), 0,
+                             reinterpret_cast<sockaddr *>(&me->from), &me->from_length);
+      if (n >= 0) {
+        me->received = std::size_t(n);
+        return true;
+      }
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return false;
+      me->error = errno;
+      return true;
+    }
+  };
+  return op;
+}
+
+socket_address udp_socket::local_address() const {
+  socket_.check_open("local_address");
+  return address_of(socket_.fd(), false);
+}
+
 // --- DNS and connect
 
 task<std::vector<socket_address>> resolve(std::string host, std::uint16_t port) {

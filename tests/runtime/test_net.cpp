@@ -210,6 +210,33 @@ TEST(Net, CloseWhileReadingFailsTheRead) {
   }());
 }
 
+TEST(Net, UdpDatagramsBothWays) {
+  concur::run([]() -> concur::task<void> {
+    auto a = concur::udp_bind("127.0.0.1", 0);
+    auto b = concur::udp_bind("127.0.0.1", 0);
+    auto receiver = concur::spawn([](concur::udp_socket &s) -> concur::task<std::string> {
+      char buffer[64];
+      auto [n, from] = co_await s.receive_from(std::as_writable_bytes(std::span(buffer)));
+      co_await s.send_to(std::string_view(buffer, n), from); // echo back to the sender
+      co_return std::string(buffer, n);
+    }(b));
+    co_await a.send_to("datagram", b.local_address());
+    char reply[64];
+    auto [n, from] = co_await a.receive_from(std::as_writable_bytes(std::span(reply)));
+    EXPECT_EQ(std::string(reply, n), "datagram");
+    EXPECT_EQ(from.port(), b.local_address().port());
+    EXPECT_EQ(co_await receiver, "datagram");
+    // Cancel a receive that will never complete.
+    auto waiting = concur::spawn([](concur::udp_socket &s) -> concur::task<void> {
+      char buffer[8];
+      (void)co_await s.receive_from(std::as_writable_bytes(std::span(buffer)));
+    }(a));
+    co_await concur::yield();
+    waiting.cancel();
+    EXPECT_THROW(co_await waiting, concur::cancelled_error);
+  }());
+}
+
 // Load test: N concurrent client connections to one loop-based echo server
 // in the same loop, every byte checked, no descriptor leaked. N is 10,000
 // when RLIMIT_NOFILE allows (each connection costs two descriptors here),

@@ -11,7 +11,8 @@
 // is tried at once and only waits for readiness when it would block. Errors
 // are std::system_error carrying errno (what() names the call, the peer and
 // the errno text). Every wait is cancellable; a cancelled write_all may have
-// sent part of its data. One reader and one writer at a time per stream.
+// sent part of its data. One reader and one writer at a time per socket.
+// UDP: udp_bind / udp_socket::send_to / receive_from.
 #ifndef CONCUR_NET_HPP
 #define CONCUR_NET_HPP
 
@@ -27,6 +28,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace concur {
@@ -164,6 +166,49 @@ public:
 private:
   detail::loop_socket socket_;
 };
+
+/// A UDP socket on the loop (asyncio's datagram endpoints).
+class udp_socket {
+public:
+  udp_socket() = default;
+  /// Binds a numeric address; port 0 picks a free port.
+  static udp_socket bind(event_loop &loop, std::string_view host, std::uint16_t port);
+
+  struct send_op : detail::socket_op<send_op, true> {
+    std::span<const std::byte> data;
+    socket_address to;
+    void await_resume() const { throw_if_failed("sendto"); }
+  };
+  /// Sends one datagram.
+  [[nodiscard]] send_op send_to(std::span<const std::byte> data, const socket_address &to);
+  [[nodiscard]] send_op send_to(std::string_view data, const socket_address &to) {
+    return send_to(std::as_bytes(std::span(data)), to);
+  }
+
+  struct receive_op : detail::socket_op<receive_op, false> {
+    std::span<std::byte> buffer;
+    std::size_t received = 0;
+    sockaddr_storage from{};
+    socklen_t from_length = sizeof(sockaddr_storage);
+    std::pair<std::size_t, socket_address> await_resume() const {
+      throw_if_failed("recvfrom");
+      return {received, socket_address(reinterpret_cast<const sockaddr *>(&from), from_length)};
+    }
+  };
+  /// Receives one datagram: its size (truncated to the buffer) and sender.
+  [[nodiscard]] receive_op receive_from(std::span<std::byte> buffer);
+
+  void close() noexcept { socket_.close(); }
+  [[nodiscard]] bool is_open() const noexcept { return socket_.fd() >= 0; }
+  [[nodiscard]] socket_address local_address() const;
+  [[nodiscard]] int native_handle() const noexcept { return socket_.fd(); }
+
+private:
+  detail::loop_socket socket_;
+};
+
+/// udp_socket::bind on the running loop.
+[[nodiscard]] udp_socket udp_bind(std::string_view host, std::uint16_t port);
 
 /// tcp_listener::bind on the running loop (asyncio.start_server's socket).
 [[nodiscard]] tcp_listener tcp_listen(std::string_view host, std::uint16_t port, int backlog = 4096);
