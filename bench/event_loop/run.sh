@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# bench/event_loop: concur::event_loop against Asio (C++20 coroutines), libuv
+# and Python asyncio, all measured in this one run on this machine.
+#
+#  * echo: each single-threaded server on 127.0.0.1 in turn, against the same
+#    epoll load client (echo_client.cpp): 1 and 100 connections, 64-byte
+#    messages, one outstanding message per connection, SECONDS each; round
+#    trips per second and the ratio concur/comparator. Python runs twice:
+#    with protocols (asyncio's fastest API) and with streams (the echo server
+#    of asyncio's documentation, what most asyncio code looks like).
+#  * micro: spawn+gather of 200,000 tasks, 100,000 timers, 100,000 queue
+#    put/get pairs, 10,000 run_in_executor round trips; concur against asyncio.
+#
+# The machine is shared, so each echo figure is the best of ROUNDS rounds, the
+# servers taking turns within each round (interference hits them alike).
+#
+# Usage: bench/event_loop/run.sh [BUILD_DIR] [SECONDS] [ROUNDS]
+# BUILD_DIR must be configured with -DCONCUR_BUILD_BENCH=ON; the bench
+# targets are built here if needed. Everything talks to 127.0.0.1 only.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=${1:-$root/build}
+seconds=${2:-2}
+rounds=${3:-3}
+here=$root/bench/event_loop
+bin=$build/bench/event_loop
+ninja -C "$build" bench_event_loop bench_event_loop_asio bench_event_loop_uv bench_event_loop_client >/dev/null
+
+server_pid=
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=
+  fi
+}
+trap stop_server EXIT
+
+# start_server NAME CMD...: starts a server on a free port, sets $port.
+start_server() {
+  local out
+  out=$(mktemp)
+  "$@" >"$out" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    port=$(awk '/^listening/ {print $2}' "$out")
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  rm -f "$out"
+  [ -n "$port" ] || { echo "server $* did not start" >&2; exit 1; }
+}
+
+declare -A rate
+servers=(concur asio libuv asyncio asyncio-streams)
+for name in "${servers[@]}"; do rate[$name,1]=0; rate[$name,100]=0; done
+for round in $(seq "$rounds"); do
+  for name in "${servers[@]}"; do
+    case $name in
+      concur) start_server "$bin/bench_event_loop" server 0 ;;
+      asio) start_server "$bin/bench_event_loop_asio" 0 ;;
+      libuv) start_server "$bin/bench_event_loop_uv" 0 ;;
+      asyncio) start_server python3 "$here/asyncio_bench.py" server 0 ;;
+      asyncio-streams) start_server python3 "$here/asyncio_bench.py" streams 0 ;;
+    esac
+    for connections in 1 100; do
+      measured=$("$bin/bench_event_loop_client" "$port" "$connections" "$seconds" 64 | awk '{print $2}')
+      if [ "$measured" -gt "${rate[$name,$connections]}" ]; then rate[$name,$connections]=$measured; fi
+    done
+    stop_server
+  done
+done
+
+echo "echo round trips per second (64-byte messages, best of $rounds x ${seconds}s, 127.0.0.1)"
+printf "%-16s %14s %14s\n" server "1 conn" "100 conns"
+for name in "${servers[@]}"; do
+  printf "%-16s %14s %14s\n" "$name" "${rate[$name,1]}" "${rate[$name,100]}"
+done
+for name in asio libuv asyncio asyncio-streams; do
+  printf "concur/%-15s %7.2fx %13.2fx\n" "$name" \
+    "$(echo "${rate[concur,1]} / ${rate[$name,1]}" | bc -l)" \
+    "$(echo "${rate[concur,100]} / ${rate[$name,100]}" | bc -l)"
+done
+
+echo
+echo "micro benchmarks (seconds; lower is better)"
+concur_micro=$("$bin/bench_event_loop" micro)
+python_micro=$(python3 "$here/asyncio_bench.py" micro)
+printf "%-22s %10s %10s %10s\n" benchmark concur asyncio "speed-up"
+while read -r name value; do
+  other=$(awk -v n="$name" '$1 == n {print $2}' <<<"$python_micro")
+  printf "%-22s %10.4f %10.4f %9.1fx\n" "$name" "$value" "$other" "$(echo "$other / $value" | bc -l)"
+done <<<"$concur_micro"

@@ -1,0 +1,203 @@
+// Tests of concur/async_bridge.hpp: run_in_executor, to_thread, awaiting
+// futures, cancellation of pool work, run_coroutine_threadsafe, files.
+#include "concur/async_bridge.hpp"
+#include "concur/gather.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <system_error>
+#include <thread>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+long count_primes(long below) {
+  long count = 0;
+  for (long n = 2; n < below; ++n) {
+    bool prime = true;
+    for (long d = 2; d * d <= n; ++d)
+      if (n % d == 0) {
+        prime = false;
+        break;
+      }
+    count += prime;
+  }
+  return count;
+}
+
+TEST(RunInExecutor, ResultComesBackToTheLoopThread) {
+  concur::thread_pool pool(2);
+  concur::run([](concur::thread_pool &p) -> concur::task<void> {
+    std::thread::id loop_thread = std::this_thread::get_id();
+    auto where = [] { return std::this_thread::get_id(); };
+    std::thread::id worker = co_await concur::run_in_executor(p, where);
+    EXPECT_NE(worker, loop_thread);
+    EXPECT_EQ(std::this_thread::get_id(), loop_thread); // resumed on the loop
+    EXPECT_EQ(co_await concur::run_in_executor(p, count_primes, 1000L), 168);
+  }(pool));
+}
+
+TEST(RunInExecutor, LoopStaysResponsiveWhileThePoolWorks) {
+  concur::thread_pool pool(1);
+  concur::run([](concur::thread_pool &p) -> concur::task<void> {
+    int ticks = 0;
+    auto ticker = concur::spawn([](int &t) -> concur::task<void> {
+      for (;;) {
+        co_await concur::sleep_for(1ms);
+        ++t;
+      }
+    }(ticks));
+    auto slow = [] {
+      std::this_thread::sleep_for(50ms);
+      return 1;
+    };
+    EXPECT_EQ(co_await concur::run_in_executor(p, slow), 1);
+    EXPECT_GE(ticks, 5); // timers kept firing during the 50 ms
+    ticker.cancel();
+  }(pool));
+}
+
+TEST(RunInExecutor, ExceptionsPropagate) {
+  concur::thread_pool pool(1);
+  concur::run([](concur::thread_pool &p) -> concur::task<void> {
+    auto fails = []() -> int { throw std::domain_error("in the pool"); };
+    EXPECT_THROW(co_await concur::run_in_executor(p, fails), std::domain_error);
+  }(pool));
+}
+
+TEST(RunInExecutor, CancellingTheAwaiterStopsTheJob) {
+  concur::thread_pool pool(1);
+  std::atomic<bool> stopped{false};
+  concur::run([](concur::thread_pool &p, std::atomic<bool> &s) -> concur::task<void> {
+    auto job = [&s](std::stop_token token) {
+      while (!token.stop_requested())
+        std::this_thread::sleep_for(1ms);
+      s = true;
+    };
+    auto waiter = concur::spawn([](concur::thread_pool &pl, decltype(job) j) -> concur::task<void> {
+      co_await concur::run_in_executor(pl, std::move(j));
+    }(p, job));
+    co_await concur::sleep_for(5ms);
+    auto start = std::chrono::steady_clock::now();
+    waiter.cancel();
+    EXPECT_THROW(co_await waiter, concur::cancelled_error);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s); // resumed at once
+  }(pool, stopped));
+  pool.wait_idle();
+  EXPECT_TRUE(stopped);
+}
+
+TEST(ToThread, RunsOnTheIoPool) {
+  concur::run([]() -> concur::task<void> {
+    auto on_worker = [] { return concur::io_pool().is_worker(); };
+    EXPECT_TRUE(co_await concur::to_thread(on_worker));
+    auto add = [](int a, int b) { return a + b; };
+    EXPECT_EQ(co_await concur::to_thread(add, 2, 3), 5);
+  }());
+}
+
+TEST(AwaitFuture, WaitsForAPromiseSetByAnotherThread) {
+  concur::run([]() -> concur::task<void> {
+    concur::promise<std::string> p;
+    concur::future<std::string> f = p.get_future();
+    std::thread setter([&p] {
+      std::this_thread::sleep_for(5ms);
+      p.set_value("from a thread");
+    });
+    EXPECT_EQ(co_await concur::await_future(f), "from a thread");
+    setter.join();
+    EXPECT_EQ(co_await concur::await_future(concur::make_ready_future(3)), 3);
+  }());
+}
+
+TEST(RunCoroutineThreadsafe, SubmitsFromAnotherThreadAndReturnsAFuture) {
+  concur::event_loop loop;
+  std::atomic<bool> done{false};
+  std::thread other([&] {
+    auto work = [](int x) -> concur::task<int> {
+      co_await concur::sleep_for(1ms);
+      co_return x * 2;
+    };
+    concur::future<int> f = concur::run_coroutine_threadsafe(loop, work(21));
+    EXPECT_EQ(f.get(), 42);
+    auto failing = []() -> concur::task<int> {
+      co_await concur::yield();
+      throw std::runtime_error("inside the loop");
+    };
+    concur::future<int> g = concur::run_coroutine_threadsafe(loop, failing());
+    EXPECT_THROW(g.get(), std::runtime_error);
+    auto forever = []() -> concur::task<int> {
+      co_await concur::sleep_for(1h);
+      co_return 0;
+    };
+    concur::future<int> h = concur::run_coroutine_threadsafe(loop, forever());
+    while (!h.running())
+      std::this_thread::sleep_for(1ms);
+    h.request_stop(); // cancels the task inside the loop
+    EXPECT_THROW(h.get(), concur::cancelled_error);
+    done = true;
+    loop.call_soon_threadsafe([] {});
+  });
+  loop.run_until([&] { return done.load(); });
+  other.join();
+}
+
+TEST(RunCoroutineThreadsafe, PostingToADestroyedLoopIsRefused) {
+  std::shared_ptr<concur::detail::loop_anchor> anchor;
+  {
+    concur::event_loop loop;
+    anchor = loop.anchor();
+    EXPECT_TRUE(anchor->post([] {}));
+  }
+  EXPECT_FALSE(anchor->post([] {}));
+}
+
+TEST(AsyncFile, WriteReadAppendAndStream) {
+  std::string path = ::testing::TempDir() + "concur_async_file_" + std::to_string(::getpid()) + ".txt";
+  concur::run([](std::string p) -> concur::task<void> {
+    co_await concur::write_file(p, "hello ");
+    co_await concur::append_file(p, "world");
+    EXPECT_EQ(co_await concur::read_file(p), "hello world");
+
+    auto out = co_await concur::async_file::open(p, concur::async_file::mode::write);
+    for (int i = 0; i < 3; ++i)
+      co_await out.write("line " + std::to_string(i) + "\n");
+    co_await out.flush();
+    co_await out.close();
+    EXPECT_FALSE(out.is_open());
+
+    auto in = co_await concur::async_file::open(p, concur::async_file::mode::read);
+    std::string all;
+    for (;;) {
+      std::string chunk = co_await in.read_some(4);
+      if (chunk.empty())
+        break;
+      all += chunk;
+    }
+    EXPECT_EQ(all, "line 0\nline 1\nline 2\n");
+  }(path));
+  std::remove(path.c_str());
+}
+
+TEST(AsyncFile, ErrorsNameThePathAndErrno) {
+  concur::run([]() -> concur::task<void> {
+    try {
+      (void)co_await concur::read_file("/nonexistent/concur/file");
+      ADD_FAILURE() << "read_file succeeded";
+    } catch (const std::system_error &e) {
+      EXPECT_EQ(e.code().value(), ENOENT);
+      EXPECT_NE(std::string(e.what()).find("/nonexistent/concur/file"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find("No such file"), std::string::npos);
+    }
+  }());
+}
+
+} // namespace

@@ -1,0 +1,323 @@
+// Tests of concur/event_loop.hpp: spawning, ordering, fairness, timers,
+// cancellation, stop_token interop, thread-safe posting, debug mode.
+#include "concur/event_loop.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+concur::task<void> record(std::vector<int> &log, int id, int steps) {
+  for (int i = 0; i < steps; ++i) {
+    log.push_back(id);
+    co_await concur::yield();
+  }
+}
+
+TEST(EventLoop, SpawnedTasksStartInSpawnOrderAndInterleaveFairly) {
+  std::vector<int> log;
+  concur::run([&]() -> concur::task<void> {
+    auto a = concur::spawn(record(log, 1, 3));
+    auto b = concur::spawn(record(log, 2, 3));
+    EXPECT_TRUE(log.empty()); // spawn never runs the task inline
+    co_await a;
+    co_await b;
+  }());
+  EXPECT_EQ(log, (std::vector<int>{1, 2, 1, 2, 1, 2}));
+}
+
+TEST(EventLoop, BusyTaskDoesNotStarveOthers) {
+  // A task that yields in a loop must let a sleeping task's timer fire.
+  bool timer_fired = false;
+  int spins = 0;
+  concur::run([&]() -> concur::task<void> {
+    // Captures would dangle once the closure temporary dies: pass by argument.
+    auto sleeper = concur::spawn([](bool &fired) -> concur::task<void> {
+      co_await concur::sleep_for(5ms);
+      fired = true;
+    }(timer_fired));
+    while (!timer_fired) {
+      ++spins;
+      co_await concur::yield();
+    }
+    co_await sleeper;
+  }());
+  EXPECT_TRUE(timer_fired);
+  EXPECT_GT(spins, 1);
+}
+
+TEST(EventLoop, TimersFireInDeadlineOrderAndNotEarly) {
+  std::vector<int> order;
+  auto start = std::chrono::steady_clock::now();
+  concur::run([&]() -> concur::task<void> {
+    std::vector<concur::task_handle<void>> handles;
+    for (int delay : {30, 10, 20, 10}) {
+      handles.push_back(concur::spawn([](std::vector<int> &out, int d) -> concur::task<void> {
+        co_await concur::sleep_for(std::chrono::milliseconds(d));
+        out.push_back(d);
+      }(order, delay)));
+    }
+    for (auto &h : handles)
+      co_await h;
+  }());
+  EXPECT_EQ(order, (std::vector<int>{10, 10, 20, 30}));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 30ms);
+}
+
+TEST(EventLoop, SleepUntilAPastDeadlineReturnsPromptly) {
+  concur::run([]() -> concur::task<void> {
+    co_await concur::sleep_until(std::chrono::steady_clock::now() - 1s);
+  }());
+}
+
+TEST(EventLoop, HandleReturnsValueAndRethrows) {
+  concur::run([]() -> concur::task<void> {
+    auto ok = concur::spawn([]() -> concur::task<int> { co_return 7; }(), "seven");
+    EXPECT_EQ(ok.name(), "seven");
+    EXPECT_EQ(co_await ok, 7);
+    EXPECT_TRUE(ok.done());
+    auto bad = concur::spawn([]() -> concur::task<int> {
+      co_await concur::yield();
+      throw std::runtime_error("bad");
+    }());
+    EXPECT_THROW(co_await bad, std::runtime_error);
+  }());
+}
+
+TEST(EventLoop, CancelResumesASleepingTaskWithCancelledError) {
+  concur::run([]() -> concur::task<void> {
+    bool saw_cancel = false;
+    auto sleeper = concur::spawn([](bool &saw) -> concur::task<void> {
+      try {
+        co_await concur::sleep_for(10s);
+      } catch (const concur::cancelled_error &) {
+        saw = true;
+        throw;
+      }
+    }(saw_cancel));
+    co_await concur::yield(); // let it reach its sleep
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(sleeper.cancel());
+    EXPECT_THROW(co_await sleeper, concur::cancelled_error);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+    EXPECT_TRUE(saw_cancel);
+    EXPECT_TRUE(sleeper.cancelled());
+    EXPECT_FALSE(sleeper.cancel()); // already finished
+  }());
+}
+
+TEST(EventLoop, CancelBeforeStartNeverRunsTheBody) {
+  concur::run([]() -> concur::task<void> {
+    bool ran = false;
+    auto t = concur::spawn([](bool &r) -> concur::task<void> {
+      r = true;
+      co_return;
+    }(ran));
+    t.cancel();
+    EXPECT_THROW(co_await t, concur::cancelled_error);
+    EXPECT_FALSE(ran);
+  }());
+}
+
+TEST(EventLoop, CancelWhileRunningArrivesAtTheNextAwait) {
+  concur::run([]() -> concur::task<void> {
+    concur::task_handle<int> *self = nullptr;
+    auto t = concur::spawn([](concur::task_handle<int> *&me) -> concur::task<int> {
+      int steps = 1;
+      me->cancel(); // cancelling itself: no exception yet
+      ++steps;
+      try {
+        co_await concur::yield();
+      } catch (const concur::cancelled_error &) {
+        co_return steps; // a task may swallow its cancellation
+      }
+      co_return -1;
+    }(self));
+    self = &t;
+    EXPECT_EQ(co_await t, 2);
+    EXPECT_FALSE(t.cancelled());
+  }());
+}
+
+TEST(EventLoop, CancellingTheAwaiterOfAHandleLeavesTheTaskRunning) {
+  concur::run([]() -> concur::task<void> {
+    auto slow = concur::spawn([]() -> concur::task<int> {
+      co_await concur::sleep_for(20ms);
+      co_return 5;
+    }());
+    auto waiter = concur::spawn([](concur::task_handle<int> &h) -> concur::task<int> {
+      co_return co_await h;
+    }(slow));
+    co_await concur::yield();
+    waiter.cancel();
+    EXPECT_THROW(co_await waiter, concur::cancelled_error);
+    EXPECT_FALSE(slow.done());
+    EXPECT_EQ(co_await slow, 5);
+  }());
+}
+
+TEST(EventLoop, StopTokenInterop) {
+  concur::run([]() -> concur::task<void> {
+    // Cancelling a task requests its stop_token.
+    auto t = concur::spawn([]() -> concur::task<bool> {
+      std::stop_token token = concur::current_stop_token();
+      try {
+        co_await concur::sleep_for(10s);
+      } catch (const concur::cancelled_error &) {
+        co_return token.stop_requested();
+      }
+      co_return false;
+    }());
+    co_await concur::yield();
+    std::stop_token from_handle = t.get_stop_token();
+    t.cancel();
+    EXPECT_TRUE(co_await t);
+    EXPECT_TRUE(from_handle.stop_requested());
+
+    // A stop request from another thread cancels a task spawned with the token.
+    std::stop_source source;
+    auto u = concur::event_loop::current()->spawn(
+        []() -> concur::task<void> { co_await concur::sleep_for(10s); }(), source.get_token());
+    std::thread([&] { source.request_stop(); }).join();
+    EXPECT_THROW(co_await u, concur::cancelled_error);
+  }());
+}
+
+TEST(EventLoop, CallSoonThreadsafeFromManyThreads) {
+  concur::event_loop loop;
+  std::atomic<int> sent{0};
+  int received = 0;
+  constexpr int threads = 4, per_thread = 1000;
+  std::vector<std::thread> posters;
+  for (int t = 0; t < threads; ++t)
+    posters.emplace_back([&] {
+      for (int i = 0; i < per_thread; ++i) {
+        loop.call_soon_threadsafe([&] { ++received; });
+        ++sent;
+      }
+    });
+  loop.run_until([&] { return received == threads * per_thread; });
+  for (auto &t : posters)
+    t.join();
+  EXPECT_EQ(received, threads * per_thread);
+}
+
+TEST(EventLoop, CallSoonRunsInFifoOrder) {
+  concur::event_loop loop;
+  std::vector<int> seen;
+  for (int i = 0; i < 5; ++i)
+    loop.call_soon([&seen, i] { seen.push_back(i); });
+  loop.run_until([&] { return seen.size() == 5; });
+  EXPECT_EQ(seen, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST(EventLoop, SlowCallbackIsReportedInDebugModeWithTheTaskName) {
+  concur::event_loop loop(concur::event_loop_options{true, 20ms});
+  std::vector<std::string> reports;
+  loop.set_slow_callback_handler([&](std::string_view name, std::chrono::nanoseconds held) {
+    EXPECT_GE(held, 20ms);
+    reports.emplace_back(name);
+  });
+  loop.run([]() -> concur::task<void> {
+    auto blocker = concur::spawn([]() -> concur::task<void> {
+      std::this_thread::sleep_for(40ms); // blocks the loop on purpose
+      co_return;
+    }(), "blocker");
+    auto polite = concur::spawn([]() -> concur::task<void> { co_await concur::sleep_for(1ms); }(), "polite");
+    co_await blocker;
+    co_await polite;
+  }());
+  EXPECT_EQ(reports, (std::vector<std::string>{"blocker"}));
+}
+
+TEST(EventLoop, NoSlowCallbackReportsOutsideDebugMode) {
+  concur::event_loop loop(concur::event_loop_options{false, 1ms});
+  int reports = 0;
+  loop.set_slow_callback_handler([&](std::string_view, std::chrono::nanoseconds) { ++reports; });
+  loop.run([]() -> concur::task<void> {
+    std::this_thread::sleep_for(5ms);
+    co_return;
+  }());
+  EXPECT_EQ(reports, 0);
+}
+
+TEST(EventLoop, UnretrievedFailureOfADetachedTaskIsReported) {
+  concur::event_loop loop;
+  std::vector<std::string> reported;
+  loop.set_exception_handler([&](std::string_view name, std::exception_ptr) { reported.emplace_back(name); });
+  loop.run([]() -> concur::task<void> {
+    (void)concur::spawn([]() -> concur::task<void> {
+      throw std::runtime_error("lost");
+      co_return;
+    }(), "fire-and-forget");
+    co_await concur::sleep_for(1ms);
+  }());
+  EXPECT_EQ(reported, (std::vector<std::string>{"fire-and-forget"}));
+}
+
+TEST(EventLoop, RunCancelsLeftoverTasksAndLetsThemUnwind) {
+  bool unwound = false;
+  concur::run([](bool &flag) -> concur::task<void> {
+    (void)concur::spawn([](bool &f) -> concur::task<void> {
+      try {
+        co_await concur::sleep_for(1h);
+      } catch (const concur::cancelled_error &) {
+        f = true;
+        throw;
+      }
+    }(flag));
+    co_await concur::yield();
+  }(unwound));
+  EXPECT_TRUE(unwound);
+}
+
+TEST(EventLoop, LoopDestructorDestroysTasksThatRefuseToFinish) {
+  auto witness = std::make_shared<int>(0);
+  std::weak_ptr<int> weak = witness;
+  {
+    concur::event_loop loop;
+    loop.run([](std::shared_ptr<int> w) -> concur::task<void> {
+      (void)concur::spawn([](std::shared_ptr<int> kept) -> concur::task<void> {
+        for (;;) { // swallows every cancellation
+          try {
+            co_await concur::sleep_for(1h);
+          } catch (const concur::cancelled_error &) {
+          }
+        }
+        (void)kept;
+      }(std::move(w)));
+      co_await concur::yield();
+    }(std::move(witness)));
+    EXPECT_FALSE(weak.expired());
+  }
+  EXPECT_TRUE(weak.expired());
+}
+
+TEST(EventLoop, FreeFunctionsOutsideALoopThrow) {
+  EXPECT_THROW((void)concur::spawn([]() -> concur::task<void> { co_return; }()), std::logic_error);
+  EXPECT_THROW(concur::current_stop_token(), std::logic_error);
+}
+
+TEST(EventLoop, HundredThousandTimers) {
+  int fired = 0;
+  concur::run([](int &count) -> concur::task<void> {
+    std::vector<concur::task_handle<void>> handles;
+    for (int i = 0; i < 100000; ++i)
+      handles.push_back(concur::spawn([](int &c, int d) -> concur::task<void> {
+        co_await concur::sleep_for(std::chrono::microseconds(d % 1000));
+        ++c;
+      }(count, i)));
+    for (auto &h : handles)
+      co_await h;
+  }(fired));
+  EXPECT_EQ(fired, 100000);
+}
+
+} // namespace
