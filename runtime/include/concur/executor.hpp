@@ -1,0 +1,415 @@
+// concur::executor: Python's concurrent.futures.Executor over any pool that
+// returns concur::future from submit (concur::thread_pool now,
+// concur::process_pool later), plus the free functions concur::wait and
+// concur::as_completed that work on futures from any source.
+//
+// Row `futures`: a batch of independent, similar tasks whose results are
+// collected; the pool follows the class of the work (concur::io_pool() for
+// I/O, concur::cpu_pool() for CPU).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <concepts>
+#include <condition_variable>
+#include <cstddef>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <stop_token>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "concur/future.hpp"
+#include "concur/thread_pool.hpp"
+
+namespace concur {
+
+/// When concur::wait returns (Python's FIRST_COMPLETED, FIRST_EXCEPTION,
+/// ALL_COMPLETED).
+enum class return_when { first_completed, first_exception, all_completed };
+
+/// concur::wait's answer: the futures that were done when it returned and
+/// the others, each in the order of the input.
+template <class Future> struct wait_result {
+  std::vector<Future> done;
+  std::vector<Future> not_done;
+};
+
+namespace detail {
+
+// Access to a future's shared state for code that tracks futures of any T.
+struct future_access {
+  template <class T> static state_ref<state_base> base(const future<T> &f) {
+    return state_ref<state_base>::share(f.state_.get());
+  }
+};
+
+// Collects completion notifications from many futures (the callbacks hold
+// it through a shared_ptr, so it outlives an abandoned wait).
+struct completion_queue {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<std::size_t> order; // indices in completion order
+  bool failed = false;            // some future finished with an exception
+};
+
+template <class T> bool finished_with_exception(const future<T> &f) {
+  return f.done() && !f.cancelled() && f.exception() != nullptr;
+}
+
+template <class Future>
+std::shared_ptr<completion_queue> watch(std::vector<Future> &futures) {
+  auto queue = std::make_shared<completion_queue>();
+  queue->order.reserve(futures.size());
+  for (std::size_t i = 0; i < futures.size(); ++i) {
+    futures[i].add_done_callback([queue, i](const Future &f) {
+      bool failed = finished_with_exception(f);
+      {
+        std::lock_guard lock(queue->mutex);
+        queue->order.push_back(i);
+        queue->failed = queue->failed || failed;
+      }
+      queue->cv.notify_all();
+    });
+  }
+  return queue;
+}
+
+// What map's function returns for one item, with or without a stop token.
+template <class F, class Item> struct item_result {
+  using type = std::invoke_result_t<F, Item>;
+};
+template <class F, class Item>
+  requires std::is_invocable_v<F, std::stop_token, Item>
+struct item_result<F, Item> {
+  using type = std::invoke_result_t<F, std::stop_token, Item>;
+};
+
+using clock = std::chrono::steady_clock;
+
+inline clock::time_point deadline_after(clock::duration timeout) {
+  auto now = clock::now();
+  return timeout >= clock::time_point::max() - now ? clock::time_point::max() : now + timeout;
+}
+
+} // namespace detail
+
+/// Waits until `when` holds for `futures` or `timeout` passes (no
+/// exception on timeout: look at not_done). Works on futures from any pool.
+template <std::ranges::input_range Range,
+          class Future = std::remove_cvref_t<std::ranges::range_reference_t<Range>>>
+wait_result<Future> wait(Range &&futures, return_when when = return_when::all_completed,
+                         std::chrono::steady_clock::duration timeout =
+                             std::chrono::steady_clock::duration::max()) {
+  std::vector<Future> all(std::ranges::begin(futures), std::ranges::end(futures));
+  auto deadline = detail::deadline_after(timeout);
+  auto queue = detail::watch(all);
+  {
+    std::unique_lock lock(queue->mutex);
+    auto satisfied = [&] {
+      std::size_t finished = queue->order.size();
+      switch (when) {
+      case return_when::first_completed:
+        return finished > 0 || all.empty();
+      case return_when::first_exception:
+        return queue->failed || finished == all.size();
+      case return_when::all_completed:
+        break;
+      }
+      return finished == all.size();
+    };
+    if (deadline == detail::clock::time_point::max())
+      queue->cv.wait(lock, satisfied);
+    else
+      queue->cv.wait_until(lock, deadline, satisfied);
+  }
+  wait_result<Future> result;
+  for (auto &f : all)
+    (f.done() ? result.done : result.not_done).push_back(std::move(f));
+  return result;
+}
+
+/// The futures of `futures` in the order they complete, as an input range:
+/// `for (auto &f : concur::as_completed(fs)) use(f.get());`. Futures already
+/// done come first. With a timeout, advancing past the deadline throws
+/// timeout_error (as Python does).
+template <class Future> class as_completed_range {
+public:
+  class iterator {
+  public:
+    using value_type = Future;
+    using difference_type = std::ptrdiff_t;
+    using reference = Future &;
+
+    iterator() = default;
+    Future &operator*() const { return range_->futures_[range_->current_]; }
+    Future *operator->() const { return &**this; }
+    iterator &operator++() {
+      range_->advance();
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator &it, std::default_sentinel_t) { return it.at_end(); }
+
+  private:
+    friend class as_completed_range;
+    explicit iterator(as_completed_range *range) : range_(range) {}
+    bool at_end() const { return range_->yielded_ > range_->futures_.size(); }
+    as_completed_range *range_ = nullptr;
+  };
+
+  as_completed_range(std::vector<Future> futures, detail::clock::time_point deadline)
+      : futures_(std::move(futures)), deadline_(deadline), queue_(detail::watch(futures_)) {}
+  as_completed_range(const as_completed_range &) = delete;
+  as_completed_range &operator=(const as_completed_range &) = delete;
+
+  /// Waits for the first completion; call once.
+  iterator begin() {
+    advance();
+    return iterator(this);
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+  std::size_t size() const noexcept { return futures_.size(); }
+
+private:
+  void advance() {
+    if (yielded_ >= futures_.size()) {
+      yielded_ = futures_.size() + 1;
+      return;
+    }
+    std::unique_lock lock(queue_->mutex);
+    auto ready = [this] { return queue_->order.size() > yielded_; };
+    if (deadline_ == detail::clock::time_point::max())
+      queue_->cv.wait(lock, ready);
+    else if (!queue_->cv.wait_until(lock, deadline_, ready))
+      throw timeout_error("concur: as_completed: " + std::to_string(futures_.size() - yielded_) +
+                          " of " + std::to_string(futures_.size()) +
+                          " futures unfinished at the deadline");
+    current_ = queue_->order[yielded_++];
+  }
+
+  std::vector<Future> futures_;
+  detail::clock::time_point deadline_;
+  std::shared_ptr<detail::completion_queue> queue_;
+  std::size_t yielded_ = 0;
+  std::size_t current_ = 0;
+};
+
+template <std::ranges::input_range Range,
+          class Future = std::remove_cvref_t<std::ranges::range_reference_t<Range>>>
+[[nodiscard]] as_completed_range<Future>
+as_completed(Range &&futures, std::chrono::steady_clock::duration timeout =
+                                  std::chrono::steady_clock::duration::max()) {
+  return as_completed_range<Future>(
+      std::vector<Future>(std::ranges::begin(futures), std::ranges::end(futures)),
+      detail::deadline_after(timeout));
+}
+
+/// What concur::executor needs from a pool: `submit(f, args...)` returning
+/// a concur::future, `size()`, and `shutdown(wait, cancel_pending)`.
+/// Optional hook: `submit_batch(f, std::vector<Item>)` returning
+/// concur::future<std::vector<Result>> (f applied to each item, in order),
+/// which map() prefers over its own chunk task, for pools that must
+/// serialise the work (a process pool cannot ship a lambda).
+template <class Pool>
+concept executor_backend = requires(Pool &pool, bool flag) {
+  { pool.size() } -> std::convertible_to<std::size_t>;
+  pool.shutdown(flag, flag);
+};
+
+/// Python's Executor over `Pool`: submit, ordered map, shutdown. A
+/// borrowed pool (such as cpu_pool()) keeps running after the executor's
+/// shutdown, which then affects only the tasks this executor submitted.
+template <executor_backend Pool = thread_pool> class executor {
+public:
+  /// Uses `pool` without owning it.
+  explicit executor(Pool &pool) noexcept : pool_(&pool) {}
+  /// Owns a pool built from `args` (`executor<thread_pool> ex(std::in_place, 8)`).
+  template <class... A>
+  explicit executor(std::in_place_t, A &&...args)
+      : owned_(std::make_unique<Pool>(std::forward<A>(args)...)), pool_(owned_.get()) {}
+  executor(const executor &) = delete;
+  executor &operator=(const executor &) = delete;
+  /// shutdown(true, false).
+  ~executor() {
+    try {
+      shutdown(true, false);
+    } catch (...) { // a destructor must not throw; the tasks' errors stay in their futures
+    }
+  }
+
+  Pool &pool() const noexcept { return *pool_; }
+  std::size_t size() const { return pool_->size(); }
+
+  /// Schedules `f(args...)`; see thread_pool::submit. Throws
+  /// broken_executor after shutdown.
+  template <class F, class... A> [[nodiscard]] auto submit(F &&f, A &&...args) {
+    check_open();
+    auto result = pool_->submit(std::forward<F>(f), std::forward<A>(args)...);
+    track(result);
+    return result;
+  }
+
+  /// f applied to every item of `items`, results in the order of the
+  /// items. Items go to the workers in chunks of `chunk_size` (0: about
+  /// four chunks per worker), so tiny tasks do not pay per-item
+  /// scheduling. The first exception (in item order) is rethrown after the
+  /// other chunks are cancelled or finished. If `f` takes a
+  /// std::stop_token first it gets the chunk's token.
+  template <class F, std::ranges::input_range Range>
+  auto map(F &&f, Range &&items, std::size_t chunk_size = 0) {
+    using item_ref = std::ranges::range_reference_t<Range>;
+    using R = typename detail::item_result<F &, item_ref>::type;
+    if constexpr (!std::ranges::forward_range<Range>) {
+      // One pass only: materialise, then map over the copy.
+      std::vector<std::ranges::range_value_t<Range>> copy(std::ranges::begin(items),
+                                                          std::ranges::end(items));
+      return map(std::forward<F>(f), copy, chunk_size);
+    } else {
+      check_open();
+      auto first = std::ranges::begin(items);
+      std::size_t count = static_cast<std::size_t>(std::ranges::distance(items));
+      if (chunk_size == 0)
+        chunk_size = std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
+      using chunk_result = std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
+      std::vector<future<chunk_result>> chunks;
+      chunks.reserve((count + chunk_size - 1) / chunk_size);
+      try {
+        for (std::size_t start = 0; start < count; start += chunk_size) {
+          std::size_t length = std::min(chunk_size, count - start);
+          auto chunk_first = std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
+          chunks.push_back(submit_chunk<R>(f, chunk_first, length));
+        }
+      } catch (...) {
+        settle(chunks);
+        throw;
+      }
+      if constexpr (std::is_void_v<R>) {
+        for (auto &chunk : chunks)
+          collect(chunks, chunk);
+      } else {
+        std::vector<R> results;
+        results.reserve(count);
+        for (auto &chunk : chunks) {
+          auto values = collect(chunks, chunk);
+          std::move(values.begin(), values.end(), std::back_inserter(results));
+        }
+        return results;
+      }
+    }
+  }
+
+  /// Stops accepting tasks. With `cancel_pending`, this executor's tasks
+  /// that have not started are cancelled and running ones that take a
+  /// std::stop_token are asked to stop. With `wait`, returns when this
+  /// executor's tasks are done. An owned pool is shut down the same way.
+  void shutdown(bool wait = true, bool cancel_pending = false) {
+    std::vector<detail::state_ref<detail::state_base>> tracked;
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+      tracked = tracked_;
+    }
+    if (cancel_pending) {
+      for (auto &state : tracked) {
+        if (!state->cancel())
+          state->request_stop();
+      }
+    }
+    if (owned_)
+      owned_->shutdown(wait, cancel_pending);
+    if (wait) {
+      for (auto &state : tracked)
+        state->wait();
+    }
+  }
+
+private:
+  void check_open() {
+    std::lock_guard lock(mutex_);
+    if (closed_)
+      throw broken_executor("concur: executor was shut down; cannot submit");
+  }
+
+  template <class T> void track(const future<T> &f) {
+    std::lock_guard lock(mutex_);
+    if (tracked_.size() >= purge_at_) {
+      std::erase_if(tracked_, [](const auto &state) { return state->done(); });
+      purge_at_ = std::max<std::size_t>(64, 2 * tracked_.size());
+    }
+    tracked_.push_back(detail::future_access::base(f));
+  }
+
+  template <class R, class F, class It> auto submit_chunk(F &f, It chunk_first, std::size_t length) {
+    using item = std::iter_value_t<It>;
+    if constexpr (requires { pool_->submit_batch(f, std::vector<item>()); }) {
+      // The backend ships the items itself (a process pool serialises them).
+      auto result = pool_->submit_batch(
+          f, std::vector<item>(chunk_first,
+                               std::ranges::next(chunk_first, static_cast<std::ptrdiff_t>(length))));
+      track(result);
+      return result;
+    } else {
+      // map() blocks until every chunk is settled, so chunks may refer to
+      // the caller's items and function without copying them.
+      return submit([&f, chunk_first, length](std::stop_token stop) {
+        It it = chunk_first;
+        if constexpr (std::is_void_v<R>) {
+          for (std::size_t i = 0; i < length; ++i, ++it) {
+            if (stop.stop_requested())
+              throw cancelled_error();
+            call(f, stop, *it);
+          }
+        } else {
+          std::vector<R> values;
+          values.reserve(length);
+          for (std::size_t i = 0; i < length; ++i, ++it) {
+            if (stop.stop_requested())
+              throw cancelled_error();
+            values.push_back(call(f, stop, *it));
+          }
+          return values;
+        }
+      });
+    }
+  }
+
+  template <class F, class Item> static decltype(auto) call(F &f, std::stop_token &stop, Item &&item) {
+    if constexpr (std::is_invocable_v<F &, std::stop_token, Item>)
+      return std::invoke(f, stop, std::forward<Item>(item));
+    else
+      return std::invoke(f, std::forward<Item>(item));
+  }
+
+  // Waits for `chunk`; on failure cancels the rest, waits for all of them
+  // (they may refer to the caller's items), and rethrows.
+  template <class Chunks, class Chunk> static decltype(auto) collect(Chunks &chunks, Chunk &chunk) {
+    try {
+      return std::move(chunk).get();
+    } catch (...) {
+      settle(chunks);
+      throw;
+    }
+  }
+  template <class Chunks> static void settle(Chunks &chunks) {
+    for (auto &chunk : chunks)
+      if (!chunk.cancel())
+        chunk.request_stop();
+    for (auto &chunk : chunks)
+      chunk.wait();
+  }
+
+  std::unique_ptr<Pool> owned_;
+  Pool *pool_;
+  std::mutex mutex_;
+  bool closed_ = false;
+  std::vector<detail::state_ref<detail::state_base>> tracked_;
+  std::size_t purge_at_ = 64;
+};
+
+} // namespace concur

@@ -1,0 +1,210 @@
+// concur::thread_pool: a fixed set of worker threads, and the presets
+// concur::io_pool() and concur::cpu_pool() that encode the selection table.
+//
+// Design (see docs/runtime.md): each worker owns a FIFO queue; a thread
+// outside the pool spreads its tasks over the workers' queues round-robin, a
+// task submitted from inside a worker goes to that worker's queue, and an
+// idle worker steals half of another's queue. Workers that run out of work
+// spin briefly before they sleep, and a submitter only wakes a sleeper when
+// no worker is already searching for work, so a busy pool takes no system
+// call per task; a worker that finds work while others sleep wakes one more
+// (wake-ups come in a chain, not one per task).
+//
+// Rows: `threading` (io_pool(), a pool sized for waiting) and `futures`
+// (cpu_pool() sized to the cores, under concur::executor).
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "concur/future.hpp"
+
+namespace concur {
+
+namespace detail {
+
+// A unit of work in a pool's queues. run() executes and frees the task;
+// discard() frees it without running (its future becomes cancelled).
+class task_node {
+public:
+  task_node *next = nullptr;
+  virtual void run(const std::stop_token &pool_stop) noexcept = 0;
+  virtual void discard() noexcept = 0;
+
+protected:
+  ~task_node() = default;
+};
+
+// Arguments are stored decayed and handed to the callable as rvalues (as
+// std::thread does), since a task runs once.
+
+/// True if F is called with a std::stop_token before its arguments.
+template <class F, class... A>
+inline constexpr bool takes_stop_token_v =
+    std::is_invocable_v<std::decay_t<F> &, std::stop_token, std::decay_t<A>...>;
+
+template <class F, class... A> struct task_result {
+  using type = std::invoke_result_t<std::decay_t<F> &, std::decay_t<A>...>;
+};
+template <class F, class... A>
+  requires takes_stop_token_v<F, A...>
+struct task_result<F, A...> {
+  using type = std::invoke_result_t<std::decay_t<F> &, std::stop_token, std::decay_t<A>...>;
+};
+/// What a task returns, whether or not it takes a std::stop_token.
+template <class F, class... A> using task_result_t = typename task_result<F, A...>::type;
+
+// A submitted task and its future's shared state in one allocation.
+template <class R, class F, class... A>
+class future_task final : public shared_state<R>, public task_node {
+public:
+  template <class G, class... B>
+  explicit future_task(G &&f, B &&...args)
+      : call_(std::in_place, std::forward<G>(f), std::forward<B>(args)...) {
+    if constexpr (takes_stop_token_v<F, A...>)
+      this->enable_stop();
+  }
+
+  void run(const std::stop_token &pool_stop) noexcept override {
+    if (this->set_running()) {
+      try {
+        if constexpr (takes_stop_token_v<F, A...>) {
+          // Stopping the pool stops every running task that listens.
+          std::stop_callback forward(pool_stop, [this]() noexcept { this->request_stop(); });
+          invoke([this](auto &f, auto &...args) -> R {
+            return std::invoke(f, this->stop_token(), std::move(args)...);
+          });
+        } else {
+          invoke([](auto &f, auto &...args) -> R { return std::invoke(f, std::move(args)...); });
+        }
+      } catch (...) {
+        this->set_exception(std::current_exception());
+      }
+    }
+    call_.reset(); // drop captures now, not when the last future goes
+    this->release();
+  }
+
+  void discard() noexcept override {
+    this->cancel();
+    call_.reset();
+    this->release();
+  }
+
+private:
+  template <class Invoker> void invoke(Invoker &&invoker) {
+    if constexpr (std::is_void_v<R>) {
+      std::apply(invoker, *call_);
+      this->set_value();
+    } else {
+      this->set_value(std::apply(invoker, *call_));
+    }
+  }
+
+  std::optional<std::tuple<F, A...>> call_;
+};
+
+// A fire-and-forget task: no future, no shared state.
+template <class F, class... A> class posted_task final : public task_node {
+public:
+  template <class G, class... B>
+  explicit posted_task(G &&f, B &&...args)
+      : call_(std::forward<G>(f), std::forward<B>(args)...) {}
+
+  void run(const std::stop_token &pool_stop) noexcept override {
+    // Like std::thread: an exception escaping a posted task terminates.
+    if constexpr (takes_stop_token_v<F, A...>)
+      std::apply([&](auto &f, auto &...args) { std::invoke(f, pool_stop, std::move(args)...); },
+                 call_);
+    else
+      std::apply([](auto &f, auto &...args) { std::invoke(f, std::move(args)...); }, call_);
+    delete this;
+  }
+  void discard() noexcept override { delete this; }
+
+private:
+  ~posted_task() = default;
+  std::tuple<F, A...> call_;
+};
+
+class pool_core;
+
+} // namespace detail
+
+/// A fixed set of worker threads running submitted tasks.
+class thread_pool {
+public:
+  /// Starts `threads` workers (0: one per hardware thread).
+  explicit thread_pool(std::size_t threads = 0);
+  thread_pool(const thread_pool &) = delete;
+  thread_pool &operator=(const thread_pool &) = delete;
+  /// shutdown(true, false): runs what is queued, then joins every worker.
+  ~thread_pool();
+
+  /// Runs `f(args...)` on a worker; the future carries its result or
+  /// exception. If `f` takes a std::stop_token first, it gets one that
+  /// future::request_stop() and shutdown(..., true) trigger. Throws
+  /// broken_executor after shutdown.
+  template <class F, class... A>
+  [[nodiscard]] future<detail::task_result_t<F, A...>> submit(F &&f, A &&...args) {
+    using R = detail::task_result_t<F, A...>;
+    auto *task = new detail::future_task<R, std::decay_t<F>, std::decay_t<A>...>(
+        std::forward<F>(f), std::forward<A>(args)...);
+    future<R> result = detail::make_future<R>(task);
+    enqueue(task);
+    return result;
+  }
+
+  /// Runs `f(args...)` on a worker without a future: cheaper when nobody
+  /// needs the result. An exception escaping `f` calls std::terminate.
+  template <class F, class... A> void post(F &&f, A &&...args) {
+    enqueue(new detail::posted_task<std::decay_t<F>, std::decay_t<A>...>(
+        std::forward<F>(f), std::forward<A>(args)...));
+  }
+
+  /// Blocks until every task submitted so far has finished. Throws
+  /// std::logic_error when called from one of this pool's workers.
+  void wait_idle();
+
+  /// Stops accepting tasks. With `cancel_pending`, queued tasks are
+  /// dropped (their futures become cancelled) and running tasks that take
+  /// a std::stop_token are asked to stop; otherwise queued tasks still run.
+  /// With `wait`, returns once every worker has exited. Idempotent.
+  void shutdown(bool wait = true, bool cancel_pending = false);
+
+  /// Number of worker threads.
+  std::size_t size() const noexcept;
+  /// Tasks submitted and not yet finished (approximate while busy).
+  std::size_t pending() const noexcept;
+  /// True when called from one of this pool's worker threads.
+  bool is_worker() const noexcept;
+  /// True after shutdown().
+  bool is_shut_down() const noexcept;
+
+private:
+  void enqueue(detail::task_node *task);
+  std::unique_ptr<detail::pool_core> core_;
+};
+
+/// Threads for the `threading` row: more than the cores, because its tasks
+/// mostly wait. CONCUR_IO_THREADS overrides; otherwise 4 per core, at least
+/// 8 and at most 64.
+std::size_t io_pool_default_size() noexcept;
+/// Threads for CPU-bound work: one per hardware thread (CONCUR_CPU_THREADS
+/// overrides).
+std::size_t cpu_pool_default_size() noexcept;
+
+/// The process-wide pool for blocking I/O (row `threading`, and `futures`
+/// over I/O work), created on first use with io_pool_default_size() threads.
+thread_pool &io_pool();
+/// The process-wide pool for CPU-bound work (row `futures` over CPU work,
+/// the CPU side of row `mixed`), created on first use.
+thread_pool &cpu_pool();
+
+} // namespace concur

@@ -1,0 +1,166 @@
+// Tests for concur/channel.hpp: bounded/unbounded send and receive, try and
+// timed forms, close with blocked senders and receivers, iteration, and a
+// many-producer many-consumer count.
+#include "concur/channel.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+TEST(Channel, FifoOrder) {
+  concur::channel<int> ch;
+  for (int i = 0; i < 5; ++i)
+    ch.send(i);
+  EXPECT_EQ(ch.size(), 5u);
+  EXPECT_EQ(ch.capacity(), 0u);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(ch.receive(), i);
+  EXPECT_TRUE(ch.empty());
+}
+
+TEST(Channel, ZeroCapacityIsRejected) {
+  EXPECT_THROW(concur::channel<int>(0), std::invalid_argument);
+}
+
+TEST(Channel, TryFormsOnFullAndEmpty) {
+  concur::channel<std::unique_ptr<int>> ch(1);
+  EXPECT_FALSE(ch.try_receive().has_value());
+  auto first = std::make_unique<int>(1);
+  EXPECT_TRUE(ch.try_send(std::move(first)));
+  auto second = std::make_unique<int>(2);
+  EXPECT_FALSE(ch.try_send(std::move(second)));
+  ASSERT_TRUE(second) << "a failed try_send leaves the value with the caller";
+  auto got = ch.try_receive();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(**got, 1);
+}
+
+TEST(Channel, TimedFormsTimeOut) {
+  concur::channel<int> ch(1);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(ch.receive_for(10ms).has_value());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 10ms);
+  EXPECT_TRUE(ch.send_for(1, 10ms));
+  EXPECT_FALSE(ch.send_for(2, 10ms)); // full
+  EXPECT_EQ(ch.receive_for(10ms), 1);
+}
+
+TEST(Channel, BoundedSendBlocksUntilReceive) {
+  concur::channel<int> ch(2);
+  ch.send(1);
+  ch.send(2);
+  std::atomic<bool> sent{false};
+  std::thread sender([&] {
+    ch.send(3);
+    sent = true;
+  });
+  std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(sent.load());
+  EXPECT_EQ(ch.receive(), 1);
+  sender.join();
+  EXPECT_TRUE(sent.load());
+  EXPECT_EQ(ch.receive(), 2);
+  EXPECT_EQ(ch.receive(), 3);
+}
+
+TEST(Channel, CloseWakesBlockedReceivers) {
+  concur::channel<int> ch;
+  std::atomic<int> closed_seen{0};
+  std::vector<std::thread> receivers;
+  for (int i = 0; i < 3; ++i)
+    receivers.emplace_back([&] {
+      try {
+        (void)ch.receive();
+      } catch (const concur::channel_closed &) {
+        ++closed_seen;
+      }
+    });
+  std::this_thread::sleep_for(5ms);
+  ch.close();
+  for (auto &t : receivers)
+    t.join();
+  EXPECT_EQ(closed_seen.load(), 3);
+}
+
+TEST(Channel, CloseWakesBlockedSendersAndKeepsQueuedValues) {
+  concur::channel<int> ch(1);
+  ch.send(1);
+  std::atomic<bool> threw{false};
+  std::thread sender([&] {
+    try {
+      ch.send(2);
+    } catch (const concur::channel_closed &) {
+      threw = true;
+    }
+  });
+  std::this_thread::sleep_for(5ms);
+  ch.close();
+  sender.join();
+  EXPECT_TRUE(threw.load());
+  EXPECT_TRUE(ch.closed());
+  EXPECT_THROW(ch.send(3), concur::channel_closed);
+  EXPECT_FALSE(ch.try_send(3));
+  EXPECT_FALSE(ch.send_for(3, 1ms));
+  // Values sent before close are still delivered, then receive throws.
+  EXPECT_EQ(ch.receive(), 1);
+  EXPECT_THROW((void)ch.receive(), concur::channel_closed);
+  EXPECT_FALSE(ch.receive_for(1ms).has_value());
+  EXPECT_FALSE(ch.try_receive().has_value());
+}
+
+TEST(Channel, IterationEndsAtClose) {
+  concur::channel<std::string> ch(4);
+  std::thread producer([&] {
+    for (int i = 0; i < 100; ++i)
+      ch.send(std::to_string(i));
+    ch.close();
+  });
+  int count = 0;
+  for (const std::string &value : ch)
+    EXPECT_EQ(value, std::to_string(count++));
+  producer.join();
+  EXPECT_EQ(count, 100);
+}
+
+TEST(Channel, ManyProducersManyConsumersLoseNothing) {
+  concur::channel<long> ch(64);
+  constexpr int producers = 4;
+  constexpr int consumers = 3;
+  constexpr long per_producer = 20000;
+  std::vector<std::thread> threads;
+  std::atomic<long> sum{0};
+  std::atomic<long> received{0};
+  for (int c = 0; c < consumers; ++c)
+    threads.emplace_back([&] {
+      for (long value : ch) {
+        sum += value;
+        ++received;
+      }
+    });
+  std::vector<std::thread> senders;
+  for (int p = 0; p < producers; ++p)
+    senders.emplace_back([&, p] {
+      for (long i = 0; i < per_producer; ++i)
+        ch.send(p * per_producer + i);
+    });
+  for (auto &t : senders)
+    t.join();
+  ch.close();
+  for (auto &t : threads)
+    t.join();
+  long n = producers * per_producer;
+  EXPECT_EQ(received.load(), n);
+  EXPECT_EQ(sum.load(), n * (n - 1) / 2);
+}
+
+} // namespace

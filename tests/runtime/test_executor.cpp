@@ -1,0 +1,253 @@
+// Tests for concur/executor.hpp: executor submit/map/shutdown over a thread
+// pool (owned and borrowed), concur::wait orderings and as_completed.
+#include "concur/executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <list>
+#include <numeric>
+#include <sstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+TEST(Executor, SubmitOverBorrowedPool) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  EXPECT_EQ(ex.size(), 2u);
+  EXPECT_EQ(&ex.pool(), &pool);
+  EXPECT_EQ(ex.submit([](int x) { return x * x; }, 7).get(), 49);
+}
+
+TEST(Executor, MapKeepsOrderForEveryChunkSize) {
+  concur::executor<concur::thread_pool> ex(std::in_place, 2);
+  std::vector<int> items(1001);
+  std::iota(items.begin(), items.end(), 0);
+  for (std::size_t chunk : {0u, 1u, 7u, 1000u, 5000u}) {
+    std::vector<long> squares = ex.map([](int x) { return long{x} * x; }, items, chunk);
+    ASSERT_EQ(squares.size(), items.size()) << "chunk " << chunk;
+    for (std::size_t i = 0; i < items.size(); ++i)
+      ASSERT_EQ(squares[i], long(i) * long(i)) << "chunk " << chunk;
+  }
+}
+
+TEST(Executor, MapOverEmptyAndNonRandomAccessRanges) {
+  concur::executor<concur::thread_pool> ex(std::in_place, 2);
+  EXPECT_TRUE(ex.map([](int x) { return x; }, std::vector<int>{}).empty());
+  std::list<std::string> words{"a", "bb", "ccc"};
+  auto lengths = ex.map([](const std::string &w) { return w.size(); }, words, 1);
+  EXPECT_EQ(lengths, (std::vector<std::size_t>{1, 2, 3}));
+  std::istringstream input("4 5 6");
+  auto doubled = ex.map([](int x) { return 2 * x; },
+                        std::ranges::subrange(std::istream_iterator<int>(input),
+                                              std::istream_iterator<int>()));
+  EXPECT_EQ(doubled, (std::vector<int>{8, 10, 12}));
+}
+
+TEST(Executor, MapVoidAndStopToken) {
+  concur::executor<concur::thread_pool> ex(std::in_place, 2);
+  std::atomic<int> sum{0};
+  std::vector<int> items{1, 2, 3, 4};
+  ex.map([&sum](std::stop_token stop, int x) {
+    EXPECT_FALSE(stop.stop_requested());
+    sum += x;
+  }, items, 1);
+  EXPECT_EQ(sum.load(), 10);
+}
+
+TEST(Executor, MapRethrowsFirstExceptionInItemOrder) {
+  concur::executor<concur::thread_pool> ex(std::in_place, 2);
+  std::vector<int> items(100);
+  std::iota(items.begin(), items.end(), 0);
+  try {
+    (void)ex.map([](int x) {
+      if (x == 30 || x == 70)
+        throw std::runtime_error("item " + std::to_string(x));
+      return x;
+    }, items, 10);
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error &error) {
+    EXPECT_STREQ(error.what(), "item 30");
+  }
+  // The executor is still usable afterwards.
+  EXPECT_EQ(ex.map([](int x) { return x; }, items).size(), 100u);
+}
+
+TEST(Executor, ShutdownBorrowedPoolLeavesPoolRunning) {
+  concur::thread_pool pool(1);
+  std::atomic<int> ran{0};
+  {
+    concur::executor ex(pool);
+    concur::promise<void> gate;
+    auto opened = gate.get_future();
+    auto blocker = ex.submit([opened] { opened.wait(); });
+    while (!blocker.running())
+      std::this_thread::yield();
+    std::vector<concur::future<void>> queued;
+    for (int i = 0; i < 10; ++i)
+      queued.push_back(ex.submit([&ran] { ++ran; }));
+    ex.shutdown(false, true);
+    for (auto &f : queued)
+      EXPECT_TRUE(f.cancelled());
+    EXPECT_THROW((void)ex.submit([] {}), concur::broken_executor);
+    EXPECT_THROW((void)ex.map([](int x) { return x; }, std::vector<int>{1}),
+                 concur::broken_executor);
+    gate.set_value();
+    blocker.get();
+  }
+  EXPECT_EQ(ran.load(), 0);
+  EXPECT_FALSE(pool.is_shut_down());
+  EXPECT_EQ(pool.submit([] { return 5; }).get(), 5);
+}
+
+TEST(Executor, ShutdownWaitsForItsTasks) {
+  concur::thread_pool pool(2);
+  std::atomic<int> ran{0};
+  concur::executor ex(pool);
+  for (int i = 0; i < 20; ++i)
+    (void)ex.submit([&ran] {
+      std::this_thread::sleep_for(1ms);
+      ++ran;
+    });
+  ex.shutdown(true, false);
+  EXPECT_EQ(ran.load(), 20);
+}
+
+TEST(Executor, OwnedPoolIsShutDownWithIt) {
+  concur::executor<concur::thread_pool> ex(std::in_place, 1);
+  ex.shutdown();
+  EXPECT_TRUE(ex.pool().is_shut_down());
+}
+
+TEST(Executor, ShutdownStopsRunningTasksThatListen) {
+  concur::executor<concur::thread_pool> ex(std::in_place, 1);
+  std::atomic<bool> started{false};
+  auto f = ex.submit([&started](std::stop_token stop) {
+    started = true;
+    while (!stop.stop_requested())
+      std::this_thread::sleep_for(100us);
+    return std::string("stopped");
+  });
+  while (!started)
+    std::this_thread::yield();
+  ex.shutdown(true, true);
+  EXPECT_EQ(f.get(), "stopped");
+}
+
+// A promise-backed set of futures whose completion order the test controls.
+struct staged {
+  std::vector<concur::promise<int>> promises = std::vector<concur::promise<int>>(4);
+  std::vector<concur::future<int>> futures;
+  staged() {
+    for (auto &p : promises)
+      futures.push_back(p.get_future());
+  }
+};
+
+TEST(Wait, FirstCompleted) {
+  staged s;
+  std::thread finisher([&] {
+    std::this_thread::sleep_for(5ms);
+    s.promises[2].set_value(2);
+  });
+  auto result = concur::wait(s.futures, concur::return_when::first_completed);
+  finisher.join();
+  ASSERT_EQ(result.done.size(), 1u);
+  EXPECT_EQ(result.done[0].get(), 2);
+  EXPECT_EQ(result.not_done.size(), 3u);
+}
+
+TEST(Wait, FirstExceptionSkipsPlainResults) {
+  staged s;
+  s.promises[0].set_value(0);
+  std::thread finisher([&] {
+    std::this_thread::sleep_for(2ms);
+    s.promises[1].set_value(1);
+    s.promises[3].set_exception(std::make_exception_ptr(std::runtime_error("three")));
+  });
+  auto result = concur::wait(s.futures, concur::return_when::first_exception);
+  finisher.join();
+  EXPECT_EQ(result.done.size(), 3u);
+  ASSERT_EQ(result.not_done.size(), 1u);
+  EXPECT_TRUE(result.not_done[0] == s.futures[2]);
+}
+
+TEST(Wait, FirstExceptionWithoutFailuresMeansAll) {
+  staged s;
+  for (int i = 0; i < 4; ++i)
+    s.promises[i].set_value(i);
+  auto result = concur::wait(s.futures, concur::return_when::first_exception);
+  EXPECT_EQ(result.done.size(), 4u);
+}
+
+TEST(Wait, AllCompletedWithTimeout) {
+  staged s;
+  s.promises[0].set_value(0);
+  EXPECT_TRUE(s.futures[1].cancel());
+  auto partial = concur::wait(s.futures, concur::return_when::all_completed, 10ms);
+  EXPECT_EQ(partial.done.size(), 2u);
+  EXPECT_EQ(partial.not_done.size(), 2u);
+  s.promises[2].set_value(2);
+  s.promises[3].set_value(3);
+  auto full = concur::wait(s.futures);
+  EXPECT_EQ(full.done.size(), 4u);
+  EXPECT_TRUE(full.not_done.empty());
+}
+
+TEST(AsCompleted, YieldsInCompletionOrder) {
+  staged s;
+  s.promises[1].set_value(1); // already done: comes first
+  std::thread finisher([&] {
+    for (int i : {3, 0, 2}) {
+      std::this_thread::sleep_for(2ms);
+      s.promises[i].set_value(i);
+    }
+  });
+  std::vector<int> order;
+  for (auto &f : concur::as_completed(s.futures))
+    order.push_back(f.get());
+  finisher.join();
+  EXPECT_EQ(order, (std::vector<int>{1, 3, 0, 2}));
+}
+
+TEST(AsCompleted, TimeoutThrows) {
+  staged s;
+  s.promises[0].set_value(0);
+  auto range = concur::as_completed(s.futures, 20ms);
+  auto it = range.begin();
+  EXPECT_EQ(it->get(), 0);
+  EXPECT_THROW(++it, concur::timeout_error);
+}
+
+TEST(AsCompleted, EmptyRange) {
+  std::vector<concur::future<int>> none;
+  int count = 0;
+  for (auto &f : concur::as_completed(none)) {
+    (void)f;
+    ++count;
+  }
+  EXPECT_EQ(count, 0);
+}
+
+TEST(AsCompleted, OverPoolTasks) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  std::vector<concur::future<int>> futures;
+  for (int i = 0; i < 100; ++i)
+    futures.push_back(ex.submit([i] { return i; }));
+  int sum = 0;
+  for (auto &f : concur::as_completed(futures))
+    sum += f.get();
+  EXPECT_EQ(sum, 4950);
+}
+
+} // namespace

@@ -1,0 +1,291 @@
+// Tests for concur/thread_pool.hpp: submit/post, errors across threads,
+// cancellation, shutdown policies, destruction while busy, presets, and
+// stress runs that count every task.
+#include "concur/thread_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A gate that tasks block on until the test opens it.
+struct gate {
+  concur::promise<void> opener;
+  concur::future<void> opened = opener.get_future();
+  void open() { opener.set_value(); }
+  void wait() const { opened.wait(); }
+};
+
+TEST(ThreadPool, SubmitReturnsValue) {
+  concur::thread_pool pool(2);
+  EXPECT_EQ(pool.size(), 2u);
+  auto f = pool.submit([](int a, int b) { return a + b; }, 2, 3);
+  EXPECT_EQ(f.get(), 5);
+}
+
+TEST(ThreadPool, DefaultSizeIsTheCores) {
+  concur::thread_pool pool;
+  EXPECT_EQ(pool.size(), concur::cpu_pool_default_size());
+}
+
+TEST(ThreadPool, ExceptionReachesTheCaller) {
+  concur::thread_pool pool(2);
+  auto f = pool.submit([]() -> int { throw std::invalid_argument("bad record"); });
+  try {
+    f.get();
+    FAIL() << "expected an exception";
+  } catch (const std::invalid_argument &error) {
+    EXPECT_STREQ(error.what(), "bad record");
+  }
+}
+
+TEST(ThreadPool, ArgumentsAreCopiedOrMoved) {
+  concur::thread_pool pool(1);
+  auto owned = std::make_unique<int>(4);
+  auto f = pool.submit([](std::unique_ptr<int> p) { return *p * 2; }, std::move(owned));
+  EXPECT_EQ(f.get(), 8);
+}
+
+TEST(ThreadPool, PostRunsWithoutFuture) {
+  concur::thread_pool pool(2);
+  std::atomic<int> count{0};
+  for (int i = 0; i < 1000; ++i)
+    pool.post([&count] { count.fetch_add(1, std::memory_order_relaxed); });
+  pool.wait_idle();
+  EXPECT_EQ(count.load(), 1000);
+  EXPECT_EQ(pool.pending(), 0u);
+}
+
+TEST(ThreadPool, CancelBeforeRun) {
+  concur::thread_pool pool(1);
+  gate g;
+  auto blocker = pool.submit([&g] { g.wait(); });
+  std::atomic<bool> ran{false};
+  auto victim = pool.submit([&ran] { ran = true; });
+  EXPECT_TRUE(victim.cancel());
+  g.open();
+  blocker.get();
+  pool.wait_idle();
+  EXPECT_FALSE(ran.load());
+  EXPECT_TRUE(victim.cancelled());
+  EXPECT_THROW(victim.get(), concur::cancelled_error);
+}
+
+TEST(ThreadPool, CancelDuringRunUsesStopToken) {
+  concur::thread_pool pool(2);
+  std::atomic<bool> started{false};
+  auto f = pool.submit([&started](std::stop_token stop) {
+    started = true;
+    int spins = 0;
+    while (!stop.stop_requested())
+      std::this_thread::sleep_for(100us), ++spins;
+    return spins;
+  });
+  while (!started)
+    std::this_thread::yield();
+  EXPECT_FALSE(f.cancel()); // running: Python's rule
+  EXPECT_TRUE(f.request_stop());
+  EXPECT_GE(f.get(), 0);
+  EXPECT_FALSE(f.cancelled());
+}
+
+TEST(ThreadPool, ShutdownRunsPendingByDefault) {
+  std::atomic<int> count{0};
+  concur::thread_pool pool(1);
+  gate g;
+  pool.post([&g] { g.wait(); });
+  std::vector<concur::future<void>> futures;
+  for (int i = 0; i < 50; ++i)
+    futures.push_back(pool.submit([&count] { ++count; }));
+  std::thread opener([&g] {
+    std::this_thread::sleep_for(5ms);
+    g.open();
+  });
+  pool.shutdown(true, false);
+  opener.join();
+  EXPECT_EQ(count.load(), 50);
+  for (auto &f : futures)
+    EXPECT_NO_THROW(f.get());
+  EXPECT_TRUE(pool.is_shut_down());
+  EXPECT_THROW((void)pool.submit([] {}), concur::broken_executor);
+  EXPECT_THROW(pool.post([] {}), concur::broken_executor);
+}
+
+TEST(ThreadPool, ShutdownCancelPending) {
+  std::atomic<int> count{0};
+  concur::thread_pool pool(1);
+  gate g;
+  std::atomic<bool> stop_seen{false};
+  auto running = pool.submit([&](std::stop_token stop) {
+    g.wait();
+    stop_seen = stop.stop_requested();
+  });
+  std::vector<concur::future<void>> futures;
+  for (int i = 0; i < 50; ++i)
+    futures.push_back(pool.submit([&count] { ++count; }));
+  while (!running.running())
+    std::this_thread::yield();
+  pool.shutdown(false, true);
+  for (auto &f : futures)
+    EXPECT_TRUE(f.cancelled());
+  g.open();
+  pool.shutdown(true, true);
+  running.get();
+  EXPECT_TRUE(stop_seen.load());
+  EXPECT_EQ(count.load(), 0);
+}
+
+TEST(ThreadPool, DestructionWhileBusyJoinsEverything) {
+  std::atomic<int> count{0};
+  {
+    concur::thread_pool pool(2);
+    for (int i = 0; i < 200; ++i)
+      pool.post([&count] {
+        std::this_thread::sleep_for(10us);
+        ++count;
+      });
+  } // the destructor runs what is queued, then joins
+  EXPECT_EQ(count.load(), 200);
+}
+
+TEST(ThreadPool, NestedSubmitFromWorker) {
+  concur::thread_pool pool(2);
+  auto outer = pool.submit([&pool] {
+    EXPECT_TRUE(pool.is_worker());
+    std::vector<concur::future<int>> inner;
+    for (int i = 0; i < 10; ++i)
+      inner.push_back(pool.submit([i] { return i; }));
+    return inner;
+  });
+  int sum = 0;
+  for (auto &f : outer.get())
+    sum += f.get();
+  EXPECT_EQ(sum, 45);
+  EXPECT_FALSE(pool.is_worker());
+}
+
+TEST(ThreadPool, WaitIdleFromWorkerIsRejected) {
+  concur::thread_pool pool(1);
+  auto f = pool.submit([&pool] { pool.wait_idle(); });
+  EXPECT_THROW(f.get(), std::logic_error);
+}
+
+TEST(ThreadPool, WorkersRunInParallel) {
+  concur::thread_pool pool(2);
+  gate g;
+  std::atomic<int> arrived{0};
+  // Both tasks must be running at once for either to pass the barrier.
+  auto a = pool.submit([&] {
+    ++arrived;
+    while (arrived < 2)
+      std::this_thread::yield();
+  });
+  auto b = pool.submit([&] {
+    ++arrived;
+    while (arrived < 2)
+      std::this_thread::yield();
+  });
+  EXPECT_TRUE(a.wait_for(30s));
+  EXPECT_TRUE(b.wait_for(30s));
+}
+
+TEST(ThreadPool, SleepingPoolWakesForLateWork) {
+  concur::thread_pool pool(2);
+  for (int round = 0; round < 5; ++round) {
+    std::this_thread::sleep_for(2ms); // long enough for workers to park
+    EXPECT_EQ(pool.submit([round] { return round; }).get(), round);
+  }
+}
+
+TEST(Presets, IoPoolIsLargerThanCpuPool) {
+  EXPECT_GE(concur::io_pool_default_size(), 8u);
+  EXPECT_GT(concur::io_pool_default_size(), concur::cpu_pool_default_size());
+  EXPECT_EQ(&concur::io_pool(), &concur::io_pool());
+  EXPECT_EQ(concur::cpu_pool().size(), concur::cpu_pool_default_size());
+  EXPECT_EQ(concur::io_pool().submit([] { return 1; }).get() +
+                concur::cpu_pool().submit([] { return 2; }).get(),
+            3);
+}
+
+TEST(Presets, EnvironmentOverrideAndBadValues) {
+  ASSERT_EQ(setenv("CONCUR_IO_THREADS", "13", 1), 0);
+  EXPECT_EQ(concur::io_pool_default_size(), 13u);
+  ASSERT_EQ(setenv("CONCUR_IO_THREADS", "lots", 1), 0);
+  EXPECT_GE(concur::io_pool_default_size(), 8u); // falls back, never throws
+  ASSERT_EQ(unsetenv("CONCUR_IO_THREADS"), 0);
+}
+
+// Stress: many producers, tiny tasks, random cancellation; every task is
+// either run exactly once or cancelled, never lost.
+TEST(ThreadPoolStress, ManyProducersRandomCancel) {
+  concur::thread_pool pool(2);
+  constexpr int producers = 4;
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  constexpr int per_producer = 20000;
+#else
+  constexpr int per_producer = 250000;
+#endif
+  std::atomic<long> ran{0};
+  std::atomic<long> cancelled{0};
+  std::vector<std::thread> threads;
+  for (int p = 0; p < producers; ++p)
+    threads.emplace_back([&, p] {
+      std::mt19937 random(static_cast<unsigned>(p));
+      std::vector<concur::future<void>> batch;
+      for (int i = 0; i < per_producer; ++i) {
+        batch.push_back(pool.submit([&ran] { ran.fetch_add(1, std::memory_order_relaxed); }));
+        if (random() % 8 == 0 && batch.back().cancel())
+          cancelled.fetch_add(1, std::memory_order_relaxed);
+        if (batch.size() == 1024) {
+          for (auto &f : batch)
+            f.wait();
+          batch.clear();
+        }
+      }
+      for (auto &f : batch)
+        f.wait();
+    });
+  for (auto &t : threads)
+    t.join();
+  pool.wait_idle();
+  EXPECT_EQ(ran.load() + cancelled.load(), long{producers} * per_producer);
+  EXPECT_GT(cancelled.load(), 0);
+}
+
+TEST(ThreadPoolStress, MillionsOfPostedTasks) {
+  concur::thread_pool pool(2);
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  constexpr long tasks = 200000;
+#else
+  constexpr long tasks = 2000000;
+#endif
+  std::atomic<long> ran{0};
+  for (long i = 0; i < tasks; ++i)
+    pool.post([&ran] { ran.fetch_add(1, std::memory_order_relaxed); });
+  pool.wait_idle();
+  EXPECT_EQ(ran.load(), tasks);
+}
+
+TEST(ThreadPoolStress, RepeatedCreateAndDestroy) {
+  for (int i = 0; i < 50; ++i) {
+    std::atomic<int> ran{0};
+    {
+      concur::thread_pool pool(3);
+      for (int j = 0; j < 20; ++j)
+        pool.post([&ran] { ++ran; });
+    }
+    ASSERT_EQ(ran.load(), 20);
+  }
+}
+
+} // namespace
