@@ -1,0 +1,411 @@
+// concur::process_pool: the caller's side. One thread per worker slot owns
+// that slot's worker: it takes a task from the shared queue, writes it to
+// the worker, and waits for the reply, the worker's death (reported by the
+// fork server, which reaps it), or the task's deadline. A slot thread that
+// loses its worker fails that one task with broken_worker and asks the fork
+// server for a new worker; no other task is touched.
+#include "ipc.hpp"
+
+#include "concur/process_pool.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+
+#include <poll.h>
+#include <sys/wait.h>
+
+namespace concur {
+namespace detail::ipc {
+
+namespace {
+
+std::string signal_name(int signal) {
+  const char *description = ::sigdescr_np(signal);
+  return std::to_string(signal) + (description ? " (" + std::string(description) + ")" : "");
+}
+
+std::exception_ptr worker_failure(int pid, int status) {
+  if (WIFSIGNALED(status)) {
+    int signal = WTERMSIG(status);
+    return std::make_exception_ptr(broken_worker(
+        broken_worker::cause::signal, pid, signal,
+        "concur::process_pool: worker " + std::to_string(pid) + " was killed by signal " +
+            signal_name(signal) + " while running the task" +
+            (signal == SIGKILL ? " (the out-of-memory killer also sends SIGKILL)" : "") +
+            "; the worker was replaced"));
+  }
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return std::make_exception_ptr(broken_worker(
+      broken_worker::cause::exit, pid, code,
+      "concur::process_pool: worker " + std::to_string(pid) + " exited with status " +
+          std::to_string(code) + " while running the task; the worker was replaced"));
+}
+
+std::exception_ptr timeout_failure(int pid, std::chrono::milliseconds timeout) {
+  return std::make_exception_ptr(broken_worker(
+      broken_worker::cause::timeout, pid, SIGKILL,
+      "concur::process_pool: the task ran longer than its timeout of " +
+          std::to_string(timeout.count()) + " ms; worker " + std::to_string(pid) +
+          " was killed and replaced"));
+}
+
+[[noreturn]] void fork_server_gone() {
+  throw broken_executor("concur::process_pool: the fork server is gone; no worker can be started");
+}
+
+} // namespace
+
+class pool_core {
+public:
+  explicit pool_core(const process_pool_options &options);
+  ~pool_core() { shutdown(true, false); }
+
+  void enqueue(task_message task);
+  void wait();
+  void shutdown(bool wait, bool cancel_pending);
+  std::size_t size() const noexcept { return slots_.size(); }
+  std::size_t threshold() const noexcept { return options_.shared_memory_threshold; }
+  std::vector<int> pids() const;
+  process_pool::statistics stats() const;
+
+private:
+  struct slot {
+    unique_fd control;        // to the fork server
+    unique_fd socket;         // to the current worker
+    std::atomic<int> pid{-1}; // the current worker, -1 if none
+    std::size_t tasks_run = 0;
+    std::thread thread;
+  };
+
+  void run_slot(slot &s);
+  std::optional<task_message> next_task();
+  void task_done();
+  void run_one(slot &s, task_message &task);
+  void request_worker(slot &s);
+  void await_worker(slot &s);
+  int collect_exit(slot &s);
+  void replace_worker(slot &s);
+  bool idle_worker_died(slot &s);
+
+  process_pool_options options_;
+  std::vector<std::unique_ptr<slot>> slots_;
+  mutable std::mutex mutex_;
+  std::condition_variable work_available_;
+  std::condition_variable all_done_;
+  std::deque<task_message> queue_;
+  std::size_t unfinished_ = 0; // queued or running
+  bool stopping_ = false;
+  std::mutex join_mutex_;
+  std::atomic<std::uint64_t> next_id_{1};
+  std::atomic<std::size_t> completed_{0}, started_{0}, lost_{0}, recycled_{0};
+};
+
+pool_core::pool_core(const process_pool_options &options) : options_(options) {
+  std::size_t workers = options.workers ? options.workers : std::thread::hardware_concurrency();
+  if (workers == 0)
+    workers = 1;
+  fork_server &server = fork_server::instance();
+  for (std::size_t i = 0; i < workers; ++i) {
+    auto s = std::make_unique<slot>();
+    s->control = server.open_connection();
+    slots_.push_back(std::move(s));
+  }
+  // Ask for every worker before waiting for any, so the forks overlap with
+  // our own set-up.
+  for (auto &s : slots_)
+    request_worker(*s);
+  for (auto &s : slots_)
+    await_worker(*s);
+  for (auto &s : slots_)
+    s->thread = std::thread([this, raw = s.get()] { run_slot(*raw); });
+}
+
+void pool_core::request_worker(slot &s) {
+  if (!send_control(s.control.get(), {control::spawn, 0, 0}))
+    fork_server_gone();
+}
+
+void pool_core::await_worker(slot &s) {
+  control_message reply;
+  unique_fd socket;
+  for (;;) {
+    if (!receive_control(s.control.get(), reply, &socket))
+      fork_server_gone();
+    if (reply.kind == control::spawned && socket)
+      break;
+    if (reply.kind == control::spawn_failed)
+      throw std::system_error(reply.value, std::generic_category(),
+                              "concur::process_pool: the fork server could not start a worker");
+    // A late exit report of an earlier worker: already accounted for.
+  }
+  s.socket = std::move(socket);
+  s.pid.store(reply.pid);
+  s.tasks_run = 0;
+  started_.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Blocks until the fork server reports the current worker's exit, which
+// also means it has been reaped. Returns its wait status.
+int pool_core::collect_exit(slot &s) {
+  int pid = s.pid.load();
+  s.socket.reset();
+  control_message report;
+  for (;;) {
+    if (!receive_control(s.control.get(), report))
+      fork_server_gone();
+    if (report.kind == control::exited && report.pid == pid)
+      break;
+  }
+  s.pid.store(-1);
+  return report.value;
+}
+
+void pool_core::replace_worker(slot &s) {
+  request_worker(s);
+  await_worker(s);
+}
+
+// An idle worker writes nothing: readable means it died (end of file), and
+// a message on the control socket can only be its exit report.
+bool pool_core::idle_worker_died(slot &s) {
+  pollfd watched[2] = {{s.socket.get(), POLLIN, 0}, {s.control.get(), POLLIN, 0}};
+  int ready;
+  do
+    ready = ::poll(watched, 2, 0);
+  while (ready < 0 && errno == EINTR);
+  return ready > 0;
+}
+
+void pool_core::enqueue(task_message task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_)
+      throw broken_executor("concur::process_pool: submit after shutdown");
+    queue_.push_back(std::move(task));
+    ++unfinished_;
+  }
+  work_available_.notify_one();
+}
+
+std::optional<task_message> pool_core::next_task() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    work_available_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty())
+      return std::nullopt; // stopping, and nothing left to run
+    task_message task = std::move(queue_.front());
+    queue_.pop_front();
+    if (task.sink->start())
+      return task;
+    // Cancelled while pending: its future already says so.
+    if (--unfinished_ == 0)
+      all_done_.notify_all();
+  }
+}
+
+void pool_core::task_done() {
+  completed_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  if (--unfinished_ == 0)
+    all_done_.notify_all();
+}
+
+void pool_core::run_slot(slot &s) {
+  while (auto task = next_task()) {
+    try {
+      run_one(s, *task);
+    } catch (...) {
+      // The fork server is gone or the system refused a worker: this task
+      // fails, and the next one tries again.
+      task->sink->fail(std::current_exception());
+    }
+    task->sink.reset();
+    task_done();
+  }
+  // Retire the worker: end-of-file on its socket makes it exit.
+  if (s.socket) {
+    try {
+      collect_exit(s);
+    } catch (...) {
+    }
+  }
+}
+
+void pool_core::run_one(slot &s, task_message &task) {
+  if (!s.socket) {
+    replace_worker(s);
+  } else if (idle_worker_died(s)) {
+    collect_exit(s);
+    lost_.fetch_add(1, std::memory_order_relaxed);
+    replace_worker(s);
+  }
+  int pid = s.pid.load();
+  frame_header header;
+  header.kind = frame::task;
+  header.task_id = next_id_++;
+  header.invoker = reinterpret_cast<std::uintptr_t>(task.invoker);
+  header.payload_size = task.arguments.bytes().size();
+  header.shared_memory_threshold = options_.shared_memory_threshold;
+  header.descriptor_count = std::uint32_t(task.arguments.descriptors().size());
+
+  auto lose_worker = [&](std::exception_ptr failure) {
+    lost_.fetch_add(1, std::memory_order_relaxed);
+    task.sink->fail(std::move(failure));
+    replace_worker(s);
+  };
+
+  if (!send_frame(s.socket.get(), header, task.arguments.bytes(), task.arguments.descriptors())) {
+    lose_worker(worker_failure(pid, collect_exit(s)));
+    return;
+  }
+  task.arguments = output_archive(); // the shared-memory blocks are the worker's now
+
+  std::chrono::milliseconds timeout = task.timeout.count() > 0 ? task.timeout : options_.task_timeout;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  frame_header reply;
+  std::vector<std::byte> payload;
+  std::vector<unique_fd> descriptors;
+  for (;;) {
+    int wait_ms = -1;
+    if (timeout.count() > 0) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      wait_ms = int(std::max<std::int64_t>(0, left.count()));
+    }
+    pollfd watched[2] = {{s.socket.get(), POLLIN, 0}, {s.control.get(), POLLIN, 0}};
+    int ready = ::poll(watched, 2, wait_ms);
+    if (ready < 0) {
+      if (errno == EINTR)
+        continue;
+      throw std::system_error(errno, std::generic_category(), "concur::process_pool: poll");
+    }
+    if (ready == 0) {
+      // Past the deadline: only the fork server may kill, because only it
+      // knows the pid has not been reaped and reused.
+      if (!send_control(s.control.get(), {control::kill, pid, SIGKILL}))
+        fork_server_gone();
+      collect_exit(s);
+      lose_worker(timeout_failure(pid, timeout));
+      return;
+    }
+    if (watched[0].revents) {
+      bool received;
+      try {
+        received = receive_frame(s.socket.get(), reply, payload, descriptors);
+      } catch (...) {
+        // A corrupt stream: this worker cannot be trusted any more.
+        auto error = std::current_exception();
+        send_control(s.control.get(), {control::kill, pid, SIGKILL});
+        collect_exit(s);
+        lose_worker(error);
+        return;
+      }
+      if (!received) {
+        // End of file: the worker died. Make sure (it might only have
+        // closed the socket), then wait for its status.
+        send_control(s.control.get(), {control::kill, pid, SIGKILL});
+        lose_worker(worker_failure(pid, collect_exit(s)));
+        return;
+      }
+      break;
+    }
+    if (watched[1].revents) {
+      // The exit report came first (the socket may be held open by a
+      // process the task started).
+      lose_worker(worker_failure(pid, collect_exit(s)));
+      return;
+    }
+  }
+
+  try {
+    input_archive in(payload, descriptors);
+    if (reply.task_id != header.task_id)
+      throw serialization_error("concur::process_pool: a worker answered the wrong task");
+    if (reply.kind == frame::result) {
+      task.sink->complete(in);
+    } else {
+      std::string type, message;
+      in(type, message);
+      task.sink->fail(std::make_exception_ptr(remote_error(std::move(type), std::move(message))));
+    }
+  } catch (...) {
+    task.sink->fail(std::current_exception());
+  }
+
+  if (options_.max_tasks_per_worker && ++s.tasks_run >= options_.max_tasks_per_worker) {
+    collect_exit(s); // closes the socket: the worker exits cleanly
+    recycled_.fetch_add(1, std::memory_order_relaxed);
+    replace_worker(s);
+  }
+}
+
+void pool_core::wait() {
+  std::unique_lock lock(mutex_);
+  all_done_.wait(lock, [this] { return unfinished_ == 0; });
+}
+
+void pool_core::shutdown(bool wait, bool cancel_pending) {
+  std::deque<task_message> cancelled;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    if (cancel_pending) {
+      cancelled.swap(queue_);
+      unfinished_ -= cancelled.size();
+      if (unfinished_ == 0)
+        all_done_.notify_all();
+    }
+  }
+  work_available_.notify_all();
+  for (auto &task : cancelled)
+    task.sink->fail(std::make_exception_ptr(
+        cancelled_error("concur::process_pool: the task was cancelled by shutdown")));
+  cancelled.clear();
+  if (!wait)
+    return;
+  std::lock_guard join_lock(join_mutex_);
+  for (auto &s : slots_)
+    if (s->thread.joinable())
+      s->thread.join();
+}
+
+std::vector<int> pool_core::pids() const {
+  std::vector<int> pids;
+  for (auto &s : slots_)
+    if (int pid = s->pid.load(); pid > 0)
+      pids.push_back(pid);
+  return pids;
+}
+
+process_pool::statistics pool_core::stats() const {
+  return {completed_.load(), started_.load(), lost_.load(), recycled_.load()};
+}
+
+} // namespace detail::ipc
+
+process_pool::process_pool(std::size_t workers)
+    : process_pool(process_pool_options{workers, 0, std::chrono::milliseconds(0),
+                                        default_shared_memory_threshold}) {}
+
+process_pool::process_pool(const process_pool_options &options)
+    : core_(std::make_unique<detail::ipc::pool_core>(options)) {}
+
+process_pool::~process_pool() = default;
+
+void process_pool::enqueue(detail::ipc::task_message task) { core_->enqueue(std::move(task)); }
+void process_pool::wait() { core_->wait(); }
+void process_pool::shutdown(bool wait, bool cancel_pending) { core_->shutdown(wait, cancel_pending); }
+std::size_t process_pool::size() const noexcept { return core_->size(); }
+std::size_t process_pool::shared_memory_threshold() const noexcept { return core_->threshold(); }
+std::vector<int> process_pool::worker_pids() const { return core_->pids(); }
+process_pool::statistics process_pool::stats() const { return core_->stats(); }
+
+} // namespace concur
