@@ -6,6 +6,8 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <numeric>
 #include <random>
 #include <thread>
 #include <type_traits>
@@ -222,6 +224,40 @@ TEST_F(MemoryTest, ClearRemovesEverything) {
   cache.clear();
   EXPECT_EQ(cache.disk_usage().entries, 0u);
   EXPECT_FALSE(cache.load(concur::cache_key::of({"a"})));
+}
+
+TEST_F(MemoryTest, DefaultCodecHandlesContainersAndLargeArguments) {
+  concur::memory cache(directory_);
+  int calls = 0;
+  auto histogram = cache.cache("histogram", "1", [&](const std::vector<double>& values, int bins) {
+    ++calls;
+    std::map<int, int> counts;
+    for (double v : values) ++counts[static_cast<int>(v) % bins];
+    return counts;
+  });
+  std::vector<double> values(1 << 20);  // 8 MiB argument
+  std::iota(values.begin(), values.end(), 0.0);
+  const auto first = histogram(values, 7);
+  const auto second = histogram(values, 7);
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(first.size(), 7u);
+  EXPECT_EQ(calls, 1);
+  values[12345] += 1;  // one element differs: a different key
+  (void)histogram(values, 7);
+  EXPECT_EQ(calls, 2);
+}
+
+TEST_F(MemoryTest, StoredResultOfAnotherTypeIsRecomputedNotMisread) {
+  concur::memory cache(directory_);
+  auto as_number = cache.cache("f", "1", [](int x) { return x; });
+  EXPECT_EQ(as_number(5), 5);
+  // Same name and version, new result type: the stored bytes do not decode.
+  int calls = 0;
+  auto as_text = cache.cache("f", "1", [&](int x) { ++calls; return std::to_string(x) + "!"; });
+  EXPECT_EQ(as_text(5), "5!");
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(as_text(5), "5!");
+  EXPECT_EQ(calls, 1);
 }
 
 }  // namespace

@@ -14,6 +14,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// The process backend's fork server must start before any test starts a thread.
+class fork_server_environment : public ::testing::Environment {
+ public:
+  void SetUp() override { concur::start_fork_server(); }
+};
+[[maybe_unused]] const auto* const fork_server =
+    ::testing::AddGlobalTestEnvironment(new fork_server_environment);
+
+int cube(int x) { return x * x * x; }
+
 std::vector<concur::batch_policy> every_batch_policy() {
   return {concur::batch_policy::automatic(), concur::batch_policy::of(1),
           concur::batch_policy::of(7), concur::batch_policy::of(100000)};
@@ -227,6 +237,56 @@ TEST(ParallelStream, DeliversResultsBeforeTheFailureAndStopsWhenDestroyed) {
     EXPECT_EQ(it->index, 0u);
   }  // destroyed after one result: the rest is stopped
   EXPECT_LT(calls.load(), 100);
+}
+
+TEST(ParallelProcesses, MapAndReduceEqualSequential) {
+  concur::process_pool pool(2);
+  std::vector<int> items(1001);
+  std::iota(items.begin(), items.end(), -500);
+  std::vector<int> expected;
+  for (int x : items) expected.push_back(cube(x));
+  for (const auto& policy : every_batch_policy()) {
+    EXPECT_EQ(concur::parallel_map(pool, items, cube, {.batch = policy}), expected);
+  }
+  EXPECT_EQ(concur::parallel_reduce(pool, items, 0L, [](int x) { return long{x} * x; },
+                                    std::plus<>{}),
+            std::accumulate(items.begin(), items.end(), 0L,
+                            [](long sum, int x) { return sum + long{x} * x; }));
+}
+
+TEST(ParallelProcesses, LargeItemsAndResultsRoundTrip) {
+  concur::process_pool pool(2);
+  // 2 MiB items: above the pool's shared-memory threshold.
+  std::vector<std::vector<double>> items(4, std::vector<double>(1 << 18));
+  for (std::size_t i = 0; i < items.size(); ++i) std::iota(items[i].begin(), items[i].end(), double(i));
+  auto sums = concur::parallel_map(pool, items, [](const std::vector<double>& v) {
+    return std::accumulate(v.begin(), v.end(), 0.0);
+  });
+  ASSERT_EQ(sums.size(), 4u);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    EXPECT_DOUBLE_EQ(sums[i], std::accumulate(items[i].begin(), items[i].end(), 0.0));
+  }
+}
+
+TEST(ParallelProcesses, WorkerExceptionsAndCrashesReachTheCaller) {
+  concur::process_pool pool(2);
+  std::vector<int> items(20);
+  std::iota(items.begin(), items.end(), 0);
+  try {
+    (void)concur::parallel_map(pool, items, [](int x) {
+      if (x == 7) throw std::invalid_argument("seven");
+      return x;
+    }, {.batch = concur::batch_policy::of(1)});
+    FAIL() << "expected the worker's exception";
+  } catch (const concur::remote_error& error) {
+    EXPECT_NE(std::string(error.what()).find("seven"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW((void)concur::parallel_map(pool, items, [](int x) {
+    if (x == 3) std::abort();
+    return x;
+  }, {.batch = concur::batch_policy::of(1)}), concur::broken_worker);
+  // The pool replaced the worker and still serves.
+  EXPECT_EQ(concur::parallel_map(pool, items, cube).back(), cube(19));
 }
 
 }  // namespace

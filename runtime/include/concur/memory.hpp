@@ -15,14 +15,39 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <span>
+#include <stdexcept>
 #include <string_view>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
+#include "concur/serialize.hpp"
+
 namespace concur {
+
+// The default codec of memory::cache: concur's serialisation (the one the
+// process pool uses, see serialize.hpp), always inline, never shared memory.
+struct serial_codec {
+  template <serializable T>
+  [[nodiscard]] std::string encode(const T& value) const {
+    output_archive archive(std::numeric_limits<std::size_t>::max());
+    archive(value);
+    return {reinterpret_cast<const char*>(archive.bytes().data()), archive.bytes().size()};
+  }
+  template <serializable T>
+  [[nodiscard]] T decode(std::string_view bytes) const {
+    input_archive archive(std::as_bytes(std::span(bytes.data(), bytes.size())), {});
+    T value{};
+    archive(value);
+    archive.finish();  // trailing bytes: a different type was stored
+    return value;
+  }
+};
 
 // A 128-bit content key: XXH3-128 of whatever identifies the result.
 struct cache_key {
@@ -77,10 +102,11 @@ class memory {
   // Wraps `function` so that calls with equal arguments return the stored
   // result. `name` identifies the function across runs (and processes);
   // change `version` when its results change. Arguments and the result are
-  // encoded with `encode(value) -> std::string` and decoded with
-  // `decode<R>(std::string_view)`; see cached_function.
-  template <class Codec, class Function>
-  [[nodiscard]] auto cache(std::string name, std::string version, Function function, Codec codec = {});
+  // encoded by `codec` (encode(value) -> std::string, decode<R>(bytes)); a
+  // stored result that no longer decodes is recomputed.
+  template <class Function, class Codec = serial_codec>
+  [[nodiscard]] auto cache(std::string name, std::string version, Function function,
+                           Codec codec = {});
 
  private:
   std::filesystem::path entry_path(const cache_key& key) const;
@@ -110,7 +136,12 @@ class cached_function {
     using result_type = std::invoke_result_t<Function&, Args&...>;
     const cache_key key = key_for(args...);
     if (auto stored = cache_->load(key)) {
-      return codec_.template decode<result_type>(*stored);
+      try {
+        return codec_.template decode<result_type>(*stored);
+      } catch (const std::exception&) {
+        // Intact bytes of another shape (the function's result type changed
+        // without a new version): recompute and replace.
+      }
     }
     result_type result = std::invoke(function_, args...);
     cache_->store(key, codec_.encode(result));
@@ -121,8 +152,10 @@ class cached_function {
   template <class... Args>
   [[nodiscard]] cache_key key_for(const Args&... args) const {
     const std::array<std::string, sizeof...(Args)> encoded{codec_.encode(args)...};
+    // The result type is part of the identity: a changed signature is a new entry.
+    const std::string_view result_type = typeid(std::invoke_result_t<Function&, Args&...>).name();
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return cache_key::of({std::string_view{identity_}, std::string_view{encoded[I]}...});
+      return cache_key::of({std::string_view{identity_}, result_type, std::string_view{encoded[I]}...});
     }(std::index_sequence_for<Args...>{});
   }
 
@@ -133,7 +166,7 @@ class cached_function {
   Codec codec_;
 };
 
-template <class Codec, class Function>
+template <class Function, class Codec>
 auto memory::cache(std::string name, std::string version, Function function, Codec codec) {
   return cached_function<Codec, Function>(*this, std::move(name), std::move(version),
                                           std::move(function), std::move(codec));

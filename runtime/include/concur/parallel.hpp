@@ -12,6 +12,11 @@
 // Helpers that start after the work is over return at once, so a parallel map
 // called from inside a pool task cannot deadlock waiting for its own pool.
 //
+// The process backend (the overloads taking a concur::process_pool) runs the
+// same schedule, each batch as one process_pool::submit_batch message, for
+// work that is not thread-safe; large contiguous items travel through the
+// pool's shared memory rather than the socket (see serialize.hpp).
+//
 // The first exception (the one at the lowest item index among the items that
 // failed) stops further batches and is rethrown to the caller once every
 // running batch has stopped. A stop request on options.stop does the same with
@@ -41,6 +46,7 @@
 #include <vector>
 
 #include "concur/future.hpp"
+#include "concur/process_pool.hpp"
 #include "concur/progress.hpp"
 #include "concur/thread_pool.hpp"
 
@@ -332,6 +338,54 @@ template <std::ranges::input_range Range, class T, class F, class Combine>
     return stopped;
   });
   for (auto& [begin, partial] : partials) init = std::invoke(combine, std::move(init), std::move(partial));
+  return init;
+}
+
+// The process backend: f runs in `pool`'s workers, one batch per message.
+// f must be a function or a captureless lambda, items and results
+// serializable (see process_pool.hpp). By default as many batches run at
+// once as the pool has workers. A failing batch's exception (remote_error,
+// broken_worker ...) is rethrown; its items have no partial results.
+template <std::ranges::input_range Range, class F>
+[[nodiscard]] auto parallel_map(process_pool& pool, Range&& range, F f, parallel_options options = {}) {
+  auto&& items = detail::indexable(std::forward<Range>(range));
+  const auto count = static_cast<std::size_t>(std::ranges::size(items));
+  using item_type = std::decay_t<decltype(detail::element(items, 0))>;
+  using result_type = std::decay_t<std::invoke_result_t<F&, item_type&>>;
+  if (options.jobs < 0) options.jobs = static_cast<int>(pool.size());
+  std::vector<std::optional<result_type>> slots(count);
+  detail::run_batches(count, options, [&](detail::batch_scheduler& scheduler, std::size_t begin,
+                                          std::size_t end) {
+    std::exception_ptr error;
+    try {
+      std::vector<item_type> batch;
+      batch.reserve(end - begin);
+      for (std::size_t i = begin; i < end; ++i) batch.push_back(detail::element(items, i));
+      auto results = pool.submit_batch(f, std::move(batch)).get();
+      for (std::size_t i = begin; i < end; ++i) slots[i].emplace(std::move(results[i - begin]));
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (error) {
+      scheduler.fail(begin, std::move(error));
+      return begin;
+    }
+    return end;
+  });
+  std::vector<result_type> results;
+  results.reserve(count);
+  for (auto& slot : slots) results.push_back(std::move(*slot));
+  return results;
+}
+
+// parallel_reduce on the process backend: f runs in the workers, combine in
+// the caller, in item order.
+template <std::ranges::input_range Range, class T, class F, class Combine>
+[[nodiscard]] T parallel_reduce(process_pool& pool, Range&& range, T init, F f, Combine combine,
+                                const parallel_options& options = {}) {
+  for (auto& value : parallel_map(pool, std::forward<Range>(range), f, options)) {
+    init = std::invoke(combine, std::move(init), std::move(value));
+  }
   return init;
 }
 
