@@ -9,8 +9,6 @@
 // and the entry limits hold.
 #pragma once
 
-#include <array>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -18,13 +16,15 @@
 #include <limits>
 #include <mutex>
 #include <optional>
-#include <string>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
+#include <vector>
 
 #include "concur/serialize.hpp"
 
@@ -34,10 +34,10 @@ namespace concur {
 // process pool uses, see serialize.hpp), always inline, never shared memory.
 struct serial_codec {
   template <serializable T>
-  [[nodiscard]] std::string encode(const T& value) const {
+  [[nodiscard]] std::vector<std::byte> encode(const T& value) const {
     output_archive archive(std::numeric_limits<std::size_t>::max());
     archive(value);
-    return {reinterpret_cast<const char*>(archive.bytes().data()), archive.bytes().size()};
+    return std::move(archive.bytes());
   }
   template <serializable T>
   [[nodiscard]] T decode(std::string_view bytes) const {
@@ -102,7 +102,8 @@ class memory {
   // Wraps `function` so that calls with equal arguments return the stored
   // result. `name` identifies the function across runs (and processes);
   // change `version` when its results change. Arguments and the result are
-  // encoded by `codec` (encode(value) -> std::string, decode<R>(bytes)); a
+  // encoded by `codec` (encode(value) -> a contiguous container of bytes or
+  // chars, decode<R>(std::string_view)); a
   // stored result that no longer decodes is recomputed.
   template <class Function, class Codec = serial_codec>
   [[nodiscard]] auto cache(std::string name, std::string version, Function function,
@@ -144,22 +145,28 @@ class cached_function {
       }
     }
     result_type result = std::invoke(function_, args...);
-    cache_->store(key, codec_.encode(result));
+    cache_->store(key, as_chars(codec_.encode(result)));
     return result;
   }
 
   // The key a call with these arguments uses (for tests and tooling).
   template <class... Args>
   [[nodiscard]] cache_key key_for(const Args&... args) const {
-    const std::array<std::string, sizeof...(Args)> encoded{codec_.encode(args)...};
+    // Encoded once and hashed in place: a large argument is copied once.
+    const std::tuple encoded{codec_.encode(args)...};
     // The result type is part of the identity: a changed signature is a new entry.
     const std::string_view result_type = typeid(std::invoke_result_t<Function&, Args&...>).name();
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return cache_key::of({std::string_view{identity_}, result_type, std::string_view{encoded[I]}...});
+      return cache_key::of({std::string_view{identity_}, result_type, as_chars(std::get<I>(encoded))...});
     }(std::index_sequence_for<Args...>{});
   }
 
  private:
+  template <class Bytes>
+  static std::string_view as_chars(const Bytes& bytes) {
+    return {reinterpret_cast<const char*>(std::data(bytes)), std::size(bytes)};
+  }
+
   memory* cache_;
   std::string identity_;
   Function function_;
