@@ -1,0 +1,16 @@
+#include "concur/parallel.hpp"
+
+#include <string>
+#include <thread>
+
+namespace concur {
+
+std::size_t effective_jobs(int jobs) {
+  if (jobs == 0) throw std::invalid_argument("concur::parallel: jobs must not be 0 (use -1 for all cores)");
+  if (jobs > 0) return static_cast<std::size_t>(jobs);
+  const auto cores = static_cast<long>(cpu_pool_default_size());
+  // joblib's rule: -1 is all cores, -2 all but one, ...; never fewer than one.
+  return static_cast<std::size_t>(std::max(1L, cores + 1 + jobs));
+}
+
+}  // namespace concur
