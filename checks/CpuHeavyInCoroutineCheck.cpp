@@ -77,8 +77,12 @@ void CpuHeavyInCoroutineCheck::check(const MatchFinder::MatchResult &Result) {
     Effects E = Analyzer.analyzeCall(cast<Expr>(S));
     if (!IsCpuHeavy(E))
       return true;
-    std::string Name =
-        Callee ? "'" + Callee->getNameAsString() + "'" : "this call";
+    std::string Name = "this call";
+    if (const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
+        Method && Method->getParent()->isLambda())
+      Name = "the lambda";
+    else if (Callee)
+      Name = "'" + Callee->getNameAsString() + "'";
     Report(cast<Expr>(S)->getExprLoc(), E, Name);
     return true;
   });

@@ -45,8 +45,11 @@ std::string describeIoKinds(const Effects &E, const AnalysisOptions &Opts) {
     return A.first > B.first;
   });
   std::string Out;
+  // Secondary kinds are named only when they are a real part of the waiting:
+  // closing a socket is not "file I/O" next to the network round trip.
   for (const auto &[Weight, Kind] : Kinds) {
-    if (!Out.empty() && Weight < Opts.SubstantialBlocking)
+    if (!Out.empty() && (Weight < Opts.SubstantialBlocking ||
+                         Weight < 0.1 * Kinds.front().first))
       break;
     if (!Out.empty())
       Out += " and ";
@@ -73,7 +76,9 @@ std::string describeEvidence(const Evidence &E) {
 
 std::string describeWork(const Evidence &E) {
   if (E.Chain.empty() || E.Chain.back().Callee.empty()) {
-    std::string Out = "a " + E.Api;
+    bool Vowel =
+        !E.Api.empty() && llvm::StringRef("aeiou").contains(E.Api.front());
+    std::string Out = (Vowel ? "an " : "a ") + E.Api;
     std::string Via = describeEvidence(E);
     // describeEvidence starts with the API text; keep only its " via" part.
     if (size_t At = Via.find(" via "); At != std::string::npos)

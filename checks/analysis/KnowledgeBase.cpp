@@ -275,6 +275,15 @@ void ScalarEnumerationTraits<CallbackPolicy>::enumeration(
 
 void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
                                                 KnowledgeBaseEntry &Entry) {
+  if (!Io.outputting()) {
+    static const char *const Known[] = {
+        "names",      "io",       "cpu",   "numeric",      "cost",
+        "mt-unsafe",  "safe-form", "async", "async-form",  "fix",
+        "callback",   "spawns",   "acquires-lock", "unless-object"};
+    for (StringRef Key : Io.keys())
+      if (!llvm::is_contained(Known, Key))
+        Entry.HasUnknownKeys = true;
+  }
   Io.mapRequired("names", Entry.Names);
   Io.mapOptional("io", Entry.IoText);
   Io.mapOptional("cpu", Entry.CpuText);
@@ -293,6 +302,8 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
 
 std::string MappingTraits<KnowledgeBaseEntry>::validate(
     IO &, KnowledgeBaseEntry &Entry) {
+  if (Entry.HasUnknownKeys)
+    return "";
   if (Entry.Names.empty())
     return "an entry needs at least one name";
   if (!Entry.IoText.empty() && !(Entry.Io = parseIoKind(Entry.IoText)))

@@ -102,6 +102,7 @@ public:
     } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
       Body = Do->getBody();
     }
+    LoopBody = Body;
     collectLocals(Body);
     // A while loop's condition runs per iteration: reading the next item
     // from a shared stream there is a dependence between iterations.
@@ -110,6 +111,7 @@ public:
     else if (const auto *Do = dyn_cast<DoStmt>(Loop))
       walk(Do->getCond(), 0);
     walk(Body, 0);
+    checkCarriedReads(Body);
     return Result;
   }
 
@@ -117,6 +119,142 @@ private:
   ASTContext &Ctx;
   Dependence Result;
   llvm::DenseSet<const ValueDecl *> IndexVars, ItemVars, Locals;
+  /// Outer arrays written one slot per iteration (`out[i] = ...`).
+  llvm::DenseSet<const ValueDecl *> ItemArrays;
+  /// Outer scalars updated as reductions; true while every update is a
+  /// constant step at the top of the body (an induction variable, which
+  /// iterations may read).
+  llvm::DenseMap<const ValueDecl *, bool> Reductions;
+  /// The references that are part of a reduction's own update.
+  llvm::DenseSet<const Expr *> ReductionRefs;
+  const Stmt *LoopBody = nullptr;
+
+  void noteReduction(const ValueDecl *VD, const Expr *Target, bool Constant) {
+    auto [It, Inserted] = Reductions.try_emplace(VD, Constant);
+    if (!Inserted)
+      It->second = It->second && Constant;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Target->IgnoreParenImpCasts()))
+      ReductionRefs.insert(DRE);
+  }
+
+  /// `m = m + e`, `m = e * m`, `m = std::max(m, e)` with `e` free of `m`:
+  /// an associative update, unlike `x = cos(x)`, which chains iterations.
+  static bool isReductionUpdate(const Expr *NewValue, const ValueDecl *VD) {
+    llvm::DenseSet<const ValueDecl *> Self{VD};
+    auto IsSelf = [&](const Expr *E) {
+      const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+      return DRE && DRE->getDecl() == VD;
+    };
+    auto OneSide = [&](const Expr *A, const Expr *B, bool Commutes) {
+      return (IsSelf(A) && !mentions(B, Self)) ||
+             (Commutes && IsSelf(B) && !mentions(A, Self));
+    };
+    const Expr *E = NewValue->IgnoreParenImpCasts();
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      switch (BO->getOpcode()) {
+      case BO_Add:
+      case BO_Mul:
+      case BO_And:
+      case BO_Or:
+      case BO_Xor:
+      case BO_LAnd:
+      case BO_LOr:
+        return OneSide(BO->getLHS(), BO->getRHS(), true);
+      case BO_Sub:
+        return OneSide(BO->getLHS(), BO->getRHS(), false);
+      default:
+        return false;
+      }
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      if (!Callee || !Callee->getIdentifier() || Call->getNumArgs() != 2)
+        return false;
+      StringRef Name = Callee->getName();
+      if (Name != "max" && Name != "min" && Name != "fmax" && Name != "fmin")
+        return false;
+      return OneSide(Call->getArg(0), Call->getArg(1), true);
+    }
+    return false;
+  }
+
+  /// `m = m + f(x)`: the reads of `m` on the right are the update's own.
+  void markOwnReads(const Stmt *S, const ValueDecl *VD) {
+    if (!S)
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S); DRE && DRE->getDecl() == VD)
+      ReductionRefs.insert(DRE);
+    for (const Stmt *Child : S->children())
+      markOwnReads(Child, VD);
+  }
+
+  /// `++n`, `n += 4` as a statement of the body itself (not under a
+  /// condition): the variable advances like a counter.
+  bool isConstantStep(const Expr *Target, const Expr *Step) const {
+    if (Step && !isa<IntegerLiteral>(Step->IgnoreParenImpCasts()))
+      return false;
+    const auto *Compound = dyn_cast_or_null<CompoundStmt>(LoopBody);
+    if (!Compound)
+      return false;
+    for (const Stmt *Child : Compound->body()) {
+      const auto *E = dyn_cast<Expr>(Child);
+      if (!E)
+        continue;
+      E = E->IgnoreParenImpCasts();
+      const Expr *Changed = nullptr;
+      if (const auto *UO = dyn_cast<UnaryOperator>(E);
+          UO && UO->isIncrementDecrementOp())
+        Changed = UO->getSubExpr();
+      else if (const auto *BO = dyn_cast<BinaryOperator>(E);
+               BO && BO->isCompoundAssignmentOp())
+        Changed = BO->getLHS();
+      if (Changed && Changed->IgnoreParenImpCasts() ==
+                         Target->IgnoreParenImpCasts())
+        return true;
+    }
+    return false;
+  }
+
+  /// After the walk: a reduction whose running value the body reads, or a
+  /// per-item array read at another iteration's slot, carries a value from
+  /// one iteration to the next.
+  void checkCarriedReads(const Stmt *S) {
+    if (!S || !Result.Independent || isa<LambdaExpr>(S))
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
+      auto It = Reductions.find(DRE->getDecl());
+      if (It != Reductions.end() && !It->second &&
+          !ReductionRefs.contains(DRE))
+        depend("reads " + name(DRE->getDecl()) +
+                   ", which earlier iterations update",
+               DRE->getBeginLoc());
+      return;
+    }
+    const Expr *Indexed = nullptr;
+    if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(S))
+      Indexed = ASE;
+    else if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(S);
+             OCE && OCE->getOperator() == OO_Subscript)
+      Indexed = OCE;
+    if (Indexed) {
+      const ValueDecl *VD = baseDeclOf(cast<Expr>(Indexed));
+      if (VD && ItemArrays.contains(VD) && !hasItemSubscript(Indexed)) {
+        depend("reads " + name(VD) + " at another iteration's index",
+               Indexed->getBeginLoc());
+        return;
+      }
+      if (VD && ItemArrays.contains(VD)) {
+        // The subscripts themselves may still read carried state.
+        llvm::SmallVector<const Expr *, 4> Subscripts;
+        subscriptsOf(Indexed, Subscripts);
+        for (const Expr *Sub : Subscripts)
+          checkCarriedReads(Sub);
+        return;
+      }
+    }
+    for (const Stmt *Child : S->children())
+      checkCarriedReads(Child);
+  }
 
   void collectIndexVars(const ForStmt *For) {
     if (const auto *DS = dyn_cast_or_null<DeclStmt>(For->getInit()))
@@ -172,12 +310,83 @@ private:
     return DRE && ItemVars.contains(DRE->getDecl());
   }
 
+  /// Whether \p E mentions only variables declared in the body (inner loop
+  /// counters) and constants: an offset within one iteration's slot.
+  bool isInnerOffset(const Expr *E) const {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      return Locals.contains(DRE->getDecl()) &&
+             !ItemVars.contains(DRE->getDecl());
+    return isa<IntegerLiteral>(E);
+  }
+
+  /// Whether \p E does not change between iterations: it mentions neither
+  /// the loop's variables nor those declared in its body.
+  bool isInvariant(const Expr *E) const {
+    llvm::DenseSet<const ValueDecl *> Varying(Locals.begin(), Locals.end());
+    Varying.insert(IndexVars.begin(), IndexVars.end());
+    return !mentions(E, Varying);
+  }
+
+  /// A subscript that gives each iteration its own slot: `i`, or a row of
+  /// its own in a flattened array, `i * width + c` (c an inner counter).
+  bool isItemIndex(const Expr *Subscript) const {
+    if (isItem(Subscript))
+      return true;
+    const auto *BO = dyn_cast<BinaryOperator>(Subscript->IgnoreParenImpCasts());
+    if (!BO)
+      return false;
+    auto IsRow = [&](const Expr *E) {
+      const auto *Mul = dyn_cast<BinaryOperator>(E->IgnoreParenImpCasts());
+      if (!Mul || Mul->getOpcode() != BO_Mul)
+        return false;
+      return (isItem(Mul->getLHS()) && isInvariant(Mul->getRHS())) ||
+             (isItem(Mul->getRHS()) && isInvariant(Mul->getLHS()));
+    };
+    if (BO->getOpcode() == BO_Mul)
+      return IsRow(BO);
+    if (BO->getOpcode() == BO_Add)
+      return (IsRow(BO->getLHS()) && isInnerOffset(BO->getRHS())) ||
+             (IsRow(BO->getRHS()) && isInnerOffset(BO->getLHS()));
+    return false;
+  }
+
+  /// The subscripts of an lvalue, outermost first: `m[r][c]` gives c, r.
+  static void subscriptsOf(const Expr *E,
+                           llvm::SmallVectorImpl<const Expr *> &Out) {
+    while (E) {
+      E = E->IgnoreParenImpCasts();
+      if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+        Out.push_back(ASE->getIdx());
+        E = ASE->getBase();
+      } else if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(E);
+                 OCE && OCE->getOperator() == OO_Subscript &&
+                 OCE->getNumArgs() == 2) {
+        Out.push_back(OCE->getArg(1));
+        E = OCE->getArg(0);
+      } else if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+        E = ME->getBase();
+      } else {
+        return;
+      }
+    }
+  }
+
+  /// Whether some subscript of \p Target gives each iteration its own slot.
+  bool hasItemSubscript(const Expr *Target) const {
+    llvm::SmallVector<const Expr *, 4> Subscripts;
+    subscriptsOf(Target, Subscripts);
+    return llvm::any_of(Subscripts,
+                        [&](const Expr *S) { return isItemIndex(S); });
+  }
+
   static std::string name(const ValueDecl *VD) {
     return "'" + VD->getNameAsString() + "'";
   }
 
   /// A write to the lvalue \p Target; \p Accumulates when it is a compound
-  /// update (+=, ++) that forms a reduction on a scalar.
+  /// update (+=, ++) that forms a reduction on a scalar. \p NewValue is the
+  /// value assigned, or the step of a compound update (null for ++).
   void write(const Expr *Target, bool Accumulates, const Expr *NewValue,
              SourceLocation Loc) {
     const Expr *Subscript = nullptr;
@@ -192,16 +401,19 @@ private:
     }
     if (!isOuter(VD))
       return;
-    if (Subscript && isItem(Subscript)) {
+    if (Subscript && hasItemSubscript(Target)) {
       Result.CollectsResults = true;
+      ItemArrays.insert(VD);
       return;
     }
     bool Scalar = Target->getType()->isScalarType();
     if (Scalar && !Subscript &&
-        (Accumulates ||
-         (NewValue && mentions(NewValue, llvm::DenseSet<const ValueDecl *>{
-                                             VD})))) {
+        (Accumulates || (NewValue && isReductionUpdate(NewValue, VD)))) {
       Result.HasReduction = true;
+      noteReduction(VD, Target,
+                    Accumulates && isConstantStep(Target, NewValue));
+      if (!Accumulates && NewValue)
+        markOwnReads(NewValue, VD);
       return;
     }
     depend("writes " + name(VD) + " declared outside the loop", Loc);
@@ -242,8 +454,10 @@ private:
         if (VD && IndexVars.contains(VD))
           depend("modifies the loop counter " + name(VD) + " in the body",
                  OC->getBeginLoc());
-        else if (isOuter(VD))
+        else if (isOuter(VD)) {
           Result.HasReduction = true;
+          noteReduction(VD, OC->getArg(0), false);
+        }
         return;
       }
     }
@@ -297,9 +511,9 @@ private:
       return;
     }
     if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+      // For a compound update the right-hand side is its step.
       if (BO->isAssignmentOp())
-        write(BO->getLHS(), BO->isCompoundAssignmentOp(),
-              BO->isCompoundAssignmentOp() ? nullptr : BO->getRHS(),
+        write(BO->getLHS(), BO->isCompoundAssignmentOp(), BO->getRHS(),
               BO->getOperatorLoc());
     } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
       if (UO->isIncrementDecrementOp())

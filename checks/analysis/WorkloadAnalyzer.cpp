@@ -168,6 +168,12 @@ private:
                 const Hop &Site);
   void callbackArgs(const Expr *E, double Times, CallbackPolicy Policy);
   void sharedWrite(const Expr *Target, SourceLocation Loc);
+  /// A call of cheap library code (an accessor, operator[]) counts as one
+  /// operation of this body, like the arithmetic around it.
+  void opaqueCall(double Times) {
+    Out.Work += OpaqueCallWork * Times;
+    LocalOps += OpaqueCallWork * Times;
+  }
   void arithmetic(double Times, bool Numeric) {
     Out.Work += Times;
     LocalOps += Times;
@@ -196,6 +202,36 @@ bool isExceptedObject(const Expr *Call, ArrayRef<std::string> Types) {
     return false;
   std::string Name = WorkloadAnalyzer::knowledgeBaseName(RD);
   return is_contained(Types, Name);
+}
+
+/// How a callee is named in evidence chains: its qualified name, or
+/// "lambda" for a lambda's call operator (whose qualified name spells out the
+/// enclosing function's signature).
+std::string callableName(const FunctionDecl *FD) {
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
+    return "lambda";
+  return FD->getQualifiedNameAsString();
+}
+
+/// `workers.emplace_back(callable)` constructs the container's element from
+/// the arguments: the element type, when the call inserts into a standard
+/// container template, else null.
+const CXXRecordDecl *emplacedElement(const Expr *E) {
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(E);
+  const CXXMethodDecl *MD = MC ? MC->getMethodDecl() : nullptr;
+  if (!MD || !MD->getIdentifier())
+    return nullptr;
+  StringRef Name = MD->getName();
+  if (!Name.starts_with("emplace") && !Name.starts_with("push") &&
+      Name != "insert")
+    return nullptr;
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(MD->getParent());
+  if (!Spec || !Spec->isInStdNamespace() || Spec->getTemplateArgs().size() == 0)
+    return nullptr;
+  const TemplateArgument &Arg = Spec->getTemplateArgs()[0];
+  if (Arg.getKind() != TemplateArgument::Type)
+    return nullptr;
+  return Arg.getAsType()->getAsCXXRecordDecl();
 }
 
 bool isFloating(const Expr *E) {
@@ -352,7 +388,7 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name, double Times,
     Costed = true;
   }
   if (!Costed)
-    Out.Work += OpaqueCallWork * Times;
+    opaqueCall(Times);
   if (Api.MtUnsafe) {
     Out.ThreadUnsafe = true;
     Out.addEvidence({EvidenceKind::MtUnsafe, "mt-unsafe", Name.str(), Times,
@@ -387,7 +423,7 @@ void Scanner::callbackArgs(const Expr *E, double Times, CallbackPolicy Policy) {
     if (!Target)
       continue;
     if (const FunctionDecl *Def = definitionOf(Target); Def && I.A.isAnalysable(Def))
-      OnEdge({Def, CallbackTimes, I.A.makeHop(Def->getNameAsString(),
+      OnEdge({Def, CallbackTimes, I.A.makeHop(callableName(Def),
                                                Arg->getBeginLoc()),
               Policy == CallbackPolicy::Synchronized});
   }
@@ -430,7 +466,9 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
                         Opts);
         return;
       }
-      if (Candidates.size() > 1) {
+      // Name the dispatch in the chain whenever the target is an override
+      // the static type does not name.
+      if (Candidates.size() > 1 || Candidates.front() != MD) {
         // Pick the heaviest candidate; its name in the chain says which.
         const CXXMethodDecl *Heaviest = nullptr;
         double HeaviestCost = -1;
@@ -457,10 +495,22 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
     }
   }
 
-  std::string Name = Callee->getQualifiedNameAsString();
+  std::string Name = callableName(Callee);
+  // Emplacing a std::thread runs the callable where the thread's constructor
+  // would: on the new thread.
+  if (const CXXRecordDecl *Element = emplacedElement(E)) {
+    std::string Ctor = WorkloadAnalyzer::knowledgeBaseName(Element) +
+                       "::" + Element->getName().str();
+    if (std::optional<ApiEffects> Made = I.KB.lookup(Ctor);
+        Made && Made->Callback == CallbackPolicy::Elsewhere) {
+      opaqueCall(Times);
+      Out.Spawns |= Made->Spawns;
+      return;
+    }
+  }
   if (std::optional<ApiEffects> Api = I.A.apiEffects(Callee)) {
     if (!Api->UnlessObject.empty() && isExceptedObject(E, Api->UnlessObject)) {
-      Out.Work += OpaqueCallWork * Times;
+      opaqueCall(Times);
       return;
     }
     applyApi(*Api, Name, Times, I.A.makeHop(Name, Loc));
@@ -469,14 +519,14 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
   }
   if (const FunctionDecl *Def = definitionOf(Callee);
       Def && I.A.isAnalysable(Def)) {
-    Out.Work += OpaqueCallWork * Times;
+    opaqueCall(Times);
     OnEdge({Def, Times, I.A.makeHop(Name, Loc), false});
     return;
   }
   if (I.isSystem(Callee) || Callee->isImplicit() || Callee->getBuiltinID()) {
     // Library code the knowledge base does not list: cheap by assumption,
     // but callables passed to it (std::for_each) still run.
-    Out.Work += OpaqueCallWork * Times;
+    opaqueCall(Times);
     callbackArgs(E, Times, CallbackPolicy::Unspecified);
     return;
   }
@@ -746,7 +796,21 @@ void WorkloadAnalyzer::Impl::finishComponent(
   }
 
   // A recursive component: every member does the work of all of them, an
-  // unknown number of times.
+  // unknown number of times. A member that calls into the component from
+  // two or more sites recurses as a tree (fib, a naive divide and conquer,
+  // a walk of both children): count it as a tree of that many nodes per
+  // level, not a chain.
+  unsigned MaxRecursiveSites = 0;
+  for (const FunctionDecl *Def : Members) {
+    unsigned Sites = 0;
+    for (const CallEdge &Edge : local(Def).Calls)
+      Sites += InComponent.contains(Edge.Callee);
+    MaxRecursiveSites = std::max(MaxRecursiveSites, Sites);
+  }
+  double Repetitions =
+      MaxRecursiveSites >= 2
+          ? std::min(MaxTimes, Opts.UnknownTripCount * Opts.UnknownTripCount)
+          : Opts.UnknownTripCount;
   Effects Combined;
   std::vector<ExternalCall> External;
   for (const FunctionDecl *Def : Members) {
@@ -756,13 +820,30 @@ void WorkloadAnalyzer::Impl::finishComponent(
     append_range(External, L.External);
   }
   Effects Total;
-  Total.addScaled(Combined, Opts.UnknownTripCount, nullptr, Opts);
+  Total.addScaled(Combined, Repetitions, nullptr, Opts);
+  // The repetition is the recursion itself: say so, at a recursive call.
+  if (Total.Work >= Opts.MinIterationWork) {
+    for (const CallEdge &Edge : local(Members.front()).Calls) {
+      if (!InComponent.contains(Edge.Callee))
+        continue;
+      Evidence E;
+      E.Kind = EvidenceKind::Cpu;
+      E.What = toString(CpuKind::Loop).str();
+      E.Api = "recursive computation";
+      E.Weight = Total.Work;
+      Hop At = Edge.Site;
+      At.Callee.clear();
+      E.Chain.push_back(std::move(At));
+      Total.addEvidence(std::move(E), Opts);
+      break;
+    }
+  }
   for (const FunctionDecl *Def : Members) {
     auto S = std::make_unique<FunctionSummary>(describe(Def));
     S->Total = Total;
     S->ExternalCalls = External;
     for (ExternalCall &Call : S->ExternalCalls)
-      Call.Times *= Opts.UnknownTripCount;
+      Call.Times *= Repetitions;
     finalize(*S, Def);
     Summaries[Def] = std::move(S);
   }

@@ -33,6 +33,9 @@ struct KnowledgeBaseEntry {
   bool Spawns = false;
   bool AcquiresLock = false;
   std::vector<std::string> UnlessObject;
+  /// The entry has a key the schema does not know: YAML I/O names it, with
+  /// its line, so validation stays quiet rather than mask it.
+  bool HasUnknownKeys = false;
 
   ApiEffects effects() const;
 };

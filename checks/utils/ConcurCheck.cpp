@@ -65,11 +65,11 @@ void ConcurCheck::onStartOfTranslationUnit() {
   AnalyzerContext = nullptr;
 }
 
-/// Parses "name=kind;name2=kind2" into knowledge-base entries; bad items are
-/// reported through \p Report.
-template <typename ParseKind, typename Apply, typename ReportFn>
-static void parseFunctionList(StringRef Text, ParseKind Parse, Apply ApplyTo,
-                              ReportFn Report) {
+/// Parses "name=kind;name2=kind2" into knowledge-base entries of \p Into;
+/// bad items are reported through \p Report.
+template <typename ParseKind, typename ReportFn>
+static void parseFunctionList(StringRef Text, ParseKind Parse,
+                              KnowledgeBase &Into, ReportFn Report) {
   SmallVector<StringRef, 8> Items;
   Text.split(Items, ';', -1, /*KeepEmpty=*/false);
   for (StringRef Item : Items) {
@@ -80,7 +80,7 @@ static void parseFunctionList(StringRef Text, ParseKind Parse, Apply ApplyTo,
       Report(Item);
       continue;
     }
-    if (!Parse(Kind, ApplyTo, Name.str()))
+    if (!Parse(Kind, Into, Name.str()))
       Report(Item);
   }
 }

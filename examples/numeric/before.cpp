@@ -39,7 +39,8 @@ int main() {
   const size_t features = 256, count = 4096;
   std::vector<Vector> samples(count, Vector(features));
   Vector labels(count), weights(features, 0.01);
-  for (size_t s = 0; s < count; ++s) {
+  // Test data, built once: not the work this example is about.
+  for (size_t s = 0; s < count; ++s) { // NOLINT(concur-parallelizable-cpu-loop)
     for (size_t i = 0; i < features; ++i)
       samples[s][i] = std::sin(double(s * features + i));
     labels[s] = s % 2;

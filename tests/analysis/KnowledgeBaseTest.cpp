@@ -90,6 +90,10 @@ TEST(KnowledgeBase, ErrorsNameFileLineAndProblem) {
   Expect("version: 1\nentries:\n  - names: [f]\n    io: file\n    colour: red\n",
          "unknown key 'colour'");
   Expect("version: 1\nentries:\n  - names: [f]\n", "states no effect");
+  // A misspelt key that was meant to state the effect is named at its own
+  // line, not hidden behind "states no effect".
+  Expect("version: 1\nentries:\n  - names: [f]\n    blocks: network\n",
+         "bad.yaml:4:5: unknown key 'blocks'");
   Expect("version: 1\nentries:\n  - names: ['a*b']\n    io: file\n",
          "'*' may only end a name");
   Expect("version: 2\n", "unsupported version 2");

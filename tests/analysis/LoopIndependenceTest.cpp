@@ -62,3 +62,35 @@ TEST(LoopIndependence, DependencesAreFoundAndExplained) {
   EXPECT_NE(Counter.Reason.find("loop counter"), std::string::npos);
   EXPECT_FALSE(depOf(P, "global_write").Independent);
 }
+
+TEST(LoopIndependence, CarriedValuesThroughReductionsAndSlots) {
+  Parsed P(R"(
+    int f(int);
+    void prefix(int *out, const int *in, int n) { for (int i = 1; i < n; ++i) out[i] = out[i - 1] + f(in[i]); }
+    void running(int *out, const int *in, int n) { int total = 0; for (int i = 0; i < n; ++i) { total += f(in[i]); out[i] = total; } }
+    long offsets(const int *sizes, int n) { long offset = 0; for (int i = 0; i < n; ++i) { f(int(offset)); offset += sizes[i]; } return offset; }
+    void induction(const int *fds, int n) { int i = 0; do { f(fds[i]); ++i; } while (i < n); }
+    void rows(double *m, int n, int w) { for (int r = 0; r < n; ++r) for (int c = 0; c < w; ++c) m[r * w + c] = f(c); }
+    void rows_read(double *m, int n, int w) { for (int r = 0; r < n; ++r) { m[r * w] = f(r); m[r * w + 1] = m[r * w] + 1; } }
+    void neighbour(int *out, int n) { for (int r = 0; r < n; ++r) { out[r] = f(r); out[r] += out[r + 1]; } }
+    void two_dim(int (*m)[8], int n) { for (int r = 0; r < n; ++r) for (int c = 0; c < 8; ++c) m[r][c] = f(c); }
+    long sum_only(const int *v, int n) { long s = 0; for (int i = 0; i < n; ++i) s += f(v[i]); return s; }
+  )");
+  Dependence Prefix = depOf(P, "prefix");
+  EXPECT_FALSE(Prefix.Independent);
+  EXPECT_NE(Prefix.Reason.find("another iteration's index"), std::string::npos)
+      << Prefix.Reason;
+  Dependence Running = depOf(P, "running");
+  EXPECT_FALSE(Running.Independent);
+  EXPECT_NE(Running.Reason.find("'total'"), std::string::npos) << Running.Reason;
+  EXPECT_FALSE(depOf(P, "offsets").Independent);
+  Dependence Induction = depOf(P, "induction");
+  EXPECT_TRUE(Induction.Independent) << Induction.Reason;
+  Dependence Rows = depOf(P, "rows");
+  EXPECT_TRUE(Rows.Independent) << Rows.Reason;
+  EXPECT_TRUE(Rows.CollectsResults);
+  EXPECT_TRUE(depOf(P, "rows_read").Independent) << depOf(P, "rows_read").Reason;
+  EXPECT_FALSE(depOf(P, "neighbour").Independent);
+  EXPECT_TRUE(depOf(P, "two_dim").Independent) << depOf(P, "two_dim").Reason;
+  EXPECT_TRUE(depOf(P, "sum_only").Independent);
+}

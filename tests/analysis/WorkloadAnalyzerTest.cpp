@@ -200,3 +200,18 @@ TEST(WorkloadAnalyzer, HugeFunctionsAndNestingStayBounded) {
   EXPECT_EQ(Deep.Class.Class, WorkloadClass::Cpu);
   EXPECT_TRUE(std::isfinite(Deep.Total.Work));
 }
+
+TEST(WorkloadAnalyzer, TreeRecursionIsHeavierThanLinearRecursion) {
+  Parsed P(code(R"(
+    long fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+    int length(const int *l) { return *l ? 1 + length(l + 1) : 0; }
+  )"));
+  const FunctionSummary &Fib = P.summary("fib");
+  EXPECT_EQ(Fib.Class.Class, WorkloadClass::Cpu);
+  const Evidence *Top = topEvidence(Fib.Total, EvidenceKind::Cpu);
+  ASSERT_NE(Top, nullptr);
+  EXPECT_EQ(Top->Api, "recursive computation");
+  const FunctionSummary &Length = P.summary("length");
+  EXPECT_EQ(Length.Class.Class, WorkloadClass::Trivial);
+  EXPECT_GT(Fib.Total.Work, 10 * Length.Total.Work);
+}

@@ -12,7 +12,8 @@ clang-tidy's own style:
 
 Every warning, error or remark clang-tidy reports for the file must match a
 CHECK-MESSAGES line, and every CHECK-MESSAGES line must match one; the text
-after the severity must be a prefix of the message. CHECK-NOTES lines must
+after the severity must be a prefix of the message, where `{{regex}}` stands
+for text that varies (as in FileCheck: `confidence {{[0-9.]+}}`). CHECK-NOTES lines must
 each match a note (other notes are allowed). CHECK-FIXES lines must appear,
 in order, in the file after clang-tidy --fix. Optional lines:
 
@@ -41,6 +42,14 @@ FIX = re.compile(r"//\s*CHECK-FIXES:\s*(.*)$")
 OPTION = re.compile(r"//\s*CONCUR-(ARGS|CONFIG|CHECKS|FRONTEND):\s*(.*)$")
 
 
+def expectation_pattern(text):
+    """The expected text as a regex anchored at the start: literal except for
+    {{...}} groups, which are regexes."""
+    parts = re.split(r"\{\{(.*?)\}\}", text)
+    return re.compile("".join(part if index % 2 else re.escape(part)
+                              for index, part in enumerate(parts)))
+
+
 def parse_source(path):
     expectations, fixes, options = [], [], {}
     with open(path, encoding="utf-8") as source:
@@ -50,7 +59,8 @@ def parse_source(path):
                 kind, offset, column, severity, text = match.groups()
                 expectations.append({
                     "kind": kind, "line": number + int(offset or 0), "column": int(column),
-                    "severity": severity, "text": text.strip(), "source_line": number})
+                    "severity": severity, "text": text.strip(), "source_line": number,
+                    "pattern": expectation_pattern(text.strip())})
                 continue
             match = FIX.search(line)
             if match:
@@ -120,7 +130,7 @@ def main():
             if (diag["line"], diag["column"], diag["severity"]) != (
                     expected["line"], expected["column"], expected["severity"]):
                 continue
-            if not diag["text"].startswith(expected["text"]):
+            if not expected["pattern"].match(diag["text"]):
                 continue
             found = diag
             break
@@ -138,8 +148,11 @@ def main():
             shutil.copy(source, copy)
             subprocess.run(clang_tidy_command(args, check, options, copy, fix=True),
                            capture_output=True, text=True, timeout=300)
+            # The expectation comments themselves must not satisfy a
+            # CHECK-FIXES line: compare the code only.
             with open(copy, encoding="utf-8") as fixed:
-                lines = [line.rstrip("\n") for line in fixed]
+                lines = [re.sub(r"//\s*(CHECK|CONCUR)-.*$", "", line.rstrip("\n"))
+                         for line in fixed]
         position = 0
         for wanted in fixes:
             while position < len(lines) and wanted not in lines[position]:

@@ -514,7 +514,10 @@ public:
   vector &operator=(vector &&) noexcept;
   void push_back(const T &value);
   void push_back(T &&value);
-  template <class... Args> reference emplace_back(Args &&...args);
+  // Defined: a lambda argument has internal linkage.
+  template <class... Args> reference emplace_back(Args &&...args) {
+    return *data();
+  }
   void pop_back();
   reference operator[](size_type i);
   const_reference operator[](size_type i) const;
