@@ -7,6 +7,7 @@
 #include "FunctionProfileCheck.h"
 #include "ParallelizableCpuLoopCheck.h"
 #include "SequentialBlockingLoopCheck.h"
+#include "ThreadPerTaskCheck.h"
 
 namespace clang::tidy::concur {
 
@@ -22,6 +23,7 @@ public:
         "concur-parallelizable-cpu-loop");
     Factories.registerCheck<SequentialBlockingLoopCheck>(
         "concur-sequential-blocking-loop");
+    Factories.registerCheck<ThreadPerTaskCheck>("concur-thread-per-task");
   }
 };
 

@@ -350,6 +350,21 @@ public:
   explicit operator bool() const noexcept;
 };
 
+template <class T> class reference_wrapper {
+  T *_M_p;
+
+public:
+  reference_wrapper(T &t) noexcept : _M_p(&t) {}
+  operator T &() const noexcept { return *_M_p; }
+  T &get() const noexcept { return *_M_p; }
+};
+template <class T> reference_wrapper<T> ref(T &t) noexcept {
+  return reference_wrapper<T>(t);
+}
+template <class T> reference_wrapper<const T> cref(const T &t) noexcept {
+  return reference_wrapper<const T>(t);
+}
+
 template <class T> struct hash {
   size_t operator()(const T &v) const noexcept;
 };
@@ -514,7 +529,11 @@ public:
   vector &operator=(vector &&) noexcept;
   void push_back(const T &value);
   void push_back(T &&value);
-  template <class... Args> reference emplace_back(Args &&...args);
+  // Defined: a lambda argument has no linkage, so a declaration alone would
+  // not do.
+  template <class... Args> reference emplace_back(Args &&...args) {
+    return *_M_finish;
+  }
   void pop_back();
   reference operator[](size_type i);
   const_reference operator[](size_type i) const;
