@@ -3,6 +3,7 @@
 #include "ThreadPerTaskCheck.h"
 #include "utils/TaskSites.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include <functional>
 
 using namespace clang::ast_matchers;
@@ -80,21 +81,34 @@ const LoopFacts &ThreadPerTaskCheck::loopFacts(const Stmt *Loop,
 }
 
 bool ThreadPerTaskCheck::isWorker(const FunctionDecl *Task, ASTContext &Ctx) {
+  // A worker loops waiting on other threads (a condition variable, a
+  // semaphore, a future, an atomic wait), in the task or in what it calls;
+  // taking a lock is too cheap to count as waiting for work.
+  WorkloadAnalyzer &Analyzer = analyzer(Ctx);
+  double Waiting = analysisOptions().SubstantialBlocking;
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
   bool Serves = false;
-  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+  std::function<void(const Stmt *, unsigned)> Visit = [&](const Stmt *S,
+                                                          unsigned Depth) {
     if (!S || Serves || isa<LambdaExpr, BlockExpr>(S))
       return;
     if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S) &&
         loopFacts(S, Ctx)
-                .PerIteration.BlockingByKind[unsigned(::concur::IoKind::Sync)] >
-            0) {
+                .PerIteration.BlockingByKind[unsigned(::concur::IoKind::Sync)] >=
+            Waiting) {
       Serves = true;
       return;
     }
+    if (const auto *Call = dyn_cast<CallExpr>(S); Call && Depth < 3)
+      if (const FunctionDecl *Callee = Call->getDirectCallee())
+        if (const FunctionDecl *Def = Callee->getDefinition();
+            Def && Seen.insert(Def).second && Analyzer.isAnalysable(Def))
+          Visit(Def->getBody(), Depth + 1);
     for (const Stmt *Child : S->children())
-      Visit(Child);
+      Visit(Child, Depth);
   };
-  Visit(Task->getBody());
+  Seen.insert(Task);
+  Visit(Task->getBody(), 0);
   return Serves;
 }
 

@@ -105,3 +105,22 @@ void start_in_lambda(std::vector<std::vector<long>> &blocks) {
   };
   launch();
 }
+
+// --- a lock in the task's loop is not a worker waiting for work -----------------
+
+std::mutex relay_mutex;
+long relayed = 0;
+
+void relay(int fd) {
+  char buf[256];
+  while (recv(fd, buf, sizeof buf, 0) > 0) {
+    std::lock_guard<std::mutex> lock(relay_mutex);
+    ++relayed;
+  }
+}
+
+void relay_all(const std::vector<int> &fds) {
+  for (int fd : fds)
+    std::thread(relay, fd).detach();
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'std::thread' starts a thread per iteration of a loop with a runtime-sized fan-out for network and sync I/O ('recv' via 'relay'); reuse a bounded set of workers instead of one thread per task (row: asyncio)
+}

@@ -82,6 +82,17 @@ void start_workers(Queue &q, int n) {
     t.join();
 }
 
+void run_worker(Queue &q) { serve_queue(q); }
+
+// negative: the queue is served in a function the thread's lambda calls
+void start_nested_workers(Queue &q, std::size_t n) {
+  std::vector<std::thread> workers;
+  for (std::size_t i = 0; i < n; ++i)
+    workers.emplace_back([&q] { run_worker(q); });
+  for (std::thread &t : workers)
+    t.join();
+}
+
 // negative: tasks submitted to a pool reuse its threads
 void download_on_pool(concur::thread_pool &pool,
                       const std::vector<std::string> &urls) {
