@@ -5,6 +5,7 @@
 #include "ClangTidyModuleRegistry.h"
 #include "CpuHeavyInCoroutineCheck.h"
 #include "FunctionProfileCheck.h"
+#include "FutureGetInLoopCheck.h"
 #include "ParallelizableCpuLoopCheck.h"
 #include "SequentialBlockingLoopCheck.h"
 #include "ThreadPerTaskCheck.h"
@@ -24,6 +25,7 @@ public:
     Factories.registerCheck<SequentialBlockingLoopCheck>(
         "concur-sequential-blocking-loop");
     Factories.registerCheck<ThreadPerTaskCheck>("concur-thread-per-task");
+    Factories.registerCheck<FutureGetInLoopCheck>("concur-future-get-in-loop");
   }
 };
 
