@@ -8,6 +8,7 @@
 #include "FutureGetInLoopCheck.h"
 #include "ParallelizableCpuLoopCheck.h"
 #include "SequentialBlockingLoopCheck.h"
+#include "SleepPollingLoopCheck.h"
 #include "ThreadPerTaskCheck.h"
 
 namespace clang::tidy::concur {
@@ -26,6 +27,7 @@ public:
         "concur-sequential-blocking-loop");
     Factories.registerCheck<ThreadPerTaskCheck>("concur-thread-per-task");
     Factories.registerCheck<FutureGetInLoopCheck>("concur-future-get-in-loop");
+    Factories.registerCheck<SleepPollingLoopCheck>("concur-sleep-polling-loop");
   }
 };
 

@@ -241,6 +241,10 @@ constexpr time_point<C, D> operator+(const time_point<C, D> &t,
   return time_point<C, D>(t.time_since_epoch() + D(d));
 }
 template <class C, class D>
+constexpr bool operator<(const time_point<C, D> &a, const time_point<C, D> &b) {
+  return a.time_since_epoch() < b.time_since_epoch();
+}
+template <class C, class D>
 constexpr D operator-(const time_point<C, D> &a, const time_point<C, D> &b) {
   return D(a.time_since_epoch().count() - b.time_since_epoch().count());
 }
