@@ -3,6 +3,7 @@
 #include "BlockingCallInCoroutineCheck.h"
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
+#include "OversubscribedCpuPoolCheck.h"
 #include "CpuHeavyInCoroutineCheck.h"
 #include "FunctionProfileCheck.h"
 #include "FutureGetInLoopCheck.h"
@@ -28,6 +29,7 @@ public:
     Factories.registerCheck<ThreadPerTaskCheck>("concur-thread-per-task");
     Factories.registerCheck<FutureGetInLoopCheck>("concur-future-get-in-loop");
     Factories.registerCheck<SleepPollingLoopCheck>("concur-sleep-polling-loop");
+    Factories.registerCheck<OversubscribedCpuPoolCheck>("concur-oversubscribed-cpu-pool");
   }
 };
 
