@@ -3,10 +3,14 @@
 #include "BlockingCallInCoroutineCheck.h"
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
+#include "OversubscribedCpuPoolCheck.h"
 #include "CpuHeavyInCoroutineCheck.h"
 #include "FunctionProfileCheck.h"
+#include "FutureGetInLoopCheck.h"
 #include "ParallelizableCpuLoopCheck.h"
 #include "SequentialBlockingLoopCheck.h"
+#include "SleepPollingLoopCheck.h"
+#include "ThreadPerTaskCheck.h"
 
 namespace clang::tidy::concur {
 
@@ -22,6 +26,10 @@ public:
         "concur-parallelizable-cpu-loop");
     Factories.registerCheck<SequentialBlockingLoopCheck>(
         "concur-sequential-blocking-loop");
+    Factories.registerCheck<ThreadPerTaskCheck>("concur-thread-per-task");
+    Factories.registerCheck<FutureGetInLoopCheck>("concur-future-get-in-loop");
+    Factories.registerCheck<SleepPollingLoopCheck>("concur-sleep-polling-loop");
+    Factories.registerCheck<OversubscribedCpuPoolCheck>("concur-oversubscribed-cpu-pool");
   }
 };
 

@@ -53,6 +53,12 @@ run_examples() {
     clang-tidy-19 --load="$plugin" --checks='-*,concur-*' --quiet \
       "$source" 2>/dev/null || status=$?
   done
+  echo
+  echo "concur: the mistakes in examples/mistakes/*.cpp (one per check)"
+  for source in "$root"/examples/mistakes/*.cpp; do
+    clang-tidy-19 --load="$plugin" --checks='-*,concur-*' --quiet \
+      "$source" 2>/dev/null || status=$?
+  done
   return $status
 }
 

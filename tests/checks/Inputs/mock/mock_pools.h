@@ -31,6 +31,11 @@ public:
   std::size_t size() const noexcept;
 };
 
+/// The two shared pools of the runtime: one sized for waiting (more threads
+/// than cores), one sized to the cores.
+thread_pool &io_pool();
+thread_pool &cpu_pool();
+
 class executor {
   thread_pool *pool_ = nullptr;
 
@@ -118,8 +123,20 @@ Value parallel_reduce(const Range &range, const Value &identity,
                       const RealBody &body, const Reduction &reduction) {
   return identity;
 }
+class task_arena {
+  int max_concurrency_;
+
+public:
+  static constexpr int automatic = -1;
+  explicit task_arena(int max_concurrency = automatic)
+      : max_concurrency_(max_concurrency) {}
+  template <class F> auto execute(const F &f) -> decltype(f()) { return f(); }
+  template <class F> void enqueue(F &&f) {}
+  int max_concurrency() const { return max_concurrency_; }
+};
 } // namespace d1
 } // namespace detail
+using detail::d1::task_arena;
 using detail::d1::blocked_range;
 using detail::d1::parallel_for;
 using detail::d1::parallel_reduce;

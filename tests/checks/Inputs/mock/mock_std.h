@@ -241,6 +241,10 @@ constexpr time_point<C, D> operator+(const time_point<C, D> &t,
   return time_point<C, D>(t.time_since_epoch() + D(d));
 }
 template <class C, class D>
+constexpr bool operator<(const time_point<C, D> &a, const time_point<C, D> &b) {
+  return a.time_since_epoch() < b.time_since_epoch();
+}
+template <class C, class D>
 constexpr D operator-(const time_point<C, D> &a, const time_point<C, D> &b) {
   return D(a.time_since_epoch().count() - b.time_since_epoch().count());
 }
@@ -349,6 +353,21 @@ public:
   R operator()(A... args) const;
   explicit operator bool() const noexcept;
 };
+
+template <class T> class reference_wrapper {
+  T *_M_p;
+
+public:
+  reference_wrapper(T &t) noexcept : _M_p(&t) {}
+  operator T &() const noexcept { return *_M_p; }
+  T &get() const noexcept { return *_M_p; }
+};
+template <class T> reference_wrapper<T> ref(T &t) noexcept {
+  return reference_wrapper<T>(t);
+}
+template <class T> reference_wrapper<const T> cref(const T &t) noexcept {
+  return reference_wrapper<const T>(t);
+}
 
 template <class T> struct hash {
   size_t operator()(const T &v) const noexcept;

@@ -1,0 +1,203 @@
+//===--- ThreadPerTaskCheck.cpp - concur ----------------------------------===//
+
+#include "ThreadPerTaskCheck.h"
+#include "utils/TaskSites.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include <functional>
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::concur {
+
+static constexpr char DefaultThreadClasses[] =
+    "::std::thread;::std::jthread;::boost::thread";
+static constexpr char DefaultThreadFunctions[] =
+    "::pthread_create;::thrd_create;::std::async;::boost::async";
+static constexpr char DefaultCoreCountFunctions[] =
+    "::std::thread::hardware_concurrency;::std::jthread::hardware_concurrency;"
+    "::boost::thread::hardware_concurrency;::get_nprocs;::sysconf;"
+    "::omp_get_num_procs;::omp_get_max_threads";
+
+ThreadPerTaskCheck::ThreadPerTaskCheck(StringRef Name,
+                                       ClangTidyContext *Context)
+    : ConcurCheck(Name, Context),
+      ThreadClasses(qualifiedNameList(
+          Options.get("ThreadClasses", DefaultThreadClasses))),
+      ThreadFunctions(qualifiedNameList(
+          Options.get("ThreadFunctions", DefaultThreadFunctions))),
+      CoreCountFunctions(qualifiedNameList(Options.getLocalOrGlobal(
+          "CoreCountFunctions", DefaultCoreCountFunctions))) {}
+
+void ThreadPerTaskCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  ConcurCheck::storeOptions(Opts);
+  Options.store(Opts, "ThreadClasses", joinNameList(ThreadClasses));
+  Options.store(Opts, "ThreadFunctions", joinNameList(ThreadFunctions));
+  Options.store(Opts, "CoreCountFunctions", joinNameList(CoreCountFunctions));
+}
+
+void ThreadPerTaskCheck::onStartOfTranslationUnit() {
+  ConcurCheck::onStartOfTranslationUnit();
+  LoopCache.clear();
+}
+
+void ThreadPerTaskCheck::registerMatchers(MatchFinder *Finder) {
+  std::vector<StringRef> Classes(ThreadClasses.begin(), ThreadClasses.end());
+  std::vector<StringRef> Functions(ThreadFunctions.begin(),
+                                   ThreadFunctions.end());
+  auto ThreadClass = cxxRecordDecl(hasAnyName(Classes));
+  auto InUserCode = allOf(unless(isInTemplateInstantiation()),
+                          unless(isExpansionInSystemHeader()));
+  // Matched nodes are rare (thread starts); everything else is decided in
+  // check() for them only.
+  Finder->addMatcher(
+      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(ThreadClass))),
+                       InUserCode)
+          .bind("start"),
+      this);
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasAnyName(Functions))), InUserCode)
+          .bind("start"),
+      this);
+  // threads.emplace_back(work, item): the thread is constructed inside the
+  // container, in a system header.
+  Finder->addMatcher(
+      cxxMemberCallExpr(
+          callee(cxxMethodDecl(
+              hasAnyName("emplace_back", "emplace", "emplace_front"),
+              ofClass(classTemplateSpecializationDecl(hasTemplateArgument(
+                  0, refersToType(hasDeclaration(ThreadClass))))))),
+          InUserCode)
+          .bind("start"),
+      this);
+}
+
+const LoopFacts &ThreadPerTaskCheck::loopFacts(const Stmt *Loop,
+                                               ASTContext &Ctx) {
+  auto It = LoopCache.find(Loop);
+  if (It == LoopCache.end())
+    It = LoopCache.try_emplace(Loop, analyzer(Ctx).analyzeLoop(Loop)).first;
+  return It->second;
+}
+
+bool ThreadPerTaskCheck::isWorker(const FunctionDecl *Task, ASTContext &Ctx) {
+  // A worker loops waiting on other threads (a condition variable, a
+  // semaphore, a future, an atomic wait), in the task or in what it calls;
+  // taking a lock is too cheap to count as waiting for work.
+  WorkloadAnalyzer &Analyzer = analyzer(Ctx);
+  double Waiting = analysisOptions().SubstantialBlocking;
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
+  bool Serves = false;
+  std::function<void(const Stmt *, unsigned)> Visit = [&](const Stmt *S,
+                                                          unsigned Depth) {
+    if (!S || Serves || isa<LambdaExpr, BlockExpr>(S))
+      return;
+    if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S) &&
+        loopFacts(S, Ctx)
+                .PerIteration.BlockingByKind[unsigned(::concur::IoKind::Sync)] >=
+            Waiting) {
+      Serves = true;
+      return;
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(S); Call && Depth < 3)
+      if (const FunctionDecl *Callee = Call->getDirectCallee())
+        if (const FunctionDecl *Def = Callee->getDefinition();
+            Def && Seen.insert(Def).second && Analyzer.isAnalysable(Def))
+          Visit(Def->getBody(), Depth + 1);
+    for (const Stmt *Child : S->children())
+      Visit(Child, Depth);
+  };
+  Seen.insert(Task);
+  Visit(Task->getBody(), 0);
+  return Serves;
+}
+
+/// Whether the loop's bound is derived from the core count: a core-sized set
+/// of workers, not a thread per item.
+static bool boundedByCores(const Stmt *Loop,
+                           ArrayRef<std::string> CoreCountFunctions) {
+  const Expr *Cond = nullptr;
+  if (const auto *For = dyn_cast<ForStmt>(Loop))
+    Cond = For->getCond();
+  else if (const auto *While = dyn_cast<WhileStmt>(Loop))
+    Cond = While->getCond();
+  else if (const auto *Do = dyn_cast<DoStmt>(Loop))
+    Cond = Do->getCond();
+  return Cond && mentionsCall(Cond, CoreCountFunctions);
+}
+
+void ThreadPerTaskCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *Start = Result.Nodes.getNodeAs<Expr>("start");
+  ASTContext &Ctx = *Result.Context;
+  if (Start->getBeginLoc().isMacroID())
+    return;
+
+  std::string Name;
+  SmallVector<const Expr *, 4> Args;
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Start)) {
+    const auto *Spec = cast<ClassTemplateSpecializationDecl>(
+        Member->getMethodDecl()->getParent());
+    const auto *Thread =
+        Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+    Name = Thread ? Thread->getQualifiedNameAsString() : "thread";
+    Args.append(Member->arg_begin(), Member->arg_end());
+  } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Start)) {
+    Name = startName(Start);
+    Args.append(Construct->arg_begin(), Construct->arg_end());
+  } else {
+    const auto *Call = cast<CallExpr>(Start);
+    Name = startName(Start);
+    Args.append(Call->arg_begin(), Call->arg_end());
+    // std::async(std::launch::deferred, f) runs f in the caller at get().
+    if (!Args.empty())
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(
+              Args.front()->IgnoreParenImpCasts());
+          Ref && isa<EnumConstantDecl>(Ref->getDecl()) &&
+          Ref->getDecl()->getName() == "deferred")
+        return;
+  }
+
+  const Stmt *Loop = enclosingLoop(Start, Ctx);
+  if (!Loop || Loop->getBeginLoc().isMacroID())
+    return;
+  auto [Arg, Target] = firstCallableArgument(Args);
+  if (!Target)
+    return;
+  const FunctionDecl *Task = Target->getDefinition();
+  WorkloadAnalyzer &Analyzer = analyzer(Ctx);
+  if (!Task || !Analyzer.isAnalysable(Task))
+    return;
+  if (boundedByCores(Loop, CoreCountFunctions) || isWorker(Task, Ctx))
+    return;
+  const LoopFacts &Facts = loopFacts(Loop, Ctx);
+  if (Facts.Shape == ::concur::FanOut::Single ||
+      Facts.Shape == ::concur::FanOut::Small)
+    return;
+
+  const ::concur::FunctionSummary &Summary = Analyzer.summarize(Task);
+  ::concur::SiteFacts Site = ::concur::functionSite(Summary);
+  Site.FanOut = ::concur::toString(Facts.Shape).str();
+  Site.Batch = Facts.Dependences.CollectsResults;
+  Recommendation Rec = table().decide(Site);
+  std::vector<Evidence> Shown =
+      taskEvidence(Summary, Task, Arg->getBeginLoc(), Analyzer);
+  std::string Work = describeTaskWork(Summary, Shown, analysisOptions());
+
+  if (!Rec.Row || Rec.Row->Id == "sequential")
+    diag(Start->getBeginLoc(),
+         "'%0' starts a thread per iteration of %1 for %2; starting a thread "
+         "costs more than the work: call it inline (%3)")
+        << Name << describeFanOut(Facts) << Work << rowLabel(Rec);
+  else
+    diag(Start->getBeginLoc(),
+         "'%0' starts a thread per iteration of %1 for %2; reuse a bounded "
+         "set of workers instead of one thread per task (%3)")
+        << Name << describeFanOut(Facts) << Work << rowLabel(Rec);
+  diag(Loop->getBeginLoc(), "one thread is started per iteration of this loop",
+       DiagnosticIDs::Note);
+  emitRowNote(Start->getBeginLoc(), Rec);
+  for (const Evidence &E : Shown)
+    emitChain(E, Ctx);
+}
+
+} // namespace clang::tidy::concur
