@@ -1,6 +1,7 @@
 //===--- ConcurTidyModule.cpp - the concur clang-tidy module --------------===//
 
 #include "BlockingCallInCoroutineCheck.h"
+#include "BlockingUnderLockCheck.h"
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
 #include "CpuHeavyInCoroutineCheck.h"
@@ -15,6 +16,7 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<BlockingCallInCoroutineCheck>(
         "concur-blocking-call-in-coroutine");
+    Factories.registerCheck<BlockingUnderLockCheck>("concur-blocking-under-lock");
     Factories.registerCheck<CpuHeavyInCoroutineCheck>(
         "concur-cpu-heavy-in-coroutine");
     Factories.registerCheck<FunctionProfileCheck>("concur-function-profile");
