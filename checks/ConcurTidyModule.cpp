@@ -6,6 +6,7 @@
 #include "ClangTidyModuleRegistry.h"
 #include "CpuHeavyInCoroutineCheck.h"
 #include "FunctionProfileCheck.h"
+#include "ModelMismatchCheck.h"
 #include "MtUnsafeInParallelCheck.h"
 #include "ParallelizableCpuLoopCheck.h"
 #include "SequentialBlockingLoopCheck.h"
@@ -21,6 +22,7 @@ public:
     Factories.registerCheck<CpuHeavyInCoroutineCheck>(
         "concur-cpu-heavy-in-coroutine");
     Factories.registerCheck<FunctionProfileCheck>("concur-function-profile");
+    Factories.registerCheck<ModelMismatchCheck>("concur-model-mismatch");
     Factories.registerCheck<MtUnsafeInParallelCheck>("concur-mt-unsafe-in-parallel");
     Factories.registerCheck<ParallelizableCpuLoopCheck>(
         "concur-parallelizable-cpu-loop");
