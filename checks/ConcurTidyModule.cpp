@@ -1,12 +1,15 @@
 //===--- ConcurTidyModule.cpp - the concur clang-tidy module --------------===//
 
 #include "BlockingCallInCoroutineCheck.h"
+#include "BlockingUnderLockCheck.h"
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
-#include "OversubscribedCpuPoolCheck.h"
 #include "CpuHeavyInCoroutineCheck.h"
 #include "FunctionProfileCheck.h"
 #include "FutureGetInLoopCheck.h"
+#include "ModelMismatchCheck.h"
+#include "MtUnsafeInParallelCheck.h"
+#include "OversubscribedCpuPoolCheck.h"
 #include "ParallelizableCpuLoopCheck.h"
 #include "SequentialBlockingLoopCheck.h"
 #include "SleepPollingLoopCheck.h"
@@ -19,9 +22,12 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<BlockingCallInCoroutineCheck>(
         "concur-blocking-call-in-coroutine");
+    Factories.registerCheck<BlockingUnderLockCheck>("concur-blocking-under-lock");
     Factories.registerCheck<CpuHeavyInCoroutineCheck>(
         "concur-cpu-heavy-in-coroutine");
     Factories.registerCheck<FunctionProfileCheck>("concur-function-profile");
+    Factories.registerCheck<ModelMismatchCheck>("concur-model-mismatch");
+    Factories.registerCheck<MtUnsafeInParallelCheck>("concur-mt-unsafe-in-parallel");
     Factories.registerCheck<ParallelizableCpuLoopCheck>(
         "concur-parallelizable-cpu-loop");
     Factories.registerCheck<SequentialBlockingLoopCheck>(

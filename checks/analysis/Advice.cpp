@@ -95,4 +95,56 @@ const Evidence *topEvidence(const Effects &E, EvidenceKind Kind) {
   return nullptr;
 }
 
+std::string describeUnsafety(const Evidence &E) {
+  std::string Via;
+  for (size_t I = 0; I + 1 < E.Chain.size(); ++I) {
+    if (E.Chain[I].Callee.empty())
+      continue;
+    Via += Via.empty() ? " via '" : " -> '";
+    Via += E.Chain[I].Callee + "'";
+  }
+  if (E.Kind == EvidenceKind::SharedWrite)
+    return "an unsynchronised " + E.What + " to '" + E.Api + "'" + Via;
+  return "a call of '" + E.Api + "'" + Via;
+}
+
+const Evidence *topIoEvidence(const Effects &E, IoKindSet Kinds) {
+  for (const Evidence &Item : E.Items)
+    if (Item.Kind == EvidenceKind::Io)
+      if (std::optional<IoKind> K = parseIoKind(Item.What);
+          K && Kinds.contains(*K))
+        return &Item;
+  return nullptr;
+}
+
+double blockingIn(const Effects &E, IoKindSet Kinds) {
+  double Sum = 0;
+  for (unsigned I = 0; I < NumIoKinds; ++I)
+    if (Kinds.contains(IoKind(I)))
+      Sum += E.BlockingByKind[I];
+  return Sum;
+}
+
+std::string describeIoKindsIn(const Effects &E, IoKindSet Kinds,
+                              const AnalysisOptions &Opts) {
+  Effects Only;
+  for (unsigned I = 0; I < NumIoKinds; ++I)
+    if (Kinds.contains(IoKind(I)))
+      Only.BlockingByKind[I] = E.BlockingByKind[I];
+  return describeIoKinds(Only, Opts);
+}
+
+SiteFacts criticalSectionSite(const Effects &Blocking, IoKindSet Kinds,
+                              bool InCoroutine) {
+  SiteFacts Facts;
+  Facts.Class = WorkloadClass::Io;
+  Facts.InCoroutine = InCoroutine;
+  for (unsigned I = 0; I < NumIoKinds; ++I)
+    if (Kinds.contains(IoKind(I)) && Blocking.BlockingByKind[I] > 0)
+      Facts.IoKinds.insert(IoKind(I));
+  Facts.FanOut = "small";
+  Facts.ThreadSafe = !Blocking.ThreadUnsafe;
+  return Facts;
+}
+
 } // namespace concur

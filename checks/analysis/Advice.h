@@ -35,6 +35,26 @@ std::string describeWork(const Evidence &E);
 /// The heaviest evidence of \p Kind, or null.
 const Evidence *topEvidence(const Effects &E, EvidenceKind Kind);
 
+/// "a call of 'strtok' via 'tokenize'" or "an unsynchronised global write to
+/// 'hits' via 'bump'": what makes code thread-unsafe.
+std::string describeUnsafety(const Evidence &E);
+
+/// The heaviest I/O evidence whose kind is in \p Kinds, or null.
+const Evidence *topIoEvidence(const Effects &E, IoKindSet Kinds);
+
+/// The blocking of \p E on the kinds in \p Kinds.
+double blockingIn(const Effects &E, IoKindSet Kinds);
+
+/// describeIoKinds restricted to \p Kinds.
+std::string describeIoKindsIn(const Effects &E, IoKindSet Kinds,
+                              const AnalysisOptions &Opts);
+
+/// The facts of waiting done while a lock is held: one unit of I/O per lock
+/// holder (a small fan-out), which the table sends to an I/O worker
+/// (threading), or to the asynchronous form inside a coroutine.
+SiteFacts criticalSectionSite(const Effects &Blocking, IoKindSet Kinds,
+                              bool InCoroutine);
+
 } // namespace concur
 
 #endif // CONCUR_ANALYSIS_ADVICE_H

@@ -32,6 +32,9 @@ void ApiEffects::merge(const ApiEffects &Other) {
     Callback = Other.Callback;
   Spawns |= Other.Spawns;
   AcquiresLock |= Other.AcquiresLock;
+  ReleasesLock |= Other.ReleasesLock;
+  if (Other.Runs != RunsOn::Caller)
+    Runs = Other.Runs;
   UnlessObject.insert(UnlessObject.end(), Other.UnlessObject.begin(),
                       Other.UnlessObject.end());
 }
@@ -50,6 +53,8 @@ ApiEffects KnowledgeBaseEntry::effects() const {
   E.Callback = Callback;
   E.Spawns = Spawns;
   E.AcquiresLock = AcquiresLock;
+  E.ReleasesLock = ReleasesLock;
+  E.Runs = Runs;
   E.UnlessObject = UnlessObject;
   return E;
 }
@@ -273,6 +278,14 @@ void ScalarEnumerationTraits<CallbackPolicy>::enumeration(
   Io.enumCase(Value, "synchronized", CallbackPolicy::Synchronized);
 }
 
+void ScalarEnumerationTraits<RunsOn>::enumeration(IO &Io, RunsOn &Value) {
+  Io.enumCase(Value, "caller", RunsOn::Caller);
+  Io.enumCase(Value, "threads", RunsOn::Threads);
+  Io.enumCase(Value, "cores", RunsOn::Cores);
+  Io.enumCase(Value, "loop", RunsOn::Loop);
+  Io.enumCase(Value, "process", RunsOn::Process);
+}
+
 void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
                                                 KnowledgeBaseEntry &Entry) {
   if (!Io.outputting()) {
@@ -297,6 +310,8 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
   Io.mapOptional("callback", Entry.Callback);
   Io.mapOptional("spawns", Entry.Spawns);
   Io.mapOptional("acquires-lock", Entry.AcquiresLock);
+  Io.mapOptional("releases-lock", Entry.ReleasesLock);
+  Io.mapOptional("runs-on", Entry.Runs);
   Io.mapOptional("unless-object", Entry.UnlessObject);
 }
 
@@ -319,7 +334,8 @@ std::string MappingTraits<KnowledgeBaseEntry>::validate(
   if (!Entry.Io && !Entry.Cpu && !Entry.Cost && !Entry.MtUnsafe &&
       !Entry.Async &&
       Entry.Callback == CallbackPolicy::Unspecified && !Entry.Spawns &&
-      !Entry.AcquiresLock && Entry.SafeForm.empty() && Entry.Fix.empty() &&
+      !Entry.AcquiresLock && !Entry.ReleasesLock &&
+      Entry.Runs == RunsOn::Caller && Entry.SafeForm.empty() && Entry.Fix.empty() &&
       Entry.AsyncForm.empty())
     return "entry for '" + Entry.Names.front() + "' states no effect";
   return "";

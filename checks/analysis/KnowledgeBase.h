@@ -26,6 +26,15 @@ enum class CallbackPolicy : uint8_t {
   Synchronized ///< Run under the library's own lock (std::call_once).
 };
 
+/// Where a callable passed to a concurrency API runs.
+enum class RunsOn : uint8_t {
+  Caller,  ///< Not stated: on the caller's thread, or not a concurrency API.
+  Threads, ///< On other threads, concurrently (std::thread, a pool's submit).
+  Cores,   ///< On a core-sized pool for CPU work (tbb::parallel_for).
+  Loop,    ///< On an event loop's single thread (concur::event_loop::post).
+  Process, ///< In worker processes with their own memory.
+};
+
 /// The merged effects of one API.
 struct ApiEffects {
   std::optional<IoKind> Io;
@@ -41,6 +50,12 @@ struct ApiEffects {
   CallbackPolicy Callback = CallbackPolicy::Unspecified;
   bool Spawns = false;
   bool AcquiresLock = false;
+  /// The function releases a lock its argument or object holds
+  /// (std::mutex::unlock, pthread_mutex_unlock).
+  bool ReleasesLock = false;
+  /// Where a callable passed to it runs; for a function that returns a pool
+  /// (concur::cpu_pool), where work submitted to that pool runs.
+  RunsOn Runs = RunsOn::Caller;
   /// The effects do not apply when the object the function works on (the
   /// object of a member call, else the first argument) has one of these
   /// types: `std::getline` on a std::basic_istringstream is parsing, not I/O.

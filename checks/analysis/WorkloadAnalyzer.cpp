@@ -15,6 +15,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/AST/StmtOpenMP.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -158,6 +159,9 @@ private:
   EdgeFn OnEdge;
   std::vector<ExternalCall> &ExternalOut;
   bool HasLock = false;
+  /// Inside an OpenMP critical/atomic/single/master/ordered construct,
+  /// whose writes OpenMP synchronises.
+  unsigned OpenMPSyncDepth = 0;
   std::vector<Evidence> PendingWrites;
   /// Arithmetic written in this body, weighted; loops report their share.
   double LocalOps = 0, LocalNumericOps = 0;
@@ -275,6 +279,20 @@ void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
   }
   if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S)) {
     loop(S, Times, Depth);
+    return;
+  }
+  if (const auto *Omp = dyn_cast<OMPExecutableDirective>(S)) {
+    OpenMPDirectiveKind K = Omp->getDirectiveKind();
+    bool Synchronised = K == llvm::omp::OMPD_critical ||
+                        K == llvm::omp::OMPD_atomic ||
+                        K == llvm::omp::OMPD_single ||
+                        K == llvm::omp::OMPD_master ||
+                        K == llvm::omp::OMPD_masked ||
+                        K == llvm::omp::OMPD_ordered;
+    OpenMPSyncDepth += Synchronised;
+    for (const Stmt *Child : S->children())
+      scan(Child, Times, Depth + 1);
+    OpenMPSyncDepth -= Synchronised;
     return;
   }
   if (const auto *Call = dyn_cast<CallExpr>(S)) {
@@ -550,6 +568,9 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
 void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
   const auto *Var = dyn_cast_or_null<VarDecl>(baseDeclOf(Target));
   if (!Var || !Var->hasGlobalStorage() || Var->getTLSKind() != VarDecl::TLS_None)
+    return;
+  // OpenMP threadprivate variables are per thread, like thread_local.
+  if (OpenMPSyncDepth || Var->hasAttr<OMPThreadPrivateDeclAttr>())
     return;
   if (I.isSystem(Var) || Var->getType().isConstQualified())
     return;

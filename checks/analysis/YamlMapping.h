@@ -32,6 +32,8 @@ struct KnowledgeBaseEntry {
   CallbackPolicy Callback = CallbackPolicy::Unspecified;
   bool Spawns = false;
   bool AcquiresLock = false;
+  bool ReleasesLock = false;
+  RunsOn Runs = RunsOn::Caller;
   std::vector<std::string> UnlessObject;
   /// The entry has a key the schema does not know: YAML I/O names it, with
   /// its line, so validation stays quiet rather than mask it.
@@ -61,6 +63,9 @@ template <> struct ScalarEnumerationTraits<concur::CpuKind> {
 };
 template <> struct ScalarEnumerationTraits<concur::CallbackPolicy> {
   static void enumeration(IO &Io, concur::CallbackPolicy &Value);
+};
+template <> struct ScalarEnumerationTraits<concur::RunsOn> {
+  static void enumeration(IO &Io, concur::RunsOn &Value);
 };
 template <> struct MappingTraits<concur::KnowledgeBaseEntry> {
   static void mapping(IO &Io, concur::KnowledgeBaseEntry &Entry);

@@ -113,3 +113,46 @@ TEST(KnowledgeBase, ExtendAddsEntriesAndCosts) {
   EXPECT_EQ(KB.ioCost(*KB.lookup("recv")), 5);
   EXPECT_TRUE(KB.lookup("recv")); // built-in entries stay
 }
+
+TEST(KnowledgeBase, LocksAndWhereCallablesRun) {
+  const KnowledgeBase &KB = KnowledgeBase::builtin();
+  for (const char *Name : {"std::mutex::unlock", "std::unique_lock::unlock",
+                           "pthread_mutex_unlock", "pthread_rwlock_unlock"}) {
+    std::optional<ApiEffects> Found = KB.lookup(Name);
+    ASSERT_TRUE(Found) << Name;
+    EXPECT_TRUE(Found->ReleasesLock) << Name;
+    EXPECT_FALSE(Found->AcquiresLock) << Name;
+  }
+  struct Expect {
+    const char *Name;
+    RunsOn Runs;
+  };
+  for (const Expect &E : std::initializer_list<Expect>{
+           {"std::thread::thread", RunsOn::Threads},
+           {"pthread_create", RunsOn::Threads},
+           {"concur::thread_pool::submit", RunsOn::Threads},
+           {"concur::cpu_pool", RunsOn::Cores},
+           {"tbb::detail::d1::parallel_for", RunsOn::Cores},
+           {"concur::event_loop::post", RunsOn::Loop},
+           {"concur::process_pool::submit", RunsOn::Process},
+       }) {
+    std::optional<ApiEffects> Found = KB.lookup(E.Name);
+    ASSERT_TRUE(Found) << E.Name;
+    EXPECT_EQ(Found->Runs, E.Runs) << E.Name;
+  }
+  EXPECT_EQ(KB.lookup("std::call_once")->Runs, RunsOn::Caller);
+
+  auto Parsed = KnowledgeBase::parse(
+      "version: 1\nentries:\n  - names: [my_pool_submit]\n    runs-on: cores\n"
+      "  - names: [my_unlock]\n    releases-lock: true\n",
+      "user.yaml");
+  ASSERT_TRUE(bool(Parsed)) << llvm::toString(Parsed.takeError());
+  EXPECT_EQ(Parsed->lookup("my_pool_submit")->Runs, RunsOn::Cores);
+  EXPECT_TRUE(Parsed->lookup("my_unlock")->ReleasesLock);
+
+  auto Bad = KnowledgeBase::parse(
+      "version: 1\nentries:\n  - names: [f]\n    runs-on: gpu\n", "bad.yaml");
+  ASSERT_FALSE(bool(Bad));
+  std::string Message = llvm::toString(Bad.takeError());
+  EXPECT_NE(Message.find("bad.yaml:4:"), std::string::npos) << Message;
+}

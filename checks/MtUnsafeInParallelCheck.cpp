@@ -1,0 +1,85 @@
+//===--- MtUnsafeInParallelCheck.cpp - concur -----------------------------===//
+
+#include "MtUnsafeInParallelCheck.h"
+#include "ParallelSites.h"
+#include "utils/CallableMatchers.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtOpenMP.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::concur {
+
+void MtUnsafeInParallelCheck::registerMatchers(MatchFinder *Finder) {
+  addParallelSiteMatchers(Finder, this);
+}
+
+void MtUnsafeInParallelCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  WorkloadAnalyzer &Analyzer = analyzer(Ctx);
+  const AnalysisOptions &Opts = analysisOptions();
+
+  llvm::SmallVector<::concur::ParallelSite, 1> Sites;
+  if (const auto *Call = Result.Nodes.getNodeAs<Expr>("call"))
+    Sites = ::concur::parallelSites(Call, Analyzer);
+  else if (const auto *Omp =
+               Result.Nodes.getNodeAs<OMPExecutableDirective>("omp"))
+    if (std::optional<::concur::ParallelSite> Site = ::concur::openMPSite(Omp))
+      Sites.push_back(std::move(*Site));
+
+  for (const ::concur::ParallelSite &Site : Sites) {
+    if (Site.Runs != ::concur::RunsOn::Threads &&
+        Site.Runs != ::concur::RunsOn::Cores)
+      continue;
+    // The work one thread runs, with chains that start at the site.
+    Effects Work;
+    ::concur::SiteFacts Facts;
+    if (Site.Callable) {
+      const ::concur::FunctionSummary &S = Analyzer.summarize(Site.Callable);
+      if (!S.Total.ThreadUnsafe)
+        continue;
+      std::string Name = Site.describe();
+      ::concur::Hop Via = Analyzer.makeHop(
+          Name == "the lambda" ? "lambda" : Site.Callable->getNameAsString(),
+          Site.Loc);
+      Work.addScaled(S.Total, 1, &Via, Opts);
+      Facts = ::concur::functionSite(S);
+    } else {
+      Work = Analyzer.analyzeStmt(Site.Region);
+      if (!Work.ThreadUnsafe)
+        continue;
+      ::concur::FunctionSummary Region;
+      Region.Total = Work;
+      Region.Class = ::concur::classify(Work, Opts);
+      Facts = ::concur::functionSite(Region);
+    }
+    const Evidence *Unsafe = ::concur::topEvidence(Work, EvidenceKind::MtUnsafe);
+    const Evidence *Write =
+        ::concur::topEvidence(Work, EvidenceKind::SharedWrite);
+    const Evidence *Top = Unsafe ? Unsafe : Write;
+    if (!Top)
+      continue;
+    Facts.ThreadSafe = false;
+    Recommendation Rec = table().decide(Facts);
+    bool Processes = Rec.Row && Rec.Row->Id == "multiprocessing";
+    diag(Site.Loc, "%0 runs on several threads ('%1') but is not thread-safe: "
+                   "%2; synchronise it or use thread-safe forms%3 (%4)")
+        << Site.describe() << Site.Api
+        << ::concur::describeUnsafety(Site.withoutSite(*Top))
+        << (Processes ? ", or run it in worker processes" : "")
+        << rowLabel(Rec);
+    emitRowNote(Site.Loc, Rec);
+    emitChain(*Top, Ctx);
+    if (Unsafe && Write)
+      emitChain(*Write, Ctx);
+    if (Unsafe)
+      if (std::optional<::concur::ApiEffects> Api =
+              Analyzer.knowledgeBase().lookup(Unsafe->Api);
+          Api && !Api->SafeForm.empty())
+        diag(Site.Loc, "thread-safe form of '%0': %1", DiagnosticIDs::Note)
+            << Unsafe->Api << Api->SafeForm;
+  }
+}
+
+} // namespace clang::tidy::concur

@@ -1,0 +1,274 @@
+//===--- LockRegions.cpp - Where a function body holds a lock -------------===//
+
+#include "LockRegions.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace concur {
+namespace {
+
+/// Identifies a mutex: its declaration when the expression names one (a
+/// variable or a member), else its spelling.
+struct MutexKey {
+  const ValueDecl *Decl = nullptr;
+  std::string Text;
+  bool operator==(const MutexKey &O) const {
+    return Decl || O.Decl ? Decl == O.Decl : !Text.empty() && Text == O.Text;
+  }
+};
+
+/// The lock tags of <mutex>: how a guard constructor treats its mutex.
+enum class LockTag { None, Defer, Adopt, Try };
+
+LockTag tagOf(const Expr *Arg) {
+  const auto *RD = Arg->getType().getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->isInStdNamespace() || !RD->getIdentifier())
+    return LockTag::None;
+  return StringSwitch<LockTag>(RD->getName())
+      .Case("defer_lock_t", LockTag::Defer)
+      .Case("adopt_lock_t", LockTag::Adopt)
+      .Case("try_to_lock_t", LockTag::Try)
+      .Default(LockTag::None);
+}
+
+struct Held {
+  MutexKey Key;
+  HeldLock Lock;
+  /// The guard variable that owns the lock, if any; such locks end with the
+  /// scope they are declared in.
+  const VarDecl *Guard = nullptr;
+  unsigned Depth = 0;
+};
+
+class LockWalker {
+public:
+  LockWalker(WorkloadAnalyzer &A,
+             function_ref<void(const Expr *, const HeldLock &)> Visit)
+      : A(A), Ctx(A.context()), Visit(Visit) {}
+
+  void walk(const Stmt *S);
+
+private:
+  WorkloadAnalyzer &A;
+  ASTContext &Ctx;
+  function_ref<void(const Expr *, const HeldLock &)> Visit;
+  std::vector<Held> HeldLocks;
+  /// The mutex each guard variable wraps, and the scope depth it lives in.
+  DenseMap<const VarDecl *, std::pair<MutexKey, unsigned>> Guards;
+  unsigned Depth = 0;
+
+  std::string spelling(const Expr *E) const {
+    CharSourceRange Range = CharSourceRange::getTokenRange(E->getSourceRange());
+    StringRef Text = Lexer::getSourceText(Range, Ctx.getSourceManager(),
+                                          Ctx.getLangOpts());
+    return Text.str();
+  }
+  /// The mutex an argument or object names, without & and *.
+  MutexKey keyOf(const Expr *E) const {
+    E = E->IgnoreParenImpCasts();
+    while (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_AddrOf && UO->getOpcode() != UO_Deref)
+        break;
+      E = UO->getSubExpr()->IgnoreParenImpCasts();
+    }
+    MutexKey Key;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      Key.Decl = DRE->getDecl();
+    else if (const auto *ME = dyn_cast<MemberExpr>(E))
+      Key.Decl = ME->getMemberDecl();
+    Key.Text = spelling(E);
+    return Key;
+  }
+  const VarDecl *guardVar(const Expr *E) const {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    return VD && Guards.count(VD) ? VD : nullptr;
+  }
+  bool isHeld(const MutexKey &Key) const {
+    return any_of(HeldLocks, [&](const Held &H) { return H.Key == Key; });
+  }
+  void release(const MutexKey &Key) {
+    erase_if(HeldLocks, [&](const Held &H) { return H.Key == Key; });
+  }
+  void hold(const MutexKey &Key, const Expr *At, std::string Via,
+            const VarDecl *Guard, unsigned GuardDepth) {
+    Held H;
+    H.Key = Key;
+    H.Lock = {Key.Text, At, std::move(Via)};
+    H.Guard = Guard;
+    H.Depth = GuardDepth;
+    HeldLocks.push_back(std::move(H));
+  }
+
+  void scope(const Stmt *S);
+  void declare(const VarDecl *VD);
+  /// Handles lock machinery; returns true when \p E is some.
+  bool lockCall(const Expr *E);
+  bool usesHeldLock(const Expr *E) const;
+  void call(const Expr *E) {
+    if (lockCall(E) || HeldLocks.empty() || usesHeldLock(E))
+      return;
+    Visit(E, HeldLocks.back().Lock);
+  }
+};
+
+const FunctionDecl *calleeOf(const Expr *E) {
+  if (const auto *Call = dyn_cast<CallExpr>(E))
+    return Call->getDirectCallee();
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E))
+    return Construct->getConstructor();
+  return nullptr;
+}
+
+ArrayRef<const Expr *> argsOf(const Expr *E) {
+  if (const auto *Call = dyn_cast<CallExpr>(E)) {
+    ArrayRef<const Expr *> Args(Call->getArgs(), Call->getNumArgs());
+    // An operator called as a member has its object as argument 0.
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
+        Op && isa<CXXMethodDecl>(Op->getDirectCallee()))
+      return Args.drop_front();
+    return Args;
+  }
+  const auto *Construct = cast<CXXConstructExpr>(E);
+  return {Construct->getArgs(), Construct->getNumArgs()};
+}
+
+void LockWalker::walk(const Stmt *S) {
+  if (!S || isa<LambdaExpr, BlockExpr>(S))
+    return;
+  if (isa<CompoundStmt, IfStmt, ForStmt, CXXForRangeStmt, WhileStmt, DoStmt,
+          SwitchStmt>(S)) {
+    scope(S);
+    return;
+  }
+  if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        declare(VD);
+    return;
+  }
+  for (const Stmt *Child : S->children())
+    walk(Child);
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    if (!isa<CXXPseudoDestructorExpr>(Call->getCallee()->IgnoreParens()))
+      call(Call);
+  } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
+    call(Construct);
+  }
+}
+
+void LockWalker::scope(const Stmt *S) {
+  ++Depth;
+  for (const Stmt *Child : S->children())
+    walk(Child);
+  // Guards declared in this scope are destroyed here.
+  erase_if(HeldLocks,
+           [&](const Held &H) { return H.Guard && H.Depth >= Depth; });
+  --Depth;
+}
+
+void LockWalker::declare(const VarDecl *VD) {
+  const Expr *Init = VD->getInit();
+  if (!Init)
+    return;
+  const auto *Construct =
+      dyn_cast<CXXConstructExpr>(Init->IgnoreImplicit()->IgnoreParens());
+  std::optional<ApiEffects> Api;
+  if (Construct)
+    Api = A.apiEffects(Construct->getConstructor());
+  if (!Construct || !Api || !Api->AcquiresLock) {
+    walk(Init);
+    return;
+  }
+  // The guard's own arguments are evaluated before it locks.
+  for (const Expr *Arg : Construct->arguments())
+    walk(Arg);
+  const CXXRecordDecl *Class = Construct->getConstructor()->getParent();
+  LockTag Tag = LockTag::None;
+  SmallVector<MutexKey, 2> Mutexes;
+  for (const Expr *Arg : Construct->arguments()) {
+    if (LockTag T = tagOf(Arg); T != LockTag::None) {
+      Tag = T;
+      continue;
+    }
+    // Moving another guard in transfers its lock: not a new acquisition.
+    if (Arg->getType().getNonReferenceType()->getAsCXXRecordDecl() == Class)
+      return;
+    Mutexes.push_back(keyOf(Arg));
+  }
+  if (Mutexes.empty())
+    return;
+  Guards[VD] = {Mutexes.front(), Depth};
+  if (Tag == LockTag::Defer)
+    return;
+  for (const MutexKey &Key : Mutexes) {
+    if (Tag == LockTag::Adopt)
+      release(Key); // The guard now owns the lock taken before.
+    hold(Key, Construct, A.knowledgeBaseName(Class), VD, Depth);
+  }
+}
+
+bool LockWalker::lockCall(const Expr *E) {
+  const FunctionDecl *Callee = calleeOf(E);
+  if (!Callee)
+    return false;
+  std::optional<ApiEffects> Api = A.apiEffects(Callee);
+  if (!Api || (!Api->AcquiresLock && !Api->ReleasesLock))
+    return false;
+  // A lock guard made as a temporary locks and unlocks in one statement.
+  if (isa<CXXConstructExpr>(E))
+    return true;
+  std::string Via = A.knowledgeBaseName(Callee);
+  SmallVector<const Expr *, 2> Objects;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    Objects.push_back(MC->getImplicitObjectArgument());
+  else
+    for (const Expr *Arg : argsOf(E))
+      if (tagOf(Arg) == LockTag::None)
+        Objects.push_back(Arg);
+  for (const Expr *Object : Objects) {
+    if (const VarDecl *Guard = guardVar(Object)) {
+      // lk.lock() / lk.unlock() on a unique_lock: its mutex, in its scope.
+      const auto &[Key, GuardDepth] = Guards.find(Guard)->second;
+      if (Api->ReleasesLock)
+        release(Key);
+      else if (!isHeld(Key))
+        hold(Key, E, Via, Guard, GuardDepth);
+      continue;
+    }
+    MutexKey Key = keyOf(Object);
+    if (Api->ReleasesLock)
+      release(Key);
+    else
+      hold(Key, E, Via, nullptr, 0);
+  }
+  return true;
+}
+
+bool LockWalker::usesHeldLock(const Expr *E) const {
+  for (const Expr *Arg : argsOf(E)) {
+    if (guardVar(Arg))
+      return true;
+    if (isHeld(keyOf(Arg)))
+      return true;
+  }
+  return false;
+}
+
+} // namespace
+
+void forEachCallUnderLock(
+    const Stmt *Body, WorkloadAnalyzer &Analyzer,
+    function_ref<void(const Expr *Call, const HeldLock &Lock)> Visit) {
+  LockWalker(Analyzer, Visit).walk(Body);
+}
+
+} // namespace concur
