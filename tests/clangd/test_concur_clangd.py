@@ -388,6 +388,40 @@ class ConfigTest(unittest.TestCase):
             blocking_message("retry_step", "database", "serve", via="pause_briefly")])
         self.finish(client)
 
+    def test_concur_yaml_edits_apply_without_restart(self):
+        project, client, params = self.run_server(CONCUR_CLANGD_CONFIG)
+        text = project.text("server.cpp")
+        path, uri = project.path("server.cpp"), project.uri("server.cpp")
+        retry_range = range_of(text, "retry_step", 2)
+
+        def retry_messages(version):
+            # An edit, as after typing: clangd rebuilds only changed inputs.
+            client.did_change(path, text + f"// edit {version}\n", version)
+            params = client.wait_for_diagnostics(uri, lambda p: p.get("version") == version)
+            return ([d["message"] for d in concur_diagnostics(params)
+                     if d["range"] == retry_range],
+                    [d["message"] for d in concur_diagnostics(params) if d["severity"] == 1])
+
+        self.assertEqual(retry_messages(2), (
+            [blocking_message("retry_step", "sleep", "serve", via="usleep")], []))
+        # Created while the server runs.
+        project.path(".concur.yaml").write_text(
+            "version: 1\nknowledge-base:\n  - names: ['pause_briefly']\n    io: database\n")
+        self.assertEqual(retry_messages(3), (
+            [blocking_message("retry_step", "database", "serve", via="pause_briefly")], []))
+        # Broken: one error, the checks go on with the built-in data.
+        project.path(".concur.yaml").write_text("version: 1\nknowledge-base: [\n")
+        messages, errors = retry_messages(4)
+        self.assertEqual(messages, [blocking_message("retry_step", "sleep", "serve",
+                                                     via="usleep")])
+        self.assertEqual(len(errors), 1)
+        self.assertIn(".concur.yaml", errors[0])
+        # Deleted.
+        project.path(".concur.yaml").unlink()
+        self.assertEqual(retry_messages(5), (
+            [blocking_message("retry_step", "sleep", "serve", via="usleep")], []))
+        self.finish(client)
+
 
 class NeovimTest(unittest.TestCase):
     """A real editor: Neovim's built-in LSP client attached to concur-clangd."""
