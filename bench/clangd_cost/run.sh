@@ -8,6 +8,9 @@
 # Files: every examples/*/before.cpp and one large real source file
 # (checks/analysis/WorkloadAnalyzer.cpp, which includes Clang's AST headers).
 #
+# On a loaded machine clangd discards unstable measurements and the shares
+# swing widely; cpu_cost.py next to this script compares CPU times instead.
+#
 # Usage: bench/clangd_cost/run.sh [BUILD_DIR] [FILE...]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
