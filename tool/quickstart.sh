@@ -20,7 +20,10 @@ packages=(
   clang-19 clang-tidy-19 clangd-19 libclang-19-dev llvm-19-dev libclang-cpp19-dev llvm-19-tools
   googletest libgtest-dev libgmock-dev
   libcurl4-openssl-dev libsqlite3-dev
-  libtbb-dev libasio-dev # comparators of bench/thread_pool (-DCONCUR_BUILD_BENCH=ON)
+  libxxhash-dev
+  libgrpc++-dev libprotobuf-dev libabsl-dev lld neovim
+  # comparators of the benchmarks under bench/ (-DCONCUR_BUILD_BENCH=ON)
+  libtbb-dev libasio-dev libuv1-dev python3-joblib python3-numpy
 )
 
 install_missing() {

@@ -115,42 +115,34 @@ Expected<std::shared_ptr<const ProjectConfig>>
 ProjectConfigFinder::find(StringRef SourceFile) {
   SmallString<256> Absolute(SourceFile);
   sys::fs::make_absolute(Absolute);
-  StringRef Dir = sys::path::parent_path(Absolute);
-
-  std::lock_guard<std::mutex> Lock(Mutex);
-  SmallVector<std::string, 8> Visited;
-  std::shared_ptr<const ProjectConfig> Result;
-  std::string Error;
-  for (; !Dir.empty(); Dir = sys::path::parent_path(Dir)) {
-    if (auto It = Found.find(Dir); It != Found.end()) {
-      Result = It->second;
-      break;
-    }
-    if (auto It = Failed.find(Dir); It != Failed.end()) {
-      Error = It->second;
-      break;
-    }
-    Visited.push_back(Dir.str());
+  for (StringRef Dir = sys::path::parent_path(Absolute); !Dir.empty();
+       Dir = sys::path::parent_path(Dir)) {
     SmallString<256> Candidate(Dir);
     sys::path::append(Candidate, FileName);
-    if (!sys::fs::exists(Candidate))
+    sys::fs::file_status Status;
+    if (sys::fs::status(Candidate, Status) || !sys::fs::is_regular_file(Status))
       continue;
-    Expected<ProjectConfig> Config = ProjectConfig::load(Candidate);
-    if (!Config)
-      Error = toString(Config.takeError());
-    else
-      Result = std::make_shared<const ProjectConfig>(std::move(*Config));
-    break;
+
+    std::lock_guard<std::mutex> Lock(Mutex);
+    auto It = Files.find(Candidate);
+    if (It == Files.end() ||
+        It->second.Modified != Status.getLastModificationTime() ||
+        It->second.Size != Status.getSize()) {
+      Parsed Entry;
+      Entry.Modified = Status.getLastModificationTime();
+      Entry.Size = Status.getSize();
+      Expected<ProjectConfig> Config = ProjectConfig::load(Candidate);
+      if (!Config)
+        Entry.Error = toString(Config.takeError());
+      else
+        Entry.Config = std::make_shared<const ProjectConfig>(std::move(*Config));
+      It = Files.insert_or_assign(Candidate.str(), std::move(Entry)).first;
+    }
+    if (!It->second.Error.empty())
+      return createStringError(inconvertibleErrorCode(), It->second.Error);
+    return It->second.Config;
   }
-  for (const std::string &D : Visited) {
-    if (Error.empty())
-      Found[D] = Result;
-    else
-      Failed[D] = Error;
-  }
-  if (!Error.empty())
-    return createStringError(inconvertibleErrorCode(), Error);
-  return Result;
+  return nullptr;
 }
 
 } // namespace concur

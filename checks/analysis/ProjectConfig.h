@@ -23,6 +23,7 @@
 #include "AnalysisOptions.h"
 #include "KnowledgeBase.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Chrono.h"
 #include "llvm/Support/Error.h"
 #include <memory>
 #include <mutex>
@@ -46,7 +47,11 @@ struct ProjectConfig {
   static llvm::Expected<ProjectConfig> load(llvm::StringRef Path);
 };
 
-/// Finds and parses `.concur.yaml` files, once per directory.
+/// Finds `.concur.yaml` files and parses each once per version of the file.
+/// Every lookup checks the candidates' status again, because a long-running
+/// front end (concur-clangd) sees the user create, edit and delete the file
+/// while it runs; a few stat calls per translation unit are cheap next to a
+/// parse.
 class ProjectConfigFinder {
 public:
   static constexpr llvm::StringLiteral FileName = ".concur.yaml";
@@ -58,11 +63,16 @@ public:
   find(llvm::StringRef SourceFile);
 
 private:
+  struct Parsed {
+    llvm::sys::TimePoint<> Modified;
+    uint64_t Size = 0;
+    /// The configuration, or null with the error text it gave.
+    std::shared_ptr<const ProjectConfig> Config;
+    std::string Error;
+  };
   std::mutex Mutex;
-  /// By directory: the configuration found there or above (null: none), or
-  /// the error text it gave.
-  llvm::StringMap<std::shared_ptr<const ProjectConfig>> Found;
-  llvm::StringMap<std::string> Failed;
+  /// By the configuration file's path.
+  llvm::StringMap<Parsed> Files;
 };
 
 } // namespace concur

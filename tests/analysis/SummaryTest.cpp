@@ -72,7 +72,7 @@ TEST(ProjectConfig, MalformedFilesSayWhereAndWhat) {
             std::string::npos);
 }
 
-TEST(ProjectConfig, FinderWalksUpAndCachesErrors) {
+TEST(ProjectConfig, FinderWalksUpAndSeesEdits) {
   llvm::SmallString<128> Dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("concur-config", Dir));
   llvm::SmallString<128> Sub(Dir), Config(Dir), Source;
@@ -96,10 +96,15 @@ TEST(ProjectConfig, FinderWalksUpAndCachesErrors) {
     llvm::raw_fd_ostream Out(Config, EC);
     Out << "knowledge-base: [\n";
   }
-  ProjectConfigFinder Fresh;
-  auto Broken = Fresh.find(Source);
+  // The same finder sees the edit (a long-running server keeps one), and
+  // then the file's removal.
+  auto Broken = Finder.find(Source);
   ASSERT_FALSE(bool(Broken));
   EXPECT_NE(llvm::toString(Broken.takeError()).find(".concur.yaml"),
             std::string::npos);
+  ASSERT_FALSE(llvm::sys::fs::remove(Config));
+  auto Gone = Finder.find(Source);
+  ASSERT_TRUE(bool(Gone));
+  EXPECT_FALSE(*Gone);
   llvm::sys::fs::remove_directories(Dir);
 }
