@@ -52,7 +52,8 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
     llvm::SmallVector<StringRef, 8> Names;
     StringRef(BlockingKinds).split(Names, ';', -1, /*KeepEmpty=*/false);
     for (StringRef Name : Names) {
-      if (std::optional<::concur::IoKind> K = ::concur::parseIoKind(Name.trim()))
+      if (std::optional<::concur::IoKind> K =
+              ::concur::parseIoKind(Name.trim()))
         Kinds.insert(*K);
       else
         configurationDiag("invalid I/O kind '%0' in option 'BlockingKinds': "
@@ -70,8 +71,9 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
       Function->getBody(), Analyzer,
       [&](const Expr *Call, const ::concur::HeldLock &Lock) {
         const FunctionDecl *Callee =
-            isa<CallExpr>(Call) ? cast<CallExpr>(Call)->getDirectCallee()
-                                : cast<CXXConstructExpr>(Call)->getConstructor();
+            isa<CallExpr>(Call)
+                ? cast<CallExpr>(Call)->getDirectCallee()
+                : cast<CXXConstructExpr>(Call)->getConstructor();
         // Calling a coroutine only creates it.
         if (Callee && WorkloadAnalyzer::isCoroutine(Callee))
           return;

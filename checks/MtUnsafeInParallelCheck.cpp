@@ -54,7 +54,8 @@ void MtUnsafeInParallelCheck::check(const MatchFinder::MatchResult &Result) {
       Region.Class = ::concur::classify(Work, Opts);
       Facts = ::concur::functionSite(Region);
     }
-    const Evidence *Unsafe = ::concur::topEvidence(Work, EvidenceKind::MtUnsafe);
+    const Evidence *Unsafe =
+        ::concur::topEvidence(Work, EvidenceKind::MtUnsafe);
     const Evidence *Write =
         ::concur::topEvidence(Work, EvidenceKind::SharedWrite);
     const Evidence *Top = Unsafe ? Unsafe : Write;
