@@ -20,6 +20,7 @@ packages=(
   clang-19 clang-tidy-19 clangd-19 libclang-19-dev llvm-19-dev libclang-cpp19-dev llvm-19-tools
   googletest libgtest-dev libgmock-dev
   libcurl4-openssl-dev libsqlite3-dev
+  npm chromium
 )
 
 install_missing() {
