@@ -302,7 +302,8 @@ def test_sarif_validator(scratch):
     for log in (out, out2):
         env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
         run = subprocess.run([tool, "validate", "--output", log + ".validation.sarif",
-                              "--force", log], capture_output=True, text=True, env=env,
+                              log], capture_output=True,
+                             text=True, env=env,
                              timeout=600)
         check(run.returncode == 0, f"validator failed on {log}:\n{run.stdout}\n{run.stderr}")
         with open(log + ".validation.sarif") as f:
