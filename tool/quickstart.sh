@@ -22,6 +22,7 @@ packages=(
   libcurl4-openssl-dev libsqlite3-dev
   libxxhash-dev
   libgrpc++-dev libprotobuf-dev libabsl-dev lld neovim
+  npm chromium # the SARIF validator and the HTML report test of concur-advise
   # comparators of the benchmarks under bench/ (-DCONCUR_BUILD_BENCH=ON)
   libtbb-dev libasio-dev libuv1-dev python3-joblib python3-numpy
 )

@@ -157,6 +157,18 @@ Classification classify(const Effects &E, const AnalysisOptions &Opts) {
   return C;
 }
 
+void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
+  for (ExternalCall &Known : Calls)
+    if (Known.USR == Call.USR && Known.Site.File == Call.Site.File &&
+        Known.Site.Line == Call.Site.Line &&
+        Known.Site.Column == Call.Site.Column) {
+      Known.Times += Call.Times;
+      Known.Paths += Call.Paths;
+      return;
+    }
+  Calls.push_back(std::move(Call));
+}
+
 // --- JSON ---------------------------------------------------------------===//
 
 /// json::ObjectMapper has no unsigned overload; read through int64_t.
@@ -228,11 +240,21 @@ json::Value toJSON(const FunctionSummary &S) {
   for (const Evidence &E : T.Items)
     Items.push_back(toJSON(E));
   json::Array External;
-  for (const ExternalCall &C : S.ExternalCalls)
-    External.push_back(json::Object{{"usr", C.USR},
-                                    {"name", C.Name},
-                                    {"times", C.Times},
-                                    {"site", toJSON(C.Site)}});
+  for (const ExternalCall &C : S.ExternalCalls) {
+    json::Object Call{{"usr", C.USR},
+                      {"name", C.Name},
+                      {"times", C.Times},
+                      {"site", toJSON(C.Site)}};
+    if (!C.Via.empty()) {
+      json::Array Via;
+      for (const Hop &H : C.Via)
+        Via.push_back(toJSON(H));
+      Call["via"] = std::move(Via);
+    }
+    if (C.Paths != 1)
+      Call["paths"] = C.Paths;
+    External.push_back(std::move(Call));
+  }
   return json::Object{
       {"usr", S.USR},
       {"name", S.Name},
@@ -251,6 +273,10 @@ json::Value toJSON(const FunctionSummary &S) {
       {"unknown_calls", T.UnknownCalls},
       {"evidence", std::move(Items)},
       {"external_calls", std::move(External)},
+      {"class", toString(S.Class.Class)},
+      {"confidence", S.Class.Confidence},
+      {"numeric", S.Class.Numeric},
+      {"io_kinds", int64_t(S.Class.IoKinds.raw())},
   };
 }
 
@@ -267,6 +293,19 @@ bool fromJSON(const json::Value &V, FunctionSummary &S, json::Path P) {
       !O.map("uses_async_api", T.UsesAsyncApi) ||
       !O.map("spawns", T.Spawns) || !mapUnsigned(O, "unknown_calls", T.UnknownCalls))
     return false;
+  // The classification is optional: summaries written before it was stored
+  // have none (callers then classify the effects themselves).
+  if (std::optional<StringRef> Class = V.getAsObject()->getString("class"))
+    if (std::optional<WorkloadClass> C = parseWorkloadClass(*Class)) {
+      S.Class.Class = *C;
+      S.Class.Confidence =
+          V.getAsObject()->getNumber("confidence").value_or(0);
+      S.Class.Numeric = V.getAsObject()->getBoolean("numeric").value_or(false);
+      int64_t Kinds = V.getAsObject()->getInteger("io_kinds").value_or(0);
+      for (unsigned K = 0; K < NumIoKinds; ++K)
+        if (Kinds & (int64_t(1) << K))
+          S.Class.IoKinds.insert(IoKind(K));
+    }
   std::vector<double> ByKind;
   if (!O.map("blocking_by_kind", ByKind))
     return false;
@@ -295,6 +334,21 @@ bool fromJSON(const json::Value &V, FunctionSummary &S, json::Path P) {
           !CO.map("times", C.Times) || !Site ||
           !fromJSON(*Site, C.Site, P.field("external_calls").index(I)))
         return false;
+      // "via" and "paths" are optional: older summaries have neither.
+      if (const json::Array *Via =
+              (*Calls)[I].getAsObject()->getArray("via")) {
+        for (size_t J = 0; J < Via->size(); ++J) {
+          Hop H;
+          if (!fromJSON((*Via)[J], H,
+                        P.field("external_calls").index(I).field("via")))
+            return false;
+          C.Via.push_back(std::move(H));
+        }
+      }
+      if (std::optional<int64_t> Paths =
+              (*Calls)[I].getAsObject()->getInteger("paths");
+          Paths && *Paths > 0 && *Paths <= UINT32_MAX)
+        C.Paths = unsigned(*Paths);
       S.ExternalCalls.push_back(std::move(C));
     }
   }

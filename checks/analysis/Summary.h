@@ -90,13 +90,25 @@ struct Classification {
 Classification classify(const Effects &E, const AnalysisOptions &Opts);
 
 /// A call this translation unit could not follow (the callee's body is in
-/// another translation unit); the CLI links these across units.
+/// another translation unit); the CLI links these across units. A summary
+/// lists the external calls of its callees in this unit too, reached through
+/// the hops in Via, so linking needs no call graph of the unit.
 struct ExternalCall {
   std::string USR;
   std::string Name;
   double Times = 1;
   Hop Site;
+  /// The calls from the summarised function down to the function that makes
+  /// the external call (empty when it makes it itself).
+  std::vector<Hop> Via;
+  /// How many call paths were merged into this entry (each counted one
+  /// unknown call in the summary's effects).
+  unsigned Paths = 1;
 };
+
+/// Adds \p Call to \p Calls, merging it with an entry for the same callee
+/// and call site.
+void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call);
 
 /// Everything known about one function, including its callees.
 struct FunctionSummary {

@@ -562,7 +562,7 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
   Out.addEvidence({EvidenceKind::Unknown, "callee not analysed", Name, 0,
                    {Site}},
                   Opts);
-  ExternalOut.push_back({USR.str().str(), Name, Times, Site});
+  addExternalCall(ExternalOut, {USR.str().str(), Name, Times, Site, {}, 1});
 }
 
 void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
@@ -789,11 +789,21 @@ void WorkloadAnalyzer::Impl::finishComponent(
   for (const CallEdge &Edge : local(Members.front()).Calls)
     Recursive |= Edge.Callee == Members.front();
 
-  auto FoldCallees = [&](Effects &Total, const LocalFacts &L) {
+  auto FoldCallees = [&](Effects &Total, const LocalFacts &L,
+                         std::vector<ExternalCall> &External) {
     for (const CallEdge &Edge : L.Calls) {
       if (InComponent.contains(Edge.Callee))
         continue;
-      Effects Callee = Summaries.find(Edge.Callee)->second->Total;
+      const FunctionSummary &CalleeSummary = *Summaries.find(Edge.Callee)->second;
+      // The callee's calls into other units become this function's, through
+      // the call of the callee, so the CLI can link them.
+      for (const ExternalCall &Call : CalleeSummary.ExternalCalls) {
+        ExternalCall Through = Call;
+        Through.Times *= Edge.Times;
+        Through.Via.insert(Through.Via.begin(), Edge.Site);
+        addExternalCall(External, std::move(Through));
+      }
+      Effects Callee = CalleeSummary.Total;
       if (Edge.Synchronized) {
         Callee.ThreadUnsafe = false;
         llvm::erase_if(Callee.Items, [](const Evidence &E) {
@@ -810,7 +820,7 @@ void WorkloadAnalyzer::Impl::finishComponent(
     const LocalFacts &L = local(Def);
     S->Total = L.Own;
     S->ExternalCalls = L.External;
-    FoldCallees(S->Total, L);
+    FoldCallees(S->Total, L, S->ExternalCalls);
     finalize(*S, Def);
     Summaries[Def] = std::move(S);
     return;
@@ -837,8 +847,9 @@ void WorkloadAnalyzer::Impl::finishComponent(
   for (const FunctionDecl *Def : Members) {
     const LocalFacts &L = local(Def);
     Combined.addScaled(L.Own, 1, nullptr, Opts);
-    FoldCallees(Combined, L);
-    append_range(External, L.External);
+    for (const ExternalCall &Call : L.External)
+      addExternalCall(External, Call);
+    FoldCallees(Combined, L, External);
   }
   Effects Total;
   Total.addScaled(Combined, Repetitions, nullptr, Opts);

@@ -25,7 +25,8 @@ ConcurCheck::ConcurCheck(StringRef Name, ClangTidyContext *Context)
           Options.getLocalOrGlobal("ExtraBlockingFunctions", "")),
       ExtraCpuFunctions(Options.getLocalOrGlobal("ExtraCpuFunctions", "")),
       ExtraMtUnsafeFunctions(
-          Options.getLocalOrGlobal("ExtraMtUnsafeFunctions", "")) {
+          Options.getLocalOrGlobal("ExtraMtUnsafeFunctions", "")),
+      SummaryFile(Options.getLocalOrGlobal("SummaryFile", "")) {
   AnalysisOptions Defaults;
   Thresholds.UnknownTripCount = Options.getLocalOrGlobal(
       "UnknownTripCount", unsigned(Defaults.UnknownTripCount));
@@ -57,6 +58,7 @@ void ConcurCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
                                 unsigned(Thresholds.MinIterationWork));
   Options.store(Opts, "FanOutThreshold",
                                 Thresholds.FanOutThreshold);
+  Options.store(Opts, "SummaryFile", SummaryFile);
 }
 
 void ConcurCheck::onStartOfTranslationUnit() {
@@ -144,6 +146,7 @@ void ConcurCheck::configure(ASTContext &Ctx) {
   }
 
   // The project's `.concur.yaml`, found from the main file.
+  std::string SummaryPath = SummaryFile;
   if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID())) {
     auto Config = configFinder().find(Main->getName());
     if (!Config) {
@@ -154,10 +157,30 @@ void ConcurCheck::configure(ASTContext &Ctx) {
     } else if (*Config) {
       KB->extend((*Config)->Extra);
       (*Config)->applyTo(EffectiveOptions);
+      if (SummaryPath.empty())
+        SummaryPath = (*Config)->Summaries;
     }
   }
+
+  // Cross-file facts: the provider an in-process front end installed for
+  // this thread (concur-advise), else the summaries database configured by
+  // the SummaryFile option or `.concur.yaml`.
+  const ::concur::SummaryProvider *External = ::concur::activeSummaryProvider();
+  if (!External && !SummaryPath.empty()) {
+    if (!Summaries || Summaries->database().path() != SummaryPath) {
+      Summaries.reset();
+      auto Opened = ::concur::DatabaseSummaryProvider::shared(SummaryPath);
+      if (!Opened)
+        configurationDiag("%0; cross-file facts are not used",
+                          DiagnosticIDs::Error)
+            << llvm::toString(Opened.takeError());
+      else
+        Summaries = *Opened;
+    }
+    External = Summaries.get();
+  }
   Analyzer =
-      std::make_unique<WorkloadAnalyzer>(Ctx, *KB, EffectiveOptions, nullptr);
+      std::make_unique<WorkloadAnalyzer>(Ctx, *KB, EffectiveOptions, External);
   AnalyzerContext = &Ctx;
 }
 

@@ -15,6 +15,7 @@
 #include "Advice.h"
 #include "ProjectConfig.h"
 #include "SelectionTable.h"
+#include "SummaryDatabase.h"
 #include "WorkloadAnalyzer.h"
 #include <memory>
 
@@ -45,6 +46,8 @@ protected:
   WorkloadAnalyzer &analyzer(ASTContext &Ctx);
   const SelectionTable &table() const { return SelectionTable::builtin(); }
   const AnalysisOptions &analysisOptions() const { return EffectiveOptions; }
+  /// The knowledge base of the current translation unit (after analyzer()).
+  const KnowledgeBase &knowledgeBase() const { return *KB; }
 
   /// One note per hop of \p E's chain, at each hop's location.
   void emitChain(const Evidence &E, ASTContext &Ctx);
@@ -76,7 +79,10 @@ private:
   std::string ExtraBlockingFunctions;
   std::string ExtraCpuFunctions;
   std::string ExtraMtUnsafeFunctions;
+  /// The summaries database of concur-advise, for cross-file facts.
+  std::string SummaryFile;
   AnalysisOptions Thresholds;
+  std::shared_ptr<::concur::DatabaseSummaryProvider> Summaries;
 
   AnalysisOptions EffectiveOptions;
   std::unique_ptr<KnowledgeBase> KB;

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Runs one annotated test source through clang-tidy-19 with the concur plugin.
+"""Runs one annotated test source through clang-tidy-19 with the concur plugin
+(or, with --frontend concur-advise, through concur-advise: the same
+expectations must hold for every front end).
 
 The check under test is the name of the folder the source is in
 (tests/checks/concur-sequential-blocking-loop/loops.cpp tests
@@ -22,7 +24,8 @@ in order, in the file after clang-tidy --fix. Optional lines:
   // CONCUR-CHECKS: -*,concur-a,concur-b    checks to enable instead
   // CONCUR-FRONTEND: clang-tidy      only run through this front end
 
-Exit status: 0 when every expectation holds, 1 otherwise (with a report).
+Exit status: 0 when every expectation holds, 1 otherwise (with a report), 77
+when the source is limited to another front end (CTest reports it skipped).
 """
 
 import argparse
@@ -74,8 +77,12 @@ def parse_source(path):
 
 def clang_tidy_command(args, check, options, source, fix=False):
     checks = options.get("CHECKS", "-*," + check)
-    command = [args.clang_tidy, "--load=" + args.plugin, "--checks=" + checks,
-               "--quiet", "--header-filter=^$", "--system-headers=false"]
+    if args.frontend == "concur-advise":
+        command = [args.concur_advise, "--checks=" + checks, "--quiet",
+                   "--progress=none", "--header-filter=^$", "--fail-on=none"]
+    else:
+        command = [args.clang_tidy, "--load=" + args.plugin, "--checks=" + checks,
+                   "--quiet", "--header-filter=^$", "--system-headers=false"]
     if "CONFIG" in options:
         command.append("--config=" + options["CONFIG"])
     if fix:
@@ -88,21 +95,31 @@ def clang_tidy_command(args, check, options, source, fix=False):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clang-tidy", required=True)
-    parser.add_argument("--plugin", required=True)
+    parser.add_argument("--clang-tidy")
+    parser.add_argument("--plugin")
+    parser.add_argument("--frontend", choices=["clang-tidy", "concur-advise"],
+                        default="clang-tidy")
+    parser.add_argument("--concur-advise", help="the concur-advise binary")
     parser.add_argument("source")
     args = parser.parse_args()
+    if args.frontend == "clang-tidy" and not (args.clang_tidy and args.plugin):
+        parser.error("--clang-tidy and --plugin are required")
+    if args.frontend == "concur-advise" and not args.concur_advise:
+        parser.error("--concur-advise is required")
 
     source = os.path.abspath(args.source)
     check = os.path.basename(os.path.dirname(source))
     expectations, fixes, options = parse_source(source)
+    if options.get("FRONTEND", args.frontend) != args.frontend:
+        print(f"SKIP: {os.path.relpath(source, HERE)} runs only through {options['FRONTEND']}")
+        return 77
 
     run = subprocess.run(clang_tidy_command(args, check, options, source),
                          capture_output=True, text=True, timeout=300)
     output = run.stdout + run.stderr
     if run.returncode < 0 or "Stack dump" in output or "PLEASE submit a bug report" in output:
         print(output)
-        print(f"FAIL: clang-tidy crashed (exit {run.returncode})")
+        print(f"FAIL: {args.frontend} crashed (exit {run.returncode})")
         return 1
 
     actual = []
@@ -167,7 +184,7 @@ def main():
         print("\n".join("FAIL: " + failure for failure in failures))
         return 1
     warnings = sum(1 for diag in actual if diag["severity"] != "note")
-    print(f"PASS: {os.path.relpath(source, HERE)}: {len(expectations)} expectations, "
+    print(f"PASS: {os.path.relpath(source, HERE)} ({args.frontend}): {len(expectations)} expectations, "
           f"{warnings} diagnostics, {len(fixes)} fixes")
     return 0
 

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Whole-project cost of concur-advise, against clang-tidy-19 running only a
+trivial check over the same compilation database, measured in one run.
+
+For each project (a build directory with compile_commands.json) it prints:
+  - cold concur-advise -j2 vs run-clang-tidy-19 -j2 with a trivial check
+    (goal <= 1.2x; concur-advise parses each unit once and re-checks the
+    units that call into other units, so it pays for those twice),
+  - concur-advise -j1 vs -j2 (goal >= 1.8x on 2 idle cores),
+  - an unchanged re-run vs the cold run (goal <= 5%),
+  - peak resident memory of the cold -j2 run,
+  - the counts of functions per class and model, and of findings.
+
+Usage: bench/advise/run.py --advise build/bin/concur-advise BUILD_DIR [BUILD_DIR ...]
+       [--files-regex REGEX]   (analyse only matching files of each database)
+The projects' databases are not modified; summaries go to a scratch directory.
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def timed(command, **kwargs):
+    """(seconds, peak RSS in MiB, completed process) of a command."""
+    start = time.monotonic()
+    run = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, capture_output=True,
+                         text=True, **kwargs)
+    seconds = time.monotonic() - start
+    rss = 0
+    for line in reversed(run.stderr.splitlines()):
+        if line.strip().isdigit():
+            rss = int(line.strip()) / 1024
+            break
+    return seconds, rss, run
+
+
+def files_of(build, regex):
+    with open(os.path.join(build, "compile_commands.json")) as f:
+        entries = json.load(f)
+    files = sorted({os.path.normpath(os.path.join(e["directory"], e["file"])) for e in entries})
+    return [f for f in files if re.search(regex, f)] if regex else files
+
+
+def bench(args, build, scratch):
+    files = files_of(build, args.files_regex)
+    name = os.path.basename(os.path.dirname(os.path.abspath(build))) or build
+    print(f"== {name}: {len(files)} translation units ({build})")
+    db = lambda tag: os.path.join(scratch, f"{name}-{tag}.db")
+    advise = [args.advise, "-p", build, "--progress=none", "--quiet", "--fail-on=none",
+              "--format=json"] + (files if args.files_regex else [])
+
+    tidy = ["run-clang-tidy-19", "-j", "2", "-quiet", "-p", build,
+            "-checks=-*,readability-else-after-return"] + (
+        ["^(" + "|".join(re.escape(f) for f in files) + ")$"] if args.files_regex else [])
+    t_tidy, rss_tidy, _ = timed(tidy)
+    t_cold2, rss_cold2, cold = timed(advise + ["-j2", "--summaries", db("j2")])
+    t_rerun, _, _ = timed(advise + ["-j2", "--summaries", db("j2")])
+    t_cold1, _, _ = timed(advise + ["-j1", "--summaries", db("j1")])
+    if cold.returncode not in (0, 1, 3):
+        print(cold.stderr)
+        raise SystemExit(f"concur-advise failed with {cold.returncode}")
+    report = json.loads(cold.stdout)
+    classes = collections.Counter(f["class"] for f in report["functions"])
+    models = collections.Counter(f["model"] for f in report["functions"])
+    findings = collections.Counter(f["check"] for f in report["findings"])
+    print(f"run-clang-tidy-19 -j2 (trivial check)  {t_tidy:8.1f}s  peak {rss_tidy:7.0f} MiB")
+    print(f"concur-advise -j2, cold               {t_cold2:8.1f}s  peak {rss_cold2:7.0f} MiB")
+    print(f"concur-advise -j1, cold               {t_cold1:8.1f}s")
+    print(f"concur-advise -j2, unchanged re-run   {t_rerun:8.1f}s")
+    print(f"ratio cold/clang-tidy  {t_cold2 / t_tidy:6.2f}x (goal <= 1.2x)")
+    print(f"speed-up -j2 over -j1  {t_cold1 / t_cold2:6.2f}x (goal >= 1.8x)")
+    print(f"re-run / cold          {100 * t_rerun / t_cold2:6.1f}% (goal <= 5%)")
+    print(f"failed units: {len(report['failed_units'])}")
+    print("functions per class: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
+    print("functions per model: " + ", ".join(f"{k} {v}" for k, v in sorted(models.items())))
+    print("findings per check:  " + (", ".join(f"{k} {v}" for k, v in sorted(findings.items()))
+                                     or "none"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--advise", required=True)
+    parser.add_argument("--files-regex")
+    parser.add_argument("builds", nargs="+")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="concur-bench-") as scratch:
+        for build in args.builds:
+            bench(args, build, scratch)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

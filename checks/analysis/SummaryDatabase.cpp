@@ -1,0 +1,850 @@
+//===--- SummaryDatabase.cpp - Per-function summaries in SQLite -----------===//
+
+#include "SummaryDatabase.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/xxhash.h"
+#include <algorithm>
+#include <sqlite3.h>
+
+using namespace llvm;
+
+namespace concur {
+
+namespace {
+
+constexpr const char *SchemaSql = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE units(file TEXT PRIMARY KEY, key TEXT NOT NULL,
+                   failed INTEGER NOT NULL, error TEXT NOT NULL,
+                   lookups TEXT NOT NULL, findings TEXT NOT NULL);
+CREATE TABLE deps(unit TEXT NOT NULL, path TEXT NOT NULL,
+                  size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+                  hash TEXT NOT NULL, PRIMARY KEY(unit, path));
+CREATE TABLE functions(usr TEXT NOT NULL, unit TEXT NOT NULL,
+                       in_main INTEGER NOT NULL, end_line INTEGER NOT NULL,
+                       summary TEXT NOT NULL, PRIMARY KEY(usr, unit));
+CREATE INDEX functions_by_unit ON functions(unit);
+CREATE TABLE linked(usr TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
+                    summary TEXT NOT NULL);
+)sql";
+
+/// A prepared statement that finalises itself.
+class Statement {
+public:
+  Statement(sqlite3 *Db, StringRef Sql) : Db(Db) {
+    Prepared = sqlite3_prepare_v2(Db, Sql.data(), int(Sql.size()), &S, nullptr);
+    Rc = Prepared;
+  }
+  ~Statement() { sqlite3_finalize(S); }
+  Statement(const Statement &) = delete;
+  Statement &operator=(const Statement &) = delete;
+
+  /// Whether the statement was prepared (step() results are separate).
+  bool ok() const { return Prepared == SQLITE_OK; }
+  int rc() const { return Rc; }
+  void bind(int I, StringRef Text) {
+    sqlite3_bind_text(S, I, Text.data(), int(Text.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int I, int64_t V) { sqlite3_bind_int64(S, I, V); }
+  /// SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return Rc = sqlite3_step(S); }
+  void reset() {
+    sqlite3_reset(S);
+    sqlite3_clear_bindings(S);
+  }
+  std::string text(int I) const {
+    const unsigned char *T = sqlite3_column_text(S, I);
+    return T ? std::string(reinterpret_cast<const char *>(T),
+                           size_t(sqlite3_column_bytes(S, I)))
+             : std::string();
+  }
+  int64_t integer(int I) const { return sqlite3_column_int64(S, I); }
+
+private:
+  sqlite3 *Db;
+  sqlite3_stmt *S = nullptr;
+  int Prepared = SQLITE_OK;
+  int Rc = SQLITE_OK;
+};
+
+std::string lookupsToJson(const std::map<std::string, std::string> &Lookups) {
+  json::Object O;
+  for (const auto &[USR, Fingerprint] : Lookups)
+    O[USR] = Fingerprint;
+  std::string Out;
+  raw_string_ostream(Out) << json::Value(std::move(O));
+  return Out;
+}
+
+std::map<std::string, std::string> lookupsFromJson(StringRef Text) {
+  std::map<std::string, std::string> Out;
+  Expected<json::Value> V = json::parse(Text);
+  if (!V) {
+    consumeError(V.takeError());
+    return Out;
+  }
+  if (const json::Object *O = V->getAsObject())
+    for (const auto &[Key, Value] : *O)
+      if (std::optional<StringRef> S = Value.getAsString())
+        Out[Key.str()] = S->str();
+  return Out;
+}
+
+std::string summaryToText(const FunctionSummary &S) {
+  std::string Out;
+  raw_string_ostream(Out) << toJSON(S);
+  return Out;
+}
+
+Expected<FunctionSummary> summaryFromText(StringRef Text, StringRef Where) {
+  Expected<json::Value> V = json::parse(Text);
+  if (!V)
+    return createStringError(inconvertibleErrorCode(),
+                             "damaged summary in %s: %s", Where.str().c_str(),
+                             toString(V.takeError()).c_str());
+  FunctionSummary S;
+  json::Path::Root Root("summary");
+  if (!fromJSON(*V, S, Root))
+    return createStringError(inconvertibleErrorCode(),
+                             "damaged summary in %s: %s", Where.str().c_str(),
+                             toString(Root.getError()).c_str());
+  return S;
+}
+
+bool sameSite(const Hop &A, const Hop &B) {
+  return A.File == B.File && A.Line == B.Line && A.Column == B.Column;
+}
+
+} // namespace
+
+std::string hashContent(StringRef Data) {
+  return utohexstr(xxh3_64bits(Data), /*LowerCase=*/true, /*Width=*/16);
+}
+
+std::string fingerprint(const FunctionSummary &S) {
+  return hashContent(summaryToText(S));
+}
+
+//===----------------------------------------------------------------------===//
+// Opening and validating
+//===----------------------------------------------------------------------===//
+
+Error SummaryDatabase::error(StringRef What) const {
+  return createStringError(inconvertibleErrorCode(),
+                           "summaries database '%s': %s: %s", Path.c_str(),
+                           What.str().c_str(), sqlite3_errmsg(Db));
+}
+
+Error SummaryDatabase::exec(StringRef Sql) {
+  char *Message = nullptr;
+  int Rc = sqlite3_exec(Db, Sql.str().c_str(), nullptr, nullptr, &Message);
+  if (Rc == SQLITE_OK)
+    return Error::success();
+  std::string Text = Message ? Message : sqlite3_errstr(Rc);
+  sqlite3_free(Message);
+  return createStringError(inconvertibleErrorCode(),
+                           "summaries database '%s': %s", Path.c_str(),
+                           Text.c_str());
+}
+
+Error SummaryDatabase::createSchema() {
+  if (Error E = exec("BEGIN IMMEDIATE"))
+    return E;
+  // Another process may have created it while this one waited for the lock.
+  Statement Count(Db, "SELECT count(*) FROM sqlite_master");
+  if (!Count.ok() || Count.step() != SQLITE_ROW) {
+    (void)exec("ROLLBACK");
+    return error("cannot read the schema");
+  }
+  if (Count.integer(0) == 0) {
+    std::string Meta =
+        formatv("INSERT INTO meta VALUES('schema', '{0}'), ('version', '{1}');",
+                SchemaName, SchemaVersion)
+            .str();
+    if (Error E = exec(std::string(SchemaSql) + Meta)) {
+      (void)exec("ROLLBACK");
+      return E;
+    }
+  }
+  return exec("COMMIT");
+}
+
+Error SummaryDatabase::validate() {
+  Statement Tables(Db, "SELECT count(*) FROM sqlite_master");
+  if (!Tables.ok() || Tables.step() != SQLITE_ROW)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "summaries database '%s' is not a valid SQLite database (%s)",
+        Path.c_str(), sqlite3_errmsg(Db));
+  if (Tables.integer(0) == 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "summaries database '%s' is empty", Path.c_str());
+  Statement Meta(Db, "SELECT key, value FROM meta");
+  if (!Meta.ok())
+    return createStringError(
+        inconvertibleErrorCode(),
+        "'%s' is a SQLite database but not a concur summaries database",
+        Path.c_str());
+  std::string Schema, Version;
+  int Rc;
+  while ((Rc = Meta.step()) == SQLITE_ROW) {
+    if (Meta.text(0) == "schema")
+      Schema = Meta.text(1);
+    else if (Meta.text(0) == "version")
+      Version = Meta.text(1);
+  }
+  if (Rc != SQLITE_DONE)
+    return error("cannot read its metadata");
+  if (Schema != SchemaName)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "'%s' is a SQLite database but not a concur summaries database",
+        Path.c_str());
+  if (Version != std::to_string(SchemaVersion))
+    return createStringError(
+        inconvertibleErrorCode(),
+        "summaries database '%s' has schema version %s; this build reads "
+        "version %d (run concur-advise again to rebuild it)",
+        Path.c_str(), Version.c_str(), SchemaVersion);
+  Statement Quick(Db, "PRAGMA quick_check");
+  if (!Quick.ok() || Quick.step() != SQLITE_ROW || Quick.text(0) != "ok")
+    return createStringError(inconvertibleErrorCode(),
+                             "summaries database '%s' is damaged (%s)",
+                             Path.c_str(),
+                             Quick.ok() ? Quick.text(0).c_str()
+                                        : sqlite3_errmsg(Db));
+  return Error::success();
+}
+
+static void removeDatabaseFiles(StringRef Path) {
+  for (StringRef Suffix : {"", "-wal", "-shm", "-journal"})
+    sys::fs::remove(Path.str() + Suffix.str());
+}
+
+Expected<std::unique_ptr<SummaryDatabase>>
+SummaryDatabase::open(StringRef Path, OpenMode Mode) {
+  bool Exists = sys::fs::exists(Path);
+  if (Mode == OpenMode::ReadOnly && !Exists)
+    return createStringError(inconvertibleErrorCode(),
+                             "summaries database '%s' does not exist",
+                             Path.str().c_str());
+  if (Exists && sys::fs::is_directory(Path))
+    return createStringError(inconvertibleErrorCode(),
+                             "summaries database '%s' is a directory",
+                             Path.str().c_str());
+
+  auto OpenOnce = [&]() -> Expected<std::unique_ptr<SummaryDatabase>> {
+    sqlite3 *Raw = nullptr;
+    int Flags = Mode == OpenMode::ReadOnly
+                    ? SQLITE_OPEN_READONLY
+                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int Rc = sqlite3_open_v2(Path.str().c_str(), &Raw,
+                             Flags | SQLITE_OPEN_FULLMUTEX, nullptr);
+    std::unique_ptr<SummaryDatabase> Db(new SummaryDatabase(Path.str(), Raw));
+    if (Rc != SQLITE_OK)
+      return Db->error("cannot open");
+    sqlite3_busy_timeout(Raw, 120000);
+    if (Mode != OpenMode::ReadOnly) {
+      // Fails on a file that is not a database; validate() says so.
+      (void)Db->exec("PRAGMA journal_mode=WAL");
+      (void)Db->exec("PRAGMA synchronous=NORMAL");
+      Statement Tables(Raw, "SELECT count(*) FROM sqlite_master");
+      if (Tables.ok() && Tables.step() == SQLITE_ROW && Tables.integer(0) == 0)
+        if (Error E = Db->createSchema())
+          return E;
+    }
+    if (Error E = Db->validate())
+      return E;
+    return Db;
+  };
+
+  Expected<std::unique_ptr<SummaryDatabase>> Db = OpenOnce();
+  if (Db || Mode != OpenMode::RebuildIfInvalid)
+    return Db;
+  std::string Reason = toString(Db.takeError());
+  removeDatabaseFiles(Path);
+  Db = OpenOnce();
+  if (Db)
+    (*Db)->RebuildReason = std::move(Reason);
+  return Db;
+}
+
+SummaryDatabase::~SummaryDatabase() { sqlite3_close_v2(Db); }
+
+Error SummaryDatabase::checkIntegrity() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Check(Db, "PRAGMA integrity_check");
+  if (!Check.ok() || Check.step() != SQLITE_ROW)
+    return error("integrity check failed");
+  if (Check.text(0) != "ok")
+    return createStringError(inconvertibleErrorCode(),
+                             "summaries database '%s' is damaged: %s",
+                             Path.c_str(), Check.text(0).c_str());
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Units
+//===----------------------------------------------------------------------===//
+
+Expected<std::vector<UnitState>> SummaryDatabase::units() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  std::vector<UnitState> Out;
+  std::map<std::string, size_t> Index;
+  {
+    Statement Units(Db, "SELECT file, key, failed, error, lookups FROM units "
+                        "ORDER BY file");
+    if (!Units.ok())
+      return error("cannot read units");
+    int Rc;
+    while ((Rc = Units.step()) == SQLITE_ROW) {
+      UnitState U;
+      U.File = Units.text(0);
+      U.Key = Units.text(1);
+      U.Failed = Units.integer(2) != 0;
+      U.Error = Units.text(3);
+      U.Lookups = lookupsFromJson(Units.text(4));
+      Index[U.File] = Out.size();
+      Out.push_back(std::move(U));
+    }
+    if (Rc != SQLITE_DONE)
+      return error("cannot read units");
+  }
+  Statement Deps(Db, "SELECT unit, path, size, mtime, hash FROM deps "
+                     "ORDER BY unit, path");
+  if (!Deps.ok())
+    return error("cannot read dependencies");
+  int Rc;
+  while ((Rc = Deps.step()) == SQLITE_ROW) {
+    auto It = Index.find(Deps.text(0));
+    if (It == Index.end())
+      continue;
+    Out[It->second].Deps.push_back({Deps.text(1), uint64_t(Deps.integer(2)),
+                                    Deps.integer(3), Deps.text(4)});
+  }
+  if (Rc != SQLITE_DONE)
+    return error("cannot read dependencies");
+  return Out;
+}
+
+Error SummaryDatabase::storeUnit(const UnitRecord &R) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  if (Error E = exec("BEGIN IMMEDIATE"))
+    return E;
+  auto Fail = [&](StringRef What) {
+    Error E = error(What);
+    (void)exec("ROLLBACK");
+    return E;
+  };
+  for (StringRef Table : {"units WHERE file", "deps WHERE unit",
+                          "functions WHERE unit"}) {
+    Statement Delete(Db, ("DELETE FROM " + Table + " = ?1").str());
+    Delete.bind(1, R.File);
+    if (!Delete.ok() || Delete.step() != SQLITE_DONE)
+      return Fail("cannot replace a unit");
+  }
+  {
+    Statement Insert(Db, "INSERT INTO units VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    Insert.bind(1, R.File);
+    Insert.bind(2, R.Key);
+    Insert.bind(3, int64_t(R.Failed));
+    Insert.bind(4, R.Error);
+    Insert.bind(5, lookupsToJson(R.Lookups));
+    Insert.bind(6, R.Findings);
+    if (!Insert.ok() || Insert.step() != SQLITE_DONE)
+      return Fail("cannot store a unit");
+  }
+  {
+    Statement Insert(Db,
+                     "INSERT OR REPLACE INTO deps VALUES(?1, ?2, ?3, ?4, ?5)");
+    for (const FileStamp &D : R.Deps) {
+      Insert.reset();
+      Insert.bind(1, R.File);
+      Insert.bind(2, D.Path);
+      Insert.bind(3, int64_t(D.Size));
+      Insert.bind(4, D.MTime);
+      Insert.bind(5, D.Hash);
+      if (!Insert.ok() || Insert.step() != SQLITE_DONE)
+        return Fail("cannot store dependencies");
+    }
+  }
+  {
+    Statement Insert(
+        Db, "INSERT OR REPLACE INTO functions VALUES(?1, ?2, ?3, ?4, ?5)");
+    for (const StoredFunction &F : R.Functions) {
+      Insert.reset();
+      Insert.bind(1, F.Summary.USR);
+      Insert.bind(2, R.File);
+      Insert.bind(3, int64_t(F.InMainFile));
+      Insert.bind(4, int64_t(F.EndLine));
+      Insert.bind(5, summaryToText(F.Summary));
+      if (!Insert.ok() || Insert.step() != SQLITE_DONE)
+        return Fail("cannot store summaries");
+    }
+  }
+  return exec("COMMIT");
+}
+
+Error SummaryDatabase::updateFindings(
+    StringRef File, const std::map<std::string, std::string> &Lookups,
+    StringRef Findings) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Update(Db,
+                   "UPDATE units SET lookups = ?2, findings = ?3 WHERE file = ?1");
+  Update.bind(1, File);
+  Update.bind(2, lookupsToJson(Lookups));
+  Update.bind(3, Findings);
+  if (!Update.ok() || Update.step() != SQLITE_DONE)
+    return error("cannot store findings");
+  return Error::success();
+}
+
+Error SummaryDatabase::removeUnit(StringRef File) {
+  UnitRecord Empty;
+  Empty.File = File.str();
+  if (Error E = storeUnit(Empty))
+    return E;
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Delete(Db, "DELETE FROM units WHERE file = ?1");
+  Delete.bind(1, File);
+  if (!Delete.ok() || Delete.step() != SQLITE_DONE)
+    return error("cannot remove a unit");
+  return Error::success();
+}
+
+Expected<std::map<std::string, std::string>> SummaryDatabase::findings() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  std::map<std::string, std::string> Out;
+  Statement Select(Db, "SELECT file, findings FROM units ORDER BY file");
+  if (!Select.ok())
+    return error("cannot read findings");
+  int Rc;
+  while ((Rc = Select.step()) == SQLITE_ROW)
+    Out[Select.text(0)] = Select.text(1);
+  if (Rc != SQLITE_DONE)
+    return error("cannot read findings");
+  return Out;
+}
+
+//===----------------------------------------------------------------------===//
+// Summaries
+//===----------------------------------------------------------------------===//
+
+Expected<std::vector<StoredFunction>> SummaryDatabase::localFunctions() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  std::vector<StoredFunction> Out;
+  Statement Select(Db, "SELECT unit, in_main, end_line, summary FROM functions "
+                       "ORDER BY usr, unit");
+  if (!Select.ok())
+    return error("cannot read summaries");
+  int Rc;
+  while ((Rc = Select.step()) == SQLITE_ROW) {
+    Expected<FunctionSummary> S = summaryFromText(Select.text(3), Path);
+    if (!S)
+      return S.takeError();
+    StoredFunction F;
+    F.Summary = std::move(*S);
+    F.Unit = Select.text(0);
+    F.InMainFile = Select.integer(1) != 0;
+    F.EndLine = unsigned(Select.integer(2));
+    Out.push_back(std::move(F));
+  }
+  if (Rc != SQLITE_DONE)
+    return error("cannot read summaries");
+  return Out;
+}
+
+Error SummaryDatabase::storeLinked(ArrayRef<FunctionSummary> Linked) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  if (Error E = exec("BEGIN IMMEDIATE; DELETE FROM linked;"))
+    return E;
+  Statement Insert(Db, "INSERT OR REPLACE INTO linked VALUES(?1, ?2, ?3)");
+  for (const FunctionSummary &S : Linked) {
+    std::string Text = summaryToText(S);
+    Insert.reset();
+    Insert.bind(1, S.USR);
+    Insert.bind(2, hashContent(Text));
+    Insert.bind(3, Text);
+    if (!Insert.ok() || Insert.step() != SQLITE_DONE) {
+      Error E = error("cannot store linked summaries");
+      (void)exec("ROLLBACK");
+      return E;
+    }
+  }
+  return exec("COMMIT");
+}
+
+Expected<std::optional<FunctionSummary>>
+SummaryDatabase::linked(StringRef USR) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Select(Db, "SELECT summary FROM linked WHERE usr = ?1");
+  Select.bind(1, USR);
+  if (!Select.ok())
+    return error("cannot read linked summaries");
+  int Rc = Select.step();
+  if (Rc == SQLITE_DONE)
+    return std::nullopt;
+  if (Rc != SQLITE_ROW)
+    return error("cannot read linked summaries");
+  Expected<FunctionSummary> S = summaryFromText(Select.text(0), Path);
+  if (!S)
+    return S.takeError();
+  return std::optional<FunctionSummary>(std::move(*S));
+}
+
+Expected<std::vector<FunctionSummary>> SummaryDatabase::allLinked() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  std::vector<FunctionSummary> Out;
+  Statement Select(Db, "SELECT summary FROM linked ORDER BY usr");
+  if (!Select.ok())
+    return error("cannot read linked summaries");
+  int Rc;
+  while ((Rc = Select.step()) == SQLITE_ROW) {
+    Expected<FunctionSummary> S = summaryFromText(Select.text(0), Path);
+    if (!S)
+      return S.takeError();
+    Out.push_back(std::move(*S));
+  }
+  if (Rc != SQLITE_DONE)
+    return error("cannot read linked summaries");
+  return Out;
+}
+
+Expected<StringMap<std::string>> SummaryDatabase::linkedFingerprints() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  StringMap<std::string> Out;
+  Statement Select(Db, "SELECT usr, fingerprint FROM linked");
+  if (!Select.ok())
+    return error("cannot read linked summaries");
+  int Rc;
+  while ((Rc = Select.step()) == SQLITE_ROW)
+    Out[Select.text(0)] = Select.text(1);
+  if (Rc != SQLITE_DONE)
+    return error("cannot read linked summaries");
+  return Out;
+}
+
+Error SummaryDatabase::mergeFrom(StringRef OtherPath) {
+  // Validate the other file with the same rules before attaching it.
+  Expected<std::unique_ptr<SummaryDatabase>> Other =
+      open(OtherPath, OpenMode::ReadOnly);
+  if (!Other)
+    return Other.takeError();
+  Other->reset();
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Attach(Db, "ATTACH DATABASE ?1 AS other");
+  Attach.bind(1, OtherPath);
+  if (!Attach.ok() || Attach.step() != SQLITE_DONE)
+    return error("cannot attach '" + OtherPath.str() + "'");
+  Error E = exec(
+      "BEGIN IMMEDIATE;"
+      "DELETE FROM units WHERE file IN (SELECT file FROM other.units);"
+      "DELETE FROM deps WHERE unit IN (SELECT file FROM other.units);"
+      "DELETE FROM functions WHERE unit IN (SELECT file FROM other.units);"
+      "INSERT INTO units SELECT * FROM other.units;"
+      "INSERT INTO deps SELECT * FROM other.deps;"
+      "INSERT INTO functions SELECT * FROM other.functions;"
+      "COMMIT;");
+  if (E)
+    (void)exec("ROLLBACK");
+  Error Detach = exec("DETACH DATABASE other");
+  if (E)
+    return joinErrors(std::move(E), std::move(Detach));
+  return Detach;
+}
+
+//===----------------------------------------------------------------------===//
+// Linking
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class Linker {
+public:
+  Linker(ArrayRef<StoredFunction> Local,
+         function_ref<AnalysisOptions(const FunctionSummary &)> OptionsFor)
+      : OptionsFor(OptionsFor) {
+    // One local summary per USR: the one from the unit whose main file
+    // defines it, else the first unit by name (inline functions in headers
+    // are summarised alike by every unit that includes them).
+    for (const StoredFunction &F : Local) {
+      if (F.Summary.USR.empty())
+        continue;
+      auto [It, Inserted] = Index.try_emplace(F.Summary.USR, Nodes.size());
+      if (Inserted) {
+        Nodes.emplace_back();
+        Nodes.back().F = &F;
+        continue;
+      }
+      const StoredFunction *&Have = Nodes[It->second].F;
+      if ((F.InMainFile && !Have->InMainFile) ||
+          (F.InMainFile == Have->InMainFile && F.Unit < Have->Unit))
+        Have = &F;
+    }
+  }
+
+  std::vector<FunctionSummary> run() {
+    for (unsigned I = 0; I < Nodes.size(); ++I)
+      if (!Nodes[I].Visited)
+        strongConnect(I);
+    std::vector<FunctionSummary> Out;
+    Out.reserve(Nodes.size());
+    for (Node &N : Nodes)
+      Out.push_back(std::move(N.Linked));
+    llvm::sort(Out, [](const FunctionSummary &A, const FunctionSummary &B) {
+      return A.USR < B.USR;
+    });
+    return Out;
+  }
+
+private:
+  struct Node {
+    const StoredFunction *F = nullptr;
+    bool Visited = false, OnStack = false, Done = false;
+    unsigned Index = 0, Low = 0;
+    FunctionSummary Linked;
+  };
+
+  std::optional<unsigned> target(const ExternalCall &C) const {
+    auto It = Index.find(C.USR);
+    if (It == Index.end())
+      return std::nullopt;
+    return It->second;
+  }
+
+  /// Removes the "not analysed" mark that a now-resolved call left.
+  static void forgetUnknown(Effects &E, const ExternalCall &C) {
+    E.UnknownCalls -= std::min(E.UnknownCalls, C.Paths);
+    auto It = llvm::find_if(E.Items, [&](const Evidence &Item) {
+      return Item.Kind == EvidenceKind::Unknown && Item.Api == C.Name &&
+             !Item.Chain.empty() && sameSite(Item.Chain.back(), C.Site);
+    });
+    if (It != E.Items.end())
+      E.Items.erase(It);
+  }
+
+  /// Adds a resolved callee's linked effects through the call's hops.
+  static void foldCall(Effects &Into, std::vector<ExternalCall> &Unresolved,
+                       const ExternalCall &C, const FunctionSummary &Callee,
+                       const AnalysisOptions &Opts) {
+    std::vector<Hop> Path = C.Via;
+    Path.push_back(C.Site);
+    Effects Scaled = Callee.Total;
+    for (Evidence &E : Scaled.Items)
+      E.Chain.insert(E.Chain.begin(), Path.begin(), Path.end());
+    Into.addScaled(Scaled, C.Times, nullptr, Opts);
+    for (const ExternalCall &Deeper : Callee.ExternalCalls) {
+      ExternalCall Through = Deeper;
+      Through.Times *= C.Times;
+      Through.Via.insert(Through.Via.begin(), Path.begin(), Path.end());
+      addExternalCall(Unresolved, std::move(Through));
+    }
+  }
+
+  void finish(ArrayRef<unsigned> Members) {
+    SmallVector<unsigned, 4> Sorted(Members.begin(), Members.end());
+    llvm::sort(Sorted);
+    bool Recursive = Sorted.size() > 1;
+    for (const ExternalCall &C : Nodes[Sorted.front()].F->Summary.ExternalCalls)
+      Recursive |= target(C) == Sorted.front();
+    auto InGroup = [&](unsigned I) { return llvm::is_contained(Sorted, I); };
+
+    // Effects of one member with its calls outside the group folded in.
+    auto Resolve = [&](const FunctionSummary &Local, Effects &Total,
+                       std::vector<ExternalCall> &Unresolved,
+                       const AnalysisOptions &Opts) {
+      Total = Local.Total;
+      for (const ExternalCall &C : Local.ExternalCalls) {
+        std::optional<unsigned> T = target(C);
+        if (!T) {
+          addExternalCall(Unresolved, C);
+          continue;
+        }
+        forgetUnknown(Total, C);
+        if (InGroup(*T))
+          continue;
+        foldCall(Total, Unresolved, C, Nodes[*T].Linked, Opts);
+      }
+    };
+
+    if (!Recursive) {
+      Node &N = Nodes[Sorted.front()];
+      FunctionSummary S = N.F->Summary;
+      AnalysisOptions Opts = OptionsFor(S);
+      std::vector<ExternalCall> Unresolved;
+      Resolve(N.F->Summary, S.Total, Unresolved, Opts);
+      S.ExternalCalls = std::move(Unresolved);
+      S.Class = classify(S.Total, Opts);
+      N.Linked = std::move(S);
+      N.Done = true;
+      return;
+    }
+
+    AnalysisOptions GroupOpts = OptionsFor(Nodes[Sorted.front()].F->Summary);
+    Effects Combined;
+    std::vector<ExternalCall> Unresolved;
+    for (unsigned I : Sorted) {
+      Effects One;
+      Resolve(Nodes[I].F->Summary, One, Unresolved, GroupOpts);
+      Combined.addScaled(One, 1, nullptr, GroupOpts);
+    }
+    Effects Total;
+    Total.addScaled(Combined, GroupOpts.UnknownTripCount, nullptr, GroupOpts);
+    for (unsigned I : Sorted) {
+      FunctionSummary S = Nodes[I].F->Summary;
+      AnalysisOptions Opts = OptionsFor(S);
+      S.Total = Total;
+      S.ExternalCalls = Unresolved;
+      S.Class = classify(S.Total, Opts);
+      Nodes[I].Linked = std::move(S);
+      Nodes[I].Done = true;
+    }
+  }
+
+  /// Tarjan's algorithm without recursion: deep call chains are common.
+  void strongConnect(unsigned Root) {
+    struct Frame {
+      unsigned N;
+      size_t Next;
+    };
+    SmallVector<Frame, 32> Frames;
+    auto Push = [&](unsigned N) {
+      Nodes[N].Visited = Nodes[N].OnStack = true;
+      Nodes[N].Index = Nodes[N].Low = Counter++;
+      Stack.push_back(N);
+      Frames.push_back({N, 0});
+    };
+    Push(Root);
+    while (!Frames.empty()) {
+      unsigned N = Frames.back().N;
+      const auto &Calls = Nodes[N].F->Summary.ExternalCalls;
+      if (Frames.back().Next < Calls.size()) {
+        std::optional<unsigned> T = target(Calls[Frames.back().Next++]);
+        if (!T || Nodes[*T].Done)
+          continue;
+        if (!Nodes[*T].Visited)
+          Push(*T);
+        else if (Nodes[*T].OnStack)
+          Nodes[N].Low = std::min(Nodes[N].Low, Nodes[*T].Index);
+        continue;
+      }
+      Frames.pop_back();
+      if (!Frames.empty()) {
+        unsigned Parent = Frames.back().N;
+        Nodes[Parent].Low = std::min(Nodes[Parent].Low, Nodes[N].Low);
+      }
+      if (Nodes[N].Low != Nodes[N].Index)
+        continue;
+      SmallVector<unsigned, 4> Members;
+      unsigned M;
+      do {
+        M = Stack.pop_back_val();
+        Nodes[M].OnStack = false;
+        Members.push_back(M);
+      } while (M != N);
+      finish(Members);
+    }
+  }
+
+  function_ref<AnalysisOptions(const FunctionSummary &)> OptionsFor;
+  std::vector<Node> Nodes;
+  StringMap<unsigned> Index;
+  SmallVector<unsigned, 32> Stack;
+  unsigned Counter = 0;
+};
+
+} // namespace
+
+std::vector<FunctionSummary> linkSummaries(
+    ArrayRef<StoredFunction> Local,
+    function_ref<AnalysisOptions(const FunctionSummary &)> OptionsFor) {
+  return Linker(Local, OptionsFor).run();
+}
+
+//===----------------------------------------------------------------------===//
+// Providers
+//===----------------------------------------------------------------------===//
+
+Expected<std::unique_ptr<DatabaseSummaryProvider>>
+DatabaseSummaryProvider::open(StringRef Path) {
+  Expected<std::unique_ptr<SummaryDatabase>> Db =
+      SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadOnly);
+  if (!Db)
+    return Db.takeError();
+  return std::make_unique<DatabaseSummaryProvider>(std::move(*Db));
+}
+
+const DatabaseSummaryProvider::Entry &
+DatabaseSummaryProvider::entry(StringRef USR) const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  auto It = Cache.find(USR);
+  if (It != Cache.end())
+    return It->second;
+  Entry E;
+  Expected<std::optional<FunctionSummary>> S = Db->linked(USR);
+  if (!S) {
+    // A read error after a successful open (the file was replaced or
+    // damaged meanwhile): the callee stays unknown, as without a database.
+    consumeError(S.takeError());
+  } else if (*S) {
+    E.Fingerprint = fingerprint(**S);
+    E.Summary = std::make_unique<FunctionSummary>(std::move(**S));
+  }
+  return Cache.try_emplace(USR, std::move(E)).first->second;
+}
+
+const FunctionSummary *DatabaseSummaryProvider::lookup(StringRef USR) const {
+  return entry(USR).Summary.get();
+}
+
+std::string DatabaseSummaryProvider::fingerprintOf(StringRef USR) const {
+  return entry(USR).Fingerprint;
+}
+
+Expected<std::shared_ptr<DatabaseSummaryProvider>>
+DatabaseSummaryProvider::shared(StringRef Path) {
+  static std::mutex SharedMutex;
+  static StringMap<std::shared_ptr<DatabaseSummaryProvider>> Open;
+  SmallString<256> Absolute(Path);
+  sys::fs::make_absolute(Absolute);
+  std::lock_guard<std::mutex> Lock(SharedMutex);
+  auto It = Open.find(Absolute);
+  if (It != Open.end())
+    return It->second;
+  Expected<std::unique_ptr<DatabaseSummaryProvider>> P = open(Absolute);
+  if (!P)
+    return P.takeError();
+  std::shared_ptr<DatabaseSummaryProvider> Shared = std::move(*P);
+  Open[Absolute] = Shared;
+  return Shared;
+}
+
+const FunctionSummary *RecordingSummaryProvider::lookup(StringRef USR) const {
+  const FunctionSummary *S = Inner ? Inner->lookup(USR) : nullptr;
+  std::string Fingerprint = Inner ? Inner->fingerprintOf(USR) : "";
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Lookups[USR.str()] = std::move(Fingerprint);
+  return S;
+}
+
+std::map<std::string, std::string>
+RecordingSummaryProvider::takeLookups() const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return std::move(Lookups);
+}
+
+static thread_local const SummaryProvider *ActiveProvider = nullptr;
+
+const SummaryProvider *activeSummaryProvider() { return ActiveProvider; }
+
+ScopedSummaryProvider::ScopedSummaryProvider(const SummaryProvider *P)
+    : Previous(ActiveProvider) {
+  ActiveProvider = P;
+}
+
+ScopedSummaryProvider::~ScopedSummaryProvider() { ActiveProvider = Previous; }
+
+} // namespace concur

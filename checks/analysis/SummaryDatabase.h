@@ -1,0 +1,246 @@
+//===--- SummaryDatabase.h - Per-function summaries in SQLite ---*- C++ -*-===//
+//
+// The summaries database links what each translation unit knows about its
+// functions into facts about the whole program. concur-advise writes it; every
+// front end (the clang-tidy plugin with the SummaryFile option or the
+// `summaries` key of `.concur.yaml`, concur-clangd) reads it through
+// DatabaseSummaryProvider, so a per-file run sees that the helper in b.cpp
+// that a loop in a.cpp calls ends in `recv`.
+//
+// Layout (schema "concur-summaries", version SchemaVersion; see the .cpp):
+//   meta       key/value: schema name, version, tool version
+//   units      one row per analysed translation unit: its key (compile
+//              command and configuration), status, error, the linked facts
+//              it consulted, and its findings as a JSON array
+//   deps       the files a unit read (main file and every header) with size,
+//              modification time and content hash: the incremental key
+//   functions  local summaries (callees in other units not yet folded in),
+//              keyed by USR and unit
+//   linked     one summary per USR with every external call folded in, and
+//              a fingerprint of it
+//
+// Concurrency: WAL journal and a busy timeout, and every write is one
+// IMMEDIATE transaction, so two processes on one file serialise their writes
+// and readers never see a half-written unit. One SummaryDatabase object may
+// be used from several threads (calls are serialised by a mutex).
+//
+// Bad files: a file that is not SQLite, a SQLite file of another schema or
+// version, or a damaged one is reported as an error naming the file and the
+// problem. Writers may instead ask for such a file to be rebuilt (OpenMode::
+// RebuildIfInvalid); the open then says what was wrong in rebuildReason().
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CONCUR_ANALYSIS_SUMMARYDATABASE_H
+#define CONCUR_ANALYSIS_SUMMARYDATABASE_H
+
+#include "Summary.h"
+#include "WorkloadAnalyzer.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace concur {
+
+/// A file a translation unit read, as it was when the unit was analysed.
+struct FileStamp {
+  std::string Path;
+  uint64_t Size = 0;
+  int64_t MTime = 0; ///< Nanoseconds since the epoch.
+  std::string Hash;  ///< Hex content hash (see hashContent()).
+};
+
+/// A function's local summary as one translation unit computed it.
+struct StoredFunction {
+  FunctionSummary Summary;
+  std::string Unit; ///< The main file of the unit that computed it.
+  /// Defined in the unit's main file (not in a header it includes).
+  bool InMainFile = true;
+  /// Last line of the definition, to place findings in functions.
+  unsigned EndLine = 0;
+};
+
+/// Everything stored about one translation unit.
+struct UnitRecord {
+  std::string File; ///< Absolute path of the main file: the unit's name.
+  /// Hash of everything besides file contents that decides the result: the
+  /// compile command, the enabled checks, their options and the tool.
+  std::string Key;
+  bool Failed = false;
+  std::string Error; ///< Why the unit could not be analysed.
+  std::vector<FileStamp> Deps;
+  /// The linked summaries the unit's checks looked up, by USR, with the
+  /// fingerprint each had then ("" when there was none).
+  std::map<std::string, std::string> Lookups;
+  /// The findings, as a JSON array in the front end's own form.
+  std::string Findings = "[]";
+  std::vector<StoredFunction> Functions;
+};
+
+/// A unit as listed without its functions.
+struct UnitState {
+  std::string File;
+  std::string Key;
+  bool Failed = false;
+  std::string Error;
+  std::vector<FileStamp> Deps;
+  std::map<std::string, std::string> Lookups;
+};
+
+class SummaryDatabase {
+public:
+  static constexpr llvm::StringLiteral SchemaName = "concur-summaries";
+  static constexpr int SchemaVersion = 1;
+
+  enum class OpenMode {
+    ReadOnly,        ///< Must exist and be valid.
+    ReadWrite,       ///< Created when missing; must be valid otherwise.
+    RebuildIfInvalid ///< Like ReadWrite, but a bad file is replaced.
+  };
+
+  static llvm::Expected<std::unique_ptr<SummaryDatabase>>
+  open(llvm::StringRef Path, OpenMode Mode);
+  ~SummaryDatabase();
+
+  const std::string &path() const { return Path; }
+  /// Why the file was rebuilt on open (empty when it was not).
+  const std::string &rebuildReason() const { return RebuildReason; }
+
+  // --- units ---
+  llvm::Expected<std::vector<UnitState>> units();
+  /// Replaces everything stored for R.File in one transaction.
+  llvm::Error storeUnit(const UnitRecord &R);
+  /// Replaces only the findings and lookups of a unit (a re-check after
+  /// linking changed facts it consulted).
+  llvm::Error updateFindings(llvm::StringRef File,
+                             const std::map<std::string, std::string> &Lookups,
+                             llvm::StringRef Findings);
+  llvm::Error removeUnit(llvm::StringRef File);
+  /// Findings JSON of every unit, by main file.
+  llvm::Expected<std::map<std::string, std::string>> findings();
+
+  // --- summaries ---
+  llvm::Expected<std::vector<StoredFunction>> localFunctions();
+  /// Replaces the linked summaries (one transaction).
+  llvm::Error storeLinked(llvm::ArrayRef<FunctionSummary> Linked);
+  /// The linked summary of \p USR, if any.
+  llvm::Expected<std::optional<FunctionSummary>> linked(llvm::StringRef USR);
+  llvm::Expected<std::vector<FunctionSummary>> allLinked();
+  /// Fingerprints of all linked summaries, by USR.
+  llvm::Expected<llvm::StringMap<std::string>> linkedFingerprints();
+
+  /// Copies every unit of \p Other into this database (a unit present in
+  /// both is taken from \p Other). Linked summaries are not copied: link
+  /// again after merging.
+  llvm::Error mergeFrom(llvm::StringRef OtherPath);
+
+  /// Runs SQLite's integrity check.
+  llvm::Error checkIntegrity();
+
+private:
+  SummaryDatabase(std::string Path, sqlite3 *Db) : Path(std::move(Path)), Db(Db) {}
+  llvm::Error exec(llvm::StringRef Sql);
+  llvm::Error error(llvm::StringRef What) const;
+  llvm::Error validate();
+  llvm::Error createSchema();
+
+  std::string Path;
+  sqlite3 *Db = nullptr;
+  std::string RebuildReason;
+  std::mutex Mutex;
+};
+
+/// The hex content hash used for dependencies and fingerprints.
+std::string hashContent(llvm::StringRef Data);
+
+/// The stable fingerprint of a linked summary.
+std::string fingerprint(const FunctionSummary &S);
+
+/// Folds each summary's calls into other units into it, bottom-up over the
+/// whole program's call graph; a recursive group of functions (within or
+/// across units) is solved like the analyzer solves one inside a unit: each
+/// member does the work of all of them, UnknownTripCount times. The result
+/// is the fixed point of "a summary includes its callees' summaries".
+/// \p OptionsFor gives the thresholds that classify a function (from the
+/// `.concur.yaml` that applies to its file).
+std::vector<FunctionSummary>
+linkSummaries(llvm::ArrayRef<StoredFunction> Local,
+              llvm::function_ref<AnalysisOptions(const FunctionSummary &)>
+                  OptionsFor);
+
+/// A SummaryProvider over a database's linked summaries; lookups are cached.
+/// Thread-safe. Records which USRs were asked for and their fingerprints,
+/// when a recorder is installed (see RecordingSummaryProvider).
+class DatabaseSummaryProvider : public SummaryProvider {
+public:
+  explicit DatabaseSummaryProvider(std::unique_ptr<SummaryDatabase> Db)
+      : Db(std::move(Db)) {}
+  /// Opens \p Path read-only.
+  static llvm::Expected<std::unique_ptr<DatabaseSummaryProvider>>
+  open(llvm::StringRef Path);
+
+  const FunctionSummary *lookup(llvm::StringRef USR) const override;
+  /// The fingerprint of the summary lookup() returns ("" for none).
+  std::string fingerprintOf(llvm::StringRef USR) const;
+  SummaryDatabase &database() const { return *Db; }
+
+  /// A provider per database file shared by the whole process (the plugin's
+  /// checks in every translation unit): opened once, errors not cached.
+  static llvm::Expected<std::shared_ptr<DatabaseSummaryProvider>>
+  shared(llvm::StringRef Path);
+
+private:
+  struct Entry {
+    std::unique_ptr<FunctionSummary> Summary;
+    std::string Fingerprint;
+  };
+  const Entry &entry(llvm::StringRef USR) const;
+
+  std::unique_ptr<SummaryDatabase> Db;
+  mutable std::mutex Mutex;
+  mutable llvm::StringMap<Entry> Cache;
+};
+
+/// Wraps a provider and records each USR looked up with the fingerprint of
+/// the answer, so a front end knows which cross-unit facts a result used.
+class RecordingSummaryProvider : public SummaryProvider {
+public:
+  explicit RecordingSummaryProvider(const DatabaseSummaryProvider *Inner)
+      : Inner(Inner) {}
+  const FunctionSummary *lookup(llvm::StringRef USR) const override;
+  std::map<std::string, std::string> takeLookups() const;
+
+private:
+  const DatabaseSummaryProvider *Inner;
+  mutable std::mutex Mutex;
+  mutable std::map<std::string, std::string> Lookups;
+};
+
+/// The provider that in-process front ends install for the translation unit
+/// the current thread analyses; the checks prefer it to their SummaryFile
+/// option. Null when none is installed.
+const SummaryProvider *activeSummaryProvider();
+
+/// Installs a provider for the current thread for its lifetime.
+class ScopedSummaryProvider {
+public:
+  explicit ScopedSummaryProvider(const SummaryProvider *P);
+  ~ScopedSummaryProvider();
+  ScopedSummaryProvider(const ScopedSummaryProvider &) = delete;
+  ScopedSummaryProvider &operator=(const ScopedSummaryProvider &) = delete;
+
+private:
+  const SummaryProvider *Previous;
+};
+
+} // namespace concur
+
+#endif // CONCUR_ANALYSIS_SUMMARYDATABASE_H

@@ -1,0 +1,2 @@
+// Plain arithmetic: nothing to report.
+int square(int x) { return x * x; }

@@ -1,0 +1,524 @@
+#!/usr/bin/env python3
+"""End-to-end tests of concur-advise: the built binary on small multi-file
+projects (tests/tool/projects/) with their own compilation databases.
+
+Each test copies a project to a scratch directory, writes its
+compile_commands.json and runs concur-advise as a user would. CTest runs one
+test per invocation: test_advise.py --advise BIN [--clang-tidy T --plugin P] NAME
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECTS = os.path.join(HERE, "projects")
+ARGS = None
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+class Project:
+    """A copy of tests/tool/projects/NAME with a compilation database."""
+
+    def __init__(self, name, scratch, files=None):
+        self.root = os.path.join(scratch, name)
+        shutil.copytree(os.path.join(PROJECTS, name), self.root)
+        self.build = os.path.join(self.root, "build")
+        os.makedirs(self.build)
+        self.files = files or sorted(f for f in os.listdir(self.root) if f.endswith(".cpp"))
+        self.write_database()
+
+    def path(self, name):
+        return os.path.join(self.root, name)
+
+    def write_database(self):
+        entries = [{"directory": self.build, "file": self.path(f),
+                    "arguments": ["clang++-19", "-std=c++20", "-c", self.path(f)]}
+                   for f in self.files]
+        with open(os.path.join(self.build, "compile_commands.json"), "w") as out:
+            json.dump(entries, out, indent=1)
+
+    def run(self, *args, expect=None, build=True, check_crash=True):
+        command = [ARGS.advise] + (["-p", self.build] if build else []) + list(args)
+        run = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                             cwd=self.root)
+        if check_crash:
+            check(run.returncode >= 0 and "Stack dump" not in run.stderr,
+                  f"concur-advise crashed: {run.returncode}\n{run.stderr}")
+        if expect is not None and run.returncode != expect:
+            raise Failure(f"{' '.join(command)}: exit {run.returncode}, expected {expect}\n"
+                          f"stdout:\n{run.stdout}\nstderr:\n{run.stderr}")
+        return run
+
+    def json(self, *args, expect=None):
+        run = self.run("--format=json", "--progress=none", *args, expect=expect)
+        return json.loads(run.stdout), run
+
+    def edit(self, name, old, new):
+        with open(self.path(name)) as f:
+            text = f.read()
+        check(old in text, f"{old!r} not in {name}")
+        with open(self.path(name), "w") as f:
+            f.write(text.replace(old, new))
+
+
+def stats(run):
+    """(parsed files, re-checked files) from --incremental-stats output."""
+    parsed = [l.split("parsed: ")[1] for l in run.stderr.splitlines() if "  parsed: " in l]
+    rechecked = [l.split("re-checked: ")[1] for l in run.stderr.splitlines()
+                 if "  re-checked: " in l]
+    return [os.path.basename(p) for p in parsed], [os.path.basename(p) for p in rechecked]
+
+
+def blocking_loop(report):
+    return [f for f in report["findings"] if f["check"] == "concur-sequential-blocking-loop"]
+
+
+# --- whole program ---------------------------------------------------------------
+
+def test_cross_file(scratch):
+    p = Project("crossfile", scratch)
+    report, run = p.json(expect=1)
+    found = blocking_loop(report)
+    check(len(found) == 1, f"expected one blocking loop, got {report['findings']}")
+    f = found[0]
+    check(os.path.basename(f["file"]) == "a.cpp" and f["line"] == 9, f)
+    check(f["function"] == "fetch_all" and f["model"] is not None, f)
+    check("'recv'" in f["message"] and "network" in f["message"], f["message"])
+    note_files = {os.path.basename(n["file"]) for n in f["notes"]}
+    check("b.cpp" in note_files, f"evidence chain should reach b.cpp: {f['notes']}")
+    check(any("'recv' blocks on network I/O" in n["message"] for n in f["notes"]), f["notes"])
+    functions = {fn["qualified_name"]: fn for fn in report["functions"]}
+    check(functions["fetch_all"]["class"] == "io", functions["fetch_all"])
+    check(functions["fetch_all"]["io_kinds"] == ["network"], functions["fetch_all"])
+    check(functions["checksum"]["class"] in ("cpu", "trivial"), functions["checksum"])
+    check(functions["add"]["class"] == "trivial", functions["add"])
+    check(functions["add"]["model"] == "sequential", functions["add"])
+    chain = functions["fetch_all"]["evidence"][0]
+    check(chain["callee"] == "recv" and chain["via"] == ["fetch_page", "net_read"], chain)
+
+
+def test_same_findings_as_clang_tidy(scratch):
+    """Per file, without facts, both front ends agree; with the database as
+    SummaryFile, the plugin sees the cross-file fact too, with the same text."""
+    if not ARGS.clang_tidy:
+        raise Failure("--clang-tidy and --plugin are needed")
+    p = Project("crossfile", scratch)
+    text = p.run("--progress=none", "--format=text", expect=1).stdout
+    advise = sorted(l for l in text.splitlines()
+                    if ": warning: " in l or ": note: " in l)
+    db = os.path.join(p.build, "concur-summaries.db")
+
+    def tidy(*extra):
+        run = subprocess.run([ARGS.clang_tidy, "--load=" + ARGS.plugin,
+                              "--checks=-*,concur-*", "--quiet", "-p", p.build, *extra,
+                              p.path("a.cpp"), p.path("b.cpp"), p.path("c.cpp")],
+                             capture_output=True, text=True, timeout=600)
+        return sorted(l for l in run.stdout.splitlines()
+                      if ": warning: " in l or ": note: " in l)
+
+    without = tidy()
+    check(not any("concur-sequential-blocking-loop" in l for l in without),
+          f"per-file clang-tidy should not see the cross-file loop: {without}")
+    with_db = tidy("--config={CheckOptions: {SummaryFile: '%s'}}" % db)
+    check(with_db == advise, "clang-tidy with SummaryFile differs from concur-advise:\n"
+          + "\n".join(with_db) + "\n---\n" + "\n".join(advise))
+
+    # The .concur.yaml `summaries` key does the same.
+    with open(p.path(".concur.yaml"), "w") as f:
+        f.write("version: 1\nsummaries: build/concur-summaries.db\n")
+    check(tidy() == advise, "clang-tidy with .concur.yaml summaries differs")
+
+
+def test_incremental(scratch):
+    p = Project("crossfile", scratch)
+    first = p.run("--incremental-stats", "--progress=none", "--format=json", expect=1)
+    check(stats(first) == (["a.cpp", "b.cpp", "c.cpp"], ["a.cpp"]), stats(first))
+    second = p.run("--incremental-stats", "--progress=none", "--format=json", expect=1)
+    check(stats(second) == ([], []), f"second run parsed {stats(second)}")
+    check(json.loads(second.stdout) == json.loads(first.stdout), "reports differ")
+
+    # Touching a file (same content) parses nothing.
+    os.utime(p.path("b.cpp"), (time.time() + 5, time.time() + 5))
+    check(stats(p.run("--incremental-stats", "--progress=none", expect=1)) == ([], []), "touch")
+
+    # An edit that changes no summary re-parses only that file.
+    with open(p.path("b.cpp"), "a") as f:
+        f.write("// a trailing comment\n")
+    run = p.run("--incremental-stats", "--progress=none", expect=1)
+    check(stats(run) == (["b.cpp"], []), f"after a comment: {stats(run)}")
+
+    # A header edit re-parses the units that include it.
+    with open(p.path("net.h"), "a") as f:
+        f.write("// another comment\n")
+    run = p.run("--incremental-stats", "--progress=none", expect=1)
+    check(stats(run) == (["a.cpp", "b.cpp"], []), f"after a header edit: {stats(run)}")
+
+    # An edit that changes what b.cpp's helper does re-checks its user a.cpp
+    # (not re-parsed for its own sake) and the finding goes away.
+    p.edit("b.cpp", "return recv(fd, buf, sizeof buf, 0);", "return buf[0] + fd;")
+    report, run = p.json("--incremental-stats", expect=0)
+    check(stats(run) == (["b.cpp"], ["a.cpp"]), f"after a semantic edit: {stats(run)}")
+    check(not blocking_loop(report), report["findings"])
+
+
+def test_parallel_and_progress(scratch):
+    p = Project("crossfile", scratch)
+    one, _ = p.json("-j1", expect=1)
+    os.remove(os.path.join(p.build, "concur-summaries.db"))
+    run = p.run("-j2", "--format=json", "--progress=lines", expect=1)
+    check(json.loads(run.stdout) == one, "-j2 and -j1 differ")
+    check("concur-advise: analysing 3/3 (100%)" in run.stderr, run.stderr)
+
+
+def test_shard_and_merge(scratch):
+    p = Project("crossfile", scratch)
+    single, _ = p.json(expect=1)
+    shard_dbs = []
+    for i in (1, 2):
+        db = os.path.join(scratch, f"shard{i}.db")
+        shard_dbs.append(db)
+        p.run(f"--shard={i}/2", "--summaries", db, "--progress=none", "--format=json")
+    merged = os.path.join(scratch, "all.db")
+    run = subprocess.run([ARGS.advise, "merge", *shard_dbs, "-o", merged],
+                         capture_output=True, text=True, timeout=300)
+    check(run.returncode == 0, run.stderr)
+    # The report from the merged database, refreshed by one run that
+    # re-checks (not re-parses) the units that used facts from other shards.
+    refreshed, run = p.json("--summaries", merged, "--incremental-stats", expect=1)
+    check(stats(run)[0] == [], f"merge + run re-parsed {stats(run)}")
+    check(refreshed == single, "shard + merge differs from one run:\n"
+          + json.dumps(refreshed, indent=1) + "\n" + json.dumps(single, indent=1))
+    from_db = p.run("--from-db", "--summaries", merged, "--format=json", build=False,
+                    expect=1)
+    check(json.loads(from_db.stdout) == single, "--from-db differs")
+    # Shards are deterministic and disjoint.
+    units = []
+    for db in shard_dbs:
+        units += [r[0] for r in sqlite3.connect(db).execute("SELECT file FROM units")]
+    check(sorted(units) == sorted(p.path(f) for f in p.files), units)
+
+
+# --- outputs ----------------------------------------------------------------------
+
+FUNCTION_KEYS = {"name", "qualified_name", "file", "line", "column", "class", "io_kinds",
+                 "numeric", "thread_safe", "confidence", "model", "evidence", "work",
+                 "blocking"}
+FINDING_KEYS = {"check", "severity", "file", "line", "column", "function", "model",
+                "message", "notes", "fixes", "fingerprint"}
+
+
+def test_json_schema(scratch):
+    p = Project("crossfile", scratch)
+    report, _ = p.json(expect=1)
+    check(report["schema"] == "concur-advise/1", report.get("schema"))
+    check(set(report) == {"schema", "units", "functions", "findings", "failed_units"},
+          sorted(report))
+    check(report["units"] == 3, report["units"])
+    for fn in report["functions"]:
+        check(set(fn) == FUNCTION_KEYS, sorted(fn))
+        check(os.path.isabs(fn["file"]), fn["file"])
+        check(fn["class"] in ("io", "cpu", "mixed", "trivial"), fn["class"])
+        check(isinstance(fn["numeric"], bool) and isinstance(fn["thread_safe"], bool), fn)
+        check(0 <= fn["confidence"] <= 1, fn)
+        for e in fn["evidence"]:
+            check({"callee", "kind", "file", "line", "via"} <= set(e), e)
+    for f in report["findings"]:
+        check(set(f) == FINDING_KEYS, sorted(f))
+        check(f["severity"] in ("error", "warning", "remark"), f)
+        for n in f["notes"]:
+            check(set(n) == {"file", "line", "column", "message"}, n)
+    names = [fn["qualified_name"] for fn in report["functions"]]
+    check(names == ["banner", "fetch_all", "add", "net_read", "fetch_page", "checksum",
+                    "square"], f"functions not sorted by file and line: {names}")
+
+
+def test_text(scratch):
+    p = Project("crossfile", scratch)
+    run = p.run("--format=text", "--progress=none", expect=1)
+    lines = run.stdout.splitlines()
+    warning = [l for l in lines if ": warning: " in l]
+    check(len(warning) == 1 and warning[0].startswith(p.path("a.cpp") + ":9:3: warning: "),
+          run.stdout)
+    check(warning[0].endswith("[concur-sequential-blocking-loop]"), warning[0])
+    check(any(l.startswith(p.path("b.cpp")) and ": note: " in l for l in lines), run.stdout)
+    check("for (int i = 0; i < n; ++i)" in run.stdout, "no source line")
+    check("1 findings in 3 units" in run.stderr, run.stderr)
+
+
+def test_markdown(scratch):
+    p = Project("crossfile", scratch)
+    out = p.run("--format=markdown", expect=1).stdout
+    check(out.startswith("### concur-advise\n"), out)
+    check("| a.cpp:9 | concur-sequential-blocking-loop |" in out, out)
+
+
+def test_sarif_structure(scratch):
+    p = Project("crossfile", scratch)
+    out = os.path.join(scratch, "out.sarif")
+    p.run("--format=sarif", "-o", out, expect=1)
+    with open(out) as f:
+        log = json.load(f)
+    check(log["version"] == "2.1.0", log["version"])
+    run = log["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    check("concur-sequential-blocking-loop" in rules, sorted(rules))
+    results = run["results"]
+    check(len(results) == 1, results)
+    r = results[0]
+    check(r["ruleId"] == "concur-sequential-blocking-loop" and r["level"] == "warning", r)
+    check(run["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == r["ruleId"], r)
+    check(r["partialFingerprints"]["concurFindingHash/v1"], r)
+    steps = r["codeFlows"][0]["threadFlows"][0]["locations"]
+    check(len(steps) == 1 + len(r["relatedLocations"]) and len(steps) >= 3, steps)
+    check(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "fetch_all", r)
+
+
+def test_sarif_validator(scratch):
+    """The SARIF Multitool validates the log without errors."""
+    tool = ARGS.sarif_multitool
+    check(tool and os.path.exists(tool), f"Sarif.Multitool not found at {tool!r}")
+    p = Project("crossfile", scratch)
+    out = os.path.join(scratch, "out.sarif")
+    p.run("--format=sarif", "-o", out, expect=1)
+    # A fix, a failed unit and notes in one log too.
+    broken = Project("broken", scratch, files=["bad.cpp", "good.cpp"])
+    out2 = os.path.join(scratch, "failed.sarif")
+    broken.run("--format=sarif", "-o", out2, expect=3)
+    for log in (out, out2):
+        env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
+        run = subprocess.run([tool, "validate", "--output", log + ".validation.sarif",
+                              log], capture_output=True,
+                             text=True, env=env,
+                             timeout=600)
+        check(run.returncode == 0, f"validator failed on {log}:\n{run.stdout}\n{run.stderr}")
+        with open(log + ".validation.sarif") as f:
+            validation = json.load(f)
+        errors = [res for r in validation["runs"] for res in r.get("results", [])
+                  if res.get("level") == "error"]
+        check(not errors, f"SARIF errors in {log}: {json.dumps(errors, indent=1)}")
+
+
+def test_html(scratch):
+    p = Project("crossfile", scratch)
+    out = os.path.join(scratch, "report.html")
+    p.run("--format=html", "-o", out, expect=1)
+    with open(out) as f:
+        page = f.read()
+    check(page.startswith("<!DOCTYPE html>"), page[:40])
+    check("<script>alert(1)</script>" not in page, "source text not escaped")
+    check("&lt;script&gt;alert(1)&lt;/script&gt;" in page, "escaped literal missing")
+    check("http://" not in page and "https://" not in page.replace(
+        "https://json", ""), "the page must not load anything")
+    check('id="functions"' in page and "fetch_all" in page, "functions table")
+
+
+def test_html_in_chromium(scratch):
+    """Headless Chromium loads the page without console errors; screenshot kept."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    check(chromium, "chromium is not installed (apt-get install chromium)")
+    p = Project("crossfile", scratch)
+    out = os.path.join(scratch, "report.html")
+    p.run("--format=html", "-o", out, expect=1)
+    shot = os.path.join(ARGS.artifacts or scratch, "concur-advise-report.png")
+    run = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--enable-logging=stderr", "--v=0", "--window-size=1200,1600",
+                          "--screenshot=" + shot, "file://" + out],
+                         capture_output=True, text=True, timeout=300)
+    console = [l for l in run.stderr.splitlines() if "CONSOLE" in l and
+               ("Uncaught" in l or "ERROR" in l.upper())]
+    check(not console, "console errors:\n" + "\n".join(console))
+    check(os.path.exists(shot) and os.path.getsize(shot) > 1000, f"no screenshot: {run.stderr}")
+    print("screenshot:", shot)
+
+
+# --- CI behaviour -----------------------------------------------------------------
+
+def test_baseline(scratch):
+    p = Project("crossfile", scratch)
+    baseline = os.path.join(scratch, "baseline.json")
+    p.run("--write-baseline", baseline, expect=1)
+    run = p.run("--baseline", baseline, expect=0)
+    check("1 hidden by the baseline" in run.stderr, run.stderr)
+    # Lines shift above the finding and an unrelated edit elsewhere.
+    p.edit("a.cpp", "#include \"net.h\"\n", "#include \"net.h\"\n\n// moved\n// down\n")
+    p.edit("a.cpp", "return a + b;", "return a - b;")
+    report, run = p.json("--baseline", baseline, expect=0)
+    check(report["findings"] == [], report["findings"])
+    # A new finding is still reported.
+    p.edit("a.cpp", "int add(int a, int b)",
+           "long again(const int *fds, int n) {\n  long t = 0;\n"
+           "  for (int i = 0; i < n; ++i)\n    t += fetch_page(fds[i]);\n  return t;\n}\n\n"
+           "int add(int a, int b)")
+    report, run = p.json("--baseline", baseline, expect=1)
+    check([f["function"] for f in report["findings"]] == ["again"], report["findings"])
+    bad = os.path.join(scratch, "bad-baseline.json")
+    with open(bad, "w") as f:
+        f.write("{not json")
+    run = p.run("--baseline", bad, expect=2)
+    check("not valid JSON" in run.stderr, run.stderr)
+
+
+def test_exit_codes(scratch):
+    p = Project("crossfile", scratch)
+    p.run(expect=1)
+    p.run("--fail-on=none", expect=0)
+    p.run("--fail-on=error", expect=0)
+    p.run(p.path("c.cpp"), expect=0)  # only the clean file
+    run = p.run("--format=yaml", expect=2)
+    check("unknown --format" in run.stderr, run.stderr)
+    p.run("--shard=3/2", expect=2)
+    p.run("--no-such-option", expect=2)
+    run = p.run(p.path("net.h"), expect=2)
+    check("is not in the compilation database" in run.stderr, run.stderr)
+    run = subprocess.run([ARGS.advise, "-p", os.path.join(scratch, "nowhere")],
+                         capture_output=True, text=True)
+    check(run.returncode == 2 and "does not exist" in run.stderr, run.stderr)
+    empty = os.path.join(scratch, "empty-build")
+    os.makedirs(empty)
+    run = subprocess.run([ARGS.advise, "-p", empty], capture_output=True, text=True)
+    check(run.returncode == 2 and "no compilation database" in run.stderr, run.stderr)
+    with open(os.path.join(p.build, "compile_commands.json"), "w") as f:
+        f.write('[{"directory": "/x", "file": ')
+    run = p.run(expect=2)
+    check("malformed compilation database" in run.stderr, run.stderr)
+    p.write_database()
+    with open(p.path(".concur.yaml"), "w") as f:
+        f.write("version: 1\noptions:\n  substantial-work: [oops\n")
+    run = p.run(expect=2)
+    check(".concur.yaml" in run.stderr, run.stderr)
+    os.remove(p.path(".concur.yaml"))
+    run = p.run("--config={Checks: [", expect=2)
+    check("invalid --config" in run.stderr, run.stderr)
+
+
+def test_failed_units(scratch):
+    p = Project("broken", scratch)
+    report, run = p.json(expect=3)
+    failed = {os.path.basename(u["file"]): u["error"] for u in report["failed_units"]}
+    check(set(failed) == {"bad.cpp", "crash.cpp"}, failed)
+    check("crashed" in failed["crash.cpp"], failed)
+    check("bad.cpp:2" in failed["bad.cpp"], failed)
+    check("2 of 3 translation units could not be analysed" in run.stderr, run.stderr)
+    names = [fn["name"] for fn in report["functions"]]
+    check("good" in names, f"the other units are still reported: {names}")
+
+
+def test_corrupt_database(scratch):
+    p = Project("crossfile", scratch)
+    db = os.path.join(p.build, "concur-summaries.db")
+    with open(db, "wb") as f:
+        f.write(b"this is not a database" * 200)
+    run = p.run(expect=1)
+    check("not a valid SQLite database" in run.stderr and "rebuilt" in run.stderr, run.stderr)
+    check(sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok", "db")
+    # A foreign SQLite database.
+    os.remove(db)
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE other(x)")
+    con.commit()
+    con.close()
+    run = p.run(expect=1)
+    check("not a concur summaries database" in run.stderr, run.stderr)
+    # Reading one without a way to rebuild it is an error.
+    with open(db, "wb") as f:
+        f.write(b"garbage" * 500)
+    run = p.run("--from-db", "--summaries", db, build=False, expect=2)
+    check("not a valid SQLite database" in run.stderr, run.stderr)
+    # The plugin reports it instead of using wrong facts.
+    if ARGS.clang_tidy:
+        tidy = subprocess.run([ARGS.clang_tidy, "--load=" + ARGS.plugin,
+                               "--checks=-*,concur-*", "-p", p.build,
+                               "--config={CheckOptions: {SummaryFile: '%s'}}" % db,
+                               p.path("a.cpp")], capture_output=True, text=True)
+        check("not a valid SQLite database" in tidy.stdout + tidy.stderr,
+              tidy.stdout + tidy.stderr)
+
+
+def test_concurrent_runs(scratch):
+    p = Project("crossfile", scratch)
+    command = [ARGS.advise, "-p", p.build, "--format=json", "--progress=none", "-j1"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(2)]
+    outs = [r.communicate(timeout=600) for r in runs]
+    for r, (out, err) in zip(runs, outs):
+        check(r.returncode == 1, f"exit {r.returncode}: {err}")
+    check(json.loads(outs[0][0]) == json.loads(outs[1][0]), "concurrent runs disagree")
+    db = os.path.join(p.build, "concur-summaries.db")
+    check(sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok",
+          "database damaged")
+    again, run = p.json("--incremental-stats", expect=1)
+    check(stats(run) == ([], []), f"after concurrent runs: {stats(run)}")
+    check(again == json.loads(outs[0][0]), "report changed")
+
+
+def test_explain_and_summary(scratch):
+    p = Project("crossfile", scratch)
+    run = p.run("--explain", "fetch_all", expect=1)
+    out = run.stdout
+    check("class: io" in out, out)
+    check("fetch_page -> net_read -> recv (network)" in out, out)
+    check("matches" in out and "model: " in out, out)
+    check("does not match" in out or "step 1" in out, out)
+    run = p.run("--explain", "no_such_function", expect=2)
+    run = p.run("--summary", "--format=json", "-o", os.path.join(scratch, "x.json"),
+                expect=1)
+    check("per class:" in run.stdout and "io=3" in run.stdout, run.stdout)
+    check("top by estimated blocking" in run.stdout and "fetch_all" in run.stdout,
+          run.stdout)
+
+
+def test_fix_mode_matches_fixed_flags(scratch):
+    """`file -- flags` mode analyses a single file like clang-tidy does."""
+    p = Project("crossfile", scratch)
+    run = subprocess.run([ARGS.advise, "--progress=none", "--format=json", p.path("b.cpp"),
+                          "--", "-std=c++20"], capture_output=True, text=True, cwd=scratch)
+    check(run.returncode == 0, run.stderr)
+    report = json.loads(run.stdout)
+    check([fn["name"] for fn in report["functions"]] == ["net_read", "fetch_page",
+                                                        "checksum"], report["functions"])
+
+
+TESTS = {name[5:]: fn for name, fn in globals().items() if name.startswith("test_")}
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--advise", required=True)
+    parser.add_argument("--clang-tidy")
+    parser.add_argument("--plugin")
+    parser.add_argument("--sarif-multitool")
+    parser.add_argument("--artifacts")
+    parser.add_argument("tests", nargs="*")
+    ARGS = parser.parse_args()
+    names = ARGS.tests or sorted(TESTS)
+    failed = 0
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix="concur-advise-") as scratch:
+            try:
+                TESTS[name](os.path.realpath(scratch))
+                print(f"PASS: {name}")
+            except Failure as e:
+                failed += 1
+                print(f"FAIL: {name}: {e}")
+    print(f"{len(names) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,343 @@
+//===--- Project.cpp - Whole-program runs over a summaries database -------===//
+
+#include "Project.h"
+#include "ProjectConfig.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include <set>
+#include <thread>
+
+using namespace llvm;
+
+namespace concur::advise {
+
+/// Bumped whenever the analysis or the checks change what they report, so
+/// that results stored by an older build are not reused.
+static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/1";
+
+//===----------------------------------------------------------------------===//
+// Progress
+//===----------------------------------------------------------------------===//
+
+static std::string duration(double Seconds) {
+  unsigned S = unsigned(Seconds + 0.5);
+  if (S < 60)
+    return std::to_string(S) + "s";
+  return std::to_string(S / 60) + "m" + (S % 60 < 10 ? "0" : "") +
+         std::to_string(S % 60) + "s";
+}
+
+Progress::Progress(ProgressMode Mode, StringRef Phase, unsigned Total)
+    : Bar(Mode == ProgressMode::Bar ||
+          (Mode == ProgressMode::Auto && sys::Process::StandardErrIsDisplayed())),
+      Enabled(Mode != ProgressMode::None && Total > 0), Phase(Phase.str()),
+      Total(Total), Start(std::chrono::steady_clock::now()), LastLine(Start) {
+  if (Enabled && !Bar)
+    errs() << "concur-advise: " << Phase << " " << Total << " units\n";
+}
+
+Progress::~Progress() {
+  if (!Enabled)
+    return;
+  std::lock_guard<std::mutex> Lock(Mutex);
+  draw(/*Final=*/true);
+}
+
+void Progress::tick(StringRef File) {
+  if (!Enabled)
+    return;
+  std::lock_guard<std::mutex> Lock(Mutex);
+  ++Done;
+  Current = sys::path::filename(File).str();
+  draw(/*Final=*/false);
+}
+
+void Progress::draw(bool Final) {
+  auto Now = std::chrono::steady_clock::now();
+  double Elapsed = std::chrono::duration<double>(Now - Start).count();
+  double Eta = Done ? Elapsed / Done * (Total - Done) : 0;
+  unsigned Percent = Total ? Done * 100 / Total : 100;
+  if (Bar) {
+    constexpr unsigned Width = 30;
+    unsigned Filled = Total ? Done * Width / Total : Width;
+    std::string Line = "\r" + Phase + " [" + std::string(Filled, '#') +
+                       std::string(Width - Filled, '.') + "] " +
+                       std::to_string(Done) + "/" + std::to_string(Total) +
+                       " " + std::to_string(Percent) + "%";
+    Line += Final ? " in " + duration(Elapsed) : " ETA " + duration(Eta) + " " +
+                                                     Current;
+    errs() << Line << "\x1b[K";
+    if (Final)
+      errs() << "\n";
+    return;
+  }
+  // Plain lines: at most one every five seconds, and the last one.
+  if (!Final &&
+      std::chrono::duration<double>(Now - LastLine).count() < 5 && Done != Total)
+    return;
+  if (Final && Done == Total && LastLine != Start &&
+      std::chrono::duration<double>(Now - LastLine).count() < 0.001)
+    return;
+  LastLine = Now;
+  errs() << formatv("concur-advise: {0} {1}/{2} ({3}%), {4} elapsed{5}\n",
+                    Phase, Done, Total, Percent, duration(Elapsed),
+                    Done < Total ? ", ETA " + duration(Eta) : std::string());
+}
+
+//===----------------------------------------------------------------------===//
+// Keys and linking
+//===----------------------------------------------------------------------===//
+
+static ProjectConfigFinder &configs() {
+  static ProjectConfigFinder Finder;
+  return Finder;
+}
+
+AnalysisOptions optionsForFile(StringRef File) {
+  AnalysisOptions Opts;
+  auto Config = configs().find(File);
+  if (!Config) {
+    consumeError(Config.takeError()); // reported when planning
+    return Opts;
+  }
+  if (*Config)
+    (*Config)->applyTo(Opts);
+  return Opts;
+}
+
+std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
+                    StringRef File, const TidySettings &Tidy) {
+  std::string Key;
+  auto Add = [&Key](StringRef Tag, StringRef Value) {
+    Key += Tag;
+    Key += '=';
+    Key += Value;
+    Key += '\x1f';
+  };
+  Add("version", AnalysisVersion);
+  for (const clang::tooling::CompileCommand &C :
+       Compilations.getCompileCommands(File)) {
+    Add("dir", C.Directory);
+    for (const std::string &Arg : C.CommandLine)
+      Add("arg", Arg);
+  }
+  Add("checks", Tidy.Checks);
+  Add("config", Tidy.Config);
+  if (Tidy.HeaderFilter)
+    Add("header-filter", *Tidy.HeaderFilter);
+  for (const std::string &A : Tidy.ExtraArgsBefore)
+    Add("before", A);
+  for (const std::string &A : Tidy.ExtraArgs)
+    Add("after", A);
+  // .clang-tidy and .concur.yaml files that apply are dependencies like
+  // headers; they are found from the file's directory upwards.
+  SmallString<256> Dir = sys::path::parent_path(File);
+  while (!Dir.empty()) {
+    for (StringRef Name : {".clang-tidy", ".concur.yaml"}) {
+      SmallString<256> Candidate(Dir);
+      sys::path::append(Candidate, Name);
+      if (auto Buffer = MemoryBuffer::getFile(Candidate))
+        Add(Candidate, hashContent((*Buffer)->getBuffer()));
+    }
+    StringRef Parent = sys::path::parent_path(Dir);
+    if (Parent == Dir)
+      break;
+    Dir = Parent;
+  }
+  return hashContent(Key);
+}
+
+Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
+  Expected<std::vector<StoredFunction>> Local = Db.localFunctions();
+  if (!Local)
+    return Local.takeError();
+  std::vector<FunctionSummary> Linked =
+      linkSummaries(*Local, [](const FunctionSummary &S) {
+        return optionsForFile(S.File);
+      });
+  if (Functions)
+    *Functions = unsigned(Linked.size());
+  return Db.storeLinked(Linked);
+}
+
+Expected<std::vector<std::string>>
+staleFindings(SummaryDatabase &Db, ArrayRef<std::string> Units) {
+  Expected<StringMap<std::string>> Fingerprints = Db.linkedFingerprints();
+  if (!Fingerprints)
+    return Fingerprints.takeError();
+  Expected<std::vector<UnitState>> States = Db.units();
+  if (!States)
+    return States.takeError();
+  std::set<std::string> Wanted(Units.begin(), Units.end());
+  std::vector<std::string> Stale;
+  for (const UnitState &U : *States) {
+    if (!Wanted.empty() && !Wanted.count(U.File))
+      continue;
+    for (const auto &[USR, Seen] : U.Lookups) {
+      auto It = Fingerprints->find(USR);
+      std::string Now = It == Fingerprints->end() ? "" : It->second;
+      if (Now != Seen) {
+        Stale.push_back(U.File);
+        break;
+      }
+    }
+  }
+  return Stale;
+}
+
+//===----------------------------------------------------------------------===//
+// Runs
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Runs \p Units on a pool; \p Done is called (serialised) with each outcome.
+Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
+               StringRef Phase, const DatabaseSummaryProvider *Facts,
+               function_ref<Error(UnitOutcome &)> Done, FileCache &Files) {
+  if (Units.empty())
+    return Error::success();
+  Progress Bar(Opts.Progress, Phase, unsigned(Units.size()));
+  UnitRunner Runner(*Opts.Compilations, Opts.Tidy, Files);
+  std::mutex DoneMutex;
+  Error First = Error::success();
+  auto One = [&](const std::string &File) {
+    UnitOutcome Out;
+    CrashRecoveryContext CRC;
+    if (!CRC.RunSafely([&] { Out = Runner.run(File, Facts); })) {
+      Out = UnitOutcome();
+      Out.Record.File = File;
+      Out.Record.Failed = true;
+      Out.Record.Error = "the analysis crashed on this file";
+    }
+    std::lock_guard<std::mutex> Lock(DoneMutex);
+    if (Error E = Done(Out)) {
+      if (!First)
+        First = std::move(E);
+      else
+        consumeError(std::move(E));
+    }
+    Bar.tick(File);
+  };
+  unsigned Jobs = Opts.Jobs ? Opts.Jobs
+                            : std::max(1u, std::thread::hardware_concurrency());
+  Jobs = std::max(1u, std::min<unsigned>(Jobs, Units.size()));
+  if (Jobs == 1) {
+    for (const std::string &File : Units)
+      One(File);
+    return First;
+  }
+  DefaultThreadPool Pool(hardware_concurrency(Jobs));
+  for (const std::string &File : Units)
+    (void)Pool.async([&One, &File] { One(File); });
+  Pool.wait();
+  return First;
+}
+
+} // namespace
+
+Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
+                                      SummaryDatabase &Db) {
+  ProjectStats Stats;
+  Stats.Units = unsigned(Opts.Units.size());
+  FileCache Files;
+  {
+    std::string Error = UnitRunner(*Opts.Compilations, Opts.Tidy, Files).validate();
+    if (!Error.empty())
+      return createStringError(inconvertibleErrorCode(), "%s", Error.c_str());
+  }
+  // A malformed .concur.yaml is a configuration error for the whole run.
+  for (const std::string &File : Opts.Units)
+    if (auto Config = configs().find(File); !Config)
+      return Config.takeError();
+
+  // 1. Which units changed: the key, then every file each one read.
+  Expected<std::vector<UnitState>> States = Db.units();
+  if (!States)
+    return States.takeError();
+  std::map<std::string, const UnitState *> Known;
+  for (const UnitState &U : *States)
+    Known[U.File] = &U;
+  std::map<std::string, std::string> Keys;
+  std::vector<std::string> Changed;
+  for (const std::string &File : Opts.Units) {
+    std::string Key = unitKey(*Opts.Compilations, File, Opts.Tidy);
+    Keys[File] = Key;
+    auto It = Known.find(File);
+    bool Fresh = It != Known.end() && It->second->Key == Key &&
+                 !It->second->Failed && !It->second->Deps.empty() &&
+                 llvm::all_of(It->second->Deps, [&](const FileStamp &D) {
+                   return Files.unchanged(D);
+                 });
+    if (!Fresh)
+      Changed.push_back(File);
+  }
+  if (Opts.Prune) {
+    std::set<std::string> Selected(Opts.Units.begin(), Opts.Units.end());
+    for (const UnitState &U : *States)
+      if (!Selected.count(U.File))
+        if (Error E = Db.removeUnit(U.File))
+          return E;
+  }
+
+  // 2. Parse the changed units, with the facts linked by the last run.
+  if (!Changed.empty()) {
+    auto Facts = DatabaseSummaryProvider::open(Db.path());
+    if (!Facts)
+      return Facts.takeError();
+    if (Error E = runUnits(
+            Opts, Changed, "analysing", Facts->get(),
+            [&](UnitOutcome &Out) {
+              Out.Record.Key = Keys[Out.Record.File];
+              Stats.Parsed.push_back(Out.Record.File);
+              return Db.storeUnit(Out.Record);
+            },
+            Files))
+      return E;
+  }
+
+  // 3. Link, then re-check the units whose facts changed; linking reads
+  // only local summaries, so one round reaches the fixed point. The loop
+  // guards against a unit whose lookups vary between parses.
+  if (Error E = linkDatabase(Db, &Stats.Functions))
+    return E;
+  std::set<std::string> RecheckedOnce;
+  for (unsigned Round = 0; Round < 3; ++Round) {
+    Expected<std::vector<std::string>> Stale = staleFindings(Db, Opts.Units);
+    if (!Stale)
+      return Stale.takeError();
+    std::vector<std::string> Todo;
+    for (std::string &File : *Stale)
+      if (RecheckedOnce.insert(File).second)
+        Todo.push_back(std::move(File));
+    if (Todo.empty())
+      break;
+    auto Facts = DatabaseSummaryProvider::open(Db.path());
+    if (!Facts)
+      return Facts.takeError();
+    if (Error E = runUnits(
+            Opts, Todo, "re-checking", Facts->get(),
+            [&](UnitOutcome &Out) {
+              Stats.Rechecked.push_back(Out.Record.File);
+              if (Out.Record.Failed) {
+                Out.Record.Key = Keys[Out.Record.File];
+                return Db.storeUnit(Out.Record);
+              }
+              return Db.updateFindings(Out.Record.File, Out.Record.Lookups,
+                                       Out.Record.Findings);
+            },
+            Files))
+      return E;
+  }
+  llvm::sort(Stats.Parsed);
+  llvm::sort(Stats.Rechecked);
+  return Stats;
+}
+
+} // namespace concur::advise

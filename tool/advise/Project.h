@@ -1,0 +1,82 @@
+//===--- Project.h - Whole-program runs over a summaries database -*- C++ -*-===//
+//
+// Decides which translation units need parsing, runs them in parallel,
+// links the summaries and re-checks the units whose cross-unit facts
+// changed. See the design notes at the top of ConcurAdvise.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CONCUR_TOOL_ADVISE_PROJECT_H
+#define CONCUR_TOOL_ADVISE_PROJECT_H
+
+#include "UnitRunner.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/raw_ostream.h"
+#include <chrono>
+
+namespace concur::advise {
+
+enum class ProgressMode { Auto, Bar, Lines, None };
+
+/// Progress of one phase on stderr: a redrawn bar with counts and ETA on a
+/// terminal, a plain line every few seconds otherwise (CI logs).
+class Progress {
+public:
+  Progress(ProgressMode Mode, llvm::StringRef Phase, unsigned Total);
+  ~Progress();
+  void tick(llvm::StringRef File);
+
+private:
+  void draw(bool Final);
+  bool Bar;
+  bool Enabled;
+  std::string Phase;
+  unsigned Total, Done = 0;
+  std::chrono::steady_clock::time_point Start, LastLine;
+  std::mutex Mutex;
+  std::string Current;
+};
+
+struct ProjectOptions {
+  const clang::tooling::CompilationDatabase *Compilations = nullptr;
+  /// The units to analyse (absolute main files), already filtered.
+  std::vector<std::string> Units;
+  unsigned Jobs = 0;
+  TidySettings Tidy;
+  ProgressMode Progress = ProgressMode::Auto;
+  /// Remove units that are not in Units from the database (a full run).
+  bool Prune = false;
+};
+
+struct ProjectStats {
+  unsigned Units = 0;
+  /// Units parsed because they were new or changed.
+  std::vector<std::string> Parsed;
+  /// Units parsed again because facts they used changed after linking.
+  std::vector<std::string> Rechecked;
+  unsigned Functions = 0;
+};
+
+/// The key of everything besides file contents that decides a unit's
+/// result.
+std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
+                    llvm::StringRef File, const TidySettings &Tidy);
+
+/// Thresholds for classifying a function: defaults with the `.concur.yaml`
+/// that applies to its file.
+AnalysisOptions optionsForFile(llvm::StringRef File);
+
+/// Links all local summaries in \p Db and stores the result.
+llvm::Error linkDatabase(SummaryDatabase &Db, unsigned *Functions = nullptr);
+
+/// The units whose recorded lookups disagree with the linked summaries.
+llvm::Expected<std::vector<std::string>>
+staleFindings(SummaryDatabase &Db, llvm::ArrayRef<std::string> Units);
+
+/// Brings \p Db up to date for \p Opts.Units.
+llvm::Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
+                                            SummaryDatabase &Db);
+
+} // namespace concur::advise
+
+#endif // CONCUR_TOOL_ADVISE_PROJECT_H

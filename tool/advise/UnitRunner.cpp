@@ -1,0 +1,399 @@
+//===--- UnitRunner.cpp - One translation unit, in process ----------------===//
+
+#include "UnitRunner.h"
+#include "ClangTidy.h"
+#include "ClangTidyDiagnosticConsumer.h"
+#include "ClangTidyModule.h"
+#include "ClangTidyOptions.h"
+#include "utils/ConcurCheck.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+using namespace llvm;
+using namespace clang;
+using namespace clang::tidy;
+
+namespace concur::advise {
+
+//===----------------------------------------------------------------------===//
+// FileCache
+//===----------------------------------------------------------------------===//
+
+std::optional<FileStamp> FileCache::stamp(StringRef Path) {
+  sys::fs::file_status Status;
+  if (sys::fs::status(Path, Status) || !sys::fs::is_regular_file(Status))
+    return std::nullopt;
+  FileStamp S;
+  S.Path = Path.str();
+  S.Size = Status.getSize();
+  S.MTime = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                Status.getLastModificationTime().time_since_epoch())
+                .count();
+  {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    auto It = Stamps.find(Path);
+    if (It != Stamps.end() && It->second.Size == S.Size &&
+        It->second.MTime == S.MTime)
+      return It->second;
+  }
+  auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                      /*RequiresNullTerminator=*/false);
+  if (!Buffer)
+    return std::nullopt;
+  S.Hash = hashContent((*Buffer)->getBuffer());
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Stamps[Path] = S;
+  return S;
+}
+
+bool FileCache::unchanged(const FileStamp &Old) {
+  sys::fs::file_status Status;
+  if (sys::fs::status(Old.Path, Status))
+    return false;
+  int64_t MTime = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      Status.getLastModificationTime().time_since_epoch())
+                      .count();
+  if (Status.getSize() == Old.Size && MTime == Old.MTime)
+    return true;
+  std::optional<FileStamp> Now = stamp(Old.Path);
+  return Now && Now->Hash == Old.Hash;
+}
+
+std::pair<unsigned, unsigned> FileCache::lineColumn(StringRef Path,
+                                                    unsigned Offset) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  auto It = LineStarts.find(Path);
+  if (It == LineStarts.end()) {
+    std::vector<unsigned> Starts{0};
+    if (auto Buffer = MemoryBuffer::getFile(Path, false, false)) {
+      StringRef Text = (*Buffer)->getBuffer();
+      for (size_t I = 0; I < Text.size(); ++I)
+        if (Text[I] == '\n')
+          Starts.push_back(unsigned(I + 1));
+    }
+    It = LineStarts.try_emplace(Path, std::move(Starts)).first;
+  }
+  const std::vector<unsigned> &Starts = It->second;
+  auto Line = std::upper_bound(Starts.begin(), Starts.end(), Offset) - 1;
+  return {unsigned(Line - Starts.begin()) + 1, Offset - *Line + 1};
+}
+
+//===----------------------------------------------------------------------===//
+// The summaries of one unit
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Not a check that is ever registered: a ConcurCheck so the summaries use
+/// exactly the knowledge base and thresholds the checks use for this file.
+class SummaryCollector : public clang::tidy::concur::ConcurCheck {
+public:
+  static constexpr llvm::StringLiteral Name = "concur-advise-summaries";
+  explicit SummaryCollector(ClangTidyContext *Context)
+      : ConcurCheck(Name, Context) {}
+
+  void collect(ASTContext &Ctx, std::vector<StoredFunction> &Out) {
+    analyzer(Ctx); // reads the configuration
+    // Local summaries: calls into other units stay unresolved, so linking
+    // can fold in whatever those units say now.
+    WorkloadAnalyzer Local(Ctx, knowledgeBase(), analysisOptions(), nullptr);
+    using namespace ast_matchers;
+    auto Functions =
+        match(functionDecl(isDefinition(), unless(isImplicit()),
+                           isExpansionInMainFile())
+                  .bind("f"),
+              Ctx);
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (const BoundNodes &Node : Functions) {
+      const auto *F = Node.getNodeAs<FunctionDecl>("f");
+      if (F->isDependentContext() || F->getLocation().isMacroID() ||
+          F->getTemplateInstantiationPattern())
+        continue;
+      if (const auto *Method = dyn_cast<CXXMethodDecl>(F);
+          Method && Method->getParent()->isLambda())
+        continue;
+      if (!Local.isAnalysable(F))
+        continue;
+      StoredFunction S;
+      S.Summary = Local.summarize(F);
+      if (S.Summary.USR.empty())
+        continue;
+      S.InMainFile = true;
+      S.EndLine = SM.getExpansionLineNumber(F->getEndLoc());
+      Out.push_back(std::move(S));
+    }
+  }
+};
+
+/// Runs before the checks' consumer: it records the files the unit read
+/// (the checks later open other files to place notes of cross-file evidence;
+/// those are not inputs of the unit) and the local summaries.
+class SummaryConsumer : public ASTConsumer {
+public:
+  SummaryConsumer(ClangTidyContext &Context, UnitOutcome &Out, FileCache &Files)
+      : Collector(&Context), Out(Out), Files(Files) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
+      FileEntryRef Ref = It->first;
+      SmallString<256> Path(Ref.getFileEntry().tryGetRealPathName());
+      if (Path.empty()) {
+        Path = Ref.getName();
+        sys::fs::make_absolute(Path);
+      }
+      if (std::optional<FileStamp> S = Files.stamp(Path))
+        Out.Record.Deps.push_back(std::move(*S));
+    }
+    Collector.collect(Ctx, Out.Record.Functions);
+  }
+
+private:
+  SummaryCollector Collector;
+  UnitOutcome &Out;
+  FileCache &Files;
+};
+
+class UnitAction : public ASTFrontendAction {
+public:
+  UnitAction(ClangTidyASTConsumerFactory &Factory, ClangTidyContext &Context,
+             UnitOutcome &Out, FileCache &Files)
+      : Factory(Factory), Context(Context), Out(Out), Files(Files) {}
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef File) override {
+    // The checks' consumer is created first (it sets up the context for
+    // this file) but runs second.
+    std::unique_ptr<ASTConsumer> Checks = Factory.createASTConsumer(CI, File);
+    std::vector<std::unique_ptr<ASTConsumer>> Consumers;
+    Consumers.push_back(std::make_unique<SummaryConsumer>(Context, Out, Files));
+    Consumers.push_back(std::move(Checks));
+    return std::make_unique<MultiplexConsumer>(std::move(Consumers));
+  }
+
+private:
+  ClangTidyASTConsumerFactory &Factory;
+  ClangTidyContext &Context;
+  UnitOutcome &Out;
+  FileCache &Files;
+};
+
+class UnitActionFactory : public tooling::FrontendActionFactory {
+public:
+  UnitActionFactory(ClangTidyContext &Context, UnitOutcome &Out,
+                    FileCache &Files,
+                    IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS)
+      : Factory(Context, std::move(FS)), Context(Context), Out(Out),
+        Files(Files) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<UnitAction>(Factory, Context, Out, Files);
+  }
+  bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
+                     FileManager *Files,
+                     std::shared_ptr<PCHContainerOperations> PCHContainerOps,
+                     DiagnosticConsumer *DiagConsumer) override {
+    // As clang-tidy: code may test __clang_analyzer__.
+    Invocation->getPreprocessorOpts().SetUpStaticAnalyzer = true;
+    return FrontendActionFactory::runInvocation(Invocation, Files,
+                                                PCHContainerOps, DiagConsumer);
+  }
+
+private:
+  ClangTidyASTConsumerFactory Factory;
+  ClangTidyContext &Context;
+  UnitOutcome &Out;
+  FileCache &Files;
+};
+
+ClangTidyOptions defaultOptions() {
+  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
+  Defaults.Checks = "-*,concur-*";
+  Defaults.HeaderFilterRegex = "";
+  Defaults.SystemHeaders = false;
+  return Defaults;
+}
+
+std::unique_ptr<ClangTidyOptionsProvider>
+optionsProvider(const TidySettings &Settings, std::string &Error) {
+  ClangTidyOptions Override;
+  Override.Checks = "-*,concur-*";
+  if (!Settings.Checks.empty())
+    *Override.Checks += "," + Settings.Checks;
+  if (Settings.HeaderFilter)
+    Override.HeaderFilterRegex = *Settings.HeaderFilter;
+  if (!Settings.ExtraArgs.empty())
+    Override.ExtraArgs = Settings.ExtraArgs;
+  if (!Settings.ExtraArgsBefore.empty())
+    Override.ExtraArgsBefore = Settings.ExtraArgsBefore;
+  if (!Settings.Config.empty()) {
+    ErrorOr<ClangTidyOptions> Parsed =
+        parseConfiguration(MemoryBufferRef(Settings.Config, "--config"));
+    if (!Parsed) {
+      Error = "invalid --config: " + Parsed.getError().message();
+      return nullptr;
+    }
+    return std::make_unique<ConfigOptionsProvider>(
+        ClangTidyGlobalOptions(), defaultOptions(), std::move(*Parsed),
+        std::move(Override));
+  }
+  return std::make_unique<FileOptionsProvider>(
+      ClangTidyGlobalOptions(), defaultOptions(), std::move(Override));
+}
+
+std::string severityOf(const ClangTidyError &E) {
+  if (E.IsWarningAsError)
+    return "error";
+  switch (E.DiagLevel) {
+  case tooling::Diagnostic::Remark:
+    return "remark";
+  case tooling::Diagnostic::Warning:
+    return "warning";
+  case tooling::Diagnostic::Error:
+    return "error";
+  }
+  return "warning";
+}
+
+} // namespace
+
+UnitRunner::UnitRunner(const tooling::CompilationDatabase &Compilations,
+                       TidySettings Settings, FileCache &Files)
+    : Compilations(Compilations), Settings(std::move(Settings)), Files(Files) {}
+
+std::string UnitRunner::validate() const {
+  std::string Error;
+  optionsProvider(Settings, Error);
+  return Error;
+}
+
+UnitOutcome UnitRunner::run(StringRef File,
+                            const DatabaseSummaryProvider *Facts) {
+  UnitOutcome Out;
+  Out.Record.File = File.str();
+
+  std::string ConfigError;
+  auto Provider = optionsProvider(Settings, ConfigError);
+  if (!Provider) {
+    Out.Record.Failed = true;
+    Out.Record.Error = ConfigError;
+    return Out;
+  }
+  ClangTidyContext Context(std::move(Provider));
+  ClangTidyDiagnosticConsumer DiagConsumer(Context);
+  DiagnosticsEngine DE(new DiagnosticIDs(), new DiagnosticOptions(),
+                       &DiagConsumer, /*ShouldOwnClient=*/false);
+  Context.setDiagnosticsEngine(&DE);
+
+  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+  std::vector<std::string> Sources{File.str()};
+  tooling::ClangTool Tool(Compilations, Sources,
+                          std::make_shared<PCHContainerOperations>(), FS);
+  Tool.setPrintErrorMessage(false);
+  Tool.appendArgumentsAdjuster(
+      [&Context](const tooling::CommandLineArguments &Args, StringRef Name) {
+        ClangTidyOptions Opts = Context.getOptionsForFile(Name);
+        tooling::CommandLineArguments Adjusted = Args;
+        if (Opts.ExtraArgsBefore) {
+          auto I = Adjusted.begin();
+          if (I != Adjusted.end() && !StringRef(*I).starts_with("-"))
+            ++I;
+          Adjusted.insert(I, Opts.ExtraArgsBefore->begin(),
+                          Opts.ExtraArgsBefore->end());
+        }
+        if (Opts.ExtraArgs)
+          Adjusted.insert(Adjusted.end(), Opts.ExtraArgs->begin(),
+                          Opts.ExtraArgs->end());
+        return Adjusted;
+      });
+  Tool.appendArgumentsAdjuster(tooling::getStripPluginsAdjuster());
+  Tool.setDiagnosticConsumer(&DiagConsumer);
+
+  RecordingSummaryProvider Recording(Facts);
+  int Status;
+  {
+    ScopedSummaryProvider Install(&Recording);
+    UnitActionFactory Factory(Context, Out, Files, FS);
+    Status = Tool.run(&Factory);
+  }
+  Out.Record.Lookups = Recording.takeLookups();
+
+  std::vector<ClangTidyError> Errors = DiagConsumer.take();
+  std::vector<std::string> CompileErrors;
+  for (const ClangTidyError &E : Errors) {
+    if (StringRef(E.DiagnosticName).starts_with("concur-advise-"))
+      continue;
+    auto Absolute = [&](StringRef Path) {
+      SmallString<256> P(Path);
+      if (!P.empty() && !sys::path::is_absolute(P) && !E.BuildDirectory.empty())
+        sys::fs::make_absolute(E.BuildDirectory, P);
+      sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+      return std::string(P);
+    };
+    auto Locate = [&](const tooling::DiagnosticMessage &M) {
+      Location L;
+      L.File = Absolute(M.FilePath);
+      if (!L.File.empty())
+        std::tie(L.Line, L.Column) = Files.lineColumn(L.File, M.FileOffset);
+      return L;
+    };
+    FindingRecord F;
+    F.Check = E.DiagnosticName;
+    F.Severity = severityOf(E);
+    F.At = Locate(E.Message);
+    F.Message = E.Message.Message;
+    F.Model = modelInMessage(F.Message);
+    for (const tooling::DiagnosticMessage &N : E.Notes)
+      F.Notes.push_back({Locate(N), N.Message});
+    for (const auto &Entry : E.Message.Fix)
+      for (const tooling::Replacement &R : Entry.getValue()) {
+        FixRecord X;
+        X.At.File = Absolute(R.getFilePath());
+        std::tie(X.At.Line, X.At.Column) =
+            Files.lineColumn(X.At.File, R.getOffset());
+        X.Offset = R.getOffset();
+        X.Length = R.getLength();
+        X.Replacement = R.getReplacementText().str();
+        F.Fixes.push_back(std::move(X));
+      }
+    if (StringRef(F.Check).starts_with("clang-diagnostic-") &&
+        F.Severity == "error") {
+      std::string Where = F.At.File.empty()
+                              ? File.str()
+                              : F.At.File + ":" + std::to_string(F.At.Line) +
+                                    ":" + std::to_string(F.At.Column);
+      CompileErrors.push_back(Where + ": " + F.Message);
+    }
+    Out.Findings.push_back(std::move(F));
+  }
+
+  if (!CompileErrors.empty()) {
+    Out.Record.Failed = true;
+    Out.Record.Error = CompileErrors.front();
+    if (CompileErrors.size() > 1)
+      Out.Record.Error += " (and " + std::to_string(CompileErrors.size() - 1) +
+                          " more errors)";
+  } else if (Status != 0) {
+    Out.Record.Failed = true;
+    Out.Record.Error = Compilations.getCompileCommands(File).empty()
+                           ? "no compile command for this file"
+                           : "the compiler could not process this file";
+  }
+
+  json::Array Json;
+  Out.Record.Findings.clear();
+  for (const FindingRecord &F : Out.Findings)
+    Json.push_back(toJSON(F));
+  raw_string_ostream(Out.Record.Findings) << json::Value(std::move(Json));
+  return Out;
+}
+
+} // namespace concur::advise
