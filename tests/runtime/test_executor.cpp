@@ -40,6 +40,21 @@ TEST(Executor, MapKeepsOrderForEveryChunkSize) {
   }
 }
 
+TEST(Executor, MapResultTypesWithoutDefaultConstructorAndBool) {
+  concur::executor<concur::thread_pool> ex(std::in_place, 2);
+  struct tagged {
+    explicit tagged(int v) : value(v) {}
+    int value;
+  };
+  std::vector<int> items(300);
+  std::iota(items.begin(), items.end(), 0);
+  auto tags = ex.map([](int x) { return tagged(x); }, items, 7);
+  ASSERT_EQ(tags.size(), items.size());
+  EXPECT_EQ(tags[299].value, 299);
+  auto even = ex.map([](int x) { return x % 2 == 0; }, items, 1);
+  EXPECT_EQ(std::count(even.begin(), even.end(), true), 150);
+}
+
 TEST(Executor, MapOverEmptyAndNonRandomAccessRanges) {
   concur::executor<concur::thread_pool> ex(std::in_place, 2);
   EXPECT_TRUE(ex.map([](int x) { return x; }, std::vector<int>{}).empty());

@@ -276,30 +276,66 @@ public:
       std::size_t count = static_cast<std::size_t>(std::ranges::distance(items));
       if (chunk_size == 0)
         chunk_size = std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
-      using chunk_result = std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
-      std::vector<future<chunk_result>> chunks;
-      chunks.reserve((count + chunk_size - 1) / chunk_size);
-      try {
-        for (std::size_t start = 0; start < count; start += chunk_size) {
-          std::size_t length = std::min(chunk_size, count - start);
-          auto chunk_first = std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
-          chunks.push_back(submit_chunk<R>(f, chunk_first, length));
+      using item = std::ranges::range_value_t<Range>;
+      constexpr bool backend_batches =
+          requires { pool_->submit_batch(f, std::vector<item>()); };
+      if constexpr (!backend_batches && !std::is_void_v<R> && !std::is_same_v<R, bool> &&
+                    std::is_default_constructible_v<R> && std::is_move_assignable_v<R>) {
+        // Chunks write straight into the result (no per-chunk vectors to
+        // concatenate). Not for bool: vector<bool> packs bits, so
+        // neighbouring writes would race.
+        std::vector<R> results(count);
+        std::vector<future<void>> chunks;
+        chunks.reserve((count + chunk_size - 1) / chunk_size);
+        try {
+          for (std::size_t start = 0; start < count; start += chunk_size) {
+            std::size_t length = std::min(chunk_size, count - start);
+            auto chunk_first = std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
+            R *out = results.data() + start;
+            chunks.push_back(submit([&f, chunk_first, length, out](std::stop_token stop) {
+              auto it = chunk_first;
+              for (std::size_t i = 0; i < length; ++i, ++it) {
+                // Checked every 256 items: a load per item would keep
+                // tiny loops from being vectorised.
+                if (i % 256 == 0 && stop.stop_requested())
+                  throw cancelled_error();
+                out[i] = call(f, stop, *it);
+              }
+            }));
+          }
+        } catch (...) {
+          settle(chunks);
+          throw;
         }
-      } catch (...) {
-        settle(chunks);
-        throw;
-      }
-      if constexpr (std::is_void_v<R>) {
         for (auto &chunk : chunks)
           collect(chunks, chunk);
-      } else {
-        std::vector<R> results;
-        results.reserve(count);
-        for (auto &chunk : chunks) {
-          auto values = collect(chunks, chunk);
-          std::move(values.begin(), values.end(), std::back_inserter(results));
-        }
         return results;
+      } else {
+        using chunk_result = std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
+        std::vector<future<chunk_result>> chunks;
+        chunks.reserve((count + chunk_size - 1) / chunk_size);
+        try {
+          for (std::size_t start = 0; start < count; start += chunk_size) {
+            std::size_t length = std::min(chunk_size, count - start);
+            auto chunk_first = std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
+            chunks.push_back(submit_chunk<R>(f, chunk_first, length));
+          }
+        } catch (...) {
+          settle(chunks);
+          throw;
+        }
+        if constexpr (std::is_void_v<R>) {
+          for (auto &chunk : chunks)
+            collect(chunks, chunk);
+        } else {
+          std::vector<R> results;
+          results.reserve(count);
+          for (auto &chunk : chunks) {
+            auto values = collect(chunks, chunk);
+            std::move(values.begin(), values.end(), std::back_inserter(results));
+          }
+          return results;
+        }
       }
     }
   }
