@@ -7,6 +7,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 namespace clang::tidy::concur {
 
@@ -159,6 +160,18 @@ void ConcurCheck::configure(ASTContext &Ctx) {
       (*Config)->applyTo(EffectiveOptions);
       if (SummaryPath.empty())
         SummaryPath = (*Config)->Summaries;
+    }
+  }
+
+  // Else concur-advise's default database next to compile_commands.json:
+  // clang-tidy and clangd set the working directory to the compile command's.
+  if (SummaryPath.empty()) {
+    llvm::vfs::FileSystem &FS = SM.getFileManager().getVirtualFileSystem();
+    if (llvm::ErrorOr<std::string> Dir = FS.getCurrentWorkingDirectory()) {
+      SmallString<256> Candidate(*Dir);
+      llvm::sys::path::append(Candidate, "concur-summaries.db");
+      if (FS.exists(Candidate))
+        SummaryPath = std::string(Candidate);
     }
   }
 

@@ -28,6 +28,7 @@ MOCK_HEADERS = HERE.parent / "checks" / "Inputs" / "mock"
 CLANGD = None  # set from the command line
 CONCUR_VERSION = None
 CLANG_RESOURCE_DIR = None
+ADVISE = None
 
 CONCUR_CLANGD_CONFIG = """\
 Diagnostics:
@@ -423,6 +424,96 @@ class ConfigTest(unittest.TestCase):
         self.finish(client)
 
 
+class CrossFileTest(unittest.TestCase):
+    """A summaries database from concur-advise gives the editor cross-file
+    facts: service.cpp's coroutine calls fetch_block, defined in net.cpp,
+    which blocks on recv two calls down. service.cpp alone cannot tell."""
+
+    def setUp(self):
+        self.project = Project("crossfile")
+        self.addCleanup(self.project.remove)
+        self.home = self.project.root / ".home"
+        self.home.mkdir()
+        self.text = self.project.text("service.cpp")
+
+    def advise(self, *args):
+        import subprocess
+        self.assertIsNotNone(ADVISE, "run with --advise")
+        run = subprocess.run([ADVISE, "-p", str(self.project.root), "--progress", "none",
+                              *args], cwd=self.project.root, capture_output=True, text=True,
+                             timeout=600)
+        # 1: findings reported (net.cpp has none, service.cpp one with the facts).
+        self.assertIn(run.returncode, (0, 1), run.stdout + run.stderr)
+
+    def open_service(self):
+        env = dict(os.environ, XDG_CONFIG_HOME=str(self.home), HOME=str(self.home))
+        client = LspClient([CLANGD, "--log=verbose", "--background-index=false"],
+                           cwd=self.project.root, env=env,
+                           stderr_path=str(self.home / "clangd.log"))
+        self.addCleanup(client.close)
+        client.initialize(self.project.root)
+        client.did_open(self.project.path("service.cpp"), self.text)
+        params = client.wait_for_diagnostics(self.project.uri("service.cpp"))
+        return client, params
+
+    def finish(self, client):
+        log = client.stderr_tail(200)
+        self.assertEqual(client.shutdown(), 0, log)
+
+    def assert_cross_file_diagnostic(self, params):
+        found = concur_diagnostics(params)
+        self.assertEqual([(d["code"], d["range"], d["message"]) for d in found], [
+            ("concur-blocking-call-in-coroutine", range_of(self.text, "fetch_block", 2),
+             blocking_message("fetch_block", "network", "serve", via="recv")),
+        ], json.dumps(params, indent=1))
+        # The evidence leads into net.cpp, a file the editor has not opened.
+        net_text = self.project.text("net.cpp")
+        net_uri = self.project.uri("net.cpp")
+        related = [(r["location"]["uri"], r["location"]["range"]["start"], r["message"])
+                   for r in found[0]["relatedInformation"]]
+        self.assertIn((net_uri, position_of(net_text, "read_some", 2),
+                       "'read_some' is called here"), related)
+        self.assertIn((net_uri, position_of(net_text, "recv"), "'recv' blocks on network I/O"),
+                      related)
+
+    def test_single_file_cannot_see_the_callee(self):
+        client, params = self.open_service()
+        self.assertEqual(concur_diagnostics(params), [])
+        self.finish(client)
+
+    def test_summaries_named_in_concur_yaml(self):
+        self.advise("--summaries", str(self.project.path("facts.db")))
+        self.project.path(".concur.yaml").write_text("version: 1\nsummaries: facts.db\n")
+        client, params = self.open_service()
+        self.assert_cross_file_diagnostic(params)
+        self.finish(client)
+
+    def test_summaries_found_in_the_build_directory(self):
+        # concur-advise's default database, next to compile_commands.json.
+        self.advise()
+        self.assertTrue(self.project.path("concur-summaries.db").exists())
+        client, params = self.open_service()
+        self.assert_cross_file_diagnostic(params)
+        self.finish(client)
+
+    def test_missing_or_corrupt_database_is_one_diagnostic(self):
+        for name, content in (("absent.db", None), ("corrupt.db", b"not a database\0" * 64)):
+            with self.subTest(database=name):
+                if content is not None:
+                    self.project.path(name).write_bytes(content)
+                self.project.path(".concur.yaml").write_text(
+                    f"version: 1\nsummaries: {name}\n")
+                client, params = self.open_service()
+                errors = [d for d in params["diagnostics"] if d["severity"] == 1]
+                self.assertEqual(len(errors), 1, json.dumps(params, indent=1))
+                self.assertIn(name, errors[0]["message"])
+                self.assertEqual(errors[0]["range"]["start"], {"line": 0, "character": 0})
+                symbols = client.request("textDocument/documentSymbol", {
+                    "textDocument": {"uri": self.project.uri("service.cpp")}})
+                self.assertIn("serve", [s["name"] for s in symbols])
+                self.finish(client)
+
+
 class NeovimTest(unittest.TestCase):
     """A real editor: Neovim's built-in LSP client attached to concur-clangd."""
 
@@ -509,16 +600,18 @@ class VersionTest(unittest.TestCase):
 
 
 def main():
-    global CLANGD, CONCUR_VERSION, CLANG_RESOURCE_DIR
+    global CLANGD, CONCUR_VERSION, CLANG_RESOURCE_DIR, ADVISE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clangd", required=True, help="the concur-clangd binary")
     parser.add_argument("--concur-version", required=True, help="concur's version")
+    parser.add_argument("--advise", help="concur-advise, for the summaries tests")
     parser.add_argument("--clang-resource-dir", required=True,
                         help="the Clang resource directory concur-clangd must use")
     args, rest = parser.parse_known_args()
     CLANGD = str(Path(args.clangd).resolve())
     CONCUR_VERSION = args.concur_version
     CLANG_RESOURCE_DIR = args.clang_resource_dir
+    ADVISE = str(Path(args.advise).resolve()) if args.advise else None
     if not os.access(CLANGD, os.X_OK):
         parser.error(f"{CLANGD} is not an executable")
     unittest.main(argv=[sys.argv[0], "-v", *rest])
