@@ -8,7 +8,7 @@ using namespace clang::ast_matchers;
 namespace clang::tidy::concur {
 
 void ParallelizableCpuLoopCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(loopMatcher(), this);
+  Finder->addMatcher(loopFunctionMatcher(), this);
 }
 
 void ParallelizableCpuLoopCheck::onStartOfTranslationUnit() {
@@ -32,27 +32,30 @@ const LoopFacts *ParallelizableCpuLoopCheck::qualifying(const Stmt *Loop,
   return Slot ? &*Slot : nullptr;
 }
 
-void ParallelizableCpuLoopCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Loop = Result.Nodes.getNodeAs<Stmt>("loop");
+void ParallelizableCpuLoopCheck::check(
+    const MatchFinder::MatchResult &Result) {
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
   ASTContext &Ctx = *Result.Context;
-  if (Loop->getBeginLoc().isMacroID() ||
-      WorkloadAnalyzer::isCoroutine(Function))
-    return;
-  const LoopFacts *Facts = qualifying(Loop, Ctx);
-  if (!Facts || hasQualifyingAncestor(Loop, Ctx, [&](const Stmt *Outer) {
-        return qualifying(Outer, Ctx) != nullptr;
-      }))
-    return;
+  forEachOutermostLoop(
+      Function->getBody(), WorkloadAnalyzer::isCoroutine(Function),
+      [&](const Stmt *Loop) { return qualifying(Loop, Ctx) != nullptr; },
+      [&](const Stmt *Loop) { report(Loop, *qualifying(Loop, Ctx), Ctx); });
+}
 
-  Recommendation Rec = table().decide(::concur::loopSite(*Facts, false));
+void ParallelizableCpuLoopCheck::report(const Stmt *Loop,
+                                        const LoopFacts &Facts,
+                                        ASTContext &Ctx) {
+  // A loop written by a macro has no place for the advice.
+  if (Loop->getBeginLoc().isMacroID())
+    return;
+  Recommendation Rec = table().decide(::concur::loopSite(Facts, false));
   if (!Rec.Row || Rec.Row->Id == "sequential")
     return;
   const Evidence *Top =
-      ::concur::topEvidence(Facts->PerIteration, EvidenceKind::Cpu);
+      ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Cpu);
   std::string What = Top ? ::concur::describeWork(*Top)
                          : std::string("computation");
-  if (Facts->PerIteration.ThreadUnsafe)
+  if (Facts.PerIteration.ThreadUnsafe)
     diag(Loop->getBeginLoc(),
          "independent iterations each do substantial CPU work (%0) that is "
          "not thread-safe; run them in parallel worker processes (%1)")
@@ -65,12 +68,12 @@ void ParallelizableCpuLoopCheck::check(const MatchFinder::MatchResult &Result) {
   emitRowNote(Loop->getBeginLoc(), Rec);
   if (Top)
     emitChain(*Top, Ctx);
-  if (Facts->PerIteration.ThreadUnsafe) {
+  if (Facts.PerIteration.ThreadUnsafe) {
     if (const Evidence *Unsafe =
-            ::concur::topEvidence(Facts->PerIteration, EvidenceKind::MtUnsafe))
+            ::concur::topEvidence(Facts.PerIteration, EvidenceKind::MtUnsafe))
       emitChain(*Unsafe, Ctx);
     else if (const Evidence *Write = ::concur::topEvidence(
-                 Facts->PerIteration, EvidenceKind::SharedWrite))
+                 Facts.PerIteration, EvidenceKind::SharedWrite))
       emitChain(*Write, Ctx);
   }
 }

@@ -23,6 +23,7 @@ public:
 
 private:
   const LoopFacts *qualifying(const Stmt *Loop, ASTContext &Ctx);
+  void report(const Stmt *Loop, const LoopFacts &Facts, ASTContext &Ctx);
   llvm::DenseMap<const Stmt *, std::optional<LoopFacts>> Cache;
 };
 

@@ -8,7 +8,7 @@ using namespace clang::ast_matchers;
 namespace clang::tidy::concur {
 
 void SequentialBlockingLoopCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(loopMatcher(), this);
+  Finder->addMatcher(loopFunctionMatcher(), this);
 }
 
 void SequentialBlockingLoopCheck::onStartOfTranslationUnit() {
@@ -47,25 +47,27 @@ const LoopFacts *SequentialBlockingLoopCheck::qualifying(const Stmt *Loop,
 
 void SequentialBlockingLoopCheck::check(
     const MatchFinder::MatchResult &Result) {
-  const auto *Loop = Result.Nodes.getNodeAs<Stmt>("loop");
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
   ASTContext &Ctx = *Result.Context;
-  if (Loop->getBeginLoc().isMacroID() ||
-      WorkloadAnalyzer::isCoroutine(Function))
-    return;
-  const LoopFacts *Facts = qualifying(Loop, Ctx);
-  if (!Facts || hasQualifyingAncestor(Loop, Ctx, [&](const Stmt *Outer) {
-        return qualifying(Outer, Ctx) != nullptr;
-      }))
-    return;
+  forEachOutermostLoop(
+      Function->getBody(), WorkloadAnalyzer::isCoroutine(Function),
+      [&](const Stmt *Loop) { return qualifying(Loop, Ctx) != nullptr; },
+      [&](const Stmt *Loop) { report(Loop, *qualifying(Loop, Ctx), Ctx); });
+}
 
-  Recommendation Rec = table().decide(::concur::loopSite(*Facts, false));
+void SequentialBlockingLoopCheck::report(const Stmt *Loop,
+                                         const LoopFacts &Facts,
+                                         ASTContext &Ctx) {
+  // A loop written by a macro has no place for the advice.
+  if (Loop->getBeginLoc().isMacroID())
+    return;
+  Recommendation Rec = table().decide(::concur::loopSite(Facts, false));
   if (!Rec.Row || Rec.Row->Id == "sequential")
     return;
   const Evidence *Top =
-      ::concur::topEvidence(Facts->PerIteration, EvidenceKind::Io);
+      ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Io);
   std::string Kinds =
-      ::concur::describeIoKinds(Facts->PerIteration, analysisOptions());
+      ::concur::describeIoKinds(Facts.PerIteration, analysisOptions());
   diag(Loop->getBeginLoc(),
        "independent iterations each block on %0 I/O in %1; run them "
        "concurrently (%2)")

@@ -24,6 +24,7 @@ public:
 private:
   /// The loop's facts when it qualifies for this check.
   const LoopFacts *qualifying(const Stmt *Loop, ASTContext &Ctx);
+  void report(const Stmt *Loop, const LoopFacts &Facts, ASTContext &Ctx);
   llvm::DenseMap<const Stmt *, std::optional<LoopFacts>> Cache;
 };
 

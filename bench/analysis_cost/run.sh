@@ -2,15 +2,19 @@
 # Cost of the concur checks: clang-tidy-19 with --checks=-*,concur-* against
 # --checks=-*,readability-else-after-return (a trivial check, so its time is
 # mostly parsing) on the same files, in one run. The machine may be shared:
-# each round runs the two configurations back to back, alternating which goes
-# first, so load affects both alike; each file group's figure is the median
-# over the rounds of the per-round ratio, and the overall figure is the median
-# of the per-round ratios of the total time.
+# the time measured is the CPU time (user + system) of clang-tidy, which
+# waiting for a core does not inflate; each round runs the two configurations
+# back to back, alternating which goes first, so what load remains (caches,
+# frequency) affects both alike; each file group's figure is the median over
+# the rounds of the per-round ratio, and the overall figure is the median of
+# the per-round ratios of the total time.
 #
-# Usage: bench/analysis_cost/run.sh [BUILD_DIR] [ROUNDS]
-#   BUILD_DIR  a build with lib/libconcur-tidy.so and compile_commands.json
-#              (default: build)
-#   ROUNDS     rounds per group (default 5; odd, so the median is a run)
+# Usage: bench/analysis_cost/run.sh [BUILD_DIR] [ROUNDS] [PROJECT_FILE...]
+#   BUILD_DIR     a build with lib/libconcur-tidy.so and compile_commands.json
+#                 (default: build)
+#   ROUNDS        rounds per group (default 5; odd, so the median is a run)
+#   PROJECT_FILE  project sources to measure instead of all of checks/
+#                 (for a quicker run on a busy machine)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:-$root/build}
@@ -19,17 +23,21 @@ plugin=$build/lib/libconcur-tidy.so
 [ -f "$plugin" ] || { echo "no plugin at $plugin: build first" >&2; exit 2; }
 [ -f "$build/compile_commands.json" ] || { echo "no compile_commands.json in $build" >&2; exit 2; }
 
-project=("$root"/checks/*.cpp "$root"/checks/analysis/*.cpp "$root"/checks/utils/*.cpp)
+shift $(($# < 2 ? $# : 2))
+if [ $# -gt 0 ]; then
+  project=("$@")
+else
+  project=("$root"/checks/*.cpp "$root"/checks/analysis/*.cpp "$root"/checks/utils/*.cpp)
+fi
 examples=("$root"/examples/*/before.cpp)
 
-time_run() { # checks, files... -> seconds
+time_run() { # checks, files... -> CPU seconds (user + system)
   local checks=$1
   shift
-  local start end
-  start=$(date +%s.%N)
-  clang-tidy-19 --load="$plugin" --checks="$checks" --quiet -p "$build" "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
+  local TIMEFORMAT='%3U %3S' times
+  times=$({ time clang-tidy-19 --load="$plugin" --checks="$checks" --quiet \
+    -p "$build" "$@" >/dev/null 2>&1; } 2>&1) || true
+  echo "${times% *} + ${times#* }" | bc -l
 }
 
 median() { # numbers... -> the median
@@ -59,7 +67,7 @@ for round in $(seq "$rounds"); do
     group_concur[$group]+="$concur "
     round_base=$(echo "$round_base + $base" | bc -l)
     round_concur=$(echo "$round_concur + $concur" | bc -l)
-    printf 'round %d %-8s baseline %6.2fs  concur %6.2fs  ratio %.3f\n' \
+    printf 'round %d %-8s baseline %6.2fs  concur %6.2fs CPU  ratio %.3f\n' \
       "$round" $group "$base" "$concur" "$ratio"
   done
   total_ratios+=("$(echo "$round_concur / $round_base" | bc -l)")

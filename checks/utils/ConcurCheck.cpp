@@ -309,6 +309,41 @@ ast_matchers::internal::Matcher<Decl> ConcurCheck::coroutineMatcher() {
       .bind("coroutine");
 }
 
+ast_matchers::internal::Matcher<Decl> ConcurCheck::loopFunctionMatcher() {
+  return functionDecl(isDefinition(), unless(isExpansionInSystemHeader()),
+                      unless(isImplicit()), unless(isTemplateInstantiation()))
+      .bind("function");
+}
+
+void ConcurCheck::forEachOutermostLoop(
+    const Stmt *Body, bool SkipOwnLoops,
+    llvm::function_ref<bool(const Stmt *)> Qualifies,
+    llvm::function_ref<void(const Stmt *)> Report) {
+  if (!Body)
+    return;
+  if (const auto *Coroutine = dyn_cast<CoroutineBodyStmt>(Body)) {
+    forEachOutermostLoop(Coroutine->getBody(), SkipOwnLoops, Qualifies,
+                         Report);
+    return;
+  }
+  // A lambda's loops are its own function's, wherever it is written.
+  if (const auto *Lambda = dyn_cast<LambdaExpr>(Body)) {
+    forEachOutermostLoop(Lambda->getBody(), false, Qualifies, Report);
+    return;
+  }
+  if (const auto *Block = dyn_cast<BlockExpr>(Body)) {
+    forEachOutermostLoop(Block->getBody(), false, Qualifies, Report);
+    return;
+  }
+  if (!SkipOwnLoops && isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(Body) &&
+      Qualifies(Body)) {
+    Report(Body);
+    return;
+  }
+  for (const Stmt *Child : Body->children())
+    forEachOutermostLoop(Child, SkipOwnLoops, Qualifies, Report);
+}
+
 bool ConcurCheck::hasQualifyingAncestor(
     const Stmt *Loop, ASTContext &Ctx,
     llvm::function_ref<bool(const Stmt *)> Qualifies) {

@@ -68,6 +68,22 @@ protected:
   /// The coroutine definitions in the main file, bound to "coroutine".
   static ast_matchers::internal::Matcher<Decl> coroutineMatcher();
 
+  /// Function definitions whose loops a loop check looks at (outside system
+  /// headers, not template instantiations), bound to "function". Finding
+  /// loops from their function, rather than matching loops and walking up to
+  /// theirs, needs no parent map of the translation unit: most of the cost
+  /// of a loop check on a large translation unit otherwise.
+  static ast_matchers::internal::Matcher<Decl> loopFunctionMatcher();
+  /// Calls \p Report, in source order, for each loop of \p Body (and of the
+  /// lambdas written in it) that satisfies \p Qualifies and is not inside
+  /// another loop that does: only the outermost qualifying loop is reported.
+  /// With \p SkipOwnLoops (a coroutine's body) only the lambdas' loops are
+  /// considered.
+  static void
+  forEachOutermostLoop(const Stmt *Body, bool SkipOwnLoops,
+                       llvm::function_ref<bool(const Stmt *)> Qualifies,
+                       llvm::function_ref<void(const Stmt *)> Report);
+
   /// Whether an enclosing loop of \p Loop (in the same function) satisfies
   /// \p Qualifies: only the outermost qualifying loop is reported.
   bool hasQualifyingAncestor(const Stmt *Loop, ASTContext &Ctx,
