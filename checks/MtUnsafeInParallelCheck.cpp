@@ -20,15 +20,8 @@ void MtUnsafeInParallelCheck::check(const MatchFinder::MatchResult &Result) {
   WorkloadAnalyzer &Analyzer = analyzer(Ctx);
   const AnalysisOptions &Opts = analysisOptions();
 
-  llvm::SmallVector<::concur::ParallelSite, 1> Sites;
-  if (const auto *Call = Result.Nodes.getNodeAs<Expr>("call"))
-    Sites = ::concur::parallelSites(Call, Analyzer);
-  else if (const auto *Omp =
-               Result.Nodes.getNodeAs<OMPExecutableDirective>("omp"))
-    if (std::optional<::concur::ParallelSite> Site = ::concur::openMPSite(Omp))
-      Sites.push_back(std::move(*Site));
-
-  for (const ::concur::ParallelSite &Site : Sites) {
+  for (const ::concur::ParallelSite &Site :
+       matchedParallelSites(Result, Analyzer)) {
     if (Site.Runs != ::concur::RunsOn::Threads &&
         Site.Runs != ::concur::RunsOn::Cores)
       continue;

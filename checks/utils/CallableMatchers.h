@@ -9,6 +9,8 @@
 #ifndef CONCUR_CHECKS_UTILS_CALLABLEMATCHERS_H
 #define CONCUR_CHECKS_UTILS_CALLABLEMATCHERS_H
 
+#include "ParallelSites.h"
+#include "clang/AST/StmtOpenMP.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 
@@ -46,6 +48,20 @@ addParallelSiteMatchers(ast_matchers::MatchFinder *Finder,
       Callback);
   Finder->addMatcher(ompExecutableDirective(InUserCode).bind("omp"),
                      Callback);
+}
+
+/// The sites a match of addParallelSiteMatchers stands for.
+inline llvm::SmallVector<::concur::ParallelSite, 1>
+matchedParallelSites(const ast_matchers::MatchFinder::MatchResult &Result,
+                     ::concur::WorkloadAnalyzer &Analyzer) {
+  llvm::SmallVector<::concur::ParallelSite, 1> Sites;
+  if (const auto *Call = Result.Nodes.getNodeAs<Expr>("call"))
+    Sites = ::concur::parallelSites(Call, Analyzer);
+  else if (const auto *Omp =
+               Result.Nodes.getNodeAs<OMPExecutableDirective>("omp"))
+    if (std::optional<::concur::ParallelSite> Site = ::concur::openMPSite(Omp))
+      Sites.push_back(std::move(*Site));
+  return Sites;
 }
 
 } // namespace clang::tidy::concur
