@@ -20,6 +20,7 @@ packages=(
   clang-19 clang-tidy-19 clangd-19 libclang-19-dev llvm-19-dev libclang-cpp19-dev llvm-19-tools
   googletest libgtest-dev libgmock-dev
   libcurl4-openssl-dev libsqlite3-dev
+  libasio-dev libuv1-dev # comparators of bench/event_loop (-DCONCUR_BUILD_BENCH=ON)
 )
 
 install_missing() {
