@@ -71,7 +71,7 @@ event_loop::~event_loop() {
   }
   // Cancel what is still alive and give it a bounded number of iterations to
   // unwind; then destroy the frames of tasks that refuse to finish.
-  detail::running_loop = this;
+  event_loop *previous = std::exchange(detail::running_loop, this);
   cancel_all();
   for (int i = 0; i < 1000 && live_count_ > 0; ++i) {
     stopping_ = false;
@@ -89,7 +89,7 @@ event_loop::~event_loop() {
     state->root.destroy();
   }
   ready_.clear();
-  detail::running_loop = nullptr;
+  detail::running_loop = previous;
   live_.prev = live_.next = nullptr;
 }
 

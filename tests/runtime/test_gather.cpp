@@ -1,5 +1,6 @@
 // Tests of concur/gather.hpp: gather (variadic, range, outcomes), when_any,
 // async_wait, wait_for/timeout, and cancellation through each of them.
+#include "concur/async_sync.hpp"
 #include "concur/gather.hpp"
 
 #include <gtest/gtest.h>
@@ -144,17 +145,30 @@ TEST(WhenAny, WinnerExceptionPropagates) {
                std::runtime_error);
 }
 
+concur::task<int> value_when(concur::async_event &go, int value) {
+  co_await go.wait();
+  co_return value;
+}
+
+concur::task<int> fail_when(concur::async_event &go) {
+  co_await go.wait();
+  throw std::runtime_error("e");
+}
+
 TEST(AsyncWait, ReturnWhenModes) {
   concur::run([]() -> concur::task<void> {
+    concur::async_event first_go, second_go, third_go; // each task finishes on its event
     std::vector<concur::task_handle<int>> handles;
-    handles.push_back(concur::spawn(after(40ms, 1)));
-    handles.push_back(concur::spawn(fail_after(10ms, "e")));
-    handles.push_back(concur::spawn(after(1ms, 3)));
+    handles.push_back(concur::spawn(value_when(first_go, 1)));
+    handles.push_back(concur::spawn(fail_when(second_go)));
+    handles.push_back(concur::spawn(value_when(third_go, 3)));
+    third_go.set();
 
     auto first = co_await concur::async_wait(handles, concur::return_when::first_completed);
     EXPECT_EQ(first.done, (std::vector<std::size_t>{2}));
     EXPECT_EQ(first.pending, (std::vector<std::size_t>{0, 1}));
 
+    second_go.set();
     auto failed = co_await concur::async_wait(handles, concur::return_when::first_exception);
     EXPECT_EQ(failed.done, (std::vector<std::size_t>{1, 2}));
 
@@ -162,6 +176,7 @@ TEST(AsyncWait, ReturnWhenModes) {
     EXPECT_EQ(timed.pending, (std::vector<std::size_t>{0})); // timeout cancels nothing
     EXPECT_FALSE(handles[0].cancelled());
 
+    first_go.set();
     auto all = co_await concur::async_wait(handles);
     EXPECT_EQ(all.done.size(), 3u);
     EXPECT_EQ(handles[0].result(), 1);

@@ -64,8 +64,16 @@ concur::task<long> depth(long n) {
 // Each level completes synchronously: without symmetric transfer, resuming
 // the parent from the child's final suspend nests one native frame per level
 // and 200,000 levels overflow the 8 MiB stack.
+// ThreadSanitizer instruments every function exit, which turns the tail call
+// of symmetric transfer into a real call (and its stack depot caps at 64 Ki
+// frames), so under TSan the chain is shorter.
+#if defined(__SANITIZE_THREAD__)
+constexpr long chain_depth = 10000;
+#else
+constexpr long chain_depth = 200000;
+#endif
 TEST(Task, DeepSynchronousChainsDoNotGrowTheStack) {
-  EXPECT_EQ(concur::run(depth(200000)), 200000);
+  EXPECT_EQ(concur::run(depth(chain_depth)), chain_depth);
 }
 
 TEST(Task, MoveOnlyValuesAndVoid) {

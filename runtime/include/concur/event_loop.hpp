@@ -618,8 +618,8 @@ task_handle<T> event_loop::spawn(task<T> body, std::stop_token token, std::strin
     std::weak_ptr<detail::task_state_base> weak = handle.weak_state();
     // The callback may run on any thread: it posts the cancel to the loop.
     handle.state()->external_stop = std::make_unique<std::stop_callback<std::function<void()>>>(
-        std::move(token), std::function<void()>([this, weak] {
-          call_soon_threadsafe([weak] {
+        std::move(token), std::function<void()>([anchor = anchor_, weak] {
+          anchor->post([weak] { // refused if the loop is gone
             if (auto state = weak.lock(); state && !state->done)
               state->loop->cancel(*state);
           });
