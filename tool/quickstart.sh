@@ -22,7 +22,7 @@ packages=(
   libcurl4-openssl-dev libsqlite3-dev
   libxxhash-dev
   libgrpc++-dev libprotobuf-dev libabsl-dev lld neovim
-  npm chromium # the SARIF validator and the HTML report test of concur-advise
+  chromium # the HTML report test of concur-advise
   # comparators of the benchmarks under bench/ (-DCONCUR_BUILD_BENCH=ON)
   libtbb-dev libasio-dev libuv1-dev python3-joblib python3-numpy
 )
@@ -33,6 +33,9 @@ install_missing() {
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
       missing+=("$package")
   done
+  # npm fetches the SARIF validator; any npm will do (machines often have
+  # Node.js from elsewhere, which Debian's npm package conflicts with).
+  command -v npm >/dev/null || missing+=(npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "concur: installing ${missing[*]}"
   local sudo=()
