@@ -117,9 +117,12 @@ void loop_backend::poll(std::optional<time_point> deadline, std::vector<io_event
     const epoll_event &ev = state_->events[i];
     int fd = ev.data.fd;
     if (fd == state_->wake.fd) {
-      state_->wake_pending.store(false, std::memory_order_release);
+      // Drain first, then re-arm: clearing the flag before the read would let
+      // a wakeup written in between be swallowed by the read while the flag
+      // stays set, and every later wakeup would be skipped (a lost wakeup).
       std::uint64_t value;
       [[maybe_unused]] ssize_t n = ::read(fd, &value, sizeof value);
+      state_->wake_pending.store(false, std::memory_order_release);
       continue;
     }
     if (fd == state_->timer.fd) {
