@@ -193,8 +193,8 @@ class DiagnosticsAndQuickFixTest(ServerTestCase):
             (uri, recv_at, ASYNCIO_NOTE),
             (uri, recv_at, "'recv' blocks on network I/O"),
             (uri, recv_at, "Asynchronous form of 'recv': a non-blocking socket on an event "
-                           "loop (concur::event_loop: co_await read_some/write_all/accept/"
-                           "connect)"),
+                           "loop (co_await concur::tcp_connect, concur::tcp_listener::accept, "
+                           "concur::tcp_stream::read_some/write_all)"),
         ])
         call_at = position_of(text, "retry_step", 2)
         self.assertEqual(related(found[2]), [
