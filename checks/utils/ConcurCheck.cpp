@@ -184,8 +184,10 @@ void ConcurCheck::configure(ASTContext &Ctx) {
       Summaries.reset();
       auto Opened = ::concur::DatabaseSummaryProvider::shared(SummaryPath);
       if (!Opened)
-        configurationDiag("%0; cross-file facts are not used",
-                          DiagnosticIDs::Error)
+        // At the top of the file, like a bad `.concur.yaml`: editors drop
+        // diagnostics without a location.
+        diag(SM.getLocForStartOfFile(SM.getMainFileID()),
+             "%0; cross-file facts are not used", DiagnosticIDs::Error)
             << llvm::toString(Opened.takeError());
       else
         Summaries = *Opened;

@@ -463,7 +463,7 @@ class CrossFileTest(unittest.TestCase):
     def assert_cross_file_diagnostic(self, params):
         found = concur_diagnostics(params)
         self.assertEqual([(d["code"], d["range"], d["message"]) for d in found], [
-            ("concur-blocking-call-in-coroutine", range_of(self.text, "fetch_block", 2),
+            ("concur-blocking-call-in-coroutine", range_of(self.text, "fetch_block"),
              blocking_message("fetch_block", "network", "serve", via="recv")),
         ], json.dumps(params, indent=1))
         # The evidence leads into net.cpp, a file the editor has not opened.

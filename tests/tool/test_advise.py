@@ -113,8 +113,9 @@ def test_cross_file(scratch):
 
 
 def test_same_findings_as_clang_tidy(scratch):
-    """Per file, without facts, both front ends agree; with the database as
-    SummaryFile, the plugin sees the cross-file fact too, with the same text."""
+    """Per file, without facts, both front ends agree; with the database (found
+    in the build directory, or named by SummaryFile or .concur.yaml), the plugin
+    sees the cross-file fact too, with the same text."""
     if not ARGS.clang_tidy:
         raise Failure("--clang-tidy and --plugin are needed")
     p = Project("crossfile", scratch)
@@ -131,9 +132,14 @@ def test_same_findings_as_clang_tidy(scratch):
         return sorted(l for l in run.stdout.splitlines()
                       if ": warning: " in l or ": note: " in l)
 
+    os.rename(db, db + ".aside")
     without = tidy()
+    os.rename(db + ".aside", db)
     check(not any("concur-sequential-blocking-loop" in l for l in without),
           f"per-file clang-tidy should not see the cross-file loop: {without}")
+    # concur-advise's default database, in the compile commands' directory, is
+    # found without configuration.
+    check(tidy() == advise, "clang-tidy does not use the build directory's database")
     with_db = tidy("--config={CheckOptions: {SummaryFile: '%s'}}" % db)
     check(with_db == advise, "clang-tidy with SummaryFile differs from concur-advise:\n"
           + "\n".join(with_db) + "\n---\n" + "\n".join(advise))

@@ -21,7 +21,7 @@ void serve_threads(int listener) {
   for (;;) {
     int client = accept(listener, nullptr, nullptr);
     std::thread(handle, client).detach();
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'std::thread' starts a thread per iteration of a server loop (one per request) for network and file I/O ('recv' via 'handle'); reuse a bounded set of workers instead of one thread per task (row: asyncio)
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'std::thread' starts a thread per iteration of a server loop (one per request) for network I/O ('recv' via 'handle'); reuse a bounded set of workers instead of one thread per task (row: asyncio)
     // CHECK-NOTES: :[[@LINE-4]]:3: note: one thread is started per iteration of this loop
   }
 }
@@ -31,7 +31,7 @@ void serve_pthreads(int listener) {
     int *client = new int(accept(listener, nullptr, nullptr));
     pthread_t tid;
     pthread_create(&tid, nullptr, handle_raw, client);
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'pthread_create' starts a thread per iteration of a server loop (one per request) for network and file I/O ('recv' via 'handle_raw' -> 'handle'); reuse a bounded set of workers instead of one thread per task (row: asyncio)
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'pthread_create' starts a thread per iteration of a server loop (one per request) for network I/O ('recv' via 'handle_raw' -> 'handle'); reuse a bounded set of workers instead of one thread per task (row: asyncio)
     pthread_detach(tid);
   }
 }
@@ -41,7 +41,7 @@ void serve_async(int listener) {
   do {
     int client = accept(listener, nullptr, nullptr);
     pending.push_back(std::async(handle, client));
-    // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: 'std::async' starts a thread per iteration of a server loop (one per request) for network and file I/O
+    // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: 'std::async' starts a thread per iteration of a server loop (one per request) for network I/O
   } while (true);
 }
 
@@ -49,7 +49,7 @@ void serve_until_stopped(int listener, const std::atomic<bool> &stop) {
   while (!stop.load()) {
     int client = accept(listener, nullptr, nullptr);
     std::jthread(handle, client).detach();
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'std::jthread' starts a thread per iteration of a loop with a runtime-sized fan-out for network and file I/O
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'std::jthread' starts a thread per iteration of a loop with a runtime-sized fan-out for network I/O
   }
 }
 
@@ -122,5 +122,5 @@ void relay(int fd) {
 void relay_all(const std::vector<int> &fds) {
   for (int fd : fds)
     std::thread(relay, fd).detach();
-  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'std::thread' starts a thread per iteration of a loop with a runtime-sized fan-out for network and sync I/O ('recv' via 'relay'); reuse a bounded set of workers instead of one thread per task (row: asyncio)
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'std::thread' starts a thread per iteration of a loop with a runtime-sized fan-out for network I/O ('recv' via 'relay'); reuse a bounded set of workers instead of one thread per task (row: asyncio)
 }
