@@ -112,9 +112,11 @@ template <class F, class... Args> [[nodiscard]] auto to_thread(F &&f, Args &&...
 /// prevents it; future::request_stop() afterwards cancels the task.
 template <class T> [[nodiscard]] future<T> run_coroutine_threadsafe(event_loop &loop, task<T> body) {
   auto result = std::make_shared<promise<T>>();
+  // Taken before the future escapes: its request_stop() may come from any thread.
+  std::stop_token stop = result->get_stop_token();
   future<T> f = result->get_future();
   auto shared_body = std::make_shared<task<T>>(std::move(body));
-  loop.call_soon_threadsafe([&loop, result, shared_body] {
+  loop.call_soon_threadsafe([&loop, result, shared_body, stop] {
     if (!result->set_running())
       return; // cancelled through the future before it started
     auto relay = [](std::shared_ptr<promise<T>> p, task<T> t) -> task<void> {
@@ -131,7 +133,7 @@ template <class T> [[nodiscard]] future<T> run_coroutine_threadsafe(event_loop &
     };
     // A stop request on the future cancels the task (event_loop::spawn posts
     // it to the loop's thread).
-    (void)loop.spawn(relay(result, std::move(*shared_body)), result->get_stop_token(), "threadsafe");
+    (void)loop.spawn(relay(result, std::move(*shared_body)), stop, "threadsafe");
   });
   return f;
 }
