@@ -107,7 +107,10 @@ TEST(Parallel, FirstExceptionByItemIndexIsRethrownAndStopsTheRest) {
     }, {.batch = concur::batch_policy::of(1)});
     FAIL() << "expected an exception";
   } catch (const std::runtime_error& error) {
-    EXPECT_STREQ(error.what(), "item 10");
+    // Item 10 may never start when item 20 fails first on the other worker;
+    // of the items that failed, the lowest index wins.
+    const std::string what = error.what();
+    EXPECT_TRUE(what == "item 10" || what == "item 20") << what;
   }
   EXPECT_LT(calls.load(), 100000) << "later batches were not started";
 }
