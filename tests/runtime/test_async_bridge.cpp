@@ -48,19 +48,22 @@ TEST(RunInExecutor, ResultComesBackToTheLoopThread) {
 TEST(RunInExecutor, LoopStaysResponsiveWhileThePoolWorks) {
   concur::thread_pool pool(1);
   concur::run([](concur::thread_pool &p) -> concur::task<void> {
-    int ticks = 0;
-    auto ticker = concur::spawn([](int &t) -> concur::task<void> {
+    std::atomic<int> ticks = 0;
+    auto ticker = concur::spawn([](std::atomic<int> &t) -> concur::task<void> {
       for (;;) {
         co_await concur::sleep_for(1ms);
         ++t;
       }
     }(ticks));
-    auto slow = [] {
-      std::this_thread::sleep_for(50ms);
-      return 1;
+    // The job ends once the loop's timers have fired meanwhile (or after 10 s,
+    // and the check below fails): no assumption about how fast a tick is.
+    auto slow = [&ticks] {
+      const auto deadline = std::chrono::steady_clock::now() + 10s;
+      while (ticks.load() < 5 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(1ms);
+      return ticks.load();
     };
-    EXPECT_EQ(co_await concur::run_in_executor(p, slow), 1);
-    EXPECT_GE(ticks, 5); // timers kept firing during the 50 ms
+    EXPECT_GE(co_await concur::run_in_executor(p, slow), 5);
     ticker.cancel();
   }(pool));
 }
