@@ -7,6 +7,7 @@
 #include "ipc.hpp"
 
 #include "concur/process_pool.hpp"
+#include "concur/detail/cpu_relax.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -91,6 +92,7 @@ private:
   };
 
   void run_slot(slot &s);
+  void await_next_task() const noexcept;
   std::optional<task_message> next_task();
   void task_done();
   void run_one(slot &s, task_message &task);
@@ -106,7 +108,8 @@ private:
   std::condition_variable work_available_;
   std::condition_variable all_done_;
   std::deque<task_message> queue_;
-  std::size_t unfinished_ = 0; // queued or running
+  std::atomic<std::size_t> queued_{0}; // queue_.size(), readable without the mutex
+  std::size_t unfinished_ = 0;         // queued or running
   bool stopping_ = false;
   std::mutex join_mutex_;
   std::atomic<std::uint64_t> next_id_{1};
@@ -228,12 +231,27 @@ void pool_core::enqueue(task_message task) {
     if (stopping_)
       throw broken_executor("concur::process_pool: submit after shutdown");
     queue_.push_back(std::move(task));
+    queued_.store(queue_.size(), std::memory_order_release);
     ++unfinished_;
   }
   work_available_.notify_one();
 }
 
+// A caller that submits its next task as soon as it has a result would
+// otherwise find this thread asleep and pay a futex wake-up (several
+// microseconds on a VM) per task: stay awake a little longer than that.
+void pool_core::await_next_task() const noexcept {
+  constexpr auto spin_time = std::chrono::microseconds(50);
+  auto until = std::chrono::steady_clock::now() + spin_time;
+  while (queued_.load(std::memory_order_acquire) == 0 &&
+         std::chrono::steady_clock::now() < until) {
+    for (int i = 0; i < 32; ++i)
+      cpu_relax();
+  }
+}
+
 std::optional<task_message> pool_core::next_task() {
+  await_next_task();
   std::unique_lock lock(mutex_);
   for (;;) {
     work_available_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -241,6 +259,7 @@ std::optional<task_message> pool_core::next_task() {
       return std::nullopt; // stopping, and nothing left to run
     task_message task = std::move(queue_.front());
     queue_.pop_front();
+    queued_.store(queue_.size(), std::memory_order_release);
     if (task.sink->start())
       return task;
     // Cancelled while pending: its future already says so.
@@ -403,6 +422,7 @@ void pool_core::shutdown(bool wait, bool cancel_pending) {
     stopping_ = true;
     if (cancel_pending) {
       cancelled.swap(queue_);
+      queued_.store(0, std::memory_order_release);
       unfinished_ -= cancelled.size();
       if (unfinished_ == 0)
         all_done_.notify_all();

@@ -168,6 +168,16 @@ input_archive::mapped_block::~mapped_block() {
     ::munmap(const_cast<void *>(data_), size_);
 }
 
+void input_archive::prefer_huge_pages(void *data, std::size_t size) noexcept {
+  // Only whole 2 MiB pages inside the storage; advice, so errors (no THP
+  // support, or THP disabled) leave ordinary pages and are ignored.
+  constexpr std::uintptr_t huge = std::uintptr_t(2) << 20;
+  auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+  auto end = (reinterpret_cast<std::uintptr_t>(data) + size) & ~(huge - 1);
+  if (end > begin)
+    ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 input_archive::mapped_block input_archive::map_block(const block &where) {
   detail::ipc::unique_fd fd = take(where.descriptor);
   if (where.size == 0)

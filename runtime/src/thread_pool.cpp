@@ -2,6 +2,7 @@
 // comment states the design; the invariants that keep wake-ups from being
 // lost are stated where they are kept.
 #include "concur/thread_pool.hpp"
+#include "concur/detail/cpu_relax.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -17,14 +18,6 @@ namespace concur {
 namespace detail {
 
 namespace {
-
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
 
 // Test-and-test-and-set lock for the per-worker queues. Critical sections
 // are a few pointer moves, shorter than a futex round trip; after a short
@@ -73,9 +66,18 @@ struct alignas(64) worker_slot {
   std::size_t head = 0;
   std::size_t count = 0;
   std::atomic<std::size_t> size{0}; // count, readable without the lock
+  // Set by shutdown under the lock: pushes after it are refused, so no task
+  // can slip in behind the drain of cancel_pending.
+  bool closed = false;
+  // Tasks pushed here, ever (written under the lock). Counting per queue
+  // keeps submitters off a pool-wide counter that every worker also writes.
+  std::atomic<std::size_t> submitted{0};
   // 1 while the worker sleeps (or is about to); a waker sets it to 0.
   std::atomic<std::uint32_t> parked{0};
   std::thread thread;
+  // Tasks this worker finished, cancelled ones included; on its own cache
+  // line, as only this worker (or shutdown) writes it.
+  alignas(64) std::atomic<std::size_t> finished{0};
 
   void push(task_cell &cell) {
     if (count == capacity)
@@ -83,6 +85,12 @@ struct alignas(64) worker_slot {
     ring[(head + count) & (capacity - 1)].take(cell);
     ++count;
     size.store(count, std::memory_order_seq_cst);
+  }
+  // A new task: counted before any worker can see it, so it is never seen
+  // finished before it is seen submitted.
+  void push_new(task_cell &cell) {
+    submitted.store(submitted.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    push(cell);
   }
   bool pop(task_cell &out) noexcept {
     if (count == 0)
@@ -127,11 +135,8 @@ public:
   ~pool_core() { stop(true, false); }
 
   void enqueue(task_cell &task) {
-    if (closed_.load(std::memory_order_acquire)) {
-      task.ops(task_cell::discard, task, nullptr, nullptr);
-      throw broken_executor("concur: thread_pool was shut down; cannot submit");
-    }
-    unfinished_.fetch_add(1, std::memory_order_relaxed);
+    if (closed_.load(std::memory_order_acquire))
+      refuse(task);
     std::size_t n = slots_.size();
     std::size_t target;
     if (current_pool == this) {
@@ -148,7 +153,11 @@ public:
         }
       }
     }
-    slots_[target].push(task);
+    if (slots_[target].closed) {
+      slots_[target].lock.unlock();
+      refuse(task);
+    }
+    slots_[target].push_new(task);
     slots_[target].lock.unlock();
     // push() stored the queue size seq_cst and park() announces sleep
     // seq_cst before it re-reads the sizes (seq_cst): in that total order
@@ -163,30 +172,34 @@ public:
     if (current_pool == this)
       throw std::logic_error("concur: thread_pool::wait_idle called from one of its own workers");
     for (int i = 0; i < spin_rounds; ++i) {
-      if (unfinished_.load(std::memory_order_acquire) == 0)
+      if (pending() == 0)
         return;
       cpu_relax();
     }
     idle_waiters_.fetch_add(1, std::memory_order_seq_cst);
     std::unique_lock lock(idle_mutex_);
-    idle_cv_.wait(lock, [this] { return unfinished_.load(std::memory_order_acquire) == 0; });
+    idle_cv_.wait(lock, [this] { return pending() == 0; });
     idle_waiters_.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void stop(bool wait, bool cancel_pending) {
     closed_.store(true, std::memory_order_seq_cst);
-    if (cancel_pending) {
+    // With cancel_pending, workers discard whatever they take from now on
+    // (also tasks a steal moved past the drain below).
+    if (cancel_pending)
       stop_source_.request_stop();
-      for (auto &slot : slots_) {
-        std::vector<task_cell> dropped;
-        slot.lock.lock();
+    for (auto &slot : slots_) {
+      std::vector<task_cell> dropped;
+      slot.lock.lock();
+      slot.closed = true;
+      if (cancel_pending)
         for (task_cell cell; slot.pop(cell);)
           dropped.emplace_back().take(cell);
-        slot.lock.unlock();
-        for (task_cell &cell : dropped)
-          cell.ops(task_cell::discard, cell, nullptr, nullptr);
-        task_done(dropped.size());
-      }
+      slot.lock.unlock();
+      for (task_cell &cell : dropped)
+        cell.ops(task_cell::discard, cell, nullptr, nullptr);
+      if (!dropped.empty())
+        finish(slot, dropped.size());
     }
     stopping_.store(true, std::memory_order_seq_cst);
     for (auto &slot : slots_)
@@ -212,7 +225,17 @@ public:
   }
 
   std::size_t size() const noexcept { return slots_.size(); }
-  std::size_t pending() const noexcept { return unfinished_.load(std::memory_order_relaxed); }
+  // Finished counts are read before submitted ones: a task counted
+  // finished was submitted before, so the difference never goes below the
+  // true number of unfinished tasks, and 0 means all are done.
+  std::size_t pending() const noexcept {
+    std::size_t finished = 0, submitted = 0;
+    for (const auto &slot : slots_)
+      finished += slot.finished.load(std::memory_order_seq_cst);
+    for (const auto &slot : slots_)
+      submitted += slot.submitted.load(std::memory_order_seq_cst);
+    return submitted - finished;
+  }
   bool is_worker() const noexcept { return current_pool == this; }
   bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
 
@@ -224,6 +247,10 @@ private:
     std::stop_token pool_stop = stop_source_.get_token();
     std::size_t completed = 0;
     bool searching = false;
+    auto publish = [&] {
+      finish(self, completed);
+      completed = 0;
+    };
     for (;;) {
       task_cell task;
       if (find_task(index, task)) {
@@ -234,18 +261,17 @@ private:
           if (searching_.fetch_sub(1, std::memory_order_seq_cst) == 1 && any_queued())
             wake_one();
         }
-        task.ops(task_cell::run, task, nullptr, &pool_stop);
-        if (++completed == completion_batch) {
-          task_done(completed);
-          completed = 0;
-        }
+        if (pool_stop.stop_requested())
+          task.ops(task_cell::discard, task, nullptr, nullptr); // shutdown(cancel_pending)
+        else
+          task.ops(task_cell::run, task, nullptr, &pool_stop);
+        if (++completed == completion_batch)
+          publish();
         continue;
       }
       // Out of work: publish completions so wait_idle can return.
-      if (completed) {
-        task_done(completed);
-        completed = 0;
-      }
+      if (completed)
+        publish();
       if (!searching) {
         searching = true;
         searching_.fetch_add(1, std::memory_order_seq_cst);
@@ -349,16 +375,23 @@ private:
     return false;
   }
 
-  void task_done(std::size_t count) {
-    if (unfinished_.fetch_sub(count, std::memory_order_acq_rel) == count &&
-        idle_waiters_.load(std::memory_order_seq_cst) > 0) {
+  [[noreturn]] static void refuse(task_cell &task) {
+    task.ops(task_cell::discard, task, nullptr, nullptr);
+    throw broken_executor("concur: thread_pool was shut down; cannot submit");
+  }
+
+  // Counts `count` tasks of `slot` finished and wakes wait_idle callers if
+  // none is left. The counter store and the waiter check are seq_cst, as
+  // are the waiter's announcement and its re-check: one side sees the other.
+  void finish(worker_slot &slot, std::size_t count) {
+    slot.finished.fetch_add(count, std::memory_order_seq_cst);
+    if (idle_waiters_.load(std::memory_order_seq_cst) > 0 && pending() == 0) {
       std::lock_guard lock(idle_mutex_);
       idle_cv_.notify_all();
     }
   }
 
   std::vector<worker_slot> slots_;
-  alignas(64) std::atomic<std::size_t> unfinished_{0};
   alignas(64) std::atomic<int> searching_{0};
   std::atomic<int> sleeping_{0};
   std::atomic<std::size_t> wake_cursor_{0};

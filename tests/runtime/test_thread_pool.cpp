@@ -173,6 +173,61 @@ TEST(ThreadPool, ShutdownCancelPending) {
   EXPECT_EQ(count.load(), 0);
 }
 
+// Every post racing a shutdown either is refused (broken_executor) or runs:
+// none is accepted and then lost behind the workers' exit.
+TEST(ThreadPoolStress, SubmitRacingShutdownNeverLosesATask) {
+  for (int round = 0; round < 200; ++round) {
+    std::atomic<long> accepted{0}, ran{0};
+    {
+      concur::thread_pool pool(2);
+      auto produce = [&] {
+        for (;;) {
+          try {
+            pool.post([&ran] { ran.fetch_add(1, std::memory_order_relaxed); });
+          } catch (const concur::broken_executor &) {
+            return;
+          }
+          accepted.fetch_add(1, std::memory_order_relaxed);
+        }
+      };
+      std::jthread first(produce), second(produce);
+      std::this_thread::sleep_for(std::chrono::microseconds(50 * (round % 7)));
+      pool.shutdown(round % 2 == 0, false);
+    } // producers joined, then the pool: everything accepted has run
+    ASSERT_EQ(ran.load(), accepted.load()) << "round " << round;
+  }
+}
+
+// shutdown(cancel_pending) while the workers steal from each other: every
+// future ends cancelled or run, never both and never neither, and nothing
+// runs once shutdown has returned.
+TEST(ThreadPoolStress, CancelPendingWhileStealingSettlesEveryTask) {
+  for (int round = 0; round < 50; ++round) {
+    concur::thread_pool pool(2);
+    std::atomic<int> ran{0};
+    std::vector<concur::future<void>> futures;
+    for (int i = 0; i < 2000; ++i)
+      futures.push_back(pool.submit([&ran, i] {
+        if (i % 3 == 0)
+          std::this_thread::yield();
+        ran.fetch_add(1, std::memory_order_relaxed);
+      }));
+    pool.shutdown(true, true);
+    int after_shutdown = ran.load();
+    int cancelled = 0;
+    for (auto &f : futures) {
+      ASSERT_TRUE(f.done());
+      if (f.cancelled())
+        ++cancelled;
+      else
+        EXPECT_NO_THROW(f.get());
+    }
+    EXPECT_EQ(cancelled + after_shutdown, 2000) << "round " << round;
+    EXPECT_EQ(ran.load(), after_shutdown);
+    EXPECT_EQ(pool.pending(), 0u);
+  }
+}
+
 TEST(ThreadPool, DestructionWhileBusyJoinsEverything) {
   std::atomic<int> count{0};
   {

@@ -293,13 +293,22 @@ public:
             auto chunk_first = std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
             R *out = results.data() + start;
             chunks.push_back(submit([&f, chunk_first, length, out](std::stop_token stop) {
+              // The token is checked once per block, outside the inner
+              // loop, so a loop over tiny items stays vectorisable.
+              constexpr std::size_t block = 256;
               auto it = chunk_first;
-              for (std::size_t i = 0; i < length; ++i, ++it) {
-                // Checked every 256 items: a load per item would keep
-                // tiny loops from being vectorised.
-                if (i % 256 == 0 && stop.stop_requested())
+              for (std::size_t base = 0; base < length; base += block) {
+                if (stop.stop_requested())
                   throw cancelled_error();
-                out[i] = call(f, stop, *it);
+                std::size_t end = std::min(base + block, length);
+                if constexpr (std::random_access_iterator<decltype(it)>) {
+                  for (std::size_t i = base; i < end; ++i)
+                    out[i] = call(f, stop, it[static_cast<std::ptrdiff_t>(i - base)]);
+                  it += static_cast<std::ptrdiff_t>(end - base);
+                } else {
+                  for (std::size_t i = base; i < end; ++i, ++it)
+                    out[i] = call(f, stop, *it);
+                }
               }
             }));
           }

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "concur/detail/cpu_relax.hpp"
 #include "concur/detail/unique_function.hpp"
 
 namespace concur {
@@ -208,9 +209,7 @@ private:
     for (int i = 0; i < 64; ++i) {
       if (done())
         return true;
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
+      cpu_relax();
     }
     return done();
   }

@@ -176,6 +176,10 @@ public:
   };
   /// Maps a shared block (where.shared must be true) and takes its descriptor.
   mapped_block map_block(const block &where);
+  /// Asks for transparent huge pages behind fresh, not yet touched storage
+  /// of `size` bytes that a block is about to be copied into: filling
+  /// 64 MiB of new 4 KiB pages costs more page faults than the copy itself.
+  static void prefer_huge_pages(void *data, std::size_t size) noexcept;
 
   /// Takes ownership of an attached descriptor (each can be taken once).
   detail::ipc::unique_fd take(std::uint32_t index);
@@ -270,6 +274,9 @@ template <class Container> void load_contiguous(input_archive &archive, Containe
     // resize() + read would first zero the storage.
     auto mapping = archive.map_block(where);
     const auto *first = static_cast<const value_type *>(mapping.data());
+    c.clear();
+    c.reserve(count);
+    input_archive::prefer_huge_pages(c.data(), count * sizeof(value_type));
     c.assign(first, first + count);
   } else {
     c.resize(count);
