@@ -8,6 +8,9 @@
 #    trips per second and the ratio concur/comparator. Python runs twice:
 #    with protocols (asyncio's fastest API) and with streams (the echo server
 #    of asyncio's documentation, what most asyncio code looks like).
+#    Also each server's CPU time (user + system, from /proc) per round trip:
+#    on 2 cores the one-thread client can be the bottleneck, and this shows
+#    what the server itself costs, kernel work included.
 #  * micro: spawn+gather of 200,000 tasks, 100,000 timers, 100,000 queue
 #    put/get pairs, 10,000 run_in_executor round trips; concur against asyncio.
 #
@@ -51,9 +54,16 @@ start_server() {
   [ -n "$port" ] || { echo "server $* did not start" >&2; exit 1; }
 }
 
-declare -A rate
+# CPU time (user + system, in clock ticks) the server has used so far.
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+tick_us=$(echo "1000000 / $(getconf CLK_TCK)" | bc -l)
+
+# Throughput is bounded by the client too (one thread, the same system calls
+# per message as the server): the server's CPU time per round trip shows
+# what each server itself costs, whoever is the bottleneck.
+declare -A rate cpu
 servers=(concur asio libuv asyncio asyncio-streams)
-for name in "${servers[@]}"; do rate[$name,1]=0; rate[$name,100]=0; done
+for name in "${servers[@]}"; do rate[$name,1]=0; rate[$name,100]=0; cpu[$name,1]=0; cpu[$name,100]=0; done
 for round in $(seq "$rounds"); do
   for name in "${servers[@]}"; do
     case $name in
@@ -64,8 +74,13 @@ for round in $(seq "$rounds"); do
       asyncio-streams) start_server python3 "$here/asyncio_bench.py" streams 0 ;;
     esac
     for connections in 1 100; do
+      before=$(server_ticks)
       measured=$("$bin/bench_event_loop_client" "$port" "$connections" "$seconds" 64 | awk '{print $2}')
+      used=$(echo "($(server_ticks) - $before) * $tick_us / ($measured * $seconds)" | bc -l)
       if [ "$measured" -gt "${rate[$name,$connections]}" ]; then rate[$name,$connections]=$measured; fi
+      if [ "${cpu[$name,$connections]}" = 0 ] || (( $(echo "$used < ${cpu[$name,$connections]}" | bc -l) )); then
+        cpu[$name,$connections]=$used
+      fi
     done
     stop_server
   done
@@ -80,6 +95,18 @@ for name in asio libuv asyncio asyncio-streams; do
   printf "concur/%-15s %7.2fx %13.2fx\n" "$name" \
     "$(echo "${rate[concur,1]} / ${rate[$name,1]}" | bc -l)" \
     "$(echo "${rate[concur,100]} / ${rate[$name,100]}" | bc -l)"
+done
+
+echo
+echo "server CPU time per round trip (microseconds, user + system, lowest of $rounds)"
+printf "%-16s %14s %14s\n" server "1 conn" "100 conns"
+for name in "${servers[@]}"; do
+  printf "%-16s %14.2f %14.2f\n" "$name" "${cpu[$name,1]}" "${cpu[$name,100]}"
+done
+for name in asio libuv asyncio asyncio-streams; do
+  printf "%-22s %7.2fx %13.2fx\n" "$name/concur" \
+    "$(echo "${cpu[$name,1]} / ${cpu[concur,1]}" | bc -l)" \
+    "$(echo "${cpu[$name,100]} / ${cpu[concur,100]}" | bc -l)"
 done
 
 echo
