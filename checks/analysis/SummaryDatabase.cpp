@@ -495,6 +495,14 @@ SummaryDatabase::linked(StringRef USR) {
   return std::optional<FunctionSummary>(std::move(*S));
 }
 
+Expected<int64_t> SummaryDatabase::dataVersion() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Pragma(Db, "PRAGMA data_version");
+  if (!Pragma.ok() || Pragma.step() != SQLITE_ROW)
+    return error("cannot read the data version");
+  return Pragma.integer(0);
+}
+
 Expected<std::vector<FunctionSummary>> SummaryDatabase::allLinked() {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<FunctionSummary> Out;
@@ -806,20 +814,38 @@ std::string DatabaseSummaryProvider::fingerprintOf(StringRef USR) const {
 
 Expected<std::shared_ptr<DatabaseSummaryProvider>>
 DatabaseSummaryProvider::shared(StringRef Path) {
+  // What a provider was opened on: the file (a rebuilt database is a new
+  // file) and the version of its content.
+  struct OpenProvider {
+    std::shared_ptr<DatabaseSummaryProvider> Provider;
+    sys::fs::UniqueID File;
+    int64_t Version = 0;
+  };
   static std::mutex SharedMutex;
-  static StringMap<std::shared_ptr<DatabaseSummaryProvider>> Open;
+  static StringMap<OpenProvider> Open;
   SmallString<256> Absolute(Path);
   sys::fs::make_absolute(Absolute);
+  sys::fs::UniqueID File;
+  if (std::error_code EC = sys::fs::getUniqueID(Absolute, File))
+    return createStringError(EC, "cannot open summaries database '%s': %s",
+                             Absolute.c_str(), EC.message().c_str());
   std::lock_guard<std::mutex> Lock(SharedMutex);
   auto It = Open.find(Absolute);
-  if (It != Open.end())
-    return It->second;
+  if (It != Open.end() && It->second.File == File) {
+    Expected<int64_t> Version = It->second.Provider->database().dataVersion();
+    if (Version && *Version == It->second.Version)
+      return It->second.Provider;
+    consumeError(Version.takeError()); // reopening reports what is wrong
+  }
   Expected<std::unique_ptr<DatabaseSummaryProvider>> P = open(Absolute);
   if (!P)
     return P.takeError();
-  std::shared_ptr<DatabaseSummaryProvider> Shared = std::move(*P);
-  Open[Absolute] = Shared;
-  return Shared;
+  Expected<int64_t> Version = (*P)->database().dataVersion();
+  if (!Version)
+    return Version.takeError();
+  OpenProvider &Entry = Open[Absolute];
+  Entry = {std::move(*P), File, *Version};
+  return Entry.Provider;
 }
 
 const FunctionSummary *RecordingSummaryProvider::lookup(StringRef USR) const {

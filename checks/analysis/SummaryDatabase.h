@@ -134,6 +134,9 @@ public:
   /// The linked summary of \p USR, if any.
   llvm::Expected<std::optional<FunctionSummary>> linked(llvm::StringRef USR);
   llvm::Expected<std::vector<FunctionSummary>> allLinked();
+  /// SQLite's data_version: differs between two calls when another
+  /// connection committed in between.
+  llvm::Expected<int64_t> dataVersion();
   /// Fingerprints of all linked summaries, by USR.
   llvm::Expected<llvm::StringMap<std::string>> linkedFingerprints();
 
@@ -193,7 +196,10 @@ public:
   SummaryDatabase &database() const { return *Db; }
 
   /// A provider per database file shared by the whole process (the plugin's
-  /// checks in every translation unit): opened once, errors not cached.
+  /// checks in every translation unit, clangd's open files). Opened anew when
+  /// the file was replaced or another process committed to it since (a
+  /// re-run of concur-advise), so a long-lived clangd sees fresh facts; errors
+  /// are not cached.
   static llvm::Expected<std::shared_ptr<DatabaseSummaryProvider>>
   shared(llvm::StringRef Path);
 

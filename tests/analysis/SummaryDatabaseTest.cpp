@@ -188,6 +188,53 @@ TEST(SummaryDatabase, AnalyzerSeesCrossFileFactsThroughTheProvider) {
   EXPECT_FALSE(Lookups.begin()->second.empty());
 }
 
+// A long-lived process (clangd) keeps one shared provider per file, and
+// must see a re-run's commit and a rebuilt file without a restart.
+TEST(SummaryDatabase, SharedProviderFollowsCommitsAndReplacedFiles) {
+  ScratchDir Dir;
+  std::string Path = Dir.file("s.db");
+  std::vector<FunctionSummary> Linked = linkAB();
+  const FunctionSummary *Helper = find(Linked, "helper");
+  ASSERT_NE(Helper, nullptr);
+  {
+    auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);
+    ASSERT_TRUE(bool(Db));
+  }
+  auto First = DatabaseSummaryProvider::shared(Path);
+  ASSERT_TRUE(bool(First)) << llvm::toString(First.takeError());
+  EXPECT_EQ((*First)->lookup(Helper->USR), nullptr);
+  auto Again = DatabaseSummaryProvider::shared(Path);
+  ASSERT_TRUE(bool(Again));
+  EXPECT_EQ(Again->get(), First->get()) << "unchanged file: the same provider";
+
+  { // another connection commits, as a re-run of concur-advise does
+    auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);
+    ASSERT_TRUE(bool(Db));
+    ASSERT_FALSE(bool((*Db)->storeLinked(Linked)));
+  }
+  auto Committed = DatabaseSummaryProvider::shared(Path);
+  ASSERT_TRUE(bool(Committed));
+  EXPECT_NE(Committed->get(), First->get());
+  const FunctionSummary *Served = (*Committed)->lookup(Helper->USR);
+  ASSERT_NE(Served, nullptr);
+  EXPECT_EQ(Served->Class.Class, WorkloadClass::Io);
+
+  // The file is replaced by an empty database (a rebuild).
+  ASSERT_FALSE(llvm::sys::fs::remove(Path));
+  {
+    auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);
+    ASSERT_TRUE(bool(Db));
+  }
+  auto Rebuilt = DatabaseSummaryProvider::shared(Path);
+  ASSERT_TRUE(bool(Rebuilt));
+  EXPECT_EQ((*Rebuilt)->lookup(Helper->USR), nullptr);
+
+  ASSERT_FALSE(llvm::sys::fs::remove(Path));
+  auto Gone = DatabaseSummaryProvider::shared(Path);
+  EXPECT_FALSE(bool(Gone));
+  llvm::consumeError(Gone.takeError());
+}
+
 TEST(SummaryDatabase, BadFilesAreReportedOrRebuilt) {
   ScratchDir Dir;
   using Mode = SummaryDatabase::OpenMode;
