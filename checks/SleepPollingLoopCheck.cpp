@@ -33,16 +33,6 @@ void SleepPollingLoopCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(loopMatcher(), this);
 }
 
-static const Expr *loopCondition(const Stmt *Loop) {
-  if (const auto *For = dyn_cast<ForStmt>(Loop))
-    return For->getCond();
-  if (const auto *While = dyn_cast<WhileStmt>(Loop))
-    return While->getCond();
-  if (const auto *Do = dyn_cast<DoStmt>(Loop))
-    return Do->getCond();
-  return nullptr;
-}
-
 /// Visits the statements that run once per iteration of the loop whose body
 /// is \p S: not nested loops, lambdas or blocks.
 /// \p Visit returns false to skip a statement's children.
