@@ -49,8 +49,8 @@ void SequentialBlockingLoopCheck::check(
     const MatchFinder::MatchResult &Result) {
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
   ASTContext &Ctx = *Result.Context;
-  forEachOutermostLoop(
-      Function->getBody(), WorkloadAnalyzer::isCoroutine(Function),
+  forEachLoop(
+      Function->getBody(),
       [&](const Stmt *Loop) { return qualifying(Loop, Ctx) != nullptr; },
       [&](const Stmt *Loop) { report(Loop, *qualifying(Loop, Ctx), Ctx); });
 }

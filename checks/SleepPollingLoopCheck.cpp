@@ -30,7 +30,7 @@ void SleepPollingLoopCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 }
 
 void SleepPollingLoopCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(loopMatcher(), this);
+  Finder->addMatcher(loopFunctionMatcher(), this);
 }
 
 /// Visits the statements that run once per iteration of the loop whose body
@@ -65,11 +65,16 @@ static bool exitsLoop(const Stmt *S) {
 }
 
 void SleepPollingLoopCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Loop = Result.Nodes.getNodeAs<Stmt>("loop");
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
   ASTContext &Ctx = *Result.Context;
-  if (Loop->getBeginLoc().isMacroID() ||
-      WorkloadAnalyzer::isCoroutine(Function))
+  // Each loop on its own: a polling loop nested in another is still one.
+  forEachLoop(
+      Function->getBody(), [](const Stmt *) { return true; },
+      [&](const Stmt *Loop) { checkLoop(Loop, Ctx); }, LoopNesting::Every);
+}
+
+void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
+  if (Loop->getBeginLoc().isMacroID())
     return;
   const Stmt *Body = loopBody(Loop);
   if (!Body)
