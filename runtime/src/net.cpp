@@ -111,6 +111,26 @@ ssize_t nonblocking_call(detail::io_op &op, Call call, bool retry_aborted = fals
   }
 }
 
+// perform()'s answer for a read of nonblocking_call() result `n`: not done
+// while the socket would block; done with the count received, or with the
+// error recorded.
+bool read_done(ssize_t n, std::size_t &received) {
+  if (n == would_block)
+    return false;
+  if (n >= 0)
+    received = std::size_t(n);
+  return true;
+}
+
+// A socket operation on an open socket, bound to its loop and descriptor.
+template <class Op> Op start_op(const detail::loop_socket &socket, const char *what) {
+  socket.check_open(what);
+  Op op;
+  op.op_loop = socket.loop();
+  op.fd = socket.fd();
+  return op;
+}
+
 void make_non_blocking(int fd) {
   int flags = ::fcntl(fd, F_GETFL);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
@@ -174,10 +194,7 @@ tcp_stream::tcp_stream(event_loop &loop, int fd) : socket_(loop, fd) {
 }
 
 tcp_stream::read_some_op tcp_stream::read_some(std::span<std::byte> buffer) {
-  socket_.check_open("read_some");
-  read_some_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<read_some_op>(socket_, "read_some");
   op.buffer = buffer;
   if (!buffered.empty()) { // left over from read_until: serve it first
     std::size_t n = std::min(buffer.size(), buffered.size());
@@ -190,21 +207,14 @@ tcp_stream::read_some_op tcp_stream::read_some(std::span<std::byte> buffer) {
   }
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<read_some_op *>(base);
-    ssize_t n = nonblocking_call(*me, [me] { return ::recv(me->fd, me->buffer.data(), me->buffer.size(), 0); });
-    if (n == would_block)
-      return false;
-    if (n >= 0)
-      me->received = std::size_t(n);
-    return true;
+    return read_done(nonblocking_call(*me, [me] { return ::recv(me->fd, me->buffer.data(), me->buffer.size(), 0); }),
+                     me->received);
   };
   return op;
 }
 
 tcp_stream::write_op tcp_stream::write_all(std::span<const std::byte> data) {
-  socket_.check_open("write_all");
-  write_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<write_op>(socket_, "write_all");
   op.data = data;
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<write_op *>(base);
@@ -297,10 +307,7 @@ tcp_listener tcp_listen(std::string_view host, std::uint16_t port, int backlog) 
 }
 
 tcp_listener::accept_op tcp_listener::accept() {
-  socket_.check_open("accept");
-  accept_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<accept_op>(socket_, "accept");
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<accept_op *>(base);
     ssize_t fd = nonblocking_call(
@@ -344,10 +351,7 @@ udp_socket udp_bind(std::string_view host, std::uint16_t port) {
 }
 
 udp_socket::send_op udp_socket::send_to(std::span<const std::byte> data, const socket_address &to) {
-  socket_.check_open("send_to");
-  send_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<send_op>(socket_, "send_to");
   op.data = data;
   op.to = to;
   op.perform = [](detail::io_op *base) {
@@ -361,23 +365,17 @@ udp_socket::send_op udp_socket::send_to(std::span<const std::byte> data, const s
 }
 
 udp_socket::receive_op udp_socket::receive_from(std::span<std::byte> buffer) {
-  socket_.check_open("receive_from");
-  receive_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<receive_op>(socket_, "receive_from");
   op.buffer = buffer;
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<receive_op *>(base);
-    ssize_t n = nonblocking_call(*me, [me] {
-      me->from_length = sizeof me->from;
-      return ::recvfrom(me->fd, me->buffer.data(), me->buffer.size(), 0, reinterpret_cast<sockaddr *>(&me->from),
-                        &me->from_length);
-    });
-    if (n == would_block)
-      return false;
-    if (n >= 0)
-      me->received = std::size_t(n);
-    return true;
+    return read_done(nonblocking_call(*me,
+                                      [me] {
+                                        me->from_length = sizeof me->from;
+                                        return ::recvfrom(me->fd, me->buffer.data(), me->buffer.size(), 0,
+                                                          reinterpret_cast<sockaddr *>(&me->from), &me->from_length);
+                                      }),
+                     me->received);
   };
   return op;
 }
