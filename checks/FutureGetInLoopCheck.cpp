@@ -178,12 +178,8 @@ void FutureGetInLoopCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Api || !Api->Spawns)
     return;
   SmallVector<const Expr *, 4> Args(Start->arg_begin(), Start->arg_end());
-  if (!Args.empty())
-    if (const auto *Ref =
-            dyn_cast<DeclRefExpr>(Args.front()->IgnoreParenImpCasts());
-        Ref && isa<EnumConstantDecl>(Ref->getDecl()) &&
-        Ref->getDecl()->getName() == "deferred")
-      return;
+  if (isDeferredLaunch(Args))
+    return;
   auto [Arg, Target] = firstCallableArgument(Args);
   const FunctionDecl *Task = Target ? Target->getDefinition() : nullptr;
   if (!Task || !Analyzer.isAnalysable(Task))

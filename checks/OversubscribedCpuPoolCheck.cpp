@@ -17,15 +17,6 @@ static constexpr char DefaultPoolClasses[] =
     "::tbb::detail::d1::task_arena";
 static constexpr char DefaultExecutorClasses[] = "::concur::executor";
 static constexpr char DefaultIoPoolFunctions[] = "::concur::io_pool";
-static constexpr char DefaultThreadClasses[] =
-    "::std::thread;::std::jthread;::boost::thread";
-static constexpr char DefaultThreadFunctions[] =
-    "::pthread_create;::thrd_create;::std::async;::boost::async";
-static constexpr char DefaultCoreCountFunctions[] =
-    "::std::thread::hardware_concurrency;::std::jthread::hardware_concurrency;"
-    "::boost::thread::hardware_concurrency;::get_nprocs;::sysconf;"
-    "::omp_get_num_procs;::omp_get_max_threads";
-
 OversubscribedCpuPoolCheck::OversubscribedCpuPoolCheck(
     StringRef Name, ClangTidyContext *Context)
     : ConcurCheck(Name, Context),
@@ -63,12 +54,8 @@ void OversubscribedCpuPoolCheck::onStartOfTranslationUnit() {
 void OversubscribedCpuPoolCheck::registerMatchers(MatchFinder *Finder) {
   std::vector<StringRef> Pools(PoolClasses.begin(), PoolClasses.end());
   Pools.insert(Pools.end(), ExecutorClasses.begin(), ExecutorClasses.end());
-  std::vector<StringRef> Classes(ThreadClasses.begin(), ThreadClasses.end());
-  std::vector<StringRef> Functions(ThreadFunctions.begin(),
-                                   ThreadFunctions.end());
   auto InUserCode = allOf(unless(isInTemplateInstantiation()),
                           unless(isExpansionInSystemHeader()));
-  auto ThreadClass = cxxRecordDecl(hasAnyName(Classes));
   // Work handed to a pool object.
   Finder->addMatcher(
       cxxMemberCallExpr(on(hasType(hasUnqualifiedDesugaredType(recordType(
@@ -77,24 +64,8 @@ void OversubscribedCpuPoolCheck::registerMatchers(MatchFinder *Finder) {
           .bind("submit"),
       this);
   // Hand-started threads, counted up to a multiple of the core count.
-  Finder->addMatcher(
-      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(ThreadClass))),
-                       InUserCode)
-          .bind("thread"),
-      this);
-  Finder->addMatcher(
-      callExpr(callee(functionDecl(hasAnyName(Functions))), InUserCode)
-          .bind("thread"),
-      this);
-  Finder->addMatcher(
-      cxxMemberCallExpr(
-          callee(cxxMethodDecl(
-              hasAnyName("emplace_back", "emplace", "emplace_front"),
-              ofClass(classTemplateSpecializationDecl(hasTemplateArgument(
-                  0, refersToType(hasDeclaration(ThreadClass))))))),
-          InUserCode)
-          .bind("thread"),
-      this);
+  addThreadStartMatchers(*Finder, this, ThreadClasses, ThreadFunctions,
+                         "thread");
   // OpenMP regions with a num_threads clause.
   Finder->addMatcher(ompExecutableDirective(InUserCode).bind("omp"), this);
 }
@@ -250,11 +221,8 @@ void OversubscribedCpuPoolCheck::checkThreadLoop(const Expr *Start,
   const Stmt *Loop = enclosingLoop(Start, Ctx);
   if (!Loop || Reported.contains(Loop))
     return;
-  const Expr *Cond = nullptr;
-  if (const auto *For = dyn_cast<ForStmt>(Loop))
-    Cond = For->getCond();
-  else if (const auto *While = dyn_cast<WhileStmt>(Loop))
-    Cond = While->getCond();
+  // Only for and while loops: a do loop's bound is not read here.
+  const Expr *Cond = isa<DoStmt>(Loop) ? nullptr : loopCondition(Loop);
   // The bound of a comparison in the condition (`i < 2 * cores && ...`);
   // only counts derived from the core count: a constant count is a thread
   // per item, which concur-thread-per-task reports.
@@ -283,11 +251,7 @@ void OversubscribedCpuPoolCheck::checkThreadLoop(const Expr *Start,
   std::string Why = oversubscription(Bound, Ctx);
   if (Why.empty())
     return;
-  SmallVector<const Expr *, 4> Args;
-  if (const auto *Call = dyn_cast<CallExpr>(Start))
-    Args.append(Call->arg_begin(), Call->arg_end());
-  else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Start))
-    Args.append(Construct->arg_begin(), Construct->arg_end());
+  SmallVector<const Expr *, 4> Args = startArguments(Start);
   auto [Arg, Target] = firstCallableArgument(Args);
   const FunctionDecl *Task = Target ? Target->getDefinition() : nullptr;
   WorkloadAnalyzer &Analyzer = analyzer(Ctx);

@@ -1,56 +1,20 @@
 //===--- ParallelizableCpuLoopCheck.cpp - concur --------------------------===//
 
 #include "ParallelizableCpuLoopCheck.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
-
-using namespace clang::ast_matchers;
 
 namespace clang::tidy::concur {
 
-void ParallelizableCpuLoopCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(loopFunctionMatcher(), this);
-}
-
-void ParallelizableCpuLoopCheck::onStartOfTranslationUnit() {
-  ConcurCheck::onStartOfTranslationUnit();
-  Cache.clear();
-}
-
-const LoopFacts *ParallelizableCpuLoopCheck::qualifying(const Stmt *Loop,
-                                                        ASTContext &Ctx) {
-  if (auto It = Cache.find(Loop); It != Cache.end())
-    return It->second ? &*It->second : nullptr;
-  LoopFacts Facts = analyzer(Ctx).analyzeLoop(Loop);
-  bool Qualifies =
-      Facts.IterationClass.Class == ::concur::WorkloadClass::Cpu &&
-      Facts.PerIteration.Work >= analysisOptions().MinIterationWork &&
-      Facts.Dependences.Independent &&
-      Facts.Shape != ::concur::FanOut::Single && !Facts.PerIteration.Spawns;
-  auto &Slot = Cache[Loop];
-  if (Qualifies)
-    Slot = std::move(Facts);
-  return Slot ? &*Slot : nullptr;
-}
-
-void ParallelizableCpuLoopCheck::check(
-    const MatchFinder::MatchResult &Result) {
-  const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  ASTContext &Ctx = *Result.Context;
-  forEachOutermostLoop(
-      Function->getBody(), WorkloadAnalyzer::isCoroutine(Function),
-      [&](const Stmt *Loop) { return qualifying(Loop, Ctx) != nullptr; },
-      [&](const Stmt *Loop) { report(Loop, *qualifying(Loop, Ctx), Ctx); });
+bool ParallelizableCpuLoopCheck::qualifies(const LoopFacts &Facts) {
+  return Facts.IterationClass.Class == ::concur::WorkloadClass::Cpu &&
+         Facts.PerIteration.Work >= analysisOptions().MinIterationWork &&
+         Facts.Dependences.Independent &&
+         Facts.Shape != ::concur::FanOut::Single && !Facts.PerIteration.Spawns;
 }
 
 void ParallelizableCpuLoopCheck::report(const Stmt *Loop,
                                         const LoopFacts &Facts,
+                                        const Recommendation &Rec,
                                         ASTContext &Ctx) {
-  // A loop written by a macro has no place for the advice.
-  if (Loop->getBeginLoc().isMacroID())
-    return;
-  Recommendation Rec = table().decide(::concur::loopSite(Facts, false));
-  if (!Rec.Row || Rec.Row->Id == "sequential")
-    return;
   const Evidence *Top =
       ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Cpu);
   std::string What = Top ? ::concur::describeWork(*Top)

@@ -3,8 +3,7 @@
 #ifndef CONCUR_CHECKS_PARALLELIZABLECPULOOPCHECK_H
 #define CONCUR_CHECKS_PARALLELIZABLECPULOOPCHECK_H
 
-#include "utils/ConcurCheck.h"
-#include "llvm/ADT/DenseMap.h"
+#include "utils/LoopCheck.h"
 
 namespace clang::tidy::concur {
 
@@ -14,17 +13,14 @@ namespace clang::tidy::concur {
 ///
 /// For the user-facing documentation see:
 /// checks/docs/concur-parallelizable-cpu-loop.md
-class ParallelizableCpuLoopCheck : public ConcurCheck {
+class ParallelizableCpuLoopCheck : public OutermostLoopCheck {
 public:
-  using ConcurCheck::ConcurCheck;
-  void registerMatchers(ast_matchers::MatchFinder *Finder) override;
-  void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
-  void onStartOfTranslationUnit() override;
+  using OutermostLoopCheck::OutermostLoopCheck;
 
 private:
-  const LoopFacts *qualifying(const Stmt *Loop, ASTContext &Ctx);
-  void report(const Stmt *Loop, const LoopFacts &Facts, ASTContext &Ctx);
-  llvm::DenseMap<const Stmt *, std::optional<LoopFacts>> Cache;
+  bool qualifies(const LoopFacts &Facts) override;
+  void report(const Stmt *Loop, const LoopFacts &Facts,
+              const Recommendation &Rec, ASTContext &Ctx) override;
 };
 
 } // namespace clang::tidy::concur

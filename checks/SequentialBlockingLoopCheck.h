@@ -3,8 +3,7 @@
 #ifndef CONCUR_CHECKS_SEQUENTIALBLOCKINGLOOPCHECK_H
 #define CONCUR_CHECKS_SEQUENTIALBLOCKINGLOOPCHECK_H
 
-#include "utils/ConcurCheck.h"
-#include "llvm/ADT/DenseMap.h"
+#include "utils/LoopCheck.h"
 
 namespace clang::tidy::concur {
 
@@ -14,18 +13,14 @@ namespace clang::tidy::concur {
 ///
 /// For the user-facing documentation see:
 /// checks/docs/concur-sequential-blocking-loop.md
-class SequentialBlockingLoopCheck : public ConcurCheck {
+class SequentialBlockingLoopCheck : public OutermostLoopCheck {
 public:
-  using ConcurCheck::ConcurCheck;
-  void registerMatchers(ast_matchers::MatchFinder *Finder) override;
-  void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
-  void onStartOfTranslationUnit() override;
+  using OutermostLoopCheck::OutermostLoopCheck;
 
 private:
-  /// The loop's facts when it qualifies for this check.
-  const LoopFacts *qualifying(const Stmt *Loop, ASTContext &Ctx);
-  void report(const Stmt *Loop, const LoopFacts &Facts, ASTContext &Ctx);
-  llvm::DenseMap<const Stmt *, std::optional<LoopFacts>> Cache;
+  bool qualifies(const LoopFacts &Facts) override;
+  void report(const Stmt *Loop, const LoopFacts &Facts,
+              const Recommendation &Rec, ASTContext &Ctx) override;
 };
 
 } // namespace clang::tidy::concur

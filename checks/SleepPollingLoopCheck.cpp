@@ -30,17 +30,7 @@ void SleepPollingLoopCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 }
 
 void SleepPollingLoopCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(loopMatcher(), this);
-}
-
-static const Expr *loopCondition(const Stmt *Loop) {
-  if (const auto *For = dyn_cast<ForStmt>(Loop))
-    return For->getCond();
-  if (const auto *While = dyn_cast<WhileStmt>(Loop))
-    return While->getCond();
-  if (const auto *Do = dyn_cast<DoStmt>(Loop))
-    return Do->getCond();
-  return nullptr;
+  Finder->addMatcher(loopFunctionMatcher(), this);
 }
 
 /// Visits the statements that run once per iteration of the loop whose body
@@ -75,11 +65,16 @@ static bool exitsLoop(const Stmt *S) {
 }
 
 void SleepPollingLoopCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Loop = Result.Nodes.getNodeAs<Stmt>("loop");
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
   ASTContext &Ctx = *Result.Context;
-  if (Loop->getBeginLoc().isMacroID() ||
-      WorkloadAnalyzer::isCoroutine(Function))
+  // Each loop on its own: a polling loop nested in another is still one.
+  forEachLoop(
+      Function->getBody(), [](const Stmt *) { return true; },
+      [&](const Stmt *Loop) { checkLoop(Loop, Ctx); }, LoopNesting::Every);
+}
+
+void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
+  if (Loop->getBeginLoc().isMacroID())
     return;
   const Stmt *Body = loopBody(Loop);
   if (!Body)

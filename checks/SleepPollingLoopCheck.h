@@ -23,6 +23,8 @@ public:
 
 private:
   std::vector<std::string> ClockFunctions;
+
+  void checkLoop(const Stmt *Loop, ASTContext &Ctx);
 };
 
 } // namespace clang::tidy::concur

@@ -10,15 +10,6 @@ using namespace clang::ast_matchers;
 
 namespace clang::tidy::concur {
 
-static constexpr char DefaultThreadClasses[] =
-    "::std::thread;::std::jthread;::boost::thread";
-static constexpr char DefaultThreadFunctions[] =
-    "::pthread_create;::thrd_create;::std::async;::boost::async";
-static constexpr char DefaultCoreCountFunctions[] =
-    "::std::thread::hardware_concurrency;::std::jthread::hardware_concurrency;"
-    "::boost::thread::hardware_concurrency;::get_nprocs;::sysconf;"
-    "::omp_get_num_procs;::omp_get_max_threads";
-
 ThreadPerTaskCheck::ThreadPerTaskCheck(StringRef Name,
                                        ClangTidyContext *Context)
     : ConcurCheck(Name, Context),
@@ -42,34 +33,8 @@ void ThreadPerTaskCheck::onStartOfTranslationUnit() {
 }
 
 void ThreadPerTaskCheck::registerMatchers(MatchFinder *Finder) {
-  std::vector<StringRef> Classes(ThreadClasses.begin(), ThreadClasses.end());
-  std::vector<StringRef> Functions(ThreadFunctions.begin(),
-                                   ThreadFunctions.end());
-  auto ThreadClass = cxxRecordDecl(hasAnyName(Classes));
-  auto InUserCode = allOf(unless(isInTemplateInstantiation()),
-                          unless(isExpansionInSystemHeader()));
-  // Matched nodes are rare (thread starts); everything else is decided in
-  // check() for them only.
-  Finder->addMatcher(
-      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(ThreadClass))),
-                       InUserCode)
-          .bind("start"),
-      this);
-  Finder->addMatcher(
-      callExpr(callee(functionDecl(hasAnyName(Functions))), InUserCode)
-          .bind("start"),
-      this);
-  // threads.emplace_back(work, item): the thread is constructed inside the
-  // container, in a system header.
-  Finder->addMatcher(
-      cxxMemberCallExpr(
-          callee(cxxMethodDecl(
-              hasAnyName("emplace_back", "emplace", "emplace_front"),
-              ofClass(classTemplateSpecializationDecl(hasTemplateArgument(
-                  0, refersToType(hasDeclaration(ThreadClass))))))),
-          InUserCode)
-          .bind("start"),
-      this);
+  addThreadStartMatchers(*Finder, this, ThreadClasses, ThreadFunctions,
+                         "start");
 }
 
 const LoopFacts &ThreadPerTaskCheck::loopFacts(const Stmt *Loop,
@@ -116,13 +81,7 @@ bool ThreadPerTaskCheck::isWorker(const FunctionDecl *Task, ASTContext &Ctx) {
 /// of workers, not a thread per item.
 static bool boundedByCores(const Stmt *Loop,
                            ArrayRef<std::string> CoreCountFunctions) {
-  const Expr *Cond = nullptr;
-  if (const auto *For = dyn_cast<ForStmt>(Loop))
-    Cond = For->getCond();
-  else if (const auto *While = dyn_cast<WhileStmt>(Loop))
-    Cond = While->getCond();
-  else if (const auto *Do = dyn_cast<DoStmt>(Loop))
-    Cond = Do->getCond();
+  const Expr *Cond = loopCondition(Loop);
   return Cond && mentionsCall(Cond, CoreCountFunctions);
 }
 
@@ -133,28 +92,18 @@ void ThreadPerTaskCheck::check(const MatchFinder::MatchResult &Result) {
     return;
 
   std::string Name;
-  SmallVector<const Expr *, 4> Args;
+  SmallVector<const Expr *, 4> Args = startArguments(Start);
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Start)) {
     const auto *Spec = cast<ClassTemplateSpecializationDecl>(
         Member->getMethodDecl()->getParent());
     const auto *Thread =
         Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
     Name = Thread ? Thread->getQualifiedNameAsString() : "thread";
-    Args.append(Member->arg_begin(), Member->arg_end());
-  } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Start)) {
-    Name = startName(Start);
-    Args.append(Construct->arg_begin(), Construct->arg_end());
   } else {
-    const auto *Call = cast<CallExpr>(Start);
     Name = startName(Start);
-    Args.append(Call->arg_begin(), Call->arg_end());
     // std::async(std::launch::deferred, f) runs f in the caller at get().
-    if (!Args.empty())
-      if (const auto *Ref = dyn_cast<DeclRefExpr>(
-              Args.front()->IgnoreParenImpCasts());
-          Ref && isa<EnumConstantDecl>(Ref->getDecl()) &&
-          Ref->getDecl()->getName() == "deferred")
-        return;
+    if (isa<CallExpr>(Start) && isDeferredLaunch(Args))
+      return;
   }
 
   const Stmt *Loop = enclosingLoop(Start, Ctx);

@@ -279,14 +279,6 @@ std::string ConcurCheck::rowLabel(const Recommendation &Rec) {
 
 using namespace ast_matchers;
 
-ast_matchers::internal::Matcher<Stmt> ConcurCheck::loopMatcher() {
-  return stmt(anyOf(forStmt(), cxxForRangeStmt(), whileStmt(), doStmt()),
-              unless(isInTemplateInstantiation()),
-              unless(isExpansionInSystemHeader()),
-              forCallable(functionDecl().bind("function")))
-      .bind("loop");
-}
-
 void ConcurCheck::walkCoroutineBody(
     const Stmt *S, llvm::function_ref<bool(const Stmt *)> Visit) {
   if (!S || isa<LambdaExpr, BlockExpr>(S))
@@ -317,50 +309,42 @@ ast_matchers::internal::Matcher<Decl> ConcurCheck::loopFunctionMatcher() {
       .bind("function");
 }
 
-void ConcurCheck::forEachOutermostLoop(
-    const Stmt *Body, bool SkipOwnLoops,
-    llvm::function_ref<bool(const Stmt *)> Qualifies,
-    llvm::function_ref<void(const Stmt *)> Report) {
-  if (!Body)
+/// forEachLoop() below \p S; \p SkipOwnLoops in a coroutine's body.
+static void walkLoops(const Stmt *S, bool SkipOwnLoops, bool OutermostOnly,
+                      llvm::function_ref<bool(const Stmt *)> Qualifies,
+                      llvm::function_ref<void(const Stmt *)> Report) {
+  if (!S)
     return;
-  if (const auto *Coroutine = dyn_cast<CoroutineBodyStmt>(Body)) {
-    forEachOutermostLoop(Coroutine->getBody(), SkipOwnLoops, Qualifies,
-                         Report);
-    return;
-  }
-  // A lambda's loops are its own function's, wherever it is written.
-  if (const auto *Lambda = dyn_cast<LambdaExpr>(Body)) {
-    forEachOutermostLoop(Lambda->getBody(), false, Qualifies, Report);
+  if (const auto *Coroutine = dyn_cast<CoroutineBodyStmt>(S)) {
+    walkLoops(Coroutine->getBody(), true, OutermostOnly, Qualifies, Report);
     return;
   }
-  if (const auto *Block = dyn_cast<BlockExpr>(Body)) {
-    forEachOutermostLoop(Block->getBody(), false, Qualifies, Report);
+  // A lambda's or block's loops are its own function's, wherever it is
+  // written.
+  if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
+    walkLoops(Lambda->getBody(), false, OutermostOnly, Qualifies, Report);
     return;
   }
-  if (!SkipOwnLoops && isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(Body) &&
-      Qualifies(Body)) {
-    Report(Body);
+  if (const auto *Block = dyn_cast<BlockExpr>(S)) {
+    walkLoops(Block->getBody(), false, OutermostOnly, Qualifies, Report);
     return;
   }
-  for (const Stmt *Child : Body->children())
-    forEachOutermostLoop(Child, SkipOwnLoops, Qualifies, Report);
+  if (!SkipOwnLoops && isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S) &&
+      Qualifies(S)) {
+    Report(S);
+    if (OutermostOnly)
+      return;
+  }
+  for (const Stmt *Child : S->children())
+    walkLoops(Child, SkipOwnLoops, OutermostOnly, Qualifies, Report);
 }
 
-bool ConcurCheck::hasQualifyingAncestor(
-    const Stmt *Loop, ASTContext &Ctx,
-    llvm::function_ref<bool(const Stmt *)> Qualifies) {
-  DynTypedNodeList Parents = Ctx.getParents(*Loop);
-  while (!Parents.empty()) {
-    const DynTypedNode &Parent = Parents[0];
-    if (Parent.get<FunctionDecl>() || Parent.get<LambdaExpr>() ||
-        Parent.get<BlockExpr>())
-      return false;
-    if (const auto *S = Parent.get<Stmt>())
-      if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S) && Qualifies(S))
-        return true;
-    Parents = Ctx.getParents(Parent);
-  }
-  return false;
+void ConcurCheck::forEachLoop(const Stmt *Body,
+                              llvm::function_ref<bool(const Stmt *)> Qualifies,
+                              llvm::function_ref<void(const Stmt *)> Report,
+                              LoopNesting Nesting) {
+  walkLoops(Body, false, Nesting == LoopNesting::Outermost, Qualifies,
+            Report);
 }
 
 } // namespace clang::tidy::concur

@@ -56,9 +56,6 @@ protected:
   /// "row: futures, I/O pool" style label for messages.
   static std::string rowLabel(const Recommendation &Rec);
 
-  /// The loops a loop check looks at, with the enclosing function bound to
-  /// "function" and the loop to "loop".
-  static ast_matchers::internal::Matcher<Stmt> loopMatcher();
   /// Visits the statements a coroutine body runs on its own thread, in
   /// source order: not the bodies of lambdas (they run where they are called)
   /// and not the awaiter machinery of co_await. \p Visit returns false to skip
@@ -74,20 +71,24 @@ protected:
   /// theirs, needs no parent map of the translation unit: most of the cost
   /// of a loop check on a large translation unit otherwise.
   static ast_matchers::internal::Matcher<Decl> loopFunctionMatcher();
-  /// Calls \p Report, in source order, for each loop of \p Body (and of the
-  /// lambdas written in it) that satisfies \p Qualifies and is not inside
-  /// another loop that does: only the outermost qualifying loop is reported.
-  /// With \p SkipOwnLoops (a coroutine's body) only the lambdas' loops are
-  /// considered.
-  static void
-  forEachOutermostLoop(const Stmt *Body, bool SkipOwnLoops,
-                       llvm::function_ref<bool(const Stmt *)> Qualifies,
-                       llvm::function_ref<void(const Stmt *)> Report);
-
-  /// Whether an enclosing loop of \p Loop (in the same function) satisfies
-  /// \p Qualifies: only the outermost qualifying loop is reported.
-  bool hasQualifyingAncestor(const Stmt *Loop, ASTContext &Ctx,
-                             llvm::function_ref<bool(const Stmt *)> Qualifies);
+  /// Which of the qualifying loops forEachLoop() reports.
+  enum class LoopNesting {
+    /// Only the outermost: the loops inside a qualifying loop are not
+    /// looked at (the advice is about the outer loop).
+    Outermost,
+    /// Every one, nested or not (each loop is judged on its own).
+    Every,
+  };
+  /// Calls \p Report, in source order, for the loops of \p Body (a function
+  /// body found by loopFunctionMatcher(), and the lambdas and blocks written
+  /// in it, whose loops are their own functions') that satisfy \p Qualifies,
+  /// as \p Nesting says. A coroutine's own loops are left out, a coroutine
+  /// lambda's too: waiting in a coroutine is
+  /// concur-blocking-call-in-coroutine's to report.
+  static void forEachLoop(const Stmt *Body,
+                          llvm::function_ref<bool(const Stmt *)> Qualifies,
+                          llvm::function_ref<void(const Stmt *)> Report,
+                          LoopNesting Nesting = LoopNesting::Outermost);
 
 private:
   // Check options (all may also be set globally, without the check prefix).

@@ -10,6 +10,56 @@
 
 namespace clang::tidy::concur {
 
+void addThreadStartMatchers(ast_matchers::MatchFinder &Finder,
+                            ast_matchers::MatchFinder::MatchCallback *Callback,
+                            llvm::ArrayRef<std::string> ThreadClasses,
+                            llvm::ArrayRef<std::string> ThreadFunctions,
+                            llvm::StringRef BindName) {
+  using namespace ast_matchers;
+  std::vector<llvm::StringRef> Classes(ThreadClasses.begin(),
+                                       ThreadClasses.end());
+  std::vector<llvm::StringRef> Functions(ThreadFunctions.begin(),
+                                         ThreadFunctions.end());
+  auto ThreadClass = cxxRecordDecl(hasAnyName(Classes));
+  auto InUserCode = allOf(unless(isInTemplateInstantiation()),
+                          unless(isExpansionInSystemHeader()));
+  Finder.addMatcher(
+      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(ThreadClass))),
+                       InUserCode)
+          .bind(BindName),
+      Callback);
+  Finder.addMatcher(
+      callExpr(callee(functionDecl(hasAnyName(Functions))), InUserCode)
+          .bind(BindName),
+      Callback);
+  Finder.addMatcher(
+      cxxMemberCallExpr(
+          callee(cxxMethodDecl(
+              hasAnyName("emplace_back", "emplace", "emplace_front"),
+              ofClass(classTemplateSpecializationDecl(hasTemplateArgument(
+                  0, refersToType(hasDeclaration(ThreadClass))))))),
+          InUserCode)
+          .bind(BindName),
+      Callback);
+}
+
+llvm::SmallVector<const Expr *, 4> startArguments(const Expr *Start) {
+  llvm::SmallVector<const Expr *, 4> Args;
+  if (const auto *Call = dyn_cast<CallExpr>(Start))
+    Args.append(Call->arg_begin(), Call->arg_end());
+  else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Start))
+    Args.append(Construct->arg_begin(), Construct->arg_end());
+  return Args;
+}
+
+bool isDeferredLaunch(llvm::ArrayRef<const Expr *> Args) {
+  if (Args.empty())
+    return false;
+  const auto *Ref = dyn_cast<DeclRefExpr>(Args.front()->IgnoreParenImpCasts());
+  return Ref && isa<EnumConstantDecl>(Ref->getDecl()) &&
+         Ref->getDecl()->getName() == "deferred";
+}
+
 static const FunctionDecl *callOperatorOf(QualType T) {
   const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
   if (!RD || !RD->hasDefinition())
@@ -113,6 +163,16 @@ const Stmt *loopBody(const Stmt *Loop) {
     return While->getBody();
   if (const auto *Do = dyn_cast<DoStmt>(Loop))
     return Do->getBody();
+  return nullptr;
+}
+
+const Expr *loopCondition(const Stmt *Loop) {
+  if (const auto *For = dyn_cast<ForStmt>(Loop))
+    return For->getCond();
+  if (const auto *While = dyn_cast<WhileStmt>(Loop))
+    return While->getCond();
+  if (const auto *Do = dyn_cast<DoStmt>(Loop))
+    return Do->getCond();
   return nullptr;
 }
 

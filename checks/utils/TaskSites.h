@@ -15,12 +15,44 @@
 #include "Advice.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
 #include <vector>
 
 namespace clang::tidy::concur {
+
+/// The defaults of the options that name thread starts and core counts,
+/// shared by every check that reads them.
+inline constexpr char DefaultThreadClasses[] =
+    "::std::thread;::std::jthread;::boost::thread";
+inline constexpr char DefaultThreadFunctions[] =
+    "::pthread_create;::thrd_create;::std::async;::boost::async";
+inline constexpr char DefaultCoreCountFunctions[] =
+    "::std::thread::hardware_concurrency;::std::jthread::hardware_concurrency;"
+    "::boost::thread::hardware_concurrency;::get_nprocs;::sysconf;"
+    "::omp_get_num_procs;::omp_get_max_threads";
+
+/// Registers on \p Finder the matchers of the places that start a thread, in
+/// user code, each bound to \p BindName: the construction of one of
+/// \p ThreadClasses, a call to one of \p ThreadFunctions, and an emplace into
+/// a container of \p ThreadClasses (`threads.emplace_back(work, item)`: the
+/// thread itself is constructed inside the container, in a system header).
+/// Thread starts are rare, so a check decides everything else in check().
+void addThreadStartMatchers(ast_matchers::MatchFinder &Finder,
+                            ast_matchers::MatchFinder::MatchCallback *Callback,
+                            llvm::ArrayRef<std::string> ThreadClasses,
+                            llvm::ArrayRef<std::string> ThreadFunctions,
+                            llvm::StringRef BindName);
+
+/// The arguments a thread start found by addThreadStartMatchers() passes:
+/// the constructor's, the function's or the emplace's.
+llvm::SmallVector<const Expr *, 4> startArguments(const Expr *Start);
+
+/// Whether \p Args begin with `std::launch::deferred`: the task then runs in
+/// the caller when its result is asked for, not on another thread.
+bool isDeferredLaunch(llvm::ArrayRef<const Expr *> Args);
 
 /// The function a callable expression designates: a lambda's call operator,
 /// a function (or a pointer to one), or the operator() of a function object.
@@ -39,6 +71,10 @@ const Stmt *enclosingLoop(const Stmt *S, ASTContext &Ctx);
 
 /// The body of a for, range-for, while or do loop.
 const Stmt *loopBody(const Stmt *Loop);
+
+/// The condition of a for, while or do loop; null for a range-for or a
+/// for without one.
+const Expr *loopCondition(const Stmt *Loop);
 
 /// Whether \p E calls one of \p Functions (qualified names, "::" prefixed),
 /// directly or through a variable initialised from such a call (one level:

@@ -87,6 +87,50 @@ socket_address address_of(int fd, bool peer) {
   return socket_address(reinterpret_cast<sockaddr *>(&storage), length);
 }
 
+// What nonblocking_call() returns when the socket is not ready.
+constexpr ssize_t would_block = -1;
+// What it returns when the call failed for good (errno in the op's error).
+constexpr ssize_t failed = -2;
+
+// Runs one non-blocking socket call for an io_op's perform(), again when a
+// signal interrupted it (and, with retry_aborted, when a connection died in
+// accept's queue: not the listener's failure): its result (>= 0),
+// would_block, or failed with the errno recorded in op.error.
+template <class Call>
+ssize_t nonblocking_call(detail::io_op &op, Call call, bool retry_aborted = false) {
+  for (;;) {
+    ssize_t n = call();
+    if (n >= 0)
+      return n;
+    if (errno == EINTR || (retry_aborted && (errno == ECONNABORTED || errno == EPROTO)))
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return would_block;
+    op.error = errno;
+    return failed;
+  }
+}
+
+// perform()'s answer for a read of nonblocking_call() result `n`: not done
+// while the socket would block; done with the count received, or with the
+// error recorded.
+bool read_done(ssize_t n, std::size_t &received) {
+  if (n == would_block)
+    return false;
+  if (n >= 0)
+    received = std::size_t(n);
+  return true;
+}
+
+// A socket operation on an open socket, bound to its loop and descriptor.
+template <class Op> Op start_op(const detail::loop_socket &socket, const char *what) {
+  socket.check_open(what);
+  Op op;
+  op.op_loop = socket.loop();
+  op.fd = socket.fd();
+  return op;
+}
+
 void make_non_blocking(int fd) {
   int flags = ::fcntl(fd, F_GETFL);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
@@ -150,10 +194,7 @@ tcp_stream::tcp_stream(event_loop &loop, int fd) : socket_(loop, fd) {
 }
 
 tcp_stream::read_some_op tcp_stream::read_some(std::span<std::byte> buffer) {
-  socket_.check_open("read_some");
-  read_some_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<read_some_op>(socket_, "read_some");
   op.buffer = buffer;
   if (!buffered.empty()) { // left over from read_until: serve it first
     std::size_t n = std::min(buffer.size(), buffered.size());
@@ -166,43 +207,26 @@ tcp_stream::read_some_op tcp_stream::read_some(std::span<std::byte> buffer) {
   }
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<read_some_op *>(base);
-    for (;;) {
-      ssize_t n = ::recv(me->fd, me->buffer.data(), me->buffer.size(), 0);
-      if (n >= 0) {
-        me->received = std::size_t(n);
-        return true;
-      }
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return false;
-      me->error = errno;
-      return true;
-    }
+    return read_done(nonblocking_call(*me, [me] { return ::recv(me->fd, me->buffer.data(), me->buffer.size(), 0); }),
+                     me->received);
   };
   return op;
 }
 
 tcp_stream::write_op tcp_stream::write_all(std::span<const std::byte> data) {
-  socket_.check_open("write_all");
-  write_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<write_op>(socket_, "write_all");
   op.data = data;
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<write_op *>(base);
     while (me->sent < me->data.size()) {
-      ssize_t n = ::send(me->fd, me->data.data() + me->sent, me->data.size() - me->sent, MSG_NOSIGNAL);
-      if (n >= 0) {
-        me->sent += std::size_t(n);
-        continue;
-      }
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
+      ssize_t n = nonblocking_call(*me, [me] {
+        return ::send(me->fd, me->data.data() + me->sent, me->data.size() - me->sent, MSG_NOSIGNAL);
+      });
+      if (n == would_block)
         return false;
-      me->error = errno;
-      return true;
+      if (n == failed)
+        return true;
+      me->sent += std::size_t(n);
     }
     return true;
   };
@@ -283,26 +307,17 @@ tcp_listener tcp_listen(std::string_view host, std::uint16_t port, int backlog) 
 }
 
 tcp_listener::accept_op tcp_listener::accept() {
-  socket_.check_open("accept");
-  accept_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<accept_op>(socket_, "accept");
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<accept_op *>(base);
-    for (;;) {
-      int fd = ::accept4(me->fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (fd >= 0) {
-        me->accepted = fd;
-        return true;
-      }
-      // A connection that died in the queue is not the listener's failure.
-      if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
-        continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return false;
-      me->error = errno; // EMFILE etc.: the caller decides (back off, shed load)
-      return true;
-    }
+    ssize_t fd = nonblocking_call(
+        *me, [me] { return ssize_t(::accept4(me->fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)); },
+        /*retry_aborted=*/true);
+    if (fd == would_block)
+      return false;
+    if (fd >= 0)
+      me->accepted = int(fd);
+    return true; // failed (EMFILE etc.): the caller decides (back off, shed load)
   };
   return op;
 }
@@ -336,52 +351,31 @@ udp_socket udp_bind(std::string_view host, std::uint16_t port) {
 }
 
 udp_socket::send_op udp_socket::send_to(std::span<const std::byte> data, const socket_address &to) {
-  socket_.check_open("send_to");
-  send_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<send_op>(socket_, "send_to");
   op.data = data;
   op.to = to;
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<send_op *>(base);
-    for (;;) {
-      ssize_t n = ::sendto(me->fd, me->data.data(), me->data.size(), MSG_NOSIGNAL, me->to.data(), me->to.size());
-      if (n >= 0)
-        return true;
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return false;
-      me->error = errno;
-      return true;
-    }
+    return nonblocking_call(*me, [me] {
+             return ::sendto(me->fd, me->data.data(), me->data.size(), MSG_NOSIGNAL, me->to.data(),
+                             me->to.size());
+           }) != would_block;
   };
   return op;
 }
 
 udp_socket::receive_op udp_socket::receive_from(std::span<std::byte> buffer) {
-  socket_.check_open("receive_from");
-  receive_op op;
-  op.op_loop = socket_.loop();
-  op.fd = socket_.fd();
+  auto op = start_op<receive_op>(socket_, "receive_from");
   op.buffer = buffer;
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<receive_op *>(base);
-    for (;;) {
-      me->from_length = sizeof me->from;
-      ssize_t n = ::recvfrom(me->fd, me->buffer.data(), me->buffer.size(), 0,
-                             reinterpret_cast<sockaddr *>(&me->from), &me->from_length);
-      if (n >= 0) {
-        me->received = std::size_t(n);
-        return true;
-      }
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return false;
-      me->error = errno;
-      return true;
-    }
+    return read_done(nonblocking_call(*me,
+                                      [me] {
+                                        me->from_length = sizeof me->from;
+                                        return ::recvfrom(me->fd, me->buffer.data(), me->buffer.size(), 0,
+                                                          reinterpret_cast<sockaddr *>(&me->from), &me->from_length);
+                                      }),
+                     me->received);
   };
   return op;
 }

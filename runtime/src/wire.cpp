@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -27,6 +28,34 @@ namespace {
 }
 
 bool peer_gone(int error) { return error == EPIPE || error == ECONNRESET; }
+
+// Runs one blocking socket call, again when a signal interrupted it: its
+// result (>= 0), or -1 when the peer is gone; any other failure throws with
+// `what`.
+template <class Call> ssize_t socket_call(const char *what, Call call) {
+  for (;;) {
+    ssize_t n = call();
+    if (n >= 0)
+      return n;
+    if (errno == EINTR)
+      continue;
+    if (peer_gone(errno))
+      return -1;
+    fail(what);
+  }
+}
+
+// Puts `fds` into `message`'s ancillary data as SCM_RIGHTS, in `space`
+// (room for at least CMSG_SPACE of them).
+void attach_descriptors(msghdr &message, char *space, std::span<const int> fds) {
+  message.msg_control = space;
+  message.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
+  cmsghdr *c = CMSG_FIRSTHDR(&message);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+  std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+}
 
 // Appends descriptors from a received message's ancillary data.
 void collect_descriptors(msghdr &message, std::vector<unique_fd> &out) {
@@ -53,24 +82,10 @@ bool send_control(int socket, const control_message &message, int descriptor) {
   header.msg_iov = &iov;
   header.msg_iovlen = 1;
   alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int))] = {};
-  if (descriptor >= 0) {
-    header.msg_control = space;
-    header.msg_controllen = sizeof space;
-    cmsghdr *c = CMSG_FIRSTHDR(&header);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &descriptor, sizeof descriptor);
-  }
-  for (;;) {
-    if (::sendmsg(socket, &header, MSG_NOSIGNAL) >= 0)
-      return true;
-    if (errno == EINTR)
-      continue;
-    if (peer_gone(errno))
-      return false;
-    fail("concur: sending to the fork server");
-  }
+  if (descriptor >= 0)
+    attach_descriptors(header, space, {&descriptor, 1});
+  return socket_call("concur: sending to the fork server",
+                     [&] { return ::sendmsg(socket, &header, MSG_NOSIGNAL); }) >= 0;
 }
 
 bool receive_control(int socket, control_message &message, unique_fd *descriptor) {
@@ -81,14 +96,10 @@ bool receive_control(int socket, control_message &message, unique_fd *descriptor
   alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int) * 4)];
   header.msg_control = space;
   header.msg_controllen = sizeof space;
-  ssize_t got;
-  do
-    got = ::recvmsg(socket, &header, MSG_CMSG_CLOEXEC);
-  while (got < 0 && errno == EINTR);
-  if (got < 0 && peer_gone(errno))
-    return false;
+  ssize_t got = socket_call("concur: receiving from the fork server",
+                            [&] { return ::recvmsg(socket, &header, MSG_CMSG_CLOEXEC); });
   if (got < 0)
-    fail("concur: receiving from the fork server");
+    return false;
   std::vector<unique_fd> received;
   collect_descriptors(header, received);
   if (got == 0)
@@ -114,32 +125,19 @@ bool send_frame(int socket, const frame_header &header, std::span<const std::byt
   message.msg_iovlen = payload.empty() ? 1 : 2;
   alignas(cmsghdr) char space[control_space];
   if (!descriptors.empty()) {
-    message.msg_control = space;
-    message.msg_controllen = CMSG_SPACE(sizeof(int) * descriptors.size());
-    cmsghdr *c = CMSG_FIRSTHDR(&message);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * descriptors.size());
-    for (std::size_t i = 0; i < descriptors.size(); ++i) {
-      int fd = descriptors[i].get();
-      std::memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof fd);
-    }
+    int fds[max_descriptors_per_frame];
+    for (std::size_t i = 0; i < descriptors.size(); ++i)
+      fds[i] = descriptors[i].get();
+    attach_descriptors(message, space, {fds, descriptors.size()});
   }
   // The descriptors ride on the first sendmsg; the rest of a long payload
   // follows with plain sends.
-  std::size_t total = sizeof header + payload.size(), sent = 0;
-  for (;;) {
-    ssize_t n = ::sendmsg(socket, &message, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      if (peer_gone(errno))
-        return false;
-      fail("concur: writing to a worker");
-    }
-    sent += std::size_t(n);
-    break;
-  }
+  const char *what = "concur: writing to a worker";
+  std::size_t total = sizeof header + payload.size();
+  ssize_t first = socket_call(what, [&] { return ::sendmsg(socket, &message, MSG_NOSIGNAL); });
+  if (first < 0)
+    return false;
+  std::size_t sent = std::size_t(first);
   while (sent < total) {
     const char *from;
     std::size_t left;
@@ -150,14 +148,9 @@ bool send_frame(int socket, const frame_header &header, std::span<const std::byt
       from = reinterpret_cast<const char *>(payload.data()) + (sent - sizeof header);
       left = total - sent;
     }
-    ssize_t n = ::send(socket, from, left, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      if (peer_gone(errno))
-        return false;
-      fail("concur: writing to a worker");
-    }
+    ssize_t n = socket_call(what, [&] { return ::send(socket, from, left, MSG_NOSIGNAL); });
+    if (n < 0)
+      return false;
     sent += std::size_t(n);
   }
   return true;
@@ -176,14 +169,10 @@ bool receive_frame(int socket, frame_header &header, std::vector<std::byte> &pay
     alignas(cmsghdr) char space[control_space];
     message.msg_control = space;
     message.msg_controllen = sizeof space;
-    ssize_t n = ::recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      if (peer_gone(errno))
-        return false;
-      fail("concur: reading from a worker");
-    }
+    ssize_t n = socket_call("concur: reading from a worker",
+                            [&] { return ::recvmsg(socket, &message, MSG_CMSG_CLOEXEC); });
+    if (n < 0)
+      return false;
     collect_descriptors(message, descriptors);
     if (message.msg_flags & MSG_CTRUNC)
       throw serialization_error("concur: too many descriptors in one message");
@@ -201,14 +190,10 @@ bool receive_frame(int socket, frame_header &header, std::vector<std::byte> &pay
   payload.resize(std::size_t(header.payload_size));
   got = 0;
   while (got < payload.size()) {
-    ssize_t n = ::recv(socket, payload.data() + got, payload.size() - got, 0);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      if (peer_gone(errno))
-        return false;
-      fail("concur: reading from a worker");
-    }
+    ssize_t n = socket_call("concur: reading from a worker",
+                            [&] { return ::recv(socket, payload.data() + got, payload.size() - got, 0); });
+    if (n < 0)
+      return false;
     if (n == 0)
       return false;
     got += std::size_t(n);

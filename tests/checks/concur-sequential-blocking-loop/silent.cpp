@@ -164,6 +164,16 @@ concur::task<void> drain_in_coroutine(std::vector<int> sockets) {
   co_return;
 }
 
+// negative: a coroutine lambda is a coroutine too
+void drain_in_coroutine_lambda(std::vector<int> sockets) {
+  auto drain = [&sockets]() -> concur::task<void> {
+    for (int fd : sockets)
+      read_one(fd);
+    co_return;
+  };
+  (void)drain();
+}
+
 // --- macros, lambdas, templates, system headers ---------------------------------
 
 #define FOR_EACH_SOCKET(fds, n, body)                                           \

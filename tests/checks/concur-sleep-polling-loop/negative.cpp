@@ -3,6 +3,7 @@
 // concur-blocking-call-in-coroutine instead).
 #include <concur_mock_posix.h>
 #include <mock_std.h>
+#include <mock_task.h>
 
 std::atomic<bool> ready{false};
 std::mutex m;
@@ -122,4 +123,21 @@ void init_once() {
 void suppressed() {
   while (!ready) // NOLINT(concur-sleep-polling-loop)
     usleep(100);
+}
+
+// negative: polling in a coroutine, or in a coroutine lambda, is
+// concur-blocking-call-in-coroutine's to report
+concur::task<void> poll_in_coroutine() {
+  while (!ready)
+    usleep(100);
+  co_return;
+}
+
+void spawn_poller() {
+  auto poller = []() -> concur::task<void> {
+    while (!ready)
+      usleep(100);
+    co_return;
+  };
+  (void)poller();
 }

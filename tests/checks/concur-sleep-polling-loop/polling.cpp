@@ -151,3 +151,22 @@ long receive_polling(int fd, char *buf) {
   // CHECK-NOTES: :[[@LINE-7]]:3: note: row 'asyncio' (decision step 4)
   // CHECK-NOTES: :[[@LINE-7]]:14: note: 'recv' blocks on network I/O
 }
+
+// --- each loop on its own: nested in another loop, written in a lambda -------------------
+
+void drain_batches(int batches) {
+  for (int b = 0; b < batches; ++b) {
+    while (!ready.load())
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // CHECK-MESSAGES: :[[@LINE-2]]:5: warning: loop polls '!ready.load()' and sleeps between checks ('std::this_thread::sleep_for'); wait for a notification instead
+  }
+}
+
+void start_waiter() {
+  auto waiter = [] {
+    while (!plain_flag)
+      usleep(1000);
+    // CHECK-MESSAGES: :[[@LINE-2]]:5: warning: loop polls '!plain_flag' and sleeps between checks ('usleep'); wait for a notification instead
+  };
+  waiter();
+}

@@ -1,0 +1,49 @@
+//===--- LoopCheck.cpp - Checks that judge a function's loops -------------===//
+
+#include "LoopCheck.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+namespace clang::tidy::concur {
+
+void OutermostLoopCheck::registerMatchers(ast_matchers::MatchFinder *Finder) {
+  Finder->addMatcher(loopFunctionMatcher(), this);
+}
+
+void OutermostLoopCheck::onStartOfTranslationUnit() {
+  ConcurCheck::onStartOfTranslationUnit();
+  Cache.clear();
+}
+
+const LoopFacts *OutermostLoopCheck::qualifying(const Stmt *Loop,
+                                                ASTContext &Ctx) {
+  if (auto It = Cache.find(Loop); It != Cache.end())
+    return It->second ? &*It->second : nullptr;
+  LoopFacts Facts = analyzer(Ctx).analyzeLoop(Loop);
+  // Look the slot up only now: analyzeLoop may not touch this map, but keep
+  // the code independent of that.
+  auto &Slot = Cache[Loop];
+  if (qualifies(Facts))
+    Slot = std::move(Facts);
+  return Slot ? &*Slot : nullptr;
+}
+
+void OutermostLoopCheck::check(
+    const ast_matchers::MatchFinder::MatchResult &Result) {
+  const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
+  ASTContext &Ctx = *Result.Context;
+  forEachLoop(
+      Function->getBody(),
+      [&](const Stmt *Loop) { return qualifying(Loop, Ctx) != nullptr; },
+      [&](const Stmt *Loop) {
+        // A loop written by a macro has no place for the advice.
+        if (Loop->getBeginLoc().isMacroID())
+          return;
+        const LoopFacts &Facts = *qualifying(Loop, Ctx);
+        Recommendation Rec = table().decide(::concur::loopSite(Facts, false));
+        if (!Rec.Row || Rec.Row->Id == "sequential")
+          return;
+        report(Loop, Facts, Rec, Ctx);
+      });
+}
+
+} // namespace clang::tidy::concur
