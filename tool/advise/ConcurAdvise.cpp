@@ -66,6 +66,7 @@
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -385,7 +386,11 @@ static int runAdvise(int argc, const char **argv) {
     if (PrintStats) {
       errs() << "concur-advise: " << Stats->Units << " units, "
              << Stats->Parsed.size() << " parsed, " << Stats->Rechecked.size()
-             << " re-checked, " << Stats->Functions << " functions linked\n";
+             << " re-checked, " << Stats->Functions << " functions linked"
+             << formatv(" (analysing {0:f1}s, linking {1:f1}s, re-checking "
+                        "{2:f1}s)\n",
+                        Stats->AnalyseSeconds, Stats->LinkSeconds,
+                        Stats->RecheckSeconds);
       for (const std::string &F : Stats->Parsed)
         errs() << "  parsed: " << F << "\n";
       for (const std::string &F : Stats->Rechecked)

@@ -286,7 +286,12 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
           return E;
   }
 
+  using Clock = std::chrono::steady_clock;
+  auto Since = [](Clock::time_point Start) {
+    return std::chrono::duration<double>(Clock::now() - Start).count();
+  };
   // 2. Parse the changed units, with the facts linked by the last run.
+  Clock::time_point PhaseStart = Clock::now();
   if (!Changed.empty()) {
     auto Facts = DatabaseSummaryProvider::open(Db.path());
     if (!Facts)
@@ -305,8 +310,12 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   // 3. Link, then re-check the units whose facts changed; linking reads
   // only local summaries, so one round reaches the fixed point. The loop
   // guards against a unit whose lookups vary between parses.
+  Stats.AnalyseSeconds = Since(PhaseStart);
+  PhaseStart = Clock::now();
   if (Error E = linkDatabase(Db, &Stats.Functions))
     return E;
+  Stats.LinkSeconds = Since(PhaseStart);
+  PhaseStart = Clock::now();
   std::set<std::string> RecheckedOnce;
   for (unsigned Round = 0; Round < 3; ++Round) {
     Expected<std::vector<std::string>> Stale = staleFindings(Db, Opts.Units);
@@ -335,6 +344,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
             Files))
       return E;
   }
+  Stats.RecheckSeconds = Since(PhaseStart);
   llvm::sort(Stats.Parsed);
   llvm::sort(Stats.Rechecked);
   return Stats;
