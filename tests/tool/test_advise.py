@@ -418,6 +418,17 @@ def test_exit_codes(scratch):
     check("invalid --config" in run.stderr, run.stderr)
 
 
+def test_werror_build(scratch):
+    """A -Werror build with a GCC-only warning option (unknown to clang) is
+    analysed like any other: compiler warnings are not findings."""
+    p = Project("crossfile", scratch, flags=["-Werror", "-Wshadow=local", "-Wall"])
+    report, run = p.json(expect=1)
+    check(report["failed_units"] == [], report["failed_units"])
+    check(len(blocking_loop(report)) == 1, report["findings"])
+    check(not any(f["check"].startswith("clang-diagnostic-") for f in report["findings"]),
+          report["findings"])
+
+
 def test_failed_units(scratch):
     p = Project("broken", scratch)
     report, run = p.json(expect=3)

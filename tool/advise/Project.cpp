@@ -19,7 +19,7 @@ namespace concur::advise {
 
 /// Bumped whenever the analysis or the checks change what they report, so
 /// that results stored by an older build are not reused.
-static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/1";
+static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/2";
 
 //===----------------------------------------------------------------------===//
 // Progress

@@ -305,6 +305,11 @@ UnitOutcome UnitRunner::run(StringRef File,
       [&Context](const tooling::CommandLineArguments &Args, StringRef Name) {
         ClangTidyOptions Opts = Context.getOptionsForFile(Name);
         tooling::CommandLineArguments Adjusted = Args;
+        // Compiler warnings are not reported, and one that -Werror makes an
+        // error leaves a sound AST: a GCC-only option such as -Wshadow=local
+        // in a -Werror build must not fail the unit. (Before the user's
+        // --extra-arg, which may turn -Werror back on.)
+        Adjusted.push_back("-Wno-error");
         if (Opts.ExtraArgsBefore) {
           auto I = Adjusted.begin();
           if (I != Adjusted.end() && !StringRef(*I).starts_with("-"))
