@@ -13,7 +13,7 @@ For each project (a build directory with compile_commands.json) it prints:
     because they use facts of other units) and the time of each phase,
   - the counts of functions per class and model, and of findings.
 
-Usage: bench/advise/run.py --advise build/bin/concur-advise BUILD_DIR [BUILD_DIR ...]
+Usage: bench/advise/run.py --advise build/bin/concur-advise [NAME=]BUILD_DIR ...
        [--files-regex REGEX]   (analyse only matching files of each database)
 The projects' databases are not modified; summaries go to a scratch directory.
 """
@@ -51,8 +51,10 @@ def files_of(build, regex):
 
 
 def bench(args, build, scratch):
+    name, _, path = build.rpartition("=")
+    build = path
     files = files_of(build, args.files_regex)
-    name = os.path.basename(os.path.dirname(os.path.abspath(build))) or build
+    name = name or os.path.basename(os.path.dirname(os.path.abspath(build))) or build
     print(f"== {name}: {len(files)} translation units ({build})")
     db = lambda tag: os.path.join(scratch, f"{name}-{tag}.db")
     advise = [args.advise, "-p", build, "--progress=none", "--quiet", "--fail-on=none",
@@ -100,7 +102,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--advise", required=True)
     parser.add_argument("--files-regex")
-    parser.add_argument("builds", nargs="+")
+    parser.add_argument("builds", nargs="+", help="[NAME=]BUILD_DIR")
     args = parser.parse_args()
     print(time.strftime("date: %Y-%m-%d %H:%M UTC", time.gmtime()))
     print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min): "

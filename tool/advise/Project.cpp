@@ -199,7 +199,8 @@ namespace {
 
 /// Runs \p Units on a pool; \p Done is called (serialised) with each outcome.
 Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
-               StringRef Phase, const DatabaseSummaryProvider *Facts,
+               StringRef Phase, UnitPass Pass,
+               const DatabaseSummaryProvider *Facts,
                function_ref<Error(UnitOutcome &)> Done, FileCache &Files) {
   if (Units.empty())
     return Error::success();
@@ -210,7 +211,7 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
   auto One = [&](const std::string &File) {
     UnitOutcome Out;
     CrashRecoveryContext CRC;
-    if (!CRC.RunSafely([&] { Out = Runner.run(File, Facts); })) {
+    if (!CRC.RunSafely([&] { Out = Runner.run(File, Facts, Pass); })) {
       Out = UnitOutcome();
       Out.Record.File = File;
       Out.Record.Failed = true;
@@ -297,7 +298,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
     if (!Facts)
       return Facts.takeError();
     if (Error E = runUnits(
-            Opts, Changed, "analysing", Facts->get(),
+            Opts, Changed, "analysing", UnitPass::Analyse, Facts->get(),
             [&](UnitOutcome &Out) {
               Out.Record.Key = Keys[Out.Record.File];
               Stats.Parsed.push_back(Out.Record.File);
@@ -331,7 +332,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
     if (!Facts)
       return Facts.takeError();
     if (Error E = runUnits(
-            Opts, Todo, "re-checking", Facts->get(),
+            Opts, Todo, "re-checking", UnitPass::Recheck, Facts->get(),
             [&](UnitOutcome &Out) {
               Stats.Rechecked.push_back(Out.Record.File);
               if (Out.Record.Failed) {

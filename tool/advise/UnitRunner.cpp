@@ -166,14 +166,16 @@ private:
 class UnitAction : public ASTFrontendAction {
 public:
   UnitAction(ClangTidyASTConsumerFactory &Factory, ClangTidyContext &Context,
-             UnitOutcome &Out, FileCache &Files)
-      : Factory(Factory), Context(Context), Out(Out), Files(Files) {}
+             UnitOutcome &Out, FileCache &Files, UnitPass Pass)
+      : Factory(Factory), Context(Context), Out(Out), Files(Files), Pass(Pass) {}
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef File) override {
     // The checks' consumer is created first (it sets up the context for
     // this file) but runs second.
     std::unique_ptr<ASTConsumer> Checks = Factory.createASTConsumer(CI, File);
+    if (Pass == UnitPass::Recheck)
+      return Checks;
     std::vector<std::unique_ptr<ASTConsumer>> Consumers;
     Consumers.push_back(std::make_unique<SummaryConsumer>(Context, Out, Files));
     Consumers.push_back(std::move(Checks));
@@ -185,17 +187,18 @@ private:
   ClangTidyContext &Context;
   UnitOutcome &Out;
   FileCache &Files;
+  UnitPass Pass;
 };
 
 class UnitActionFactory : public tooling::FrontendActionFactory {
 public:
   UnitActionFactory(ClangTidyContext &Context, UnitOutcome &Out,
-                    FileCache &Files,
+                    FileCache &Files, UnitPass Pass,
                     IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS)
       : Factory(Context, std::move(FS)), Context(Context), Out(Out),
-        Files(Files) {}
+        Files(Files), Pass(Pass) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<UnitAction>(Factory, Context, Out, Files);
+    return std::make_unique<UnitAction>(Factory, Context, Out, Files, Pass);
   }
   bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
                      FileManager *Files,
@@ -215,6 +218,7 @@ private:
   ClangTidyContext &Context;
   UnitOutcome &Out;
   FileCache &Files;
+  UnitPass Pass;
 };
 
 ClangTidyOptions defaultOptions() {
@@ -279,7 +283,8 @@ std::string UnitRunner::validate() const {
 }
 
 UnitOutcome UnitRunner::run(StringRef File,
-                            const DatabaseSummaryProvider *Facts) {
+                            const DatabaseSummaryProvider *Facts,
+                            UnitPass Pass) {
   UnitOutcome Out;
   Out.Record.File = File.str();
 
@@ -329,7 +334,7 @@ UnitOutcome UnitRunner::run(StringRef File,
   int Status;
   {
     ScopedSummaryProvider Install(&Recording);
-    UnitActionFactory Factory(Context, Out, Files, FS);
+    UnitActionFactory Factory(Context, Out, Files, Pass, FS);
     Status = Tool.run(&Factory);
   }
   Out.Record.Lookups = Recording.takeLookups();
