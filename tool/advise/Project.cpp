@@ -154,6 +154,11 @@ std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
 }
 
 Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
+  // Read before the summaries: a unit stored meanwhile makes this link
+  // out of date rather than wrongly current.
+  Expected<std::string> Generation = Db.localGeneration();
+  if (!Generation)
+    return Generation.takeError();
   Expected<std::vector<StoredFunction>> Local = Db.localFunctions();
   if (!Local)
     return Local.takeError();
@@ -163,7 +168,7 @@ Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
       });
   if (Functions)
     *Functions = unsigned(Linked.size());
-  return Db.storeLinked(Linked);
+  return Db.storeLinked(Linked, *Generation);
 }
 
 Expected<std::vector<std::string>>
@@ -313,8 +318,20 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   // guards against a unit whose lookups vary between parses.
   Stats.AnalyseSeconds = Since(PhaseStart);
   PhaseStart = Clock::now();
-  if (Error E = linkDatabase(Db, &Stats.Functions))
-    return E;
+  // An unchanged database (nothing parsed or removed here or by another
+  // run since the last link) is not linked again.
+  Expected<bool> Current = Db.linkIsCurrent();
+  if (!Current)
+    return Current.takeError();
+  if (!*Current) {
+    if (Error E = linkDatabase(Db, &Stats.Functions))
+      return E;
+  } else {
+    Expected<unsigned> Count = Db.linkedCount();
+    if (!Count)
+      return Count.takeError();
+    Stats.Functions = *Count;
+  }
   Stats.LinkSeconds = Since(PhaseStart);
   PhaseStart = Clock::now();
   std::set<std::string> RecheckedOnce;
