@@ -444,20 +444,28 @@ Expected<std::map<std::string, std::string>> SummaryDatabase::findings() {
 // Summaries
 //===----------------------------------------------------------------------===//
 
-Expected<std::vector<StoredFunction>> SummaryDatabase::localFunctions() {
+Expected<std::vector<StoredFunction>>
+SummaryDatabase::localFunctions(bool WithSummaries) {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<StoredFunction> Out;
-  Statement Select(Db, "SELECT unit, in_main, end_line, summary FROM functions "
-                       "ORDER BY usr, unit");
+  Statement Select(Db, WithSummaries
+                           ? "SELECT unit, in_main, end_line, summary FROM "
+                             "functions ORDER BY usr, unit"
+                           : "SELECT unit, in_main, end_line, usr FROM "
+                             "functions ORDER BY usr, unit");
   if (!Select.ok())
     return error("cannot read summaries");
   int Rc;
   while ((Rc = Select.step()) == SQLITE_ROW) {
-    Expected<FunctionSummary> S = summaryFromText(Select.text(3), Path);
-    if (!S)
-      return S.takeError();
     StoredFunction F;
-    F.Summary = std::move(*S);
+    if (WithSummaries) {
+      Expected<FunctionSummary> S = summaryFromText(Select.text(3), Path);
+      if (!S)
+        return S.takeError();
+      F.Summary = std::move(*S);
+    } else {
+      F.Summary.USR = Select.text(3);
+    }
     F.Unit = Select.text(0);
     F.InMainFile = Select.integer(1) != 0;
     F.EndLine = unsigned(Select.integer(2));

@@ -128,7 +128,10 @@ public:
   llvm::Expected<std::map<std::string, std::string>> findings();
 
   // --- summaries ---
-  llvm::Expected<std::vector<StoredFunction>> localFunctions();
+  /// Every local summary; with \p WithSummaries false, only where each
+  /// function is (Summary holds just its USR), which is much cheaper.
+  llvm::Expected<std::vector<StoredFunction>>
+  localFunctions(bool WithSummaries = true);
   /// Replaces the linked summaries (one transaction). \p Generation is
   /// localGeneration() as read before the local summaries they come from.
   llvm::Error storeLinked(llvm::ArrayRef<FunctionSummary> Linked,

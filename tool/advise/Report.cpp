@@ -45,7 +45,8 @@ Expected<Report> loadReport(SummaryDatabase &Db, ArrayRef<std::string> Units) {
       R.Failed.push_back({U.File, U.Error});
   }
   // Functions: linked summaries of functions defined in selected units.
-  Expected<std::vector<StoredFunction>> Local = Db.localFunctions();
+  Expected<std::vector<StoredFunction>> Local =
+      Db.localFunctions(/*WithSummaries=*/false);
   if (!Local)
     return Local.takeError();
   std::map<std::string, const StoredFunction *> Home;
