@@ -429,6 +429,32 @@ def test_werror_build(scratch):
           report["findings"])
 
 
+def test_relative_paths_in_directories(scratch):
+    """Units in different directories named relative to them, with includes
+    found relative to them, analysed in parallel (each worker has its own
+    working directory)."""
+    root = os.path.join(scratch, "dirs")
+    build = os.path.join(root, "build")
+    os.makedirs(build)
+    entries = []
+    for i in range(12):
+        d = os.path.join(root, f"part{i}")
+        os.makedirs(d)
+        with open(os.path.join(d, f"local{i}.h"), "w") as f:
+            f.write(f"int local{i}(int x);\n")
+        with open(os.path.join(d, f"unit{i}.cpp"), "w") as f:
+            f.write(f'#include "local{i}.h"\nint local{i}(int x) {{ return x + {i}; }}\n')
+        entries.append({"directory": d, "file": f"unit{i}.cpp",
+                        "arguments": ["clang++-19", "-std=c++20", "-I.", "-c", f"unit{i}.cpp"]})
+    with open(os.path.join(build, "compile_commands.json"), "w") as f:
+        json.dump(entries, f)
+    run = subprocess.run([ARGS.advise, "-p", build, "-j2", "--format=json", "--progress=none"],
+                         capture_output=True, text=True, timeout=600, cwd=scratch)
+    check(run.returncode == 0, f"exit {run.returncode}: {run.stderr}")
+    report = json.loads(run.stdout)
+    check(report["failed_units"] == [] and len(report["functions"]) == 12, report)
+
+
 def test_failed_units(scratch):
     p = Project("broken", scratch)
     report, run = p.json(expect=3)

@@ -301,7 +301,12 @@ UnitOutcome UnitRunner::run(StringRef File,
                        &DiagConsumer, /*ShouldOwnClient=*/false);
   Context.setDiagnosticsEngine(&DE);
 
-  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+  // A file system with its own working directory: ClangTool moves into each
+  // compile command's directory, and the real file system's is the
+  // process's, shared by the workers (relative paths of units in different
+  // directories resolved against each other's).
+  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(
+      IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem()));
   std::vector<std::string> Sources{File.str()};
   tooling::ClangTool Tool(Compilations, Sources,
                           std::make_shared<PCHContainerOperations>(), FS);
