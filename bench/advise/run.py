@@ -9,9 +9,11 @@ For each project (a build directory with compile_commands.json) it prints:
   - concur-advise -j1 vs -j2 (goal >= 1.8x on 2 idle cores),
   - an unchanged re-run vs the cold run (goal <= 5%),
   - peak resident memory of the cold -j2 run,
+  - how many units the cold run parsed and re-checked (parsed a second time
+    because they use facts of other units) and the time of each phase,
   - the counts of functions per class and model, and of findings.
 
-Usage: bench/advise/run.py --advise build/bin/concur-advise BUILD_DIR [BUILD_DIR ...]
+Usage: bench/advise/run.py --advise build/bin/concur-advise [NAME=]BUILD_DIR ...
        [--files-regex REGEX]   (analyse only matching files of each database)
 The projects' databases are not modified; summaries go to a scratch directory.
 """
@@ -49,8 +51,10 @@ def files_of(build, regex):
 
 
 def bench(args, build, scratch):
+    name, _, path = build.rpartition("=")
+    build = path
     files = files_of(build, args.files_regex)
-    name = os.path.basename(os.path.dirname(os.path.abspath(build))) or build
+    name = name or os.path.basename(os.path.dirname(os.path.abspath(build))) or build
     print(f"== {name}: {len(files)} translation units ({build})")
     db = lambda tag: os.path.join(scratch, f"{name}-{tag}.db")
     advise = [args.advise, "-p", build, "--progress=none", "--quiet", "--fail-on=none",
@@ -60,7 +64,8 @@ def bench(args, build, scratch):
             "-checks=-*,readability-else-after-return"] + (
         ["^(" + "|".join(re.escape(f) for f in files) + ")$"] if args.files_regex else [])
     t_tidy, rss_tidy, _ = timed(tidy)
-    t_cold2, rss_cold2, cold = timed(advise + ["-j2", "--summaries", db("j2")])
+    t_cold2, rss_cold2, cold = timed(advise + ["-j2", "--summaries", db("j2"),
+                                               "--incremental-stats"])
     t_rerun, _, _ = timed(advise + ["-j2", "--summaries", db("j2")])
     t_cold1, _, _ = timed(advise + ["-j1", "--summaries", db("j1")])
     if cold.returncode not in (0, 1, 3):
@@ -77,6 +82,15 @@ def bench(args, build, scratch):
     print(f"ratio cold/clang-tidy  {t_cold2 / t_tidy:6.2f}x (goal <= 1.2x)")
     print(f"speed-up -j2 over -j1  {t_cold1 / t_cold2:6.2f}x (goal >= 1.8x)")
     print(f"re-run / cold          {100 * t_rerun / t_cold2:6.1f}% (goal <= 5%)")
+    phases = re.search(r"(\d+) units, (\d+) parsed, (\d+) re-checked, (\d+) functions linked "
+                       r"\(analysing ([\d.]+)s, linking ([\d.]+)s, re-checking ([\d.]+)s\)",
+                       cold.stderr)
+    if phases:
+        units, parsed, rechecked, linked = (int(x) for x in phases.groups()[:4])
+        analyse, link, recheck = (float(x) for x in phases.groups()[4:])
+        print(f"cold run: {parsed} units parsed, {rechecked} re-checked (parsed again); "
+              f"analysing {analyse:.1f}s, linking {link:.1f}s, re-checking {recheck:.1f}s "
+              f"({100 * recheck / max(t_cold2, 1e-9):.0f}% of the cold run)")
     print(f"failed units: {len(report['failed_units'])}")
     print("functions per class: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
     print("functions per model: " + ", ".join(f"{k} {v}" for k, v in sorted(models.items())))
@@ -88,8 +102,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--advise", required=True)
     parser.add_argument("--files-regex")
-    parser.add_argument("builds", nargs="+")
+    parser.add_argument("builds", nargs="+", help="[NAME=]BUILD_DIR")
     args = parser.parse_args()
+    print(time.strftime("date: %Y-%m-%d %H:%M UTC", time.gmtime()))
+    print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min): "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="concur-bench-") as scratch:
         for build in args.builds:
             bench(args, build, scratch)

@@ -330,6 +330,13 @@ Expected<std::vector<UnitState>> SummaryDatabase::units() {
   return Out;
 }
 
+/// Run inside each transaction that changes local summaries: a link that
+/// read an older generation is not current any more.
+static constexpr const char *BumpGeneration =
+    "INSERT OR REPLACE INTO meta VALUES('generation', "
+    "COALESCE((SELECT CAST(value AS INTEGER) FROM meta "
+    "WHERE key = 'generation'), 0) + 1);";
+
 Error SummaryDatabase::storeUnit(const UnitRecord &R) {
   std::lock_guard<std::mutex> Lock(Mutex);
   if (Error E = exec("BEGIN IMMEDIATE"))
@@ -339,6 +346,10 @@ Error SummaryDatabase::storeUnit(const UnitRecord &R) {
     (void)exec("ROLLBACK");
     return E;
   };
+  if (Error E = exec(BumpGeneration)) {
+    (void)exec("ROLLBACK");
+    return E;
+  }
   for (StringRef Table : {"units WHERE file", "deps WHERE unit",
                           "functions WHERE unit"}) {
     Statement Delete(Db, ("DELETE FROM " + Table + " = ?1").str());
@@ -433,20 +444,28 @@ Expected<std::map<std::string, std::string>> SummaryDatabase::findings() {
 // Summaries
 //===----------------------------------------------------------------------===//
 
-Expected<std::vector<StoredFunction>> SummaryDatabase::localFunctions() {
+Expected<std::vector<StoredFunction>>
+SummaryDatabase::localFunctions(bool WithSummaries) {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<StoredFunction> Out;
-  Statement Select(Db, "SELECT unit, in_main, end_line, summary FROM functions "
-                       "ORDER BY usr, unit");
+  Statement Select(Db, WithSummaries
+                           ? "SELECT unit, in_main, end_line, summary FROM "
+                             "functions ORDER BY usr, unit"
+                           : "SELECT unit, in_main, end_line, usr FROM "
+                             "functions ORDER BY usr, unit");
   if (!Select.ok())
     return error("cannot read summaries");
   int Rc;
   while ((Rc = Select.step()) == SQLITE_ROW) {
-    Expected<FunctionSummary> S = summaryFromText(Select.text(3), Path);
-    if (!S)
-      return S.takeError();
     StoredFunction F;
-    F.Summary = std::move(*S);
+    if (WithSummaries) {
+      Expected<FunctionSummary> S = summaryFromText(Select.text(3), Path);
+      if (!S)
+        return S.takeError();
+      F.Summary = std::move(*S);
+    } else {
+      F.Summary.USR = Select.text(3);
+    }
     F.Unit = Select.text(0);
     F.InMainFile = Select.integer(1) != 0;
     F.EndLine = unsigned(Select.integer(2));
@@ -457,10 +476,21 @@ Expected<std::vector<StoredFunction>> SummaryDatabase::localFunctions() {
   return Out;
 }
 
-Error SummaryDatabase::storeLinked(ArrayRef<FunctionSummary> Linked) {
+Error SummaryDatabase::storeLinked(ArrayRef<FunctionSummary> Linked,
+                                   StringRef Generation) {
   std::lock_guard<std::mutex> Lock(Mutex);
   if (Error E = exec("BEGIN IMMEDIATE; DELETE FROM linked;"))
     return E;
+  {
+    Statement Mark(Db, "INSERT OR REPLACE INTO meta "
+                       "VALUES('linked-generation', ?1)");
+    Mark.bind(1, Generation);
+    if (!Mark.ok() || Mark.step() != SQLITE_DONE) {
+      Error E = error("cannot store linked summaries");
+      (void)exec("ROLLBACK");
+      return E;
+    }
+  }
   Statement Insert(Db, "INSERT OR REPLACE INTO linked VALUES(?1, ?2, ?3)");
   for (const FunctionSummary &S : Linked) {
     std::string Text = summaryToText(S);
@@ -475,6 +505,44 @@ Error SummaryDatabase::storeLinked(ArrayRef<FunctionSummary> Linked) {
     }
   }
   return exec("COMMIT");
+}
+
+Expected<std::string> SummaryDatabase::localGeneration() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Select(Db, "SELECT value FROM meta WHERE key = 'generation'");
+  if (!Select.ok())
+    return error("cannot read its metadata");
+  int Rc = Select.step();
+  if (Rc == SQLITE_DONE)
+    return std::string("0");
+  if (Rc != SQLITE_ROW)
+    return error("cannot read its metadata");
+  return Select.text(0);
+}
+
+Expected<bool> SummaryDatabase::linkIsCurrent() {
+  Expected<std::string> Now = localGeneration();
+  if (!Now)
+    return Now.takeError();
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Select(Db,
+                   "SELECT value FROM meta WHERE key = 'linked-generation'");
+  if (!Select.ok())
+    return error("cannot read its metadata");
+  int Rc = Select.step();
+  if (Rc == SQLITE_DONE)
+    return false;
+  if (Rc != SQLITE_ROW)
+    return error("cannot read its metadata");
+  return Select.text(0) == *Now;
+}
+
+Expected<unsigned> SummaryDatabase::linkedCount() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Statement Select(Db, "SELECT count(*) FROM linked");
+  if (!Select.ok() || Select.step() != SQLITE_ROW)
+    return error("cannot read linked summaries");
+  return unsigned(Select.integer(0));
 }
 
 Expected<std::optional<FunctionSummary>>
@@ -554,8 +622,8 @@ Error SummaryDatabase::mergeFrom(StringRef OtherPath) {
       "DELETE FROM functions WHERE unit IN (SELECT file FROM other.units);"
       "INSERT INTO units SELECT * FROM other.units;"
       "INSERT INTO deps SELECT * FROM other.deps;"
-      "INSERT INTO functions SELECT * FROM other.functions;"
-      "COMMIT;");
+      "INSERT INTO functions SELECT * FROM other.functions;" +
+      std::string(BumpGeneration) + "COMMIT;");
   if (E)
     (void)exec("ROLLBACK");
   Error Detach = exec("DETACH DATABASE other");

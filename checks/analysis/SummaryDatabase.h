@@ -128,9 +128,21 @@ public:
   llvm::Expected<std::map<std::string, std::string>> findings();
 
   // --- summaries ---
-  llvm::Expected<std::vector<StoredFunction>> localFunctions();
-  /// Replaces the linked summaries (one transaction).
-  llvm::Error storeLinked(llvm::ArrayRef<FunctionSummary> Linked);
+  /// Every local summary; with \p WithSummaries false, only where each
+  /// function is (Summary holds just its USR), which is much cheaper.
+  llvm::Expected<std::vector<StoredFunction>>
+  localFunctions(bool WithSummaries = true);
+  /// Replaces the linked summaries (one transaction). \p Generation is
+  /// localGeneration() as read before the local summaries they come from.
+  llvm::Error storeLinked(llvm::ArrayRef<FunctionSummary> Linked,
+                          llvm::StringRef Generation = "");
+  /// Changes whenever local summaries are stored, removed or merged in.
+  llvm::Expected<std::string> localGeneration();
+  /// Whether the linked summaries were computed from the local summaries
+  /// as they are now (so an unchanged tree need not be linked again).
+  llvm::Expected<bool> linkIsCurrent();
+  /// How many linked summaries there are.
+  llvm::Expected<unsigned> linkedCount();
   /// The linked summary of \p USR, if any.
   llvm::Expected<std::optional<FunctionSummary>> linked(llvm::StringRef USR);
   llvm::Expected<std::vector<FunctionSummary>> allLinked();

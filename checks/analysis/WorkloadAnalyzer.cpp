@@ -104,6 +104,9 @@ public:
   const SummaryProvider *External;
 
   DenseMap<const FunctionDecl *, std::unique_ptr<LocalFacts>> Locals;
+  /// Bodies being scanned, and what a re-entrant visit of one sees.
+  SmallPtrSet<const FunctionDecl *, 8> Scanning;
+  const LocalFacts Unfinished;
   DenseMap<const FunctionDecl *, std::unique_ptr<FunctionSummary>> Summaries;
   DenseMap<const FunctionDecl *, std::optional<ApiEffects>> ApiCache;
   DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>>
@@ -727,11 +730,18 @@ const LocalFacts &WorkloadAnalyzer::Impl::local(const FunctionDecl *Def) {
   std::unique_ptr<LocalFacts> &Slot = Locals[Def];
   if (Slot)
     return *Slot;
+  // Resolving a virtual call summarizes the overrides while this body is
+  // being scanned; one of them may lead back here (a composite's override
+  // that calls the method on its children). That inner visit sees no
+  // effects, like the first turn of a recursion; the outer scan completes.
+  if (!Scanning.insert(Def).second)
+    return Unfinished;
   auto Facts = std::make_unique<LocalFacts>();
   LocalFacts &F = *Facts;
   auto Record = [&](const CallEdge &Edge) { F.Calls.push_back(Edge); };
   Scanner S(*this, F.Own, Record, F.External);
   S.scanFunction(Def);
+  Scanning.erase(Def);
   // The map may have grown meanwhile; look the slot up again.
   std::unique_ptr<LocalFacts> &Stored = Locals[Def];
   Stored = std::move(Facts);

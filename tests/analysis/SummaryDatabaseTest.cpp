@@ -167,6 +167,41 @@ TEST(SummaryDatabase, StoresUnitsAndServesLinkedSummaries) {
   EXPECT_EQ((*Provider)->lookup("c:@F@nothing"), nullptr);
 }
 
+TEST(SummaryDatabase, LinkIsCurrentUntilLocalSummariesChange) {
+  ScratchDir Dir;
+  auto Db = SummaryDatabase::open(Dir.file("s.db"),
+                                  SummaryDatabase::OpenMode::ReadWrite);
+  ASSERT_TRUE(bool(Db));
+  auto Current = [&] {
+    auto C = (*Db)->linkIsCurrent();
+    EXPECT_TRUE(bool(C));
+    return C && *C;
+  };
+  EXPECT_FALSE(Current()); // never linked
+  UnitRecord R;
+  R.File = "/src/a.cpp";
+  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
+  auto Generation = (*Db)->localGeneration();
+  ASSERT_TRUE(bool(Generation));
+  ASSERT_FALSE(bool((*Db)->storeLinked(linkAB(), *Generation)));
+  EXPECT_TRUE(Current());
+  auto Count = (*Db)->linkedCount();
+  ASSERT_TRUE(bool(Count));
+  EXPECT_EQ(*Count, linkAB().size());
+  // New findings do not change local summaries; a stored unit does, and so
+  // does a unit removed.
+  ASSERT_FALSE(bool((*Db)->updateFindings(R.File, {}, "[]")));
+  EXPECT_TRUE(Current());
+  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
+  EXPECT_FALSE(Current());
+  Generation = (*Db)->localGeneration();
+  ASSERT_TRUE(bool(Generation));
+  ASSERT_FALSE(bool((*Db)->storeLinked(linkAB(), *Generation)));
+  EXPECT_TRUE(Current());
+  ASSERT_FALSE(bool((*Db)->removeUnit(R.File)));
+  EXPECT_FALSE(Current());
+}
+
 TEST(SummaryDatabase, AnalyzerSeesCrossFileFactsThroughTheProvider) {
   ScratchDir Dir;
   std::string Path = Dir.file("s.db");

@@ -19,6 +19,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECTS = os.path.join(HERE, "projects")
+RUNTIME_INCLUDE = os.path.join(os.path.dirname(os.path.dirname(HERE)), "runtime", "include")
 ARGS = None
 
 
@@ -34,12 +35,13 @@ def check(condition, message):
 class Project:
     """A copy of tests/tool/projects/NAME with a compilation database."""
 
-    def __init__(self, name, scratch, files=None):
+    def __init__(self, name, scratch, files=None, flags=()):
         self.root = os.path.join(scratch, name)
         shutil.copytree(os.path.join(PROJECTS, name), self.root)
         self.build = os.path.join(self.root, "build")
         os.makedirs(self.build)
         self.files = files or sorted(f for f in os.listdir(self.root) if f.endswith(".cpp"))
+        self.flags = list(flags)
         self.write_database()
 
     def path(self, name):
@@ -47,7 +49,7 @@ class Project:
 
     def write_database(self):
         entries = [{"directory": self.build, "file": self.path(f),
-                    "arguments": ["clang++-19", "-std=c++20", "-c", self.path(f)]}
+                    "arguments": ["clang++-19", "-std=c++20", *self.flags, "-c", self.path(f)]}
                    for f in self.files]
         with open(os.path.join(self.build, "compile_commands.json"), "w") as out:
             json.dump(entries, out, indent=1)
@@ -67,6 +69,10 @@ class Project:
     def json(self, *args, expect=None):
         run = self.run("--format=json", "--progress=none", *args, expect=expect)
         return json.loads(run.stdout), run
+
+    def read(self, name):
+        with open(self.path(name)) as f:
+            return f.read()
 
     def edit(self, name, old, new):
         with open(self.path(name)) as f:
@@ -412,6 +418,43 @@ def test_exit_codes(scratch):
     check("invalid --config" in run.stderr, run.stderr)
 
 
+def test_werror_build(scratch):
+    """A -Werror build with a GCC-only warning option (unknown to clang) is
+    analysed like any other: compiler warnings are not findings."""
+    p = Project("crossfile", scratch, flags=["-Werror", "-Wshadow=local", "-Wall"])
+    report, run = p.json(expect=1)
+    check(report["failed_units"] == [], report["failed_units"])
+    check(len(blocking_loop(report)) == 1, report["findings"])
+    check(not any(f["check"].startswith("clang-diagnostic-") for f in report["findings"]),
+          report["findings"])
+
+
+def test_relative_paths_in_directories(scratch):
+    """Units in different directories named relative to them, with includes
+    found relative to them, analysed in parallel (each worker has its own
+    working directory)."""
+    root = os.path.join(scratch, "dirs")
+    build = os.path.join(root, "build")
+    os.makedirs(build)
+    entries = []
+    for i in range(12):
+        d = os.path.join(root, f"part{i}")
+        os.makedirs(d)
+        with open(os.path.join(d, f"local{i}.h"), "w") as f:
+            f.write(f"int local{i}(int x);\n")
+        with open(os.path.join(d, f"unit{i}.cpp"), "w") as f:
+            f.write(f'#include "local{i}.h"\nint local{i}(int x) {{ return x + {i}; }}\n')
+        entries.append({"directory": d, "file": f"unit{i}.cpp",
+                        "arguments": ["clang++-19", "-std=c++20", "-I.", "-c", f"unit{i}.cpp"]})
+    with open(os.path.join(build, "compile_commands.json"), "w") as f:
+        json.dump(entries, f)
+    run = subprocess.run([ARGS.advise, "-p", build, "-j2", "--format=json", "--progress=none"],
+                         capture_output=True, text=True, timeout=600, cwd=scratch)
+    check(run.returncode == 0, f"exit {run.returncode}: {run.stderr}")
+    report = json.loads(run.stdout)
+    check(report["failed_units"] == [] and len(report["functions"]) == 12, report)
+
+
 def test_failed_units(scratch):
     p = Project("broken", scratch)
     report, run = p.json(expect=3)
@@ -488,7 +531,70 @@ def test_explain_and_summary(scratch):
           run.stdout)
 
 
-def test_fix_mode_matches_fixed_flags(scratch):
+# --- fixes ------------------------------------------------------------------------
+
+def coroutine_findings(report):
+    return [(os.path.basename(f["file"]), f["line"], f["column"], len(f["fixes"]))
+            for f in report["findings"] if f["check"] == "concur-blocking-call-in-coroutine"]
+
+
+def test_fix(scratch):
+    """--fix rewrites the files exactly as the checks' fixes say, once per fix
+    (a header's fix is offered by every unit that includes it), and the next run
+    no longer reports what was fixed; the finding without a mechanical fix stays."""
+    p = Project("fixes", scratch, flags=["-I", RUNTIME_INCLUDE])
+    header = ["--header-filter=.*waits\\.h"]
+    original = {name: p.read(name) for name in ("a.cpp", "b.cpp", "waits.h")}
+    report, _ = p.json(*header, expect=1)
+    check(coroutine_findings(report) == [("a.cpp", 10, 3, 1), ("a.cpp", 15, 3, 1),
+                                         ("a.cpp", 20, 3, 0), ("waits.h", 11, 3, 1)],
+          coroutine_findings(report))
+
+    # --from-db cannot fix: its offsets were not checked against the files.
+    run = p.run("--from-db", "--fix", *header, expect=2)
+    check("--fix cannot be used with --from-db" in run.stderr, run.stderr)
+    check({n: p.read(n) for n in original} == original, "--from-db --fix changed files")
+
+    # A unit that does not compile: nothing is fixed (as clang-tidy without
+    # --fix-errors), the run still reports and exits 3.
+    with open(p.path("bad.cpp"), "w") as f:
+        f.write('#include "waits.h"\nint broken( { return 0; }\n')
+    p.files.append("bad.cpp")
+    p.write_database()
+    run = p.run("--fix", "--progress=none", *header, expect=3)
+    check("no fixes applied" in run.stderr, run.stderr)
+    check({n: p.read(n) for n in original} == original, "fixed despite a failed unit")
+    p.files.remove("bad.cpp")
+    p.write_database()
+
+    run = p.run("--fix", "--progress=none", *header, expect=1)
+    check("applied 3 fixes in 2 files" in run.stderr, run.stderr)
+    check(p.read("a.cpp") == original["a.cpp"]
+          .replace("  std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));",
+                   "  co_await concur::sleep_for(std::chrono::milliseconds(100 * attempt));")
+          .replace("  std::this_thread::sleep_until(deadline);",
+                   "  co_await concur::sleep_until(deadline);"), p.read("a.cpp"))
+    check(p.read("waits.h") == original["waits.h"].replace(
+        "  std::this_thread::sleep_for(std::chrono::milliseconds(2));",
+        "  co_await concur::sleep_for(std::chrono::milliseconds(2));"), p.read("waits.h"))
+    check(p.read("b.cpp") == original["b.cpp"], "b.cpp has nothing to fix")
+    compiled = subprocess.run(["clang++-19", "-std=c++20", "-fsyntax-only", "-I",
+                               RUNTIME_INCLUDE, p.path("a.cpp"), p.path("b.cpp")],
+                              capture_output=True, text=True, timeout=300)
+    check(compiled.returncode == 0, f"the fixed code does not compile:\n{compiled.stderr}")
+
+    # The next run sees the edited files (both units include waits.h) and
+    # reports only the call without a mechanical fix.
+    report, run = p.json(*header, "--incremental-stats", expect=1)
+    check(stats(run)[0] == ["a.cpp", "b.cpp"], stats(run))
+    check(coroutine_findings(report) == [("a.cpp", 20, 3, 0)], coroutine_findings(report))
+    fixed = {n: p.read(n) for n in original}
+    run = p.run("--fix", "--progress=none", *header, expect=1)
+    check("applied 0 fixes in 0 files" in run.stderr, run.stderr)
+    check({n: p.read(n) for n in original} == fixed, "a second --fix changed files")
+
+
+def test_fixed_flags(scratch):
     """`file -- flags` mode analyses a single file like clang-tidy does."""
     p = Project("crossfile", scratch)
     run = subprocess.run([ARGS.advise, "--progress=none", "--format=json", p.path("b.cpp"),

@@ -66,6 +66,7 @@
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -257,9 +258,14 @@ static int runAdvise(int argc, const char **argv) {
         ShardCount == 0 || ShardIndex == 0 || ShardIndex > ShardCount)
       return usage("--shard expects I/N with 1 <= I <= N, not '" + Shard + "'");
   }
-  if (FromDb && (Fixed || Fix))
+  // A database's fix offsets are trusted only right after a run has
+  // verified the files they edit; --from-db verifies nothing.
+  if (FromDb && Fix)
+    return usage("--fix cannot be used with --from-db: the stored fixes may "
+                 "not match the files any more (run with -p to fix)");
+  if (FromDb && Fixed)
     return usage("--from-db reads the database only; it takes no compiler "
-                 "flags and cannot --fix");
+                 "flags");
 
   // The compilation database.
   std::unique_ptr<clang::tooling::CompilationDatabase> Compilations;
@@ -380,7 +386,11 @@ static int runAdvise(int argc, const char **argv) {
     if (PrintStats) {
       errs() << "concur-advise: " << Stats->Units << " units, "
              << Stats->Parsed.size() << " parsed, " << Stats->Rechecked.size()
-             << " re-checked, " << Stats->Functions << " functions linked\n";
+             << " re-checked, " << Stats->Functions << " functions linked"
+             << formatv(" (analysing {0:f1}s, linking {1:f1}s, re-checking "
+                        "{2:f1}s)\n",
+                        Stats->AnalyseSeconds, Stats->LinkSeconds,
+                        Stats->RecheckSeconds);
       for (const std::string &F : Stats->Parsed)
         errs() << "  parsed: " << F << "\n";
       for (const std::string &F : Stats->Rechecked)
@@ -435,12 +445,24 @@ static int runAdvise(int argc, const char **argv) {
   if (Summary)
     renderSummary(R, outs());
 
-  if (Fix) {
-    Expected<unsigned> Applied = applyFixes(R);
+  // The report and the exit status describe the code before the fixes.
+  if (Fix && !R.Failed.empty()) {
+    // As clang-tidy without --fix-errors: an AST with errors may place
+    // edits wrongly, so nothing is changed.
+    WithColor::warning(errs(), "concur-advise")
+        << "no fixes applied: some translation units could not be analysed\n";
+  } else if (Fix) {
+    Expected<FixOutcome> Applied = applyFixes(R);
     if (!Applied)
       return usage(toString(Applied.takeError()));
-    if (!Quiet)
-      errs() << "concur-advise: applied " << *Applied << " fixes\n";
+    if (!Quiet) {
+      errs() << "concur-advise: applied " << Applied->Applied << " fixes in "
+             << Applied->Files << " files";
+      if (Applied->Conflicting)
+        errs() << "; " << Applied->Conflicting
+               << " skipped (they overlap a fix applied first: run again)";
+      errs() << "\n";
+    }
   }
 
   unsigned AtThreshold = 0;

@@ -19,7 +19,7 @@ namespace concur::advise {
 
 /// Bumped whenever the analysis or the checks change what they report, so
 /// that results stored by an older build are not reused.
-static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/1";
+static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/2";
 
 //===----------------------------------------------------------------------===//
 // Progress
@@ -154,6 +154,11 @@ std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
 }
 
 Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
+  // Read before the summaries: a unit stored meanwhile makes this link
+  // out of date rather than wrongly current.
+  Expected<std::string> Generation = Db.localGeneration();
+  if (!Generation)
+    return Generation.takeError();
   Expected<std::vector<StoredFunction>> Local = Db.localFunctions();
   if (!Local)
     return Local.takeError();
@@ -163,7 +168,7 @@ Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
       });
   if (Functions)
     *Functions = unsigned(Linked.size());
-  return Db.storeLinked(Linked);
+  return Db.storeLinked(Linked, *Generation);
 }
 
 Expected<std::vector<std::string>>
@@ -199,7 +204,8 @@ namespace {
 
 /// Runs \p Units on a pool; \p Done is called (serialised) with each outcome.
 Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
-               StringRef Phase, const DatabaseSummaryProvider *Facts,
+               StringRef Phase, UnitPass Pass,
+               const DatabaseSummaryProvider *Facts,
                function_ref<Error(UnitOutcome &)> Done, FileCache &Files) {
   if (Units.empty())
     return Error::success();
@@ -210,7 +216,7 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
   auto One = [&](const std::string &File) {
     UnitOutcome Out;
     CrashRecoveryContext CRC;
-    if (!CRC.RunSafely([&] { Out = Runner.run(File, Facts); })) {
+    if (!CRC.RunSafely([&] { Out = Runner.run(File, Facts, Pass); })) {
       Out = UnitOutcome();
       Out.Record.File = File;
       Out.Record.Failed = true;
@@ -286,13 +292,18 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
           return E;
   }
 
+  using Clock = std::chrono::steady_clock;
+  auto Since = [](Clock::time_point Start) {
+    return std::chrono::duration<double>(Clock::now() - Start).count();
+  };
   // 2. Parse the changed units, with the facts linked by the last run.
+  Clock::time_point PhaseStart = Clock::now();
   if (!Changed.empty()) {
     auto Facts = DatabaseSummaryProvider::open(Db.path());
     if (!Facts)
       return Facts.takeError();
     if (Error E = runUnits(
-            Opts, Changed, "analysing", Facts->get(),
+            Opts, Changed, "analysing", UnitPass::Analyse, Facts->get(),
             [&](UnitOutcome &Out) {
               Out.Record.Key = Keys[Out.Record.File];
               Stats.Parsed.push_back(Out.Record.File);
@@ -305,8 +316,24 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   // 3. Link, then re-check the units whose facts changed; linking reads
   // only local summaries, so one round reaches the fixed point. The loop
   // guards against a unit whose lookups vary between parses.
-  if (Error E = linkDatabase(Db, &Stats.Functions))
-    return E;
+  Stats.AnalyseSeconds = Since(PhaseStart);
+  PhaseStart = Clock::now();
+  // An unchanged database (nothing parsed or removed here or by another
+  // run since the last link) is not linked again.
+  Expected<bool> Current = Db.linkIsCurrent();
+  if (!Current)
+    return Current.takeError();
+  if (!*Current) {
+    if (Error E = linkDatabase(Db, &Stats.Functions))
+      return E;
+  } else {
+    Expected<unsigned> Count = Db.linkedCount();
+    if (!Count)
+      return Count.takeError();
+    Stats.Functions = *Count;
+  }
+  Stats.LinkSeconds = Since(PhaseStart);
+  PhaseStart = Clock::now();
   std::set<std::string> RecheckedOnce;
   for (unsigned Round = 0; Round < 3; ++Round) {
     Expected<std::vector<std::string>> Stale = staleFindings(Db, Opts.Units);
@@ -322,7 +349,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
     if (!Facts)
       return Facts.takeError();
     if (Error E = runUnits(
-            Opts, Todo, "re-checking", Facts->get(),
+            Opts, Todo, "re-checking", UnitPass::Recheck, Facts->get(),
             [&](UnitOutcome &Out) {
               Stats.Rechecked.push_back(Out.Record.File);
               if (Out.Record.Failed) {
@@ -335,6 +362,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
             Files))
       return E;
   }
+  Stats.RecheckSeconds = Since(PhaseStart);
   llvm::sort(Stats.Parsed);
   llvm::sort(Stats.Rechecked);
   return Stats;

@@ -55,6 +55,9 @@ struct ProjectStats {
   /// Units parsed again because facts they used changed after linking.
   std::vector<std::string> Rechecked;
   unsigned Functions = 0;
+  /// Wall-clock seconds of each phase: parsing the changed units, linking,
+  /// re-checking the units whose facts changed.
+  double AnalyseSeconds = 0, LinkSeconds = 0, RecheckSeconds = 0;
 };
 
 /// The key of everything besides file contents that decides a unit's

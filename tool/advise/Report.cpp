@@ -45,7 +45,8 @@ Expected<Report> loadReport(SummaryDatabase &Db, ArrayRef<std::string> Units) {
       R.Failed.push_back({U.File, U.Error});
   }
   // Functions: linked summaries of functions defined in selected units.
-  Expected<std::vector<StoredFunction>> Local = Db.localFunctions();
+  Expected<std::vector<StoredFunction>> Local =
+      Db.localFunctions(/*WithSummaries=*/false);
   if (!Local)
     return Local.takeError();
   std::map<std::string, const StoredFunction *> Home;
@@ -820,38 +821,93 @@ Error applyBaseline(Report &R, StringRef Path) {
   return Error::success();
 }
 
-Expected<unsigned> applyFixes(const Report &R) {
-  std::map<std::string, std::vector<const FixRecord *>> ByFile;
-  for (const FindingRecord &F : R.Findings)
-    if (F.Severity == "warning" || F.Severity == "error")
-      for (const FixRecord &X : F.Fixes)
-        ByFile[X.At.File].push_back(&X);
-  unsigned Applied = 0;
-  for (auto &[File, Fixes] : ByFile) {
-    auto Buffer = MemoryBuffer::getFile(File);
+Expected<FixOutcome> applyFixes(const Report &R) {
+  struct Edit {
+    unsigned Offset, Length;
+    std::string Text;
+  };
+  // Two edits clash when their ranges intersect, or both start at one
+  // offset (the order of two insertions there would be arbitrary).
+  auto Clash = [](const Edit &A, const Edit &B) {
+    return A.Offset == B.Offset || (A.Offset < B.Offset + B.Length &&
+                                    B.Offset < A.Offset + A.Length);
+  };
+  FixOutcome Out;
+  std::map<std::string, std::vector<Edit>> ByFile;
+  // A header's finding reported by several units offers the same fix; it
+  // is applied once.
+  std::set<std::vector<std::tuple<std::string, unsigned, unsigned, std::string>>>
+      Seen;
+  for (const FindingRecord &F : R.Findings) {
+    // As clang-tidy without --fix-errors: the compiler's own fix-its are not
+    // applied, and remarks (notes) are advice only.
+    if (F.Fixes.empty() || (F.Severity != "warning" && F.Severity != "error") ||
+        StringRef(F.Check).starts_with("clang-diagnostic-"))
+      continue;
+    std::vector<std::tuple<std::string, unsigned, unsigned, std::string>> Key;
+    for (const FixRecord &X : F.Fixes)
+      Key.emplace_back(X.At.File, X.Offset, X.Length, X.Replacement);
+    llvm::sort(Key);
+    if (!Seen.insert(Key).second)
+      continue;
+    // A finding's replacements go in together or not at all.
+    bool Conflict = llvm::any_of(F.Fixes, [&](const FixRecord &X) {
+      Edit E{X.Offset, X.Length, X.Replacement};
+      return llvm::any_of(ByFile[X.At.File],
+                          [&](const Edit &Other) { return Clash(E, Other); });
+    });
+    if (Conflict) {
+      ++Out.Conflicting;
+      continue;
+    }
+    for (const FixRecord &X : F.Fixes)
+      ByFile[X.At.File].push_back({X.Offset, X.Length, X.Replacement});
+    ++Out.Applied;
+  }
+
+  // Every file is read and edited before any is written, so a file that
+  // changed since it was analysed leaves all of them untouched.
+  std::vector<std::pair<std::string, std::string>> Written;
+  for (auto &[File, Edits] : ByFile) {
+    if (Edits.empty())
+      continue;
+    auto Buffer = MemoryBuffer::getFile(File, /*IsText=*/false,
+                                        /*RequiresNullTerminator=*/false);
     if (!Buffer)
       return createStringError(Buffer.getError(), "cannot read '%s' to fix it",
                                File.c_str());
     std::string Text = (*Buffer)->getBuffer().str();
-    // From the end, so earlier offsets stay valid; overlapping ones skipped.
-    llvm::sort(Fixes, [](const FixRecord *A, const FixRecord *B) {
-      return A->Offset > B->Offset;
+    // From the end, so the offsets before each edit stay valid.
+    llvm::sort(Edits, [](const Edit &A, const Edit &B) {
+      return A.Offset > B.Offset;
     });
-    size_t Limit = Text.size() + 1;
-    for (const FixRecord *X : Fixes) {
-      if (X->Offset + X->Length > Text.size() || X->Offset + X->Length > Limit)
-        continue;
-      Text.replace(X->Offset, X->Length, X->Replacement);
-      Limit = X->Offset;
-      ++Applied;
+    for (const Edit &E : Edits) {
+      if (size_t(E.Offset) + E.Length > Text.size())
+        return createStringError(inconvertibleErrorCode(),
+                                 "'%s' changed since it was analysed; no fix "
+                                 "applied (run again)",
+                                 File.c_str());
+      Text.replace(E.Offset, E.Length, E.Text);
     }
+    Written.emplace_back(File, std::move(Text));
+  }
+  for (const auto &[File, Text] : Written) {
     std::error_code EC;
     raw_fd_ostream OS(File, EC);
     if (EC)
-      return createStringError(EC, "cannot write '%s'", File.c_str());
+      return createStringError(EC, "cannot write '%s': %s", File.c_str(),
+                               EC.message().c_str());
     OS << Text;
+    OS.close();
+    if (OS.has_error()) {
+      EC = OS.error();
+      OS.clear_error();
+      return createStringError(EC, "cannot write '%s': %s", File.c_str(),
+                               EC.message().c_str());
+    }
   }
-  return Applied;
+  Out.Files = unsigned(Written.size());
+  return Out;
 }
 
 } // namespace concur::advise

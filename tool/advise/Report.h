@@ -66,8 +66,17 @@ llvm::Error writeBaseline(const Report &R, llvm::StringRef Path);
 /// Removes the findings \p Path records (each recorded finding hides one).
 llvm::Error applyBaseline(Report &R, llvm::StringRef Path);
 
-/// Applies the fixes of warnings and errors; returns how many were applied.
-llvm::Expected<unsigned> applyFixes(const Report &R);
+struct FixOutcome {
+  unsigned Applied = 0;     ///< Findings whose fix was applied.
+  unsigned Conflicting = 0; ///< Skipped: they overlap a fix applied first.
+  unsigned Files = 0;       ///< Files rewritten.
+};
+
+/// Applies the fixes of the warnings and errors in \p R. The offsets are
+/// those of the files as this run analysed (or verified) them; an edit past
+/// the end of its file is an error, and then nothing is written. The same fix offered by
+/// several units is applied once; of overlapping fixes, the first wins.
+llvm::Expected<FixOutcome> applyFixes(const Report &R);
 
 } // namespace concur::advise
 

@@ -166,14 +166,16 @@ private:
 class UnitAction : public ASTFrontendAction {
 public:
   UnitAction(ClangTidyASTConsumerFactory &Factory, ClangTidyContext &Context,
-             UnitOutcome &Out, FileCache &Files)
-      : Factory(Factory), Context(Context), Out(Out), Files(Files) {}
+             UnitOutcome &Out, FileCache &Files, UnitPass Pass)
+      : Factory(Factory), Context(Context), Out(Out), Files(Files), Pass(Pass) {}
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef File) override {
     // The checks' consumer is created first (it sets up the context for
     // this file) but runs second.
     std::unique_ptr<ASTConsumer> Checks = Factory.createASTConsumer(CI, File);
+    if (Pass == UnitPass::Recheck)
+      return Checks;
     std::vector<std::unique_ptr<ASTConsumer>> Consumers;
     Consumers.push_back(std::make_unique<SummaryConsumer>(Context, Out, Files));
     Consumers.push_back(std::move(Checks));
@@ -185,17 +187,18 @@ private:
   ClangTidyContext &Context;
   UnitOutcome &Out;
   FileCache &Files;
+  UnitPass Pass;
 };
 
 class UnitActionFactory : public tooling::FrontendActionFactory {
 public:
   UnitActionFactory(ClangTidyContext &Context, UnitOutcome &Out,
-                    FileCache &Files,
+                    FileCache &Files, UnitPass Pass,
                     IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS)
       : Factory(Context, std::move(FS)), Context(Context), Out(Out),
-        Files(Files) {}
+        Files(Files), Pass(Pass) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<UnitAction>(Factory, Context, Out, Files);
+    return std::make_unique<UnitAction>(Factory, Context, Out, Files, Pass);
   }
   bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
                      FileManager *Files,
@@ -203,6 +206,9 @@ public:
                      DiagnosticConsumer *DiagConsumer) override {
     // As clang-tidy: code may test __clang_analyzer__.
     Invocation->getPreprocessorOpts().SetUpStaticAnalyzer = true;
+    // Diagnostics are collected, never printed; without this the compiler
+    // also writes "N warnings generated." to stderr for every unit.
+    Invocation->getDiagnosticOpts().ShowCarets = false;
     return FrontendActionFactory::runInvocation(Invocation, Files,
                                                 PCHContainerOps, DiagConsumer);
   }
@@ -212,6 +218,7 @@ private:
   ClangTidyContext &Context;
   UnitOutcome &Out;
   FileCache &Files;
+  UnitPass Pass;
 };
 
 ClangTidyOptions defaultOptions() {
@@ -276,7 +283,8 @@ std::string UnitRunner::validate() const {
 }
 
 UnitOutcome UnitRunner::run(StringRef File,
-                            const DatabaseSummaryProvider *Facts) {
+                            const DatabaseSummaryProvider *Facts,
+                            UnitPass Pass) {
   UnitOutcome Out;
   Out.Record.File = File.str();
 
@@ -293,7 +301,12 @@ UnitOutcome UnitRunner::run(StringRef File,
                        &DiagConsumer, /*ShouldOwnClient=*/false);
   Context.setDiagnosticsEngine(&DE);
 
-  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(vfs::getRealFileSystem());
+  // A file system with its own working directory: ClangTool moves into each
+  // compile command's directory, and the real file system's is the
+  // process's, shared by the workers (relative paths of units in different
+  // directories resolved against each other's).
+  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(
+      IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem()));
   std::vector<std::string> Sources{File.str()};
   tooling::ClangTool Tool(Compilations, Sources,
                           std::make_shared<PCHContainerOperations>(), FS);
@@ -302,6 +315,11 @@ UnitOutcome UnitRunner::run(StringRef File,
       [&Context](const tooling::CommandLineArguments &Args, StringRef Name) {
         ClangTidyOptions Opts = Context.getOptionsForFile(Name);
         tooling::CommandLineArguments Adjusted = Args;
+        // Compiler warnings are not reported, and one that -Werror makes an
+        // error leaves a sound AST: a GCC-only option such as -Wshadow=local
+        // in a -Werror build must not fail the unit. (Before the user's
+        // --extra-arg, which may turn -Werror back on.)
+        Adjusted.push_back("-Wno-error");
         if (Opts.ExtraArgsBefore) {
           auto I = Adjusted.begin();
           if (I != Adjusted.end() && !StringRef(*I).starts_with("-"))
@@ -321,7 +339,7 @@ UnitOutcome UnitRunner::run(StringRef File,
   int Status;
   {
     ScopedSummaryProvider Install(&Recording);
-    UnitActionFactory Factory(Context, Out, Files, FS);
+    UnitActionFactory Factory(Context, Out, Files, Pass, FS);
     Status = Tool.run(&Factory);
   }
   Out.Record.Lookups = Recording.takeLookups();

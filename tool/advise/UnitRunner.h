@@ -33,6 +33,11 @@ struct TidySettings {
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
 };
 
+/// Analyse: the checks and the local summaries (with the files read).
+/// Recheck: the checks only, for a unit whose summaries are stored and
+/// whose cross-unit facts changed.
+enum class UnitPass { Analyse, Recheck };
+
 struct UnitOutcome {
   UnitRecord Record; ///< Everything but Key, which the caller sets.
   std::vector<FindingRecord> Findings;
@@ -63,7 +68,8 @@ public:
 
   /// Analyses \p File. \p Facts serves linked summaries (may be null).
   /// Never throws; failures are recorded in the outcome.
-  UnitOutcome run(llvm::StringRef File, const DatabaseSummaryProvider *Facts);
+  UnitOutcome run(llvm::StringRef File, const DatabaseSummaryProvider *Facts,
+                  UnitPass Pass = UnitPass::Analyse);
 
   /// Checks the settings once (bad --config YAML): a message, or "".
   std::string validate() const;
