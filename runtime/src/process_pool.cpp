@@ -343,15 +343,11 @@ void pool_core::run_one(slot &s, task_message &task) {
   // while before sleeping in poll(), whose wake-up alone costs as much.
   auto spin_until = std::chrono::steady_clock::now() + reply_spin_time;
   for (;;) {
-    if (std::chrono::steady_clock::now() < spin_until) {
-      pollfd watched[2] = {{s.socket.get(), POLLIN, 0}, {s.control.get(), POLLIN, 0}};
-      if (::poll(watched, 2, 0) == 0) {
-        cpu_relax();
-        continue;
-      }
-    }
+    bool spinning = std::chrono::steady_clock::now() < spin_until;
     int wait_ms = -1;
-    if (timeout.count() > 0) {
+    if (spinning) {
+      wait_ms = 0;
+    } else if (timeout.count() > 0) {
       auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       wait_ms = int(std::max<std::int64_t>(0, left.count()));
     }
@@ -361,6 +357,10 @@ void pool_core::run_one(slot &s, task_message &task) {
       if (errno == EINTR)
         continue;
       throw std::system_error(errno, std::generic_category(), "concur::process_pool: poll");
+    }
+    if (ready == 0 && spinning) {
+      cpu_relax();
+      continue;
     }
     if (ready == 0) {
       // Past the deadline: only the fork server may kill, because only it
