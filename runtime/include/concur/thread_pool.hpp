@@ -290,7 +290,8 @@ public:
 
   /// Number of worker threads.
   std::size_t size() const noexcept;
-  /// Tasks submitted and not yet finished (approximate while busy).
+  /// Tasks submitted and not yet finished (approximate while busy, never
+  /// below the true count).
   std::size_t pending() const noexcept;
   /// True when called from one of this pool's worker threads.
   bool is_worker() const noexcept;
