@@ -86,28 +86,28 @@ for round in $(seq "$rounds"); do
   done
 done
 
-echo "echo round trips per second (64-byte messages, best of $rounds x ${seconds}s, 127.0.0.1)"
-printf "%-16s %14s %14s\n" server "1 conn" "100 conns"
-for name in "${servers[@]}"; do
-  printf "%-16s %14s %14s\n" "$name" "${rate[$name,1]}" "${rate[$name,100]}"
-done
-for name in asio libuv asyncio asyncio-streams; do
-  printf "concur/%-15s %7.2fx %13.2fx\n" "$name" \
-    "$(echo "${rate[concur,1]} / ${rate[$name,1]}" | bc -l)" \
-    "$(echo "${rate[concur,100]} / ${rate[$name,100]}" | bc -l)"
-done
+# print_table TABLE FORMAT NUMERATOR DENOMINATOR: one row per server, then
+# the ratio NUMERATOR/DENOMINATOR per comparator ("concur" or "other" each).
+print_table() {
+  local -n table=$1
+  local format=$2 top=$3 bottom=$4 name
+  printf "%-16s %14s %14s\n" server "1 conn" "100 conns"
+  for name in "${servers[@]}"; do
+    printf "%-16s $format $format\n" "$name" "${table[$name,1]}" "${table[$name,100]}"
+  done
+  for name in asio libuv asyncio asyncio-streams; do
+    local up=${top/other/$name} down=${bottom/other/$name}
+    printf "%-22s %7.2fx %13.2fx\n" "$up/$down" \
+      "$(echo "${table[$up,1]} / ${table[$down,1]}" | bc -l)" \
+      "$(echo "${table[$up,100]} / ${table[$down,100]}" | bc -l)"
+  done
+}
 
+echo "echo round trips per second (64-byte messages, best of $rounds x ${seconds}s, 127.0.0.1)"
+print_table rate %14s concur other
 echo
 echo "server CPU time per round trip (microseconds, user + system, lowest of $rounds)"
-printf "%-16s %14s %14s\n" server "1 conn" "100 conns"
-for name in "${servers[@]}"; do
-  printf "%-16s %14.2f %14.2f\n" "$name" "${cpu[$name,1]}" "${cpu[$name,100]}"
-done
-for name in asio libuv asyncio asyncio-streams; do
-  printf "%-22s %7.2fx %13.2fx\n" "$name/concur" \
-    "$(echo "${cpu[$name,1]} / ${cpu[concur,1]}" | bc -l)" \
-    "$(echo "${cpu[$name,100]} / ${cpu[concur,100]}" | bc -l)"
-done
+print_table cpu %14.2f other concur
 
 echo
 echo "micro benchmarks (seconds; lower is better)"
