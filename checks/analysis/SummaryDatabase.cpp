@@ -7,7 +7,14 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/xxhash.h"
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <optional>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <utility>
 
 using namespace llvm;
 
@@ -151,9 +158,16 @@ Error SummaryDatabase::exec(StringRef Sql) {
 }
 
 Error SummaryDatabase::createSchema() {
-  if (Error E = exec("BEGIN IMMEDIATE"))
+  if (Error E = exec("BEGIN IMMEDIATE")) {
+    // validate() says better what is wrong with a file that is not SQLite.
+    if (sqlite3_errcode(Db) == SQLITE_NOTADB) {
+      consumeError(std::move(E));
+      return validate();
+    }
     return E;
-  // Another process may have created it while this one waited for the lock.
+  }
+  // The count is read inside the write transaction: a schema that another
+  // process is creating is either seen whole or waited for, never half.
   Statement Count(Db, "SELECT count(*) FROM sqlite_master");
   if (!Count.ok() || Count.step() != SQLITE_ROW) {
     (void)exec("ROLLBACK");
@@ -219,6 +233,39 @@ Error SummaryDatabase::validate() {
   return Error::success();
 }
 
+namespace {
+
+/// An exclusive advisory lock (flock) on a side file, held while in scope.
+class OpenLock {
+public:
+  static Expected<OpenLock> acquire(const std::string &Path) {
+    int Fd = ::open(Path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (Fd < 0)
+      return createStringError(std::error_code(errno, std::generic_category()),
+                               "cannot create the lock file '%s': %s",
+                               Path.c_str(), std::strerror(errno));
+    OpenLock Lock(Fd);
+    while (::flock(Fd, LOCK_EX) != 0)
+      if (errno != EINTR)
+        return createStringError(
+            std::error_code(errno, std::generic_category()),
+            "cannot lock '%s': %s", Path.c_str(), std::strerror(errno));
+    return Lock;
+  }
+  OpenLock(OpenLock &&Other) : Fd(std::exchange(Other.Fd, -1)) {}
+  OpenLock &operator=(OpenLock &&) = delete;
+  ~OpenLock() {
+    if (Fd >= 0)
+      ::close(Fd); // Releases the lock.
+  }
+
+private:
+  explicit OpenLock(int Fd) : Fd(Fd) {}
+  int Fd;
+};
+
+} // namespace
+
 static void removeDatabaseFiles(StringRef Path) {
   for (StringRef Suffix : {"", "-wal", "-shm", "-journal"})
     sys::fs::remove(Path.str() + Suffix.str());
@@ -251,16 +298,23 @@ SummaryDatabase::open(StringRef Path, OpenMode Mode) {
       // Fails on a file that is not a database; validate() says so.
       (void)Db->exec("PRAGMA journal_mode=WAL");
       (void)Db->exec("PRAGMA synchronous=NORMAL");
-      Statement Tables(Raw, "SELECT count(*) FROM sqlite_master");
-      if (Tables.ok() && Tables.step() == SQLITE_ROW && Tables.integer(0) == 0)
-        if (Error E = Db->createSchema())
-          return E;
+      if (Error E = Db->createSchema())
+        return E;
     }
     if (Error E = Db->validate())
       return E;
     return Db;
   };
 
+  // Writers open one at a time: a writer that finds the file invalid removes
+  // it, which must not happen to a file that another writer is creating.
+  std::optional<OpenLock> Lock;
+  if (Mode != OpenMode::ReadOnly) {
+    Expected<OpenLock> Locked = OpenLock::acquire(Path.str() + ".lock");
+    if (!Locked)
+      return Locked.takeError();
+    Lock.emplace(std::move(*Locked));
+  }
   Expected<std::unique_ptr<SummaryDatabase>> Db = OpenOnce();
   if (Db || Mode != OpenMode::RebuildIfInvalid)
     return Db;

@@ -21,7 +21,9 @@
 //
 // Concurrency: WAL journal and a busy timeout, and every write is one
 // IMMEDIATE transaction, so two processes on one file serialise their writes
-// and readers never see a half-written unit. One SummaryDatabase object may
+// and readers never see a half-written unit. Writers open the file one at a
+// time (an flock on FILE.lock), so creating, checking and rebuilding it
+// never race. One SummaryDatabase object may
 // be used from several threads (calls are serialised by a mutex).
 //
 // Bad files: a file that is not SQLite, a SQLite file of another schema or
