@@ -27,27 +27,7 @@ void ModelMismatchCheck::check(const MatchFinder::MatchResult &Result) {
       continue;
     // The work of one task (one call of the callable, one iteration of an
     // OpenMP loop, one run of an OpenMP region), with chains from the site.
-    Effects Work;
-    ::concur::SiteFacts Facts;
-    if (Site.Callable) {
-      const ::concur::FunctionSummary &S = Analyzer.summarize(Site.Callable);
-      std::string Name = Site.describe();
-      ::concur::Hop Via = Analyzer.makeHop(
-          Name == "the lambda" ? "lambda" : Site.Callable->getNameAsString(),
-          Site.Loc);
-      Work.addScaled(S.Total, 1, &Via, Opts);
-      Facts = ::concur::functionSite(S);
-    } else if (isa<ForStmt, CXXForRangeStmt>(Site.Region)) {
-      LoopFacts Loop = Analyzer.analyzeLoop(Site.Region);
-      Work = Loop.PerIteration;
-      Facts = ::concur::loopSite(Loop, false);
-    } else {
-      Work = Analyzer.analyzeStmt(Site.Region);
-      ::concur::FunctionSummary Region;
-      Region.Total = Work;
-      Region.Class = ::concur::classify(Work, Opts);
-      Facts = ::concur::functionSite(Region);
-    }
+    auto [Work, Facts] = ::concur::siteTask(Site, Analyzer, /*OneIteration=*/true);
 
     if (Site.Runs == ::concur::RunsOn::Cores) {
       // Waiting on a core-sized pool idles its cores: only as many waits are

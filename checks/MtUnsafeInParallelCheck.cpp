@@ -18,7 +18,6 @@ void MtUnsafeInParallelCheck::registerMatchers(MatchFinder *Finder) {
 void MtUnsafeInParallelCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   WorkloadAnalyzer &Analyzer = analyzer(Ctx);
-  const AnalysisOptions &Opts = analysisOptions();
 
   for (const ::concur::ParallelSite &Site :
        matchedParallelSites(Result, Analyzer)) {
@@ -26,27 +25,10 @@ void MtUnsafeInParallelCheck::check(const MatchFinder::MatchResult &Result) {
         Site.Runs != ::concur::RunsOn::Cores)
       continue;
     // The work one thread runs, with chains that start at the site.
-    Effects Work;
-    ::concur::SiteFacts Facts;
-    if (Site.Callable) {
-      const ::concur::FunctionSummary &S = Analyzer.summarize(Site.Callable);
-      if (!S.Total.ThreadUnsafe)
-        continue;
-      std::string Name = Site.describe();
-      ::concur::Hop Via = Analyzer.makeHop(
-          Name == "the lambda" ? "lambda" : Site.Callable->getNameAsString(),
-          Site.Loc);
-      Work.addScaled(S.Total, 1, &Via, Opts);
-      Facts = ::concur::functionSite(S);
-    } else {
-      Work = Analyzer.analyzeStmt(Site.Region);
-      if (!Work.ThreadUnsafe)
-        continue;
-      ::concur::FunctionSummary Region;
-      Region.Total = Work;
-      Region.Class = ::concur::classify(Work, Opts);
-      Facts = ::concur::functionSite(Region);
-    }
+    auto [Work, Facts] =
+        ::concur::siteTask(Site, Analyzer, /*OneIteration=*/false);
+    if (!Work.ThreadUnsafe)
+      continue;
     const Evidence *Unsafe =
         ::concur::topEvidence(Work, EvidenceKind::MtUnsafe);
     const Evidence *Write =

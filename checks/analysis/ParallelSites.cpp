@@ -1,6 +1,7 @@
 //===--- ParallelSites.cpp - Where code is handed to concurrency ----------===//
 
 #include "ParallelSites.h"
+#include "Advice.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/OpenMPKinds.h"
@@ -182,6 +183,33 @@ openMPSite(const OMPExecutableDirective *Directive) {
   Site.Loc = Directive->getBeginLoc();
   Site.Region = Directive->getInnermostCapturedStmt()->getCapturedStmt();
   return Site;
+}
+
+SiteTask siteTask(const ParallelSite &Site, WorkloadAnalyzer &Analyzer,
+                  bool OneIteration) {
+  const AnalysisOptions &Opts = Analyzer.options();
+  SiteTask Task;
+  if (Site.Callable) {
+    const FunctionSummary &S = Analyzer.summarize(Site.Callable);
+    std::string Name = Site.describe();
+    Hop Via = Analyzer.makeHop(
+        Name == "the lambda" ? "lambda" : Site.Callable->getNameAsString(),
+        Site.Loc);
+    Task.Work.addScaled(S.Total, 1, &Via, Opts);
+    Task.Facts = functionSite(S);
+  } else if (OneIteration &&
+             llvm::isa<clang::ForStmt, clang::CXXForRangeStmt>(Site.Region)) {
+    LoopFacts Loop = Analyzer.analyzeLoop(Site.Region);
+    Task.Work = Loop.PerIteration;
+    Task.Facts = loopSite(Loop, false);
+  } else {
+    Task.Work = Analyzer.analyzeStmt(Site.Region);
+    FunctionSummary Region;
+    Region.Total = Task.Work;
+    Region.Class = classify(Task.Work, Opts);
+    Task.Facts = functionSite(Region);
+  }
+  return Task;
 }
 
 } // namespace concur

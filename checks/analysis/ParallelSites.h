@@ -12,6 +12,7 @@
 #ifndef CONCUR_ANALYSIS_PARALLELSITES_H
 #define CONCUR_ANALYSIS_PARALLELSITES_H
 
+#include "SelectionTable.h"
 #include "WorkloadAnalyzer.h"
 #include "clang/AST/StmtOpenMP.h"
 #include "llvm/ADT/SmallVector.h"
@@ -41,6 +42,18 @@ struct ParallelSite {
   /// callable named at the site), for messages that already name it.
   Evidence withoutSite(const Evidence &E) const;
 };
+
+/// One task of a site: its work, with evidence chains that start at the
+/// site, and the facts the selection table decides on.
+struct SiteTask {
+  Effects Work;
+  SiteFacts Facts;
+};
+
+/// What one task of \p Site does: one call of its callable, one run of its
+/// OpenMP region or, with \p OneIteration, one iteration of its OpenMP loop.
+SiteTask siteTask(const ParallelSite &Site, WorkloadAnalyzer &Analyzer,
+                  bool OneIteration);
 
 /// The callables \p Call (a call or construction) hands to a concurrency
 /// model, one site per callable argument with a body that is analysed. Empty
