@@ -75,8 +75,8 @@ struct alignas(64) worker_slot {
   // 1 while the worker sleeps (or is about to); a waker sets it to 0.
   std::atomic<std::uint32_t> parked{0};
   std::thread thread;
-  // Tasks this worker finished, cancelled ones and ones that waiters took
-  // back included; on its own cache line, as mostly this worker writes it.
+  // Tasks this worker finished, cancelled ones included; on its own cache
+  // line, as only this worker (or shutdown) writes it.
   alignas(64) std::atomic<std::size_t> finished{0};
 
   void push(task_cell &cell) {
@@ -97,22 +97,6 @@ struct alignas(64) worker_slot {
       return false;
     out.take(ring[head]);
     head = (head + 1) & (capacity - 1);
-    --count;
-    size.store(count, std::memory_order_relaxed);
-    return true;
-  }
-  // Removes the last task if it is `node` (a waiter taking it back).
-  bool pop_back_if(const task_node *node) noexcept {
-    if (count == 0)
-      return false;
-    task_cell &last = ring[(head + count - 1) & (capacity - 1)];
-    if (last.ops != &node_cell_ops)
-      return false;
-    task_node *held;
-    std::memcpy(&held, last.storage, sizeof held);
-    if (held != node)
-      return false;
-    last.ops = nullptr;
     --count;
     size.store(count, std::memory_order_relaxed);
     return true;
@@ -148,13 +132,9 @@ public:
     }
   }
 
-  ~pool_core() {
-    stop(true, false);
-    while (takers_.load(std::memory_order_acquire) != 0)
-      std::this_thread::yield();
-  }
+  ~pool_core() { stop(true, false); }
 
-  std::size_t enqueue(task_cell &task) {
+  void enqueue(task_cell &task) {
     if (closed_.load(std::memory_order_acquire))
       refuse(task);
     std::size_t n = slots_.size();
@@ -186,23 +166,6 @@ public:
     if (searching_.load(std::memory_order_seq_cst) == 0 &&
         sleeping_.load(std::memory_order_seq_cst) > 0)
       wake_one();
-    return target;
-  }
-
-  // The caller has claimed `node` (flag_taking_back), so the pool is alive
-  // here: the task is still queued, or a worker that popped it waits for
-  // the claim to end. Once the task is out of the queue nothing holds the
-  // pool any more, so the destructor waits for takers_ to drop to zero.
-  bool take_back(std::size_t index, task_node *node) noexcept {
-    takers_.fetch_add(1, std::memory_order_relaxed);
-    worker_slot &slot = slots_[index];
-    slot.lock.lock();
-    bool taken = slot.pop_back_if(node);
-    slot.lock.unlock();
-    if (taken)
-      finish(slot, 1); // the waiter runs it; the pool is done with it
-    takers_.fetch_sub(1, std::memory_order_release); // the last touch of the pool
-    return taken;
   }
 
   void wait_idle() {
@@ -436,7 +399,6 @@ private:
   std::atomic<bool> stopping_{false};
   std::stop_source stop_source_;
   std::atomic<int> idle_waiters_{0};
-  std::atomic<int> takers_{0}; // waiters inside take_back()
   std::mutex idle_mutex_;
   std::condition_variable idle_cv_;
   std::mutex join_mutex_;
@@ -449,11 +411,7 @@ thread_pool::thread_pool(std::size_t threads)
 
 thread_pool::~thread_pool() { core_->stop(true, false); }
 
-bool detail::take_back(pool_core &core, std::size_t slot, task_node *node) noexcept {
-  return core.take_back(slot, node);
-}
-
-std::size_t thread_pool::enqueue(detail::task_cell &task) { return core_->enqueue(task); }
+void thread_pool::enqueue(detail::task_cell &task) { core_->enqueue(task); }
 void thread_pool::wait_idle() { core_->wait_idle(); }
 void thread_pool::shutdown(bool wait, bool cancel_pending) { core_->stop(wait, cancel_pending); }
 std::size_t thread_pool::size() const noexcept { return core_->size(); }
