@@ -100,7 +100,8 @@ struct UnitState {
 class SummaryDatabase {
 public:
   static constexpr llvm::StringLiteral SchemaName = "concur-summaries";
-  static constexpr int SchemaVersion = 1;
+  /// 2: summaries are stored in encodeSummary()'s binary form (1: JSON).
+  static constexpr int SchemaVersion = 2;
 
   enum class OpenMode {
     ReadOnly,        ///< Must exist and be valid.
