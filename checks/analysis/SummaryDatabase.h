@@ -18,6 +18,7 @@
 //              keyed by USR and unit
 //   linked     one summary per USR with every external call folded in, and
 //              a fingerprint of it
+// Summaries are BLOBs in encodeSummary()'s binary form (Summary.h).
 //
 // Concurrency: WAL journal and a busy timeout, and every write is one
 // IMMEDIATE transaction, so two processes on one file serialise their writes
