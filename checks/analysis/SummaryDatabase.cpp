@@ -623,15 +623,18 @@ Expected<int64_t> SummaryDatabase::dataVersion() {
   return Pragma.integer(0);
 }
 
-Expected<std::vector<FunctionSummary>> SummaryDatabase::allLinked() {
+Expected<std::vector<FunctionSummary>>
+SummaryDatabase::allLinked(function_ref<bool(StringRef USR)> Wanted) {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<FunctionSummary> Out;
-  Statement Select(Db, "SELECT summary FROM linked ORDER BY usr");
+  Statement Select(Db, "SELECT usr, summary FROM linked ORDER BY usr");
   if (!Select.ok())
     return error("cannot read linked summaries");
   int Rc;
   while ((Rc = Select.step()) == SQLITE_ROW) {
-    Expected<FunctionSummary> S = summaryFromBlob(Select.blob(0), Path);
+    if (Wanted && !Wanted(Select.blob(0)))
+      continue;
+    Expected<FunctionSummary> S = summaryFromBlob(Select.blob(1), Path);
     if (!S)
       return S.takeError();
     Out.push_back(std::move(*S));

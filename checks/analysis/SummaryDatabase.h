@@ -149,7 +149,10 @@ public:
   llvm::Expected<unsigned> linkedCount();
   /// The linked summary of \p USR, if any.
   llvm::Expected<std::optional<FunctionSummary>> linked(llvm::StringRef USR);
-  llvm::Expected<std::vector<FunctionSummary>> allLinked();
+  /// The linked summaries in USR order; with \p Wanted, only those whose USR
+  /// it accepts are decoded and returned.
+  llvm::Expected<std::vector<FunctionSummary>>
+  allLinked(llvm::function_ref<bool(llvm::StringRef USR)> Wanted = nullptr);
   /// SQLite's data_version: differs between two calls when another
   /// connection committed in between.
   llvm::Expected<int64_t> dataVersion();

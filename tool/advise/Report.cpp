@@ -57,7 +57,9 @@ Expected<Report> loadReport(SummaryDatabase &Db, ArrayRef<std::string> Units) {
     if (!New && F.Unit < It->second->Unit)
       It->second = &F;
   }
-  Expected<std::vector<FunctionSummary>> Linked = Db.allLinked();
+  // Only the summaries the report shows are decoded.
+  Expected<std::vector<FunctionSummary>> Linked =
+      Db.allLinked([&](StringRef USR) { return Home.count(USR.str()) != 0; });
   if (!Linked)
     return Linked.takeError();
   for (FunctionSummary &S : *Linked) {
