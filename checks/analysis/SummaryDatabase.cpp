@@ -342,7 +342,7 @@ Error SummaryDatabase::checkIntegrity() {
 // Units
 //===----------------------------------------------------------------------===//
 
-Expected<std::vector<UnitState>> SummaryDatabase::units() {
+Expected<std::vector<UnitState>> SummaryDatabase::units(bool WithDeps) {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<UnitState> Out;
   std::map<std::string, size_t> Index;
@@ -365,6 +365,8 @@ Expected<std::vector<UnitState>> SummaryDatabase::units() {
     if (Rc != SQLITE_DONE)
       return error("cannot read units");
   }
+  if (!WithDeps)
+    return Out;
   Statement Deps(Db, "SELECT unit, path, size, mtime, hash FROM deps "
                      "ORDER BY unit, path");
   if (!Deps.ok())

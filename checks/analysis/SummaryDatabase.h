@@ -119,7 +119,9 @@ public:
   const std::string &rebuildReason() const { return RebuildReason; }
 
   // --- units ---
-  llvm::Expected<std::vector<UnitState>> units();
+  /// Every unit; with \p WithDeps false, without the files each read (Deps
+  /// left empty), which is much cheaper.
+  llvm::Expected<std::vector<UnitState>> units(bool WithDeps = true);
   /// Replaces everything stored for R.File in one transaction.
   llvm::Error storeUnit(const UnitRecord &R);
   /// Replaces only the findings and lookups of a unit (a re-check after

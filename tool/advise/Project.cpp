@@ -182,7 +182,7 @@ staleFindings(SummaryDatabase &Db, ArrayRef<std::string> Units) {
   Expected<StringMap<std::string>> Fingerprints = Db.linkedFingerprints();
   if (!Fingerprints)
     return Fingerprints.takeError();
-  Expected<std::vector<UnitState>> States = Db.units();
+  Expected<std::vector<UnitState>> States = Db.units(/*WithDeps=*/false);
   if (!States)
     return States.takeError();
   std::set<std::string> Wanted(Units.begin(), Units.end());
