@@ -2,6 +2,10 @@
 
 #include "Summary.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/LEB128.h"
 #include <algorithm>
 #include <cmath>
 
@@ -353,6 +357,292 @@ bool fromJSON(const json::Value &V, FunctionSummary &S, json::Path P) {
     }
   }
   return true;
+}
+
+// --- Binary form ---------------------------------------------------------===//
+
+namespace {
+
+/// Format tag, first byte of every encoded summary.
+constexpr uint8_t SummaryFormat = 1;
+
+void appendULEB128(std::string &Out, uint64_t V) {
+  do {
+    uint8_t Byte = V & 0x7f;
+    V >>= 7;
+    Out.push_back(char(V ? Byte | 0x80 : Byte));
+  } while (V);
+}
+
+class SummaryWriter {
+public:
+  void string(StringRef S) {
+    auto [It, New] = Strings.try_emplace(S, unsigned(Table.size()));
+    if (New)
+      Table.push_back(S);
+    number(It->second);
+  }
+  void number(uint64_t V) { appendULEB128(Body, V); }
+  void byte(uint8_t V) { Body.push_back(char(V)); }
+  void real(double V) {
+    char Bytes[8];
+    support::endian::write64le(Bytes, llvm::bit_cast<uint64_t>(V));
+    Body.append(Bytes, sizeof(Bytes));
+  }
+  void hop(const Hop &H) {
+    string(H.Callee);
+    string(H.File);
+    number(H.Line);
+    number(H.Column);
+  }
+  void hops(ArrayRef<Hop> Hs) {
+    number(Hs.size());
+    for (const Hop &H : Hs)
+      hop(H);
+  }
+  std::string finish() {
+    std::string Out(1, char(SummaryFormat));
+    appendULEB128(Out, Table.size());
+    for (StringRef S : Table) {
+      appendULEB128(Out, S.size());
+      Out += S;
+    }
+    Out += Body;
+    return Out;
+  }
+
+private:
+  /// Keys point into the summary being encoded, which outlives the writer.
+  StringMap<unsigned> Strings;
+  std::vector<StringRef> Table;
+  std::string Body;
+};
+
+class SummaryReader {
+public:
+  explicit SummaryReader(StringRef Data) : Data(Data) {}
+
+  bool failed() const { return !Error.empty(); }
+  const std::string &error() const { return Error; }
+  bool atEnd() const { return Pos == Data.size(); }
+
+  void fail(StringRef What) {
+    if (Error.empty())
+      Error = (What + " at byte " + Twine(Pos)).str();
+  }
+  uint64_t number() {
+    if (failed())
+      return 0;
+    unsigned Length = 0;
+    const char *ErrorText = nullptr;
+    uint64_t V = decodeULEB128(
+        reinterpret_cast<const uint8_t *>(Data.data()) + Pos, &Length,
+        reinterpret_cast<const uint8_t *>(Data.data()) + Data.size(),
+        &ErrorText);
+    if (ErrorText) {
+      fail(ErrorText);
+      return 0;
+    }
+    Pos += Length;
+    return V;
+  }
+  unsigned small(uint64_t Max = UINT32_MAX) {
+    uint64_t V = number();
+    if (V > Max) {
+      fail("number out of range");
+      return 0;
+    }
+    return unsigned(V);
+  }
+  /// A count of items that each take at least one byte.
+  size_t count() {
+    uint64_t V = number();
+    if (V > Data.size() - Pos) {
+      fail("count larger than the data");
+      return 0;
+    }
+    return size_t(V);
+  }
+  uint8_t byte() {
+    if (failed())
+      return 0;
+    if (Pos >= Data.size()) {
+      fail("unexpected end");
+      return 0;
+    }
+    return uint8_t(Data[Pos++]);
+  }
+  double real() {
+    if (failed())
+      return 0;
+    if (Data.size() - Pos < 8) {
+      fail("unexpected end");
+      return 0;
+    }
+    uint64_t Bits = support::endian::read64le(Data.data() + Pos);
+    Pos += 8;
+    return llvm::bit_cast<double>(Bits);
+  }
+  StringRef raw(size_t Size) {
+    if (failed())
+      return "";
+    if (Data.size() - Pos < Size) {
+      fail("unexpected end");
+      return "";
+    }
+    StringRef S = Data.substr(Pos, Size);
+    Pos += Size;
+    return S;
+  }
+  void readTable() {
+    size_t N = count();
+    Table.reserve(N);
+    for (size_t I = 0; I < N && !failed(); ++I)
+      Table.push_back(raw(count()));
+  }
+  std::string string() {
+    uint64_t I = number();
+    if (failed())
+      return {};
+    if (I >= Table.size()) {
+      fail("string index out of range");
+      return {};
+    }
+    return Table[I].str();
+  }
+  Hop hop() {
+    Hop H;
+    H.Callee = string();
+    H.File = string();
+    H.Line = small();
+    H.Column = small();
+    return H;
+  }
+  std::vector<Hop> hops() {
+    std::vector<Hop> Out(count());
+    for (Hop &H : Out) {
+      if (failed())
+        break;
+      H = hop();
+    }
+    return Out;
+  }
+
+private:
+  StringRef Data;
+  size_t Pos = 0;
+  std::vector<StringRef> Table;
+  std::string Error;
+};
+
+} // namespace
+
+std::string encodeSummary(const FunctionSummary &S) {
+  SummaryWriter W;
+  W.string(S.USR);
+  W.string(S.Name);
+  W.string(S.QualifiedName);
+  W.string(S.File);
+  W.number(S.Line);
+  W.number(S.Column);
+  W.byte(S.IsCoroutine);
+  const Effects &T = S.Total;
+  W.real(T.Work);
+  W.real(T.NumericWork);
+  W.real(T.Blocking);
+  for (double B : T.BlockingByKind)
+    W.real(B);
+  W.byte(uint8_t(T.ThreadUnsafe) | uint8_t(T.UsesAsyncApi) << 1 |
+         uint8_t(T.Spawns) << 2);
+  W.number(T.UnknownCalls);
+  W.number(T.Items.size());
+  for (const Evidence &E : T.Items) {
+    W.byte(uint8_t(E.Kind));
+    W.string(E.What);
+    W.string(E.Api);
+    W.real(E.Weight);
+    W.hops(E.Chain);
+  }
+  W.number(S.ExternalCalls.size());
+  for (const ExternalCall &C : S.ExternalCalls) {
+    W.string(C.USR);
+    W.string(C.Name);
+    W.real(C.Times);
+    W.hop(C.Site);
+    W.hops(C.Via);
+    W.number(C.Paths);
+  }
+  W.byte(uint8_t(S.Class.Class));
+  W.real(S.Class.Confidence);
+  W.byte(S.Class.Numeric);
+  W.number(S.Class.IoKinds.raw());
+  return W.finish();
+}
+
+Expected<FunctionSummary> decodeSummary(StringRef Data) {
+  SummaryReader R(Data);
+  FunctionSummary S;
+  if (R.byte() != SummaryFormat)
+    R.fail("unknown summary format");
+  R.readTable();
+  S.USR = R.string();
+  S.Name = R.string();
+  S.QualifiedName = R.string();
+  S.File = R.string();
+  S.Line = R.small();
+  S.Column = R.small();
+  S.IsCoroutine = R.byte() != 0;
+  Effects &T = S.Total;
+  T.Work = R.real();
+  T.NumericWork = R.real();
+  T.Blocking = R.real();
+  for (double &B : T.BlockingByKind)
+    B = R.real();
+  uint8_t Flags = R.byte();
+  T.ThreadUnsafe = Flags & 1;
+  T.UsesAsyncApi = Flags & 2;
+  T.Spawns = Flags & 4;
+  T.UnknownCalls = R.small();
+  T.Items.resize(R.count());
+  for (Evidence &E : T.Items) {
+    if (R.failed())
+      break;
+    uint8_t Kind = R.byte();
+    if (Kind > uint8_t(EvidenceKind::Unknown))
+      R.fail("unknown evidence kind");
+    E.Kind = EvidenceKind(Kind);
+    E.What = R.string();
+    E.Api = R.string();
+    E.Weight = R.real();
+    E.Chain = R.hops();
+  }
+  S.ExternalCalls.resize(R.count());
+  for (ExternalCall &C : S.ExternalCalls) {
+    if (R.failed())
+      break;
+    C.USR = R.string();
+    C.Name = R.string();
+    C.Times = R.real();
+    C.Site = R.hop();
+    C.Via = R.hops();
+    C.Paths = R.small();
+  }
+  uint8_t Class = R.byte();
+  if (Class > uint8_t(WorkloadClass::Mixed))
+    R.fail("unknown workload class");
+  S.Class.Class = WorkloadClass(Class);
+  S.Class.Confidence = R.real();
+  S.Class.Numeric = R.byte() != 0;
+  unsigned Kinds = R.small();
+  for (unsigned K = 0; K < NumIoKinds; ++K)
+    if (Kinds & (1u << K))
+      S.Class.IoKinds.insert(IoKind(K));
+  if (!R.failed() && !R.atEnd())
+    R.fail("trailing data");
+  if (R.failed())
+    return createStringError(inconvertibleErrorCode(), "%s",
+                             R.error().c_str());
+  return S;
 }
 
 } // namespace concur

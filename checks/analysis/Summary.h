@@ -128,6 +128,18 @@ llvm::json::Value toJSON(const FunctionSummary &S);
 bool fromJSON(const llvm::json::Value &V, FunctionSummary &S,
               llvm::json::Path P);
 
+/// The compact binary form the summaries database stores: a table of the
+/// summary's distinct strings (file paths and callee names repeat in every
+/// hop of every chain) followed by the fields, numbers as LEB128 or raw
+/// little-endian doubles. It is several times smaller than the JSON form and
+/// reads without building a JSON tree, which the link and the reports of a
+/// large project are dominated by. Deterministic, so it is also what
+/// fingerprints hash.
+std::string encodeSummary(const FunctionSummary &S);
+/// Reads what encodeSummary() wrote; a damaged or truncated blob is an
+/// error saying where it went wrong, never a partial summary.
+llvm::Expected<FunctionSummary> decodeSummary(llvm::StringRef Data);
+
 } // namespace concur
 
 #endif // CONCUR_ANALYSIS_SUMMARY_H

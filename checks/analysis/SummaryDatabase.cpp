@@ -32,10 +32,10 @@ CREATE TABLE deps(unit TEXT NOT NULL, path TEXT NOT NULL,
                   hash TEXT NOT NULL, PRIMARY KEY(unit, path));
 CREATE TABLE functions(usr TEXT NOT NULL, unit TEXT NOT NULL,
                        in_main INTEGER NOT NULL, end_line INTEGER NOT NULL,
-                       summary TEXT NOT NULL, PRIMARY KEY(usr, unit));
+                       summary BLOB NOT NULL, PRIMARY KEY(usr, unit));
 CREATE INDEX functions_by_unit ON functions(unit);
 CREATE TABLE linked(usr TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
-                    summary TEXT NOT NULL);
+                    summary BLOB NOT NULL);
 )sql";
 
 /// A prepared statement that finalises itself.
@@ -56,6 +56,9 @@ public:
     sqlite3_bind_text(S, I, Text.data(), int(Text.size()), SQLITE_TRANSIENT);
   }
   void bind(int I, int64_t V) { sqlite3_bind_int64(S, I, V); }
+  void bindBlob(int I, StringRef Bytes) {
+    sqlite3_bind_blob(S, I, Bytes.data(), int(Bytes.size()), SQLITE_TRANSIENT);
+  }
   /// SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return Rc = sqlite3_step(S); }
   void reset() {
@@ -69,6 +72,13 @@ public:
              : std::string();
   }
   int64_t integer(int I) const { return sqlite3_column_int64(S, I); }
+  /// The bytes of a column, valid until the next step().
+  StringRef blob(int I) const {
+    const void *B = sqlite3_column_blob(S, I);
+    return B ? StringRef(static_cast<const char *>(B),
+                         size_t(sqlite3_column_bytes(S, I)))
+             : StringRef();
+  }
 
 private:
   sqlite3 *Db;
@@ -100,24 +110,12 @@ std::map<std::string, std::string> lookupsFromJson(StringRef Text) {
   return Out;
 }
 
-std::string summaryToText(const FunctionSummary &S) {
-  std::string Out;
-  raw_string_ostream(Out) << toJSON(S);
-  return Out;
-}
-
-Expected<FunctionSummary> summaryFromText(StringRef Text, StringRef Where) {
-  Expected<json::Value> V = json::parse(Text);
-  if (!V)
+Expected<FunctionSummary> summaryFromBlob(StringRef Bytes, StringRef Where) {
+  Expected<FunctionSummary> S = decodeSummary(Bytes);
+  if (!S)
     return createStringError(inconvertibleErrorCode(),
                              "damaged summary in %s: %s", Where.str().c_str(),
-                             toString(V.takeError()).c_str());
-  FunctionSummary S;
-  json::Path::Root Root("summary");
-  if (!fromJSON(*V, S, Root))
-    return createStringError(inconvertibleErrorCode(),
-                             "damaged summary in %s: %s", Where.str().c_str(),
-                             toString(Root.getError()).c_str());
+                             toString(S.takeError()).c_str());
   return S;
 }
 
@@ -132,7 +130,7 @@ std::string hashContent(StringRef Data) {
 }
 
 std::string fingerprint(const FunctionSummary &S) {
-  return hashContent(summaryToText(S));
+  return hashContent(encodeSummary(S));
 }
 
 //===----------------------------------------------------------------------===//
@@ -344,7 +342,7 @@ Error SummaryDatabase::checkIntegrity() {
 // Units
 //===----------------------------------------------------------------------===//
 
-Expected<std::vector<UnitState>> SummaryDatabase::units() {
+Expected<std::vector<UnitState>> SummaryDatabase::units(bool WithDeps) {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<UnitState> Out;
   std::map<std::string, size_t> Index;
@@ -367,6 +365,8 @@ Expected<std::vector<UnitState>> SummaryDatabase::units() {
     if (Rc != SQLITE_DONE)
       return error("cannot read units");
   }
+  if (!WithDeps)
+    return Out;
   Statement Deps(Db, "SELECT unit, path, size, mtime, hash FROM deps "
                      "ORDER BY unit, path");
   if (!Deps.ok())
@@ -445,7 +445,7 @@ Error SummaryDatabase::storeUnit(const UnitRecord &R) {
       Insert.bind(2, R.File);
       Insert.bind(3, int64_t(F.InMainFile));
       Insert.bind(4, int64_t(F.EndLine));
-      Insert.bind(5, summaryToText(F.Summary));
+      Insert.bindBlob(5, encodeSummary(F.Summary));
       if (!Insert.ok() || Insert.step() != SQLITE_DONE)
         return Fail("cannot store summaries");
     }
@@ -513,7 +513,7 @@ SummaryDatabase::localFunctions(bool WithSummaries) {
   while ((Rc = Select.step()) == SQLITE_ROW) {
     StoredFunction F;
     if (WithSummaries) {
-      Expected<FunctionSummary> S = summaryFromText(Select.text(3), Path);
+      Expected<FunctionSummary> S = summaryFromBlob(Select.blob(3), Path);
       if (!S)
         return S.takeError();
       F.Summary = std::move(*S);
@@ -547,11 +547,11 @@ Error SummaryDatabase::storeLinked(ArrayRef<FunctionSummary> Linked,
   }
   Statement Insert(Db, "INSERT OR REPLACE INTO linked VALUES(?1, ?2, ?3)");
   for (const FunctionSummary &S : Linked) {
-    std::string Text = summaryToText(S);
+    std::string Bytes = encodeSummary(S);
     Insert.reset();
     Insert.bind(1, S.USR);
-    Insert.bind(2, hashContent(Text));
-    Insert.bind(3, Text);
+    Insert.bind(2, hashContent(Bytes));
+    Insert.bindBlob(3, Bytes);
     if (!Insert.ok() || Insert.step() != SQLITE_DONE) {
       Error E = error("cannot store linked summaries");
       (void)exec("ROLLBACK");
@@ -611,7 +611,7 @@ SummaryDatabase::linked(StringRef USR) {
     return std::nullopt;
   if (Rc != SQLITE_ROW)
     return error("cannot read linked summaries");
-  Expected<FunctionSummary> S = summaryFromText(Select.text(0), Path);
+  Expected<FunctionSummary> S = summaryFromBlob(Select.blob(0), Path);
   if (!S)
     return S.takeError();
   return std::optional<FunctionSummary>(std::move(*S));
@@ -625,15 +625,18 @@ Expected<int64_t> SummaryDatabase::dataVersion() {
   return Pragma.integer(0);
 }
 
-Expected<std::vector<FunctionSummary>> SummaryDatabase::allLinked() {
+Expected<std::vector<FunctionSummary>>
+SummaryDatabase::allLinked(function_ref<bool(StringRef USR)> Wanted) {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<FunctionSummary> Out;
-  Statement Select(Db, "SELECT summary FROM linked ORDER BY usr");
+  Statement Select(Db, "SELECT usr, summary FROM linked ORDER BY usr");
   if (!Select.ok())
     return error("cannot read linked summaries");
   int Rc;
   while ((Rc = Select.step()) == SQLITE_ROW) {
-    Expected<FunctionSummary> S = summaryFromText(Select.text(0), Path);
+    if (Wanted && !Wanted(Select.blob(0)))
+      continue;
+    Expected<FunctionSummary> S = summaryFromBlob(Select.blob(1), Path);
     if (!S)
       return S.takeError();
     Out.push_back(std::move(*S));
@@ -756,22 +759,79 @@ private:
       E.Items.erase(It);
   }
 
-  /// Adds a resolved callee's linked effects through the call's hops.
+  /// Adds a resolved callee's linked effects through the call's hops: what
+  /// Into.addScaled() does with the hops prepended to every chain, but each
+  /// chain is built already cut to MaxChainLength (as addEvidence() would
+  /// cut it), so only the hops that are kept are copied. Linking a large
+  /// project spent most of its time copying hops that were then dropped.
   static void foldCall(Effects &Into, std::vector<ExternalCall> &Unresolved,
                        const ExternalCall &C, const FunctionSummary &Callee,
                        const AnalysisOptions &Opts) {
+    const Effects &From = Callee.Total;
+    double Times = C.Times;
+    Into.Work += From.Work * Times;
+    Into.NumericWork += From.NumericWork * Times;
+    Into.Blocking += From.Blocking * Times;
+    for (unsigned I = 0; I < NumIoKinds; ++I)
+      Into.BlockingByKind[I] += From.BlockingByKind[I] * Times;
+    Into.ThreadUnsafe |= From.ThreadUnsafe;
+    Into.UsesAsyncApi |= From.UsesAsyncApi;
+    Into.Spawns |= From.Spawns;
+    Into.UnknownCalls += From.UnknownCalls;
+    // The path to the callee: C.Via, then C.Site.
+    size_t PathLength = C.Via.size() + 1;
+    auto PathHop = [&](size_t I) -> const Hop & {
+      return I < C.Via.size() ? C.Via[I] : C.Site;
+    };
+    size_t Max = std::max<size_t>(Opts.MaxChainLength, 1);
+    for (const Evidence &Item : From.Items) {
+      Evidence E;
+      E.Kind = Item.Kind;
+      E.What = Item.What;
+      E.Api = Item.Api;
+      E.Weight = Item.Weight * Times;
+      size_t Length = PathLength + Item.Chain.size();
+      auto Full = [&](size_t I) -> const Hop & {
+        return I < PathLength ? PathHop(I) : Item.Chain[I - PathLength];
+      };
+      if (Length <= Max) {
+        E.Chain.reserve(Length);
+        for (size_t I = 0; I < Length; ++I)
+          E.Chain.push_back(Full(I));
+      } else {
+        E.Chain.reserve(Max);
+        for (size_t I = 0; I + 1 < Max; ++I)
+          E.Chain.push_back(Full(I));
+        E.Chain.push_back(Full(Length - 1));
+      }
+      Into.addEvidence(std::move(E), Opts);
+    }
+    if (Callee.ExternalCalls.empty())
+      return;
     std::vector<Hop> Path = C.Via;
     Path.push_back(C.Site);
-    Effects Scaled = Callee.Total;
-    for (Evidence &E : Scaled.Items)
-      E.Chain.insert(E.Chain.begin(), Path.begin(), Path.end());
-    Into.addScaled(Scaled, C.Times, nullptr, Opts);
     for (const ExternalCall &Deeper : Callee.ExternalCalls) {
       ExternalCall Through = Deeper;
       Through.Times *= C.Times;
       Through.Via.insert(Through.Via.begin(), Path.begin(), Path.end());
       addExternalCall(Unresolved, std::move(Through));
     }
+  }
+
+  /// A copy of \p Local without its external calls, which linking replaces
+  /// (they are most of a local summary's size).
+  static FunctionSummary withoutCalls(const FunctionSummary &Local) {
+    FunctionSummary S;
+    S.USR = Local.USR;
+    S.Name = Local.Name;
+    S.QualifiedName = Local.QualifiedName;
+    S.File = Local.File;
+    S.Line = Local.Line;
+    S.Column = Local.Column;
+    S.IsCoroutine = Local.IsCoroutine;
+    S.Total = Local.Total;
+    S.Class = Local.Class;
+    return S;
   }
 
   void finish(ArrayRef<unsigned> Members) {
@@ -802,7 +862,7 @@ private:
 
     if (!Recursive) {
       Node &N = Nodes[Sorted.front()];
-      FunctionSummary S = N.F->Summary;
+      FunctionSummary S = withoutCalls(N.F->Summary);
       AnalysisOptions Opts = OptionsFor(S);
       std::vector<ExternalCall> Unresolved;
       Resolve(N.F->Summary, S.Total, Unresolved, Opts);
@@ -824,7 +884,7 @@ private:
     Effects Total;
     Total.addScaled(Combined, GroupOpts.UnknownTripCount, nullptr, GroupOpts);
     for (unsigned I : Sorted) {
-      FunctionSummary S = Nodes[I].F->Summary;
+      FunctionSummary S = withoutCalls(Nodes[I].F->Summary);
       AnalysisOptions Opts = OptionsFor(S);
       S.Total = Total;
       S.ExternalCalls = Unresolved;

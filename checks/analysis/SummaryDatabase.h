@@ -18,6 +18,7 @@
 //              keyed by USR and unit
 //   linked     one summary per USR with every external call folded in, and
 //              a fingerprint of it
+// Summaries are BLOBs in encodeSummary()'s binary form (Summary.h).
 //
 // Concurrency: WAL journal and a busy timeout, and every write is one
 // IMMEDIATE transaction, so two processes on one file serialise their writes
@@ -100,7 +101,8 @@ struct UnitState {
 class SummaryDatabase {
 public:
   static constexpr llvm::StringLiteral SchemaName = "concur-summaries";
-  static constexpr int SchemaVersion = 1;
+  /// 2: summaries are stored in encodeSummary()'s binary form (1: JSON).
+  static constexpr int SchemaVersion = 2;
 
   enum class OpenMode {
     ReadOnly,        ///< Must exist and be valid.
@@ -117,7 +119,9 @@ public:
   const std::string &rebuildReason() const { return RebuildReason; }
 
   // --- units ---
-  llvm::Expected<std::vector<UnitState>> units();
+  /// Every unit; with \p WithDeps false, without the files each read (Deps
+  /// left empty), which is much cheaper.
+  llvm::Expected<std::vector<UnitState>> units(bool WithDeps = true);
   /// Replaces everything stored for R.File in one transaction.
   llvm::Error storeUnit(const UnitRecord &R);
   /// Replaces only the findings and lookups of a unit (a re-check after
@@ -147,7 +151,10 @@ public:
   llvm::Expected<unsigned> linkedCount();
   /// The linked summary of \p USR, if any.
   llvm::Expected<std::optional<FunctionSummary>> linked(llvm::StringRef USR);
-  llvm::Expected<std::vector<FunctionSummary>> allLinked();
+  /// The linked summaries in USR order; with \p Wanted, only those whose USR
+  /// it accepts are decoded and returned.
+  llvm::Expected<std::vector<FunctionSummary>>
+  allLinked(llvm::function_ref<bool(llvm::StringRef USR)> Wanted = nullptr);
   /// SQLite's data_version: differs between two calls when another
   /// connection committed in between.
   llvm::Expected<int64_t> dataVersion();

@@ -39,6 +39,119 @@ TEST(Summary, CorruptJsonIsRejectedWithAPath) {
   EXPECT_FALSE(fromJSON(*Bad, S, Root));
 }
 
+/// Field-by-field equality of two summaries, for the binary round trip.
+static void expectSameSummary(const FunctionSummary &A,
+                              const FunctionSummary &B) {
+  EXPECT_EQ(A.USR, B.USR);
+  EXPECT_EQ(A.Name, B.Name);
+  EXPECT_EQ(A.QualifiedName, B.QualifiedName);
+  EXPECT_EQ(A.File, B.File);
+  EXPECT_EQ(A.Line, B.Line);
+  EXPECT_EQ(A.Column, B.Column);
+  EXPECT_EQ(A.IsCoroutine, B.IsCoroutine);
+  EXPECT_EQ(A.Total.Work, B.Total.Work);
+  EXPECT_EQ(A.Total.NumericWork, B.Total.NumericWork);
+  EXPECT_EQ(A.Total.Blocking, B.Total.Blocking);
+  EXPECT_EQ(A.Total.BlockingByKind, B.Total.BlockingByKind);
+  EXPECT_EQ(A.Total.ThreadUnsafe, B.Total.ThreadUnsafe);
+  EXPECT_EQ(A.Total.UsesAsyncApi, B.Total.UsesAsyncApi);
+  EXPECT_EQ(A.Total.Spawns, B.Total.Spawns);
+  EXPECT_EQ(A.Total.UnknownCalls, B.Total.UnknownCalls);
+  ASSERT_EQ(A.Total.Items.size(), B.Total.Items.size());
+  for (size_t I = 0; I < A.Total.Items.size(); ++I) {
+    const Evidence &EA = A.Total.Items[I], &EB = B.Total.Items[I];
+    EXPECT_EQ(EA.Kind, EB.Kind);
+    EXPECT_EQ(EA.What, EB.What);
+    EXPECT_EQ(EA.Api, EB.Api);
+    EXPECT_EQ(EA.Weight, EB.Weight);
+    ASSERT_EQ(EA.Chain.size(), EB.Chain.size());
+    for (size_t J = 0; J < EA.Chain.size(); ++J) {
+      EXPECT_EQ(EA.Chain[J].Callee, EB.Chain[J].Callee);
+      EXPECT_EQ(EA.Chain[J].File, EB.Chain[J].File);
+      EXPECT_EQ(EA.Chain[J].Line, EB.Chain[J].Line);
+      EXPECT_EQ(EA.Chain[J].Column, EB.Chain[J].Column);
+    }
+  }
+  ASSERT_EQ(A.ExternalCalls.size(), B.ExternalCalls.size());
+  for (size_t I = 0; I < A.ExternalCalls.size(); ++I) {
+    const ExternalCall &CA = A.ExternalCalls[I], &CB = B.ExternalCalls[I];
+    EXPECT_EQ(CA.USR, CB.USR);
+    EXPECT_EQ(CA.Name, CB.Name);
+    EXPECT_EQ(CA.Times, CB.Times);
+    EXPECT_EQ(CA.Paths, CB.Paths);
+    EXPECT_EQ(CA.Site.Callee, CB.Site.Callee);
+    EXPECT_EQ(CA.Site.Line, CB.Site.Line);
+    ASSERT_EQ(CA.Via.size(), CB.Via.size());
+    for (size_t J = 0; J < CA.Via.size(); ++J) {
+      EXPECT_EQ(CA.Via[J].Callee, CB.Via[J].Callee);
+      EXPECT_EQ(CA.Via[J].File, CB.Via[J].File);
+      EXPECT_EQ(CA.Via[J].Column, CB.Via[J].Column);
+    }
+  }
+  EXPECT_EQ(A.Class.Class, B.Class.Class);
+  EXPECT_EQ(A.Class.Confidence, B.Class.Confidence);
+  EXPECT_EQ(A.Class.Numeric, B.Class.Numeric);
+  EXPECT_EQ(A.Class.IoKinds.raw(), B.Class.IoKinds.raw());
+}
+
+TEST(Summary, BinaryRoundTripKeepsEverything) {
+  Parsed P(R"(
+    extern "C" long recv(int, void *, unsigned long, int);
+    long ext(int);
+    static long helper(int fd) { char b[8]; return recv(fd, b, 8, 0) + ext(fd); }
+    long fetch(int fd) {
+      long n = 0;
+      for (int i = 0; i < 100; ++i) n += helper(fd) + ext(i) * 3.5;
+      return n;
+    }
+  )");
+  FunctionSummary S = P.summary("fetch");
+  ASSERT_FALSE(S.Total.Items.empty());
+  ASSERT_FALSE(S.ExternalCalls.empty());
+  // Via hops, a merged path count and flags the parsed code does not set.
+  S.ExternalCalls[0].Via.push_back({"helper", "/src/a.cpp", 3, 50, {}});
+  S.ExternalCalls[0].Paths = 3;
+  S.Total.Spawns = true;
+  S.IsCoroutine = true;
+  std::string Bytes = encodeSummary(S);
+  llvm::Expected<FunctionSummary> Back = decodeSummary(Bytes);
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  expectSameSummary(S, *Back);
+  // Deterministic (fingerprints hash it) and smaller than the JSON form.
+  EXPECT_EQ(encodeSummary(*Back), Bytes);
+  std::string Json;
+  llvm::raw_string_ostream(Json) << toJSON(S);
+  EXPECT_LT(Bytes.size() * 2, Json.size());
+}
+
+TEST(Summary, DamagedBinaryIsRejected) {
+  Parsed P(R"(
+    extern "C" long recv(int, void *, unsigned long, int);
+    long ext(int);
+    long fetch(int fd) { char b[8]; return recv(fd, b, 8, 0) + ext(fd); }
+  )");
+  std::string Bytes = encodeSummary(P.summary("fetch"));
+  // Every truncation is an error, never a partial summary.
+  for (size_t Size = 0; Size < Bytes.size(); ++Size) {
+    llvm::Expected<FunctionSummary> Cut =
+        decodeSummary(llvm::StringRef(Bytes).take_front(Size));
+    EXPECT_FALSE(bool(Cut)) << "accepted " << Size << " of " << Bytes.size();
+    if (!Cut)
+      llvm::consumeError(Cut.takeError());
+  }
+  llvm::Expected<FunctionSummary> Longer = decodeSummary(Bytes + "x");
+  ASSERT_FALSE(bool(Longer));
+  EXPECT_NE(llvm::toString(Longer.takeError()).find("trailing data"),
+            std::string::npos);
+  // Old JSON summaries are not mistaken for the binary form.
+  std::string Json;
+  llvm::raw_string_ostream(Json) << toJSON(P.summary("fetch"));
+  llvm::Expected<FunctionSummary> FromJson = decodeSummary(Json);
+  ASSERT_FALSE(bool(FromJson));
+  EXPECT_NE(llvm::toString(FromJson.takeError()).find("unknown summary format"),
+            std::string::npos);
+}
+
 TEST(ProjectConfig, ParsesOptionsKnowledgeAndSummaries) {
   auto Config = ProjectConfig::parse(R"(
 version: 1

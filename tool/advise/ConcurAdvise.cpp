@@ -189,7 +189,7 @@ int runMerge(ArrayRef<const char *> Args) {
   unsigned Functions = 0;
   if (Error E = linkDatabase(**Db, &Functions))
     return usage(toString(std::move(E)));
-  auto Units = (*Db)->units();
+  auto Units = (*Db)->units(/*WithDeps=*/false);
   auto Stale = staleFindings(**Db, {});
   if (!Units || !Stale) {
     consumeError(Units.takeError());

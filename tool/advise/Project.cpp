@@ -162,9 +162,15 @@ Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
   Expected<std::vector<StoredFunction>> Local = Db.localFunctions();
   if (!Local)
     return Local.takeError();
+  // One look-up per file, not per function: finding a file's .concur.yaml
+  // stats every directory above it.
+  StringMap<AnalysisOptions> OptionsByFile;
   std::vector<FunctionSummary> Linked =
-      linkSummaries(*Local, [](const FunctionSummary &S) {
-        return optionsForFile(S.File);
+      linkSummaries(*Local, [&](const FunctionSummary &S) {
+        auto [It, New] = OptionsByFile.try_emplace(S.File);
+        if (New)
+          It->second = optionsForFile(S.File);
+        return It->second;
       });
   if (Functions)
     *Functions = unsigned(Linked.size());
@@ -176,7 +182,7 @@ staleFindings(SummaryDatabase &Db, ArrayRef<std::string> Units) {
   Expected<StringMap<std::string>> Fingerprints = Db.linkedFingerprints();
   if (!Fingerprints)
     return Fingerprints.takeError();
-  Expected<std::vector<UnitState>> States = Db.units();
+  Expected<std::vector<UnitState>> States = Db.units(/*WithDeps=*/false);
   if (!States)
     return States.takeError();
   std::set<std::string> Wanted(Units.begin(), Units.end());

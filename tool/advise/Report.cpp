@@ -34,7 +34,7 @@ Expected<Report> loadReport(SummaryDatabase &Db, ArrayRef<std::string> Units) {
     return Wanted.empty() || Wanted.count(File.str());
   };
 
-  Expected<std::vector<UnitState>> States = Db.units();
+  Expected<std::vector<UnitState>> States = Db.units(/*WithDeps=*/false);
   if (!States)
     return States.takeError();
   for (const UnitState &U : *States) {
@@ -57,7 +57,9 @@ Expected<Report> loadReport(SummaryDatabase &Db, ArrayRef<std::string> Units) {
     if (!New && F.Unit < It->second->Unit)
       It->second = &F;
   }
-  Expected<std::vector<FunctionSummary>> Linked = Db.allLinked();
+  // Only the summaries the report shows are decoded.
+  Expected<std::vector<FunctionSummary>> Linked =
+      Db.allLinked([&](StringRef USR) { return Home.count(USR.str()) != 0; });
   if (!Linked)
     return Linked.takeError();
   for (FunctionSummary &S : *Linked) {
@@ -193,45 +195,50 @@ std::string sarifLevel(StringRef Severity) {
   return "note";
 }
 
-json::Value evidenceJson(const Evidence &E) {
-  json::Array Via;
-  for (size_t I = 0; I + 1 < E.Chain.size(); ++I)
-    if (!E.Chain[I].Callee.empty())
-      Via.push_back(E.Chain[I].Callee);
-  const Hop *Last = E.Chain.empty() ? nullptr : &E.Chain.back();
-  return json::Object{
-      {"callee", Last && !Last->Callee.empty() ? Last->Callee : E.Api},
-      {"kind", E.What},
-      {"category", toString(E.Kind)},
-      {"file", Last ? json::Value(Last->File) : json::Value(nullptr)},
-      {"line", Last ? json::Value(Last->Line) : json::Value(nullptr)},
-      {"via", std::move(Via)},
-  };
-}
-
-json::Value functionJson(const FunctionRecord &F) {
-  json::Array Kinds, Evidence;
-  for (unsigned K = 0; K < NumIoKinds; ++K)
-    if (F.S.Class.IoKinds.contains(IoKind(K)))
-      Kinds.push_back(toString(IoKind(K)));
-  for (const concur::Evidence &E : F.S.Total.Items)
-    Evidence.push_back(evidenceJson(E));
-  return json::Object{
-      {"name", F.S.Name},
-      {"qualified_name", F.S.QualifiedName},
-      {"file", F.S.File},
-      {"line", F.S.Line},
-      {"column", F.S.Column},
-      {"class", toString(F.S.Class.Class)},
-      {"io_kinds", std::move(Kinds)},
-      {"numeric", F.S.Class.Numeric},
-      {"thread_safe", !F.S.Total.ThreadUnsafe},
-      {"confidence", F.S.Class.Confidence},
-      {"model", F.Model.empty() ? json::Value(nullptr) : json::Value(F.Model)},
-      {"work", F.S.Total.Work},
-      {"blocking", F.S.Total.Blocking},
-      {"evidence", std::move(Evidence)},
-  };
+/// Writes one function of the JSON report ("functions" in the schema), keys
+/// in sorted order as json::Object prints them.
+void writeFunctionJson(const FunctionRecord &F, json::OStream &J) {
+  const FunctionSummary &S = F.S;
+  J.object([&] {
+    J.attribute("blocking", S.Total.Blocking);
+    J.attribute("class", toString(S.Class.Class));
+    J.attribute("column", S.Column);
+    J.attribute("confidence", S.Class.Confidence);
+    J.attributeArray("evidence", [&] {
+      for (const Evidence &E : S.Total.Items) {
+        const Hop *Last = E.Chain.empty() ? nullptr : &E.Chain.back();
+        J.object([&] {
+          J.attribute("callee",
+                      Last && !Last->Callee.empty() ? Last->Callee : E.Api);
+          J.attribute("category", toString(E.Kind));
+          J.attribute("file", Last ? json::Value(Last->File)
+                                   : json::Value(nullptr));
+          J.attribute("kind", E.What);
+          J.attribute("line", Last ? json::Value(Last->Line)
+                                   : json::Value(nullptr));
+          J.attributeArray("via", [&] {
+            for (size_t I = 0; I + 1 < E.Chain.size(); ++I)
+              if (!E.Chain[I].Callee.empty())
+                J.value(E.Chain[I].Callee);
+          });
+        });
+      }
+    });
+    J.attribute("file", S.File);
+    J.attributeArray("io_kinds", [&] {
+      for (unsigned K = 0; K < NumIoKinds; ++K)
+        if (S.Class.IoKinds.contains(IoKind(K)))
+          J.value(toString(IoKind(K)));
+    });
+    J.attribute("line", S.Line);
+    J.attribute("model",
+                F.Model.empty() ? json::Value(nullptr) : json::Value(F.Model));
+    J.attribute("name", S.Name);
+    J.attribute("numeric", S.Class.Numeric);
+    J.attribute("qualified_name", S.QualifiedName);
+    J.attribute("thread_safe", !S.Total.ThreadUnsafe);
+    J.attribute("work", S.Total.Work);
+  });
 }
 
 //===----------------------------------------------------------------------===//
@@ -273,19 +280,27 @@ void renderText(const Report &R, const RenderOptions &Opts, raw_ostream &OS) {
 //===----------------------------------------------------------------------===//
 
 void renderJson(const Report &R, raw_ostream &OS) {
-  json::Array Functions, Findings, Failed;
-  for (const FunctionRecord &F : R.Functions)
-    Functions.push_back(functionJson(F));
-  for (const FindingRecord &F : R.Findings)
-    Findings.push_back(toJSON(F));
-  for (const FailedUnit &U : R.Failed)
-    Failed.push_back(json::Object{{"file", U.File}, {"error", U.Error}});
-  json::Object Top{{"schema", "concur-advise/1"},
-                   {"units", R.Units},
-                   {"functions", std::move(Functions)},
-                   {"findings", std::move(Findings)},
-                   {"failed_units", std::move(Failed)}};
-  OS << formatv("{0:2}", json::Value(std::move(Top))) << "\n";
+  // Streamed rather than built as one json::Value: on a large project the
+  // tree of every function's evidence cost more than reading the database.
+  // Keys are written in sorted order, as json::Object prints them.
+  json::OStream J(OS, 2);
+  J.object([&] {
+    J.attributeArray("failed_units", [&] {
+      for (const FailedUnit &U : R.Failed)
+        J.value(json::Object{{"file", U.File}, {"error", U.Error}});
+    });
+    J.attributeArray("findings", [&] {
+      for (const FindingRecord &F : R.Findings)
+        J.value(toJSON(F));
+    });
+    J.attributeArray("functions", [&] {
+      for (const FunctionRecord &F : R.Functions)
+        writeFunctionJson(F, J);
+    });
+    J.attribute("schema", "concur-advise/1");
+    J.attribute("units", R.Units);
+  });
+  OS << "\n";
 }
 
 //===----------------------------------------------------------------------===//
