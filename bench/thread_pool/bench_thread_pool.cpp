@@ -131,6 +131,17 @@ struct config {
   std::string python_file;
 };
 
+// Runs `a` then `b` in even rounds and `b` then `a` in odd ones.
+template <class A, class B> void in_turn(int round, A &a, B &b) {
+  if (round % 2 == 0) {
+    a();
+    b();
+  } else {
+    b();
+    a();
+  }
+}
+
 void run(const config &cfg, result_table &table) {
   unsigned threads = static_cast<unsigned>(concur::cpu_pool_default_size());
   concur::thread_pool pool(threads);
@@ -252,7 +263,9 @@ void run(const config &cfg, result_table &table) {
 
     // --- submit -> get latency -----------------------------------------
     const long ops = cfg.latency_ops;
-    {
+    // concur and oneTBB swap places every round: whichever runs first after
+    // the previous case finds colder caches and sleeping workers.
+    auto concur_latency = [&] {
       long sum = 0;
       auto start = clock_type::now();
       for (long i = 0; i < ops; ++i)
@@ -260,8 +273,8 @@ void run(const config &cfg, result_table &table) {
       table.record("submit->get latency", "concur submit", seconds_since(start) / ops);
       if (sum != ops * (ops - 1) / 2)
         std::abort();
-    }
-    {
+    };
+    auto tbb_latency = [&] {
       auto start = clock_type::now();
       arena.execute([&] {
         tbb::task_group group;
@@ -272,7 +285,8 @@ void run(const config &cfg, result_table &table) {
         }
       });
       table.record("submit->get latency", "tbb task_group", seconds_since(start) / ops);
-    }
+    };
+    in_turn(round, concur_latency, tbb_latency);
     {
       auto start = clock_type::now();
       for (long i = 0; i < ops; ++i) {
@@ -302,15 +316,15 @@ void run(const config &cfg, result_table &table) {
     }
 
     // --- map over tiny items -------------------------------------------
-    {
+    auto concur_map = [&] {
       auto start = clock_type::now();
       std::vector<int> out = ex.map([](int x) { return x * 3 + 1; }, items);
       table.record("map 1e6 tiny items (per item)", "concur map",
                    seconds_since(start) / static_cast<double>(items.size()));
       if (out.back() != items.back() * 3 + 1)
         std::abort();
-    }
-    {
+    };
+    auto tbb_map = [&] {
       auto start = clock_type::now();
       std::vector<int> out(items.size());
       arena.execute([&] {
@@ -322,7 +336,8 @@ void run(const config &cfg, result_table &table) {
       });
       table.record("map 1e6 tiny items (per item)", "tbb parallel_for",
                    seconds_since(start) / static_cast<double>(items.size()));
-    }
+    };
+    in_turn(round, concur_map, tbb_map);
 
     // --- CPU-bound speedup ---------------------------------------------
     {
