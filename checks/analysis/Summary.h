@@ -70,9 +70,10 @@ struct Effects {
   unsigned UnknownCalls = 0;
   std::vector<Evidence> Items;
 
-  /// Adds \p Callee's effects \p Times over, with \p Via prepended to its
-  /// evidence chains (the call of the callee in this code).
-  void addScaled(const Effects &Callee, double Times, const Hop *Via,
+  /// Adds \p Callee's effects \p Times over, with \p Path prepended to its
+  /// evidence chains (the call of the callee in this code, or the hops that
+  /// lead to it).
+  void addScaled(const Effects &Callee, double Times, llvm::ArrayRef<Hop> Path,
                  const AnalysisOptions &Opts);
   void addEvidence(Evidence E, const AnalysisOptions &Opts);
   IoKindSet ioKinds(double MinBlocking = 0) const;

@@ -759,57 +759,13 @@ private:
       E.Items.erase(It);
   }
 
-  /// Adds a resolved callee's linked effects through the call's hops: what
-  /// Into.addScaled() does with the hops prepended to every chain, but each
-  /// chain is built already cut to MaxChainLength (as addEvidence() would
-  /// cut it), so only the hops that are kept are copied. Linking a large
-  /// project spent most of its time copying hops that were then dropped.
+  /// Adds a resolved callee's linked effects through the call's hops.
   static void foldCall(Effects &Into, std::vector<ExternalCall> &Unresolved,
                        const ExternalCall &C, const FunctionSummary &Callee,
                        const AnalysisOptions &Opts) {
-    const Effects &From = Callee.Total;
-    double Times = C.Times;
-    Into.Work += From.Work * Times;
-    Into.NumericWork += From.NumericWork * Times;
-    Into.Blocking += From.Blocking * Times;
-    for (unsigned I = 0; I < NumIoKinds; ++I)
-      Into.BlockingByKind[I] += From.BlockingByKind[I] * Times;
-    Into.ThreadUnsafe |= From.ThreadUnsafe;
-    Into.UsesAsyncApi |= From.UsesAsyncApi;
-    Into.Spawns |= From.Spawns;
-    Into.UnknownCalls += From.UnknownCalls;
-    // The path to the callee: C.Via, then C.Site.
-    size_t PathLength = C.Via.size() + 1;
-    auto PathHop = [&](size_t I) -> const Hop & {
-      return I < C.Via.size() ? C.Via[I] : C.Site;
-    };
-    size_t Max = std::max<size_t>(Opts.MaxChainLength, 1);
-    for (const Evidence &Item : From.Items) {
-      Evidence E;
-      E.Kind = Item.Kind;
-      E.What = Item.What;
-      E.Api = Item.Api;
-      E.Weight = Item.Weight * Times;
-      size_t Length = PathLength + Item.Chain.size();
-      auto Full = [&](size_t I) -> const Hop & {
-        return I < PathLength ? PathHop(I) : Item.Chain[I - PathLength];
-      };
-      if (Length <= Max) {
-        E.Chain.reserve(Length);
-        for (size_t I = 0; I < Length; ++I)
-          E.Chain.push_back(Full(I));
-      } else {
-        E.Chain.reserve(Max);
-        for (size_t I = 0; I + 1 < Max; ++I)
-          E.Chain.push_back(Full(I));
-        E.Chain.push_back(Full(Length - 1));
-      }
-      Into.addEvidence(std::move(E), Opts);
-    }
-    if (Callee.ExternalCalls.empty())
-      return;
     std::vector<Hop> Path = C.Via;
     Path.push_back(C.Site);
+    Into.addScaled(Callee.Total, C.Times, Path, Opts);
     for (const ExternalCall &Deeper : Callee.ExternalCalls) {
       ExternalCall Through = Deeper;
       Through.Times *= C.Times;
@@ -879,10 +835,10 @@ private:
     for (unsigned I : Sorted) {
       Effects One;
       Resolve(Nodes[I].F->Summary, One, Unresolved, GroupOpts);
-      Combined.addScaled(One, 1, nullptr, GroupOpts);
+      Combined.addScaled(One, 1, {}, GroupOpts);
     }
     Effects Total;
-    Total.addScaled(Combined, GroupOpts.UnknownTripCount, nullptr, GroupOpts);
+    Total.addScaled(Combined, GroupOpts.UnknownTripCount, {}, GroupOpts);
     for (unsigned I : Sorted) {
       FunctionSummary S = withoutCalls(Nodes[I].F->Summary);
       AnalysisOptions Opts = OptionsFor(S);

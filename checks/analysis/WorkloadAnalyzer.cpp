@@ -558,7 +558,7 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
   index::generateUSRForDecl(Callee, USR);
   if (I.External)
     if (const FunctionSummary *S = I.External->lookup(USR)) {
-      Out.addScaled(S->Total, Times, &Site, Opts);
+      Out.addScaled(S->Total, Times, Site, Opts);
       return;
     }
   ++Out.UnknownCalls;
@@ -820,7 +820,7 @@ void WorkloadAnalyzer::Impl::finishComponent(
           return E.Kind == EvidenceKind::SharedWrite;
         });
       }
-      Total.addScaled(Callee, Edge.Times, &Edge.Site, Opts);
+      Total.addScaled(Callee, Edge.Times, Edge.Site, Opts);
     }
   };
 
@@ -856,13 +856,13 @@ void WorkloadAnalyzer::Impl::finishComponent(
   std::vector<ExternalCall> External;
   for (const FunctionDecl *Def : Members) {
     const LocalFacts &L = local(Def);
-    Combined.addScaled(L.Own, 1, nullptr, Opts);
+    Combined.addScaled(L.Own, 1, {}, Opts);
     for (const ExternalCall &Call : L.External)
       addExternalCall(External, Call);
     FoldCallees(Combined, L, External);
   }
   Effects Total;
-  Total.addScaled(Combined, Repetitions, nullptr, Opts);
+  Total.addScaled(Combined, Repetitions, {}, Opts);
   // The repetition is the recursion itself: say so, at a recursive call.
   if (Total.Work >= Opts.MinIterationWork) {
     for (const CallEdge &Edge : local(Members.front()).Calls) {
@@ -979,7 +979,7 @@ Effects WorkloadAnalyzer::analyzeStmt(const Stmt *S) {
     Effects Callee = summarize(Edge.Callee).Total;
     if (Edge.Synchronized)
       Callee.ThreadUnsafe = false;
-    Out.addScaled(Callee, Edge.Times, &Edge.Site, Opts);
+    Out.addScaled(Callee, Edge.Times, Edge.Site, Opts);
   };
   Scanner Scan(*P, Out, Fold, Ignored);
   Scan.scan(S, 1);
@@ -991,7 +991,7 @@ Effects WorkloadAnalyzer::analyzeCall(const Expr *Call) {
   Effects Out;
   std::vector<ExternalCall> Ignored;
   auto Fold = [&](const CallEdge &Edge) {
-    Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, &Edge.Site, Opts);
+    Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, Edge.Site, Opts);
   };
   Scanner Scan(*P, Out, Fold, Ignored);
   if (const auto *CE = dyn_cast<CallExpr>(Call))
@@ -1024,10 +1024,10 @@ LoopFacts WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
   if (const auto *For = dyn_cast<ForStmt>(Loop)) {
     // The condition and increment run once per iteration as well.
     Effects Control = analyzeStmt(For->getCond());
-    Control.addScaled(analyzeStmt(For->getInc()), 1, nullptr, Opts);
-    Facts.PerIteration.addScaled(Control, 1, nullptr, Opts);
+    Control.addScaled(analyzeStmt(For->getInc()), 1, {}, Opts);
+    Facts.PerIteration.addScaled(Control, 1, {}, Opts);
   } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
-    Facts.PerIteration.addScaled(analyzeStmt(While->getCond()), 1, nullptr,
+    Facts.PerIteration.addScaled(analyzeStmt(While->getCond()), 1, {},
                                  Opts);
   }
   // One iteration is worth a task at a lower bar than a whole function: the
