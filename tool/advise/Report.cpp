@@ -867,8 +867,11 @@ Expected<FixOutcome> applyFixes(const Report &R) {
       continue;
     // A finding's replacements go in together or not at all.
     bool Conflict = llvm::any_of(F.Fixes, [&](const FixRecord &X) {
+      auto Taken = ByFile.find(X.At.File);
+      if (Taken == ByFile.end())
+        return false;
       Edit E{X.Offset, X.Length, X.Replacement};
-      return llvm::any_of(ByFile[X.At.File],
+      return llvm::any_of(Taken->second,
                           [&](const Edit &Other) { return Clash(E, Other); });
     });
     if (Conflict) {
@@ -884,8 +887,6 @@ Expected<FixOutcome> applyFixes(const Report &R) {
   // changed since it was analysed leaves all of them untouched.
   std::vector<std::pair<std::string, std::string>> Written;
   for (auto &[File, Edits] : ByFile) {
-    if (Edits.empty())
-      continue;
     auto Buffer = MemoryBuffer::getFile(File, /*IsText=*/false,
                                         /*RequiresNullTerminator=*/false);
     if (!Buffer)
