@@ -37,15 +37,20 @@ def report(metric, system, value, unit):
     print(f"{metric} {system} {value:.3f} {unit}", flush=True)
 
 
+WARM_UP_TASKS = 1000  # as bench_process_pool.cpp: the scheduler places fresh threads first
+
+
 def roundtrip(ctx, tasks):
     with ProcessPoolExecutor(1, mp_context=ctx) as ex:
-        ex.submit(empty_task).result()
+        for _ in range(WARM_UP_TASKS):
+            ex.submit(empty_task).result()
         start = time.perf_counter()
         for _ in range(tasks):
             ex.submit(empty_task).result()
         report("roundtrip", "py-executor", (time.perf_counter() - start) / tasks * 1e6, "us/task")
     with ctx.Pool(1) as pool:
-        pool.apply(empty_task)
+        for _ in range(WARM_UP_TASKS):
+            pool.apply(empty_task)
         start = time.perf_counter()
         for _ in range(tasks):
             pool.apply(empty_task)
@@ -150,6 +155,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--start-method", default=None)
+    parser.add_argument("--only-roundtrip", action="store_true")
     args = parser.parse_args()
     ctx = multiprocessing.get_context(args.start_method)
 
@@ -158,6 +164,8 @@ def main():
 
     print(f"# python {sys.version.split()[0]}, start method {ctx.get_start_method()}", flush=True)
     roundtrip(ctx, scaled(5000))
+    if args.only_roundtrip:
+        return
     map_throughput(ctx, scaled(200000))
     handoff(ctx, scaled(10))
     start_stop(ctx, scaled(10))

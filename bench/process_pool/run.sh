@@ -21,7 +21,19 @@ echo "# $(nproc) cores, $(uname -r); concur and fork-pipe:"
 echo "# Python:"
 python3 "$root/bench/process_pool/bench_python.py" --scale "$scale" | tee -a "$results"
 
-python3 - "$results" <<'PY'
+# The round-trip goal compares two programs run apart, and this VM's speed
+# drifts by tens of percent within a minute: the goal is judged on the
+# median ratio of pairs run back to back.
+pairs=$(mktemp)
+trap 'rm -f "$results" "$pairs"' EXIT
+for pair in 1 2 3 4 5; do
+  "$binary" "$(python3 -c "print($scale * 0.4)")" roundtrip | grep '^roundtrip concur' >>"$pairs"
+  python3 "$root/bench/process_pool/bench_python.py" --scale "$(python3 -c "print($scale * 0.4)")" \
+    --only-roundtrip | grep '^roundtrip py-executor' >>"$pairs"
+done
+
+python3 - "$results" "$pairs" <<'PY'
+import statistics
 import sys
 figures = {}
 for line in open(sys.argv[1]):
@@ -41,10 +53,14 @@ for metric, ours in [("roundtrip", "concur"), ("map", "concur"), ("startstop", "
         if m == metric and system != ours:
             print(f"{metric:<10} {system:<22} {value / get(metric, ours):>17.2f}x")
 print()
-roundtrip = get("roundtrip", "py-executor") / get("roundtrip", "concur")
+paired = [line.split() for line in open(sys.argv[2])]
+ratios = [float(python[2]) / float(ours[2]) for ours, python in zip(paired[0::2], paired[1::2])]
+print("round trip, back-to-back pairs (py-executor / concur): " +
+      " ".join(f"{r:.1f}x" for r in ratios))
+roundtrip = statistics.median(ratios)
 handoff = get("handoff", "concur-shm") / get("handoff", "memcpy-fresh")
 shared = get("handoff", "concur-shared_buffer") / get("handoff", "memcpy-fresh")
-print(f"goal: empty-task round trip >= 10x faster than ProcessPoolExecutor: {roundtrip:.1f}x "
+print(f"goal: empty-task round trip >= 10x faster than ProcessPoolExecutor: {roundtrip:.1f}x (median pair) "
       f"{'(met)' if roundtrip >= 10 else '(NOT met)'}")
 print(f"goal: 64 MiB hand-off within 2x of a fresh memcpy: std::vector through shared memory "
       f"{handoff:.2f}x {'(met)' if handoff <= 2 else '(NOT met)'}; "

@@ -59,10 +59,11 @@ std::exception_ptr timeout_failure(int pid, std::chrono::milliseconds timeout) {
           " was killed and replaced"));
 }
 
-// How long a slot thread stays awake for a reply and for the next task
-// before it sleeps: each costs at most this much CPU per task, and saves a
-// wake-up (several microseconds on a VM) whenever the wait is that short.
-constexpr auto reply_spin_time = std::chrono::microseconds(30);
+// How long a slot thread stays awake for the next task before it sleeps:
+// at most this much CPU per task, and it saves a wake-up (several
+// microseconds on a VM) when the caller submits again that soon. It sleeps
+// in poll() while the worker runs: the worker needs the core more, and the
+// caller's wait spins instead (promise_sink).
 constexpr auto next_task_spin_time = std::chrono::microseconds(50);
 
 [[noreturn]] void fork_server_gone() {
@@ -339,15 +340,9 @@ void pool_core::run_one(slot &s, task_message &task) {
   frame_header reply;
   std::vector<std::byte> payload;
   std::vector<unique_fd> descriptors;
-  // A short task answers within microseconds: look for the reply a little
-  // while before sleeping in poll(), whose wake-up alone costs as much.
-  auto spin_until = std::chrono::steady_clock::now() + reply_spin_time;
   for (;;) {
-    bool spinning = std::chrono::steady_clock::now() < spin_until;
     int wait_ms = -1;
-    if (spinning) {
-      wait_ms = 0;
-    } else if (timeout.count() > 0) {
+    if (timeout.count() > 0) {
       auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       wait_ms = int(std::max<std::int64_t>(0, left.count()));
     }
@@ -357,10 +352,6 @@ void pool_core::run_one(slot &s, task_message &task) {
       if (errno == EINTR)
         continue;
       throw std::system_error(errno, std::generic_category(), "concur::process_pool: poll");
-    }
-    if (ready == 0 && spinning) {
-      cpu_relax();
-      continue;
     }
     if (ready == 0) {
       // Past the deadline: only the fork server may kill, because only it

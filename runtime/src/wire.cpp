@@ -5,6 +5,7 @@
 
 #include "concur/serialize.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -159,13 +160,18 @@ bool send_frame(int socket, const frame_header &header, std::span<const std::byt
 bool receive_frame(int socket, frame_header &header, std::vector<std::byte> &payload,
                    std::vector<unique_fd> &descriptors) {
   descriptors.clear();
-  // The header, collecting the descriptors that ride on its first bytes.
-  std::size_t got = 0;
+  // The header, collecting the descriptors that ride on its first bytes,
+  // and in the same call the start of the payload: a small frame arrives
+  // with one system call. Only one frame is in flight each way, so bytes
+  // past the header belong to this frame's payload.
+  std::byte early[4096];
+  std::size_t got = 0, early_size = 0;
   while (got < sizeof header) {
-    iovec iov{reinterpret_cast<char *>(&header) + got, sizeof header - got};
+    iovec iov[2] = {{reinterpret_cast<char *>(&header) + got, sizeof header - got},
+                    {early, sizeof early}};
     msghdr message{};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
+    message.msg_iov = iov;
+    message.msg_iovlen = 2;
     alignas(cmsghdr) char space[control_space];
     message.msg_control = space;
     message.msg_controllen = sizeof space;
@@ -178,17 +184,23 @@ bool receive_frame(int socket, frame_header &header, std::vector<std::byte> &pay
       throw serialization_error("concur: too many descriptors in one message");
     if (n == 0)
       return false;
-    got += std::size_t(n);
+    std::size_t into_header = std::min(std::size_t(n), sizeof header - got);
+    got += into_header;
+    early_size = std::size_t(n) - into_header;
   }
   if (header.magic != frame_header::expected_magic)
     throw serialization_error("concur: corrupt frame from a worker (bad magic)");
   if (header.payload_size > (std::uint64_t(1) << 40))
     throw serialization_error("concur: corrupt frame from a worker (absurd payload size)");
+  if (early_size > header.payload_size)
+    throw serialization_error("concur: corrupt frame from a worker (more bytes than announced)");
   if (header.descriptor_count != descriptors.size())
     throw serialization_error("concur: frame announces " + std::to_string(header.descriptor_count) +
                               " descriptors but carried " + std::to_string(descriptors.size()));
   payload.resize(std::size_t(header.payload_size));
-  got = 0;
+  if (early_size != 0) // an empty payload's data() may be null
+    std::memcpy(payload.data(), early, early_size);
+  got = early_size;
   while (got < payload.size()) {
     ssize_t n = socket_call("concur: reading from a worker",
                             [&] { return ::recv(socket, payload.data() + got, payload.size() - got, 0); });

@@ -4,6 +4,7 @@
 // /proc: no zombie or stray process, no leaked descriptor or memfd).
 #include "concur/process_pool.hpp"
 #include "concur/executor.hpp"
+#include "../../runtime/src/ipc.hpp" // the frame layout, to forge a corrupt one
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,8 @@
 #include <thread>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
@@ -381,6 +384,52 @@ TEST_F(ProcessPool, ExceptionsComeBackWithTypeAndMessage) {
   }
   EXPECT_EQ(pool.stats().workers_lost, 0u); // an exception does not kill the worker
   EXPECT_EQ(pool.submit(square, 2).get(), 4);
+}
+
+// A task that writes a forged reply on its worker's socket, as a corrupt
+// worker would, then waits to be killed: `sent` payload bytes follow a
+// header with `magic` that announces `announced` bytes.
+void forge_reply(std::uint32_t magic, std::uint64_t announced, int sent) {
+  for (int fd = 0; fd < 64; ++fd) {
+    struct stat info {};
+    int type = 0;
+    socklen_t length = sizeof type;
+    if (::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode) ||
+        ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_STREAM)
+      continue;
+    concur::detail::ipc::frame_header header;
+    header.magic = magic;
+    header.kind = concur::detail::ipc::frame::result;
+    header.payload_size = announced;
+    std::vector<char> bytes(sizeof header + std::size_t(sent), 'x');
+    std::memcpy(bytes.data(), &header, sizeof header);
+    if (::write(fd, bytes.data(), bytes.size()) != ssize_t(bytes.size()))
+      std::_Exit(9);
+    ::sleep(60);
+  }
+  std::_Exit(8); // no socket found: the test fails on the exit status
+}
+
+TEST_F(ProcessPool, CorruptReplyKillsTheWorkerAndFailsOnlyItsTask) {
+  concur::process_pool pool(1);
+  int first = pool.submit(worker_pid).get();
+  auto error_of = [&](std::uint32_t magic, std::uint64_t announced, int sent) {
+    try {
+      pool.submit(forge_reply, magic, announced, sent).get();
+    } catch (const concur::serialization_error &error) {
+      return std::string(error.what());
+    }
+    return std::string("no serialization_error");
+  };
+  EXPECT_NE(error_of(0xdeadbeef, 0, 0).find("bad magic"), std::string::npos);
+  // More payload than the header announced, read in the header's call.
+  EXPECT_NE(error_of(concur::detail::ipc::frame_header::expected_magic, 1, 8)
+                .find("more bytes than announced"),
+            std::string::npos);
+  EXPECT_EQ(pool.stats().workers_lost, 2u);
+  int replacement = pool.submit(worker_pid).get();
+  EXPECT_NE(replacement, first);
+  EXPECT_EQ(pool.submit(square, 3).get(), 9);
 }
 
 TEST_F(ProcessPool, MapIsOrderedChunkedAndReportsFailures) {

@@ -42,13 +42,6 @@ template <class Future> struct wait_result {
 
 namespace detail {
 
-// Access to a future's shared state for code that tracks futures of any T.
-struct future_access {
-  template <class T> static state_ref<state_base> base(const future<T> &f) {
-    return state_ref<state_base>::share(f.state_.get());
-  }
-};
-
 // Collects completion notifications from many futures (the callbacks hold
 // it through a shared_ptr, so it outlives an abandoned wait).
 struct completion_queue {

@@ -194,6 +194,11 @@ public:
   std::stop_token stop_token() const noexcept { return stop_.get_token(); }
   /// Gives the task a std::stop_source; only tasks that take a token pay.
   void enable_stop() { stop_ = std::stop_source(); }
+  /// How long wait() spins before it sleeps, for results that take about
+  /// as long as a sleep and a wake-up (set before the state is shared).
+  void set_wait_spin(std::chrono::microseconds spin) noexcept {
+    wait_spin_ns_ = std::uint32_t(std::chrono::nanoseconds(spin).count());
+  }
 
   std::exception_ptr error_;
 
@@ -205,12 +210,23 @@ protected:
 private:
   // Short spin: most waits in a busy pool end within a few hundred
   // nanoseconds, far less than a futex sleep and wake-up.
+  // A state whose result crosses processes (set_wait_spin) spins longer.
   bool spin_until_done() const noexcept {
     for (int i = 0; i < 64; ++i) {
       if (done())
         return true;
       cpu_relax();
     }
+    if (wait_spin_ns_ == 0)
+      return done();
+    auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(wait_spin_ns_);
+    do {
+      for (int i = 0; i < 16; ++i) {
+        if (done())
+          return true;
+        cpu_relax();
+      }
+    } while (std::chrono::steady_clock::now() < until);
     return done();
   }
 
@@ -241,6 +257,7 @@ private:
 
   mutable std::atomic<std::uint32_t> status_{phase_pending};
   std::atomic<int> refs_{1};
+  std::uint32_t wait_spin_ns_ = 0; // beyond the short spin every wait does
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
   std::vector<unique_function<void()>> callbacks_;
@@ -294,7 +311,13 @@ private:
 };
 
 template <class T> future<T> make_future(shared_state<T> *state) noexcept;
-struct future_access;
+
+// Access to a future's shared state for code that tracks futures of any T.
+struct future_access {
+  template <class T> static state_ref<state_base> base(const future<T> &f) {
+    return state_ref<state_base>::share(f.state_.get());
+  }
+};
 
 } // namespace detail
 
