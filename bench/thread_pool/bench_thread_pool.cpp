@@ -109,6 +109,8 @@ std::uint64_t burn(std::uint64_t seed, int steps) {
 struct result_table {
   // case -> implementation -> best seconds per operation
   std::map<std::string, std::map<std::string, double>> best;
+  // case -> implementation -> seconds per operation, one per round
+  std::map<std::string, std::map<std::string, std::vector<double>>> rounds;
   std::vector<std::string> order;
 
   void record(const std::string &name, const std::string &impl, double per_op) {
@@ -117,6 +119,7 @@ struct result_table {
     auto &slot = best[name];
     if (!slot.count(impl) || per_op < slot[impl])
       slot[impl] = per_op;
+    rounds[name][impl].push_back(per_op);
   }
 };
 
@@ -428,6 +431,29 @@ void print(const result_table &table) {
     }
     if (total && impls.count("sequential"))
       std::printf("  concur map speedup over sequential: %.2fx\n", impls.at("sequential") / ref);
+  }
+  // Best rounds picked apart can each be a lucky one; this VM's speed
+  // drifts within seconds. Rounds run the two back to back, so the median
+  // of the per-round ratios is the steadier comparison.
+  std::printf("\noneTBB's time / concur's, median of per-round ratios:\n");
+  for (const auto &name : table.order) {
+    const auto &per_impl = table.rounds.at(name);
+    auto ours = std::find_if(per_impl.begin(), per_impl.end(), [](const auto &entry) {
+      return entry.first == "concur post" || entry.first == "concur map";
+    });
+    if (ours == per_impl.end() && per_impl.count("concur submit"))
+      ours = per_impl.find("concur submit");
+    auto theirs = std::find_if(per_impl.begin(), per_impl.end(),
+                               [](const auto &entry) { return entry.first.rfind("tbb", 0) == 0; });
+    if (ours == per_impl.end() || theirs == per_impl.end() ||
+        ours->second.size() != theirs->second.size())
+      continue;
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < ours->second.size(); ++i)
+      ratios.push_back(theirs->second[i] / ours->second[i]);
+    std::sort(ratios.begin(), ratios.end());
+    std::printf("  %-36s %.2fx (rounds: %.2fx-%.2fx)\n", name.c_str(), ratios[ratios.size() / 2],
+                ratios.front(), ratios.back());
   }
 }
 

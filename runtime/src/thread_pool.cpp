@@ -52,6 +52,7 @@ thread_local std::size_t current_index = 0;
 thread_local std::size_t submit_cursor = 0;
 
 constexpr int spin_rounds = 200; // ~ a few microseconds of looking for work
+constexpr int take_back_grace = 16; // pauses, ~0.5 us: longer than submit -> get
 constexpr std::size_t completion_batch = 64;
 
 } // namespace
@@ -75,8 +76,8 @@ struct alignas(64) worker_slot {
   // 1 while the worker sleeps (or is about to); a waker sets it to 0.
   std::atomic<std::uint32_t> parked{0};
   std::thread thread;
-  // Tasks this worker finished, cancelled ones included; on its own cache
-  // line, as only this worker (or shutdown) writes it.
+  // Tasks this worker finished, cancelled ones and ones that waiters took
+  // back included; on its own cache line, as mostly this worker writes it.
   alignas(64) std::atomic<std::size_t> finished{0};
 
   void push(task_cell &cell) {
@@ -97,6 +98,22 @@ struct alignas(64) worker_slot {
       return false;
     out.take(ring[head]);
     head = (head + 1) & (capacity - 1);
+    --count;
+    size.store(count, std::memory_order_relaxed);
+    return true;
+  }
+  // Removes the last task if it is `node` (a waiter taking it back).
+  bool pop_back_if(const task_node *node) noexcept {
+    if (count == 0)
+      return false;
+    task_cell &last = ring[(head + count - 1) & (capacity - 1)];
+    if (last.ops != &node_cell_ops)
+      return false;
+    task_node *held;
+    std::memcpy(&held, last.storage, sizeof held);
+    if (held != node)
+      return false;
+    last.ops = nullptr;
     --count;
     size.store(count, std::memory_order_relaxed);
     return true;
@@ -132,9 +149,13 @@ public:
     }
   }
 
-  ~pool_core() { stop(true, false); }
+  ~pool_core() {
+    stop(true, false);
+    while (takers_.load(std::memory_order_acquire) != 0)
+      std::this_thread::yield();
+  }
 
-  void enqueue(task_cell &task) {
+  std::size_t enqueue(task_cell &task) {
     if (closed_.load(std::memory_order_acquire))
       refuse(task);
     std::size_t n = slots_.size();
@@ -166,6 +187,23 @@ public:
     if (searching_.load(std::memory_order_seq_cst) == 0 &&
         sleeping_.load(std::memory_order_seq_cst) > 0)
       wake_one();
+    return target;
+  }
+
+  // The caller has claimed `node` (flag_taking_back), so the pool is alive
+  // here: the task is still queued, or a worker that popped it waits for
+  // the claim to end. Once the task is out of the queue nothing holds the
+  // pool any more, so the destructor waits for takers_ to drop to zero.
+  bool take_back(std::size_t index, task_node *node) noexcept {
+    takers_.fetch_add(1, std::memory_order_relaxed);
+    worker_slot &slot = slots_[index];
+    slot.lock.lock();
+    bool taken = slot.pop_back_if(node);
+    slot.lock.unlock();
+    if (taken)
+      finish(slot, 1); // the waiter runs it; the pool is done with it
+    takers_.fetch_sub(1, std::memory_order_release); // the last touch of the pool
+    return taken;
   }
 
   void wait_idle() {
@@ -276,13 +314,23 @@ private:
         searching = true;
         searching_.fetch_add(1, std::memory_order_seq_cst);
       }
+      // Spin while tasks keep being submitted, even if waiters take each
+      // one back before we see it: parking now would make the next
+      // submit pay a wake-up system call.
       bool found = false;
+      std::size_t seen = submissions();
       for (int i = 0; i < spin_rounds && !found; ++i) {
         cpu_relax();
         found = any_queued();
+        if (!found && submissions() != seen) {
+          seen = submissions();
+          i = 0;
+        }
       }
-      if (found)
+      if (found) {
+        let_submitter_take_back();
         continue;
+      }
       if (stopping_.load(std::memory_order_acquire)) {
         searching_.fetch_sub(1, std::memory_order_relaxed);
         if (!any_queued())
@@ -332,6 +380,37 @@ private:
         return;
       }
     }
+  }
+
+  // A lone task that has just arrived is usually one whose submitter is
+  // about to wait for it and take it back (future::get): leave it alone a
+  // moment, so the two do not fight over the queue and the task's memory.
+  // Take it once it has stayed, or when more tasks queue up behind it.
+  void let_submitter_take_back() const noexcept {
+    for (;;) {
+      std::size_t before = submissions();
+      if (queued() != 1)
+        return;
+      for (int i = 0; i < take_back_grace; ++i)
+        cpu_relax();
+      if (submissions() == before)
+        return; // it stayed (or was taken back: find_task will tell)
+    }
+  }
+
+  // Tasks ever submitted, over all queues (changes mean activity).
+  std::size_t submissions() const noexcept {
+    std::size_t total = 0;
+    for (const auto &slot : slots_)
+      total += slot.submitted.load(std::memory_order_relaxed);
+    return total;
+  }
+
+  std::size_t queued() const noexcept {
+    std::size_t total = 0;
+    for (const auto &slot : slots_)
+      total += slot.size.load(std::memory_order_relaxed);
+    return total;
   }
 
   bool any_queued() const noexcept {
@@ -399,6 +478,7 @@ private:
   std::atomic<bool> stopping_{false};
   std::stop_source stop_source_;
   std::atomic<int> idle_waiters_{0};
+  std::atomic<int> takers_{0}; // waiters inside take_back()
   std::mutex idle_mutex_;
   std::condition_variable idle_cv_;
   std::mutex join_mutex_;
@@ -411,7 +491,11 @@ thread_pool::thread_pool(std::size_t threads)
 
 thread_pool::~thread_pool() { core_->stop(true, false); }
 
-void thread_pool::enqueue(detail::task_cell &task) { core_->enqueue(task); }
+bool detail::take_back(pool_core &core, std::size_t slot, task_node *node) noexcept {
+  return core.take_back(slot, node);
+}
+
+std::size_t thread_pool::enqueue(detail::task_cell &task) { return core_->enqueue(task); }
 void thread_pool::wait_idle() { core_->wait_idle(); }
 void thread_pool::shutdown(bool wait, bool cancel_pending) { core_->stop(wait, cancel_pending); }
 std::size_t thread_pool::size() const noexcept { return core_->size(); }

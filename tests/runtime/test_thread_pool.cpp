@@ -280,6 +280,68 @@ TEST(ThreadPool, GetRunsAnUnstartedTaskInTheWaitingThread) {
   EXPECT_EQ(pool.pending(), 0u);
 }
 
+TEST(ThreadPool, GetTakesTheTaskBackOnlyFromTheBackOfItsQueue) {
+  concur::thread_pool pool(1);
+  gate g;
+  auto blocker = pool.submit([&g] { g.wait(); });
+  while (!blocker.running())
+    std::this_thread::yield();
+  auto first = pool.submit([] { return 1; });
+  auto second = pool.submit([] { return 2; });
+  EXPECT_EQ(pool.pending(), 3u);
+  // `first` is not at the back: it runs here, but stays queued until the
+  // worker pops and skips it.
+  EXPECT_EQ(first.get(), 1);
+  EXPECT_EQ(pool.pending(), 3u);
+  // `second` is at the back: taken out of the queue, no longer the pool's.
+  EXPECT_EQ(second.get(), 2);
+  EXPECT_EQ(pool.pending(), 2u);
+  g.open();
+  blocker.get();
+  pool.wait_idle();
+  EXPECT_EQ(pool.pending(), 0u);
+}
+
+// Waiters take tasks back while both workers steal and run them, and the
+// pool is destroyed while a waiter may still be taking one back: every task
+// runs exactly once and the pool's count ends at zero (ASan and TSan see
+// any use of a destroyed pool).
+TEST(ThreadPoolStress, TakingBackRacesWorkersAndDestruction) {
+  for (int round = 0; round < 100; ++round) {
+    std::atomic<long> ran{0}, got{0};
+    std::vector<concur::future<int>> leftovers;
+    {
+      auto pool = std::make_unique<concur::thread_pool>(2);
+      std::vector<std::jthread> waiters;
+      for (int w = 0; w < 2; ++w)
+        waiters.emplace_back([&] {
+          for (int i = 0; i < 500; ++i) {
+            auto f = pool->submit([&ran, i] {
+              ran.fetch_add(1, std::memory_order_relaxed);
+              return i;
+            });
+            if (f.get() == i)
+              got.fetch_add(1, std::memory_order_relaxed);
+          }
+        });
+      waiters.clear();
+      EXPECT_EQ(ran.load(), 1000);
+      EXPECT_EQ(got.load(), 1000);
+      pool->wait_idle();
+      EXPECT_EQ(pool->pending(), 0u);
+      for (int i = 0; i < 50; ++i)
+        leftovers.push_back(pool->submit([i] { return i; }));
+      std::jthread late_waiter([&] {
+        for (int i = 49; i >= 0; --i)
+          EXPECT_EQ(leftovers[static_cast<std::size_t>(i)].get(), i);
+      });
+      pool.reset(); // runs or hands over what is queued while the waiter takes tasks back
+    }
+    for (auto &f : leftovers)
+      EXPECT_TRUE(f.done());
+  }
+}
+
 TEST(ThreadPool, TimedWaitLeavesTheTaskToTheWorkers) {
   concur::thread_pool pool(1);
   gate g;

@@ -22,6 +22,7 @@
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -81,6 +82,10 @@ enum state_bits : std::uint32_t {
   phase_mask = 3,
   flag_waiters = 4,
   flag_callbacks = 8,
+  // A waiter that claimed a pool task is taking it back out of its queue;
+  // the pool must not finish with the task (and perhaps be destroyed)
+  // before the waiter lets go of the queue.
+  flag_taking_back = 16,
 };
 
 class state_base {
@@ -111,6 +116,31 @@ public:
         return true;
     }
     return false;
+  }
+
+  /// pending -> running, with flag_taking_back set: a waiter claims a
+  /// queued task to run it itself. False if it is no longer pending.
+  bool claim_to_take_back() noexcept {
+    std::uint32_t s = status_.load(std::memory_order_relaxed);
+    while ((s & phase_mask) == phase_pending) {
+      if (status_.compare_exchange_weak(s, (s & ~phase_mask) | phase_running | flag_taking_back,
+                                        std::memory_order_acq_rel))
+        return true;
+    }
+    return false;
+  }
+  void end_take_back() noexcept {
+    status_.fetch_and(~std::uint32_t(flag_taking_back), std::memory_order_release);
+  }
+  /// Waits (briefly: a few pointer moves under the queue's lock) until a
+  /// waiter that claimed the task has let go of the pool's queue.
+  void wait_take_back() const noexcept {
+    for (int spins = 0; status_.load(std::memory_order_acquire) & flag_taking_back; ++spins) {
+      if (spins < 64)
+        cpu_relax();
+      else
+        std::this_thread::yield();
+    }
   }
 
   /// pending -> cancelled. False once running or done.

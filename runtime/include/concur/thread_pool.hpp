@@ -44,6 +44,11 @@ protected:
   ~task_node() = default;
 };
 
+class pool_core;
+/// Removes `node` from the back of queue `slot` of `core` if it is still
+/// there (it then no longer counts as the pool's task); false otherwise.
+bool take_back(pool_core &core, std::size_t slot, task_node *node) noexcept;
+
 // Arguments are stored decayed and handed to the callable as rvalues (as
 // std::thread does), since a task runs once.
 
@@ -82,22 +87,40 @@ public:
     if (this->set_running()) {
       execute(pool_stop);
       call_.reset(); // drop captures now, not when the last future goes
+    } else {
+      this->wait_take_back();
     }
     this->release();
   }
 
   void discard() noexcept override {
-    this->cancel();
+    if (!this->cancel())
+      this->wait_take_back();
     this->release();
   }
 
+  /// Where submit() queued the task, for run_inline() to take it back.
+  void queued_in(pool_core *core, std::size_t slot) noexcept {
+    home_core_ = core;
+    home_slot_ = slot;
+  }
+
 protected:
+  // A waiter runs a task nobody has started, as TBB's task_group::wait
+  // does, and takes it back out of its queue when it is still at the back
+  // (the usual case right after submit), so no worker touches it at all.
+  // While it does, the task stays claimed with flag_taking_back: a worker
+  // that pops it meanwhile waits in run() before it lets the pool go on.
   bool run_inline() const noexcept override {
     auto *self = const_cast<future_task *>(this); // wait() is const; the task is not
-    if (!self->set_running())
+    if (!self->claim_to_take_back())
       return false;
+    bool taken_back = home_core_ && take_back(*home_core_, home_slot_, self);
+    self->end_take_back();
     self->execute(std::stop_token());
     self->call_.reset();
+    if (taken_back)
+      self->release(); // the queue's reference
     return true;
   }
 
@@ -128,6 +151,8 @@ private:
   }
 
   std::optional<std::tuple<F, A...>> call_;
+  pool_core *home_core_ = nullptr;
+  std::size_t home_slot_ = 0;
 };
 
 // A fire-and-forget task: no future, no shared state.
@@ -232,8 +257,6 @@ template <class F, class... A> struct bound_call {
   }
 };
 
-class pool_core;
-
 } // namespace detail
 
 /// A fixed set of worker threads running submitted tasks.
@@ -258,7 +281,7 @@ public:
     future<R> result = detail::make_future<R>(task);
     detail::task_cell cell;
     detail::make_node_cell(cell, task);
-    enqueue(cell);
+    task->queued_in(core_.get(), enqueue(cell));
     return result;
   }
 
@@ -278,7 +301,9 @@ public:
     enqueue(cell);
   }
 
-  /// Blocks until every task submitted so far has finished. Throws
+  /// Blocks until every task submitted so far has finished (a task that a
+  /// future's get() took back to run in the waiting thread counts as
+  /// finished for the pool once taken). Throws
   /// std::logic_error when called from one of this pool's workers.
   void wait_idle();
 
@@ -300,8 +325,8 @@ public:
 
 private:
   // Takes what `cell` holds (discarding it and throwing broken_executor
-  // after shutdown).
-  void enqueue(detail::task_cell &cell);
+  // after shutdown); returns the index of the queue it went to.
+  std::size_t enqueue(detail::task_cell &cell);
   std::unique_ptr<detail::pool_core> core_;
 };
 
