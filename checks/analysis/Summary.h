@@ -13,7 +13,10 @@
 #include "AnalysisOptions.h"
 #include "Workload.h"
 #include "clang/Basic/SourceLocation.h"
-#include "llvm/Support/JSON.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/Error.h"
 #include <string>
 #include <vector>
 
@@ -125,16 +128,12 @@ struct FunctionSummary {
   Classification Class;
 };
 
-llvm::json::Value toJSON(const FunctionSummary &S);
-bool fromJSON(const llvm::json::Value &V, FunctionSummary &S,
-              llvm::json::Path P);
-
 /// The compact binary form the summaries database stores: a table of the
 /// summary's distinct strings (file paths and callee names repeat in every
 /// hop of every chain) followed by the fields, numbers as LEB128 or raw
-/// little-endian doubles. It is several times smaller than the JSON form and
-/// reads without building a JSON tree, which the link and the reports of a
-/// large project are dominated by. Deterministic, so it is also what
+/// little-endian doubles. It replaced JSON (summaries schema version 1),
+/// which was several times larger and whose parsing dominated the link and
+/// the reports of a large project. Deterministic, so it is also what
 /// fingerprints hash.
 std::string encodeSummary(const FunctionSummary &S);
 /// Reads what encodeSummary() wrote; a damaged or truncated blob is an

@@ -1,5 +1,6 @@
 #include "AnalysisTestUtil.h"
 #include "Advice.h"
+#include <cmath>
 
 using namespace concur;
 using namespace concur::test;
