@@ -341,6 +341,11 @@ private:
       searching = false;
       searching_.fetch_sub(1, std::memory_order_seq_cst);
       park(self);
+      // Woken up, it searches again: when it finds work it passes the
+      // wake-up on if more is queued, or sleepers behind a busy searcher
+      // would only wake when the queues run dry.
+      searching = true;
+      searching_.fetch_add(1, std::memory_order_seq_cst);
     }
   }
 
