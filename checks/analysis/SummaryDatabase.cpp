@@ -4,6 +4,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/xxhash.h"
@@ -696,27 +697,31 @@ Error SummaryDatabase::mergeFrom(StringRef OtherPath) {
 
 namespace {
 
+/// One local summary per USR: the one from the unit whose main file defines
+/// it, else the first unit by name (inline functions in headers are
+/// summarised alike by every unit that includes them).
+bool preferred(const StoredFunction &F, const StoredFunction &Over) {
+  return (F.InMainFile && !Over.InMainFile) ||
+         (F.InMainFile == Over.InMainFile && F.Unit < Over.Unit);
+}
+
 class Linker {
 public:
-  Linker(ArrayRef<StoredFunction> Local,
+  Linker(ArrayRef<const StoredFunction *> Local,
          function_ref<AnalysisOptions(const FunctionSummary &)> OptionsFor)
       : OptionsFor(OptionsFor) {
-    // One local summary per USR: the one from the unit whose main file
-    // defines it, else the first unit by name (inline functions in headers
-    // are summarised alike by every unit that includes them).
-    for (const StoredFunction &F : Local) {
-      if (F.Summary.USR.empty())
+    for (const StoredFunction *F : Local) {
+      if (F->Summary.USR.empty())
         continue;
-      auto [It, Inserted] = Index.try_emplace(F.Summary.USR, Nodes.size());
+      auto [It, Inserted] = Index.try_emplace(F->Summary.USR, Nodes.size());
       if (Inserted) {
         Nodes.emplace_back();
-        Nodes.back().F = &F;
+        Nodes.back().F = F;
         continue;
       }
       const StoredFunction *&Have = Nodes[It->second].F;
-      if ((F.InMainFile && !Have->InMainFile) ||
-          (F.InMainFile == Have->InMainFile && F.Unit < Have->Unit))
-        Have = &F;
+      if (preferred(*F, *Have))
+        Have = F;
     }
   }
 
@@ -792,8 +797,12 @@ private:
   }
 
   void finish(ArrayRef<unsigned> Members) {
+    // In USR order, not the order nodes were added: linking a subset of the
+    // program (IncrementalLinker) must give the same results.
     SmallVector<unsigned, 4> Sorted(Members.begin(), Members.end());
-    llvm::sort(Sorted);
+    llvm::sort(Sorted, [&](unsigned A, unsigned B) {
+      return Nodes[A].F->Summary.USR < Nodes[B].F->Summary.USR;
+    });
     bool Recursive = Sorted.size() > 1;
     for (const ExternalCall &C : Nodes[Sorted.front()].F->Summary.ExternalCalls)
       Recursive |= target(C) == Sorted.front();
@@ -908,7 +917,91 @@ private:
 std::vector<FunctionSummary> linkSummaries(
     ArrayRef<StoredFunction> Local,
     function_ref<AnalysisOptions(const FunctionSummary &)> OptionsFor) {
-  return Linker(Local, OptionsFor).run();
+  std::vector<const StoredFunction *> Functions;
+  Functions.reserve(Local.size());
+  for (const StoredFunction &F : Local)
+    Functions.push_back(&F);
+  return Linker(Functions, OptionsFor).run();
+}
+
+IncrementalLinker::IncrementalLinker(OptionsFunction OptionsFor)
+    : OptionsFor(std::move(OptionsFor)) {}
+
+IncrementalLinker::~IncrementalLinker() = default;
+
+void IncrementalLinker::choose(const StoredFunction &F) {
+  if (F.Summary.USR.empty())
+    return;
+  auto [It, New] = Chosen.try_emplace(F.Summary.USR, &F);
+  if (!New && preferred(F, *It->second))
+    It->second = &F;
+}
+
+void IncrementalLinker::addUnit(StringRef Unit,
+                                std::vector<StoredFunction> Functions) {
+  // As a database stores them: the hops' source locations belong to the
+  // unit that computed them and mean nothing in another.
+  for (StoredFunction &F : Functions)
+    F.Summary = cantFail(decodeSummary(encodeSummary(F.Summary)));
+  std::lock_guard<std::mutex> Lock(Mutex);
+  auto [It, New] = Units.try_emplace(Unit.str());
+  It->second = std::move(Functions);
+  if (New) {
+    for (const StoredFunction &F : It->second)
+      choose(F);
+    return;
+  }
+  // A unit analysed again: what it defined before may be gone.
+  Chosen.clear();
+  for (const auto &Entry : Units)
+    for (const StoredFunction &F : Entry.second)
+      choose(F);
+  for (auto &Entry : Memo)
+    Retired.push_back(std::move(Entry.second.Summary));
+  Memo.clear();
+}
+
+bool IncrementalLinker::current(const Linked &L) const {
+  return llvm::none_of(*L.Missing,
+                       [&](const std::string &USR) { return Chosen.count(USR); });
+}
+
+FingerprintingSummaryProvider::Answer
+IncrementalLinker::answer(StringRef USR) const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  if (auto It = Memo.find(USR); It != Memo.end() && current(It->second))
+    return {It->second.Summary.get(), It->second.Fingerprint};
+  if (!Chosen.count(USR))
+    return {};
+  // The callee's call closure among the summaries added so far.
+  std::vector<const StoredFunction *> Closure;
+  auto Missing = std::make_shared<std::vector<std::string>>();
+  StringSet<> Seen;
+  Seen.insert(USR);
+  Closure.push_back(Chosen.lookup(USR));
+  for (size_t I = 0; I < Closure.size(); ++I)
+    for (const ExternalCall &C : Closure[I]->Summary.ExternalCalls) {
+      if (!Seen.insert(C.USR).second)
+        continue;
+      if (const StoredFunction *F = Chosen.lookup(C.USR))
+        Closure.push_back(F);
+      else
+        Missing->push_back(C.USR);
+    }
+  // Each member's closure is within the callee's, so what is missing for
+  // the callee covers it too.
+  for (FunctionSummary &S : Linker(Closure, OptionsFor).run()) {
+    Linked &L = Memo[S.USR];
+    if (L.Summary && current(L))
+      continue;
+    if (L.Summary)
+      Retired.push_back(std::move(L.Summary));
+    L.Fingerprint = fingerprint(S);
+    L.Summary = std::make_unique<FunctionSummary>(std::move(S));
+    L.Missing = Missing;
+  }
+  const Linked &L = Memo.find(USR)->second;
+  return {L.Summary.get(), L.Fingerprint};
 }
 
 //===----------------------------------------------------------------------===//
@@ -943,12 +1036,10 @@ DatabaseSummaryProvider::entry(StringRef USR) const {
   return Cache.try_emplace(USR, std::move(E)).first->second;
 }
 
-const FunctionSummary *DatabaseSummaryProvider::lookup(StringRef USR) const {
-  return entry(USR).Summary.get();
-}
-
-std::string DatabaseSummaryProvider::fingerprintOf(StringRef USR) const {
-  return entry(USR).Fingerprint;
+FingerprintingSummaryProvider::Answer
+DatabaseSummaryProvider::answer(StringRef USR) const {
+  const Entry &E = entry(USR);
+  return {E.Summary.get(), E.Fingerprint};
 }
 
 Expected<std::shared_ptr<DatabaseSummaryProvider>>
@@ -988,17 +1079,21 @@ DatabaseSummaryProvider::shared(StringRef Path) {
 }
 
 const FunctionSummary *RecordingSummaryProvider::lookup(StringRef USR) const {
-  const FunctionSummary *S = Inner ? Inner->lookup(USR) : nullptr;
-  std::string Fingerprint = Inner ? Inner->fingerprintOf(USR) : "";
   std::lock_guard<std::mutex> Lock(Mutex);
-  Lookups[USR.str()] = std::move(Fingerprint);
-  return S;
+  auto [It, New] = Seen.try_emplace(USR.str());
+  if (New && Inner)
+    It->second = Inner->answer(USR);
+  return It->second.Summary;
 }
 
 std::map<std::string, std::string>
 RecordingSummaryProvider::takeLookups() const {
   std::lock_guard<std::mutex> Lock(Mutex);
-  return std::move(Lookups);
+  std::map<std::string, std::string> Lookups;
+  for (auto &[USR, A] : Seen)
+    Lookups.emplace(USR, std::move(A.Fingerprint));
+  Seen.clear();
+  return Lookups;
 }
 
 static thread_local const SummaryProvider *ActiveProvider = nullptr;

@@ -42,6 +42,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -200,10 +201,25 @@ linkSummaries(llvm::ArrayRef<StoredFunction> Local,
               llvm::function_ref<AnalysisOptions(const FunctionSummary &)>
                   OptionsFor);
 
+/// A SummaryProvider that also gives the fingerprint of each answer, so a
+/// front end can tell later whether the facts a result used have changed.
+class FingerprintingSummaryProvider : public SummaryProvider {
+public:
+  struct Answer {
+    const FunctionSummary *Summary = nullptr;
+    std::string Fingerprint; ///< "" when there is no summary.
+  };
+  /// The summary of \p USR with its fingerprint, taken together: a provider
+  /// whose answers change over time gives both from the same state.
+  virtual Answer answer(llvm::StringRef USR) const = 0;
+  const FunctionSummary *lookup(llvm::StringRef USR) const override {
+    return answer(USR).Summary;
+  }
+};
+
 /// A SummaryProvider over a database's linked summaries; lookups are cached.
-/// Thread-safe. Records which USRs were asked for and their fingerprints,
-/// when a recorder is installed (see RecordingSummaryProvider).
-class DatabaseSummaryProvider : public SummaryProvider {
+/// Thread-safe.
+class DatabaseSummaryProvider : public FingerprintingSummaryProvider {
 public:
   explicit DatabaseSummaryProvider(std::unique_ptr<SummaryDatabase> Db)
       : Db(std::move(Db)) {}
@@ -211,9 +227,7 @@ public:
   static llvm::Expected<std::unique_ptr<DatabaseSummaryProvider>>
   open(llvm::StringRef Path);
 
-  const FunctionSummary *lookup(llvm::StringRef USR) const override;
-  /// The fingerprint of the summary lookup() returns ("" for none).
-  std::string fingerprintOf(llvm::StringRef USR) const;
+  Answer answer(llvm::StringRef USR) const override;
   SummaryDatabase &database() const { return *Db; }
 
   /// A provider per database file shared by the whole process (the plugin's
@@ -236,19 +250,59 @@ private:
   mutable llvm::StringMap<Entry> Cache;
 };
 
+/// Links on demand the local summaries of the units added so far: a look-up
+/// links the callee with everything it calls among them. In a cold run of
+/// a whole project this gives each unit the facts of the units analysed
+/// before it; when those already hold the callee's whole call closure, the
+/// answer is what the final link gives, and the unit need not be checked
+/// again. Answers, once given, stay valid for the linker's lifetime.
+/// Thread-safe.
+class IncrementalLinker : public FingerprintingSummaryProvider {
+public:
+  using OptionsFunction =
+      std::function<AnalysisOptions(const FunctionSummary &)>;
+  /// \p OptionsFor as for linkSummaries(); it is called under a lock.
+  explicit IncrementalLinker(OptionsFunction OptionsFor);
+  ~IncrementalLinker() override;
+  /// Adds the local summaries of \p Unit, replacing those it had.
+  void addUnit(llvm::StringRef Unit, std::vector<StoredFunction> Functions);
+  Answer answer(llvm::StringRef USR) const override;
+
+private:
+  struct Linked {
+    std::unique_ptr<FunctionSummary> Summary;
+    std::string Fingerprint;
+    /// Callees that had no summary when this was linked: it is out of date
+    /// once one of them has.
+    std::shared_ptr<const std::vector<std::string>> Missing;
+  };
+  bool current(const Linked &L) const;
+  void choose(const StoredFunction &F);
+
+  OptionsFunction OptionsFor;
+  mutable std::mutex Mutex;
+  std::map<std::string, std::vector<StoredFunction>> Units;
+  /// The local summary the whole-program link would use for each USR.
+  llvm::StringMap<const StoredFunction *> Chosen;
+  mutable llvm::StringMap<Linked> Memo;
+  /// Summaries replaced in Memo, kept because answers point to them.
+  mutable std::vector<std::unique_ptr<FunctionSummary>> Retired;
+};
+
 /// Wraps a provider and records each USR looked up with the fingerprint of
 /// the answer, so a front end knows which cross-unit facts a result used.
+/// The first answer for a USR is kept: one unit sees one version of a fact.
 class RecordingSummaryProvider : public SummaryProvider {
 public:
-  explicit RecordingSummaryProvider(const DatabaseSummaryProvider *Inner)
+  explicit RecordingSummaryProvider(const FingerprintingSummaryProvider *Inner)
       : Inner(Inner) {}
   const FunctionSummary *lookup(llvm::StringRef USR) const override;
   std::map<std::string, std::string> takeLookups() const;
 
 private:
-  const DatabaseSummaryProvider *Inner;
+  const FingerprintingSummaryProvider *Inner;
   mutable std::mutex Mutex;
-  mutable std::map<std::string, std::string> Lookups;
+  mutable std::map<std::string, FingerprintingSummaryProvider::Answer> Seen;
 };
 
 /// The provider that in-process front ends install for the translation unit

@@ -128,6 +128,79 @@ TEST(SummaryDatabase, RecursionAcrossUnitsReachesAFixedPoint) {
   EXPECT_TRUE(Ping->ExternalCalls.empty());
 }
 
+/// The stored form of a linked summary (without source locations), whose
+/// fingerprint a database provider gives.
+std::string storedFingerprint(const FunctionSummary &S) {
+  return fingerprint(llvm::cantFail(decodeSummary(encodeSummary(S))));
+}
+
+TEST(IncrementalLinker, AnswersAsTheWholeProgramLinkOnceTheClosureIsThere) {
+  Parsed A(UnitA), B(UnitB);
+  std::vector<FunctionSummary> Whole = linkAB();
+  IncrementalLinker Live(
+      [](const FunctionSummary &) { return AnalysisOptions(); });
+  const std::string LoopUSR = A.summary("loop_all").USR;
+  EXPECT_EQ(Live.answer(LoopUSR).Summary, nullptr);
+  EXPECT_EQ(Live.answer(LoopUSR).Fingerprint, "");
+
+  // a.cpp alone: net_read is not known yet, so the loop is not I/O.
+  Live.addUnit("a.cpp", localsOf(A, "a.cpp", {"helper", "loop_all"}));
+  FingerprintingSummaryProvider::Answer Early = Live.answer(LoopUSR);
+  ASSERT_NE(Early.Summary, nullptr);
+  EXPECT_NE(Early.Summary->Class.Class, WorkloadClass::Io);
+  EXPECT_NE(Early.Fingerprint,
+            storedFingerprint(*find(Whole, "loop_all")));
+
+  // With b.cpp the answer is the whole-program link's; the earlier answer
+  // stays readable (a unit may still be using it).
+  Live.addUnit("b.cpp", localsOf(B, "b.cpp", {"net_read"}));
+  FingerprintingSummaryProvider::Answer Late = Live.answer(LoopUSR);
+  ASSERT_NE(Late.Summary, nullptr);
+  EXPECT_EQ(Late.Summary->Class.Class, WorkloadClass::Io);
+  for (const char *Name : {"loop_all", "helper", "net_read"}) {
+    const FunctionSummary *W = find(Whole, Name);
+    ASSERT_NE(W, nullptr);
+    EXPECT_EQ(Live.answer(W->USR).Fingerprint, storedFingerprint(*W)) << Name;
+  }
+  EXPECT_NE(Early.Summary->Class.Class, WorkloadClass::Io);
+  // No source location of the unit that computed a summary leaks out.
+  const Evidence *Top = topEvidence(Late.Summary->Total, EvidenceKind::Io);
+  ASSERT_NE(Top, nullptr);
+  for (const Hop &H : Top->Chain)
+    EXPECT_TRUE(H.Loc.isInvalid());
+}
+
+TEST(IncrementalLinker, AUnitAnalysedAgainReplacesWhatItDefined) {
+  Parsed A(UnitA), B(UnitB), Quiet(R"(
+    long net_read(int fd) { return fd; }
+  )");
+  IncrementalLinker Live(
+      [](const FunctionSummary &) { return AnalysisOptions(); });
+  Live.addUnit("a.cpp", localsOf(A, "a.cpp", {"helper", "loop_all"}));
+  Live.addUnit("b.cpp", localsOf(B, "b.cpp", {"net_read"}));
+  const std::string LoopUSR = A.summary("loop_all").USR;
+  EXPECT_EQ(Live.answer(LoopUSR).Summary->Class.Class, WorkloadClass::Io);
+  Live.addUnit("b.cpp", localsOf(Quiet, "b.cpp", {"net_read"}));
+  EXPECT_NE(Live.answer(LoopUSR).Summary->Class.Class, WorkloadClass::Io);
+}
+
+TEST(RecordingSummaryProvider, KeepsTheFirstAnswerForAUnit) {
+  Parsed A(UnitA), B(UnitB);
+  IncrementalLinker Live(
+      [](const FunctionSummary &) { return AnalysisOptions(); });
+  Live.addUnit("a.cpp", localsOf(A, "a.cpp", {"helper", "loop_all"}));
+  RecordingSummaryProvider Recording(&Live);
+  const std::string LoopUSR = A.summary("loop_all").USR;
+  const FunctionSummary *First = Recording.lookup(LoopUSR);
+  Live.addUnit("b.cpp", localsOf(B, "b.cpp", {"net_read"}));
+  EXPECT_EQ(Recording.lookup(LoopUSR), First);
+  std::map<std::string, std::string> Lookups = Recording.takeLookups();
+  ASSERT_EQ(Lookups.count(LoopUSR), 1u);
+  // What the unit used, not what the linker knows now: it is stale.
+  EXPECT_NE(Lookups[LoopUSR], Live.answer(LoopUSR).Fingerprint);
+  EXPECT_EQ(Lookups[LoopUSR], fingerprint(*First));
+}
+
 TEST(SummaryDatabase, StoresUnitsAndServesLinkedSummaries) {
   ScratchDir Dir;
   std::string Path = Dir.file("s.db");
@@ -163,7 +236,7 @@ TEST(SummaryDatabase, StoresUnitsAndServesLinkedSummaries) {
   const FunctionSummary *Served = (*Provider)->lookup(Loop->USR);
   ASSERT_NE(Served, nullptr);
   EXPECT_EQ(Served->Class.Class, WorkloadClass::Io);
-  EXPECT_EQ((*Provider)->fingerprintOf(Loop->USR), fingerprint(*Loop));
+  EXPECT_EQ((*Provider)->answer(Loop->USR).Fingerprint, fingerprint(*Loop));
   EXPECT_EQ((*Provider)->lookup("c:@F@nothing"), nullptr);
 }
 

@@ -28,7 +28,10 @@
 //    one unit): the fixed point of "a summary includes its callees'". Local
 //    summaries never depend on other units, so after one link every unit
 //    whose recorded lookups disagree with the new fingerprints is re-checked
-//    once, and the result is final. A unit is re-parsed only when its key
+//    once, and the result is final. A cold run re-checks few: units are
+//    analysed callees first (UnitOrder guesses the order from a raw lexing)
+//    and each sees the units stored before it, linked on demand
+//    (IncrementalLinker). A unit is re-parsed only when its key
 //    (compile command, checks, options, .clang-tidy/.concur.yaml, tool
 //    version) or the content of a file it read changed; an unchanged tree
 //    parses nothing.

@@ -2,6 +2,7 @@
 
 #include "Project.h"
 #include "ProjectConfig.h"
+#include "UnitOrder.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -209,12 +210,17 @@ staleFindings(SummaryDatabase &Db, ArrayRef<std::string> Units) {
 namespace {
 
 /// Runs \p Units on a pool; \p Done is called (serialised) with each outcome.
+/// A unit starts after the units that \p Needs lists for it (positions in
+/// \p Units; none when empty) where it can: rather than leave a worker idle,
+/// the first waiting unit starts anyway.
 Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
-               StringRef Phase, UnitPass Pass,
-               const DatabaseSummaryProvider *Facts,
+               ArrayRef<std::vector<unsigned>> Needs, StringRef Phase,
+               UnitPass Pass, const FingerprintingSummaryProvider *Facts,
                function_ref<Error(UnitOutcome &)> Done, FileCache &Files) {
   if (Units.empty())
     return Error::success();
+  std::vector<bool> Started(Units.size()), Finished(Units.size());
+  size_t FirstWaiting = 0;
   Progress Bar(Opts.Progress, Phase, unsigned(Units.size()));
   UnitRunner Runner(*Opts.Compilations, Opts.Tidy, Files);
   std::mutex DoneMutex;
@@ -237,17 +243,48 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
     }
     Bar.tick(File);
   };
+  // The next unit to start, under DoneMutex; a bounded look-ahead keeps the
+  // choice cheap on huge projects.
+  auto Next = [&]() -> std::optional<size_t> {
+    while (FirstWaiting < Units.size() && Started[FirstWaiting])
+      ++FirstWaiting;
+    if (FirstWaiting == Units.size())
+      return std::nullopt;
+    size_t Pick = FirstWaiting;
+    for (size_t I = FirstWaiting, E = std::min(Units.size(), I + 256);
+         I < E && !Needs.empty(); ++I)
+      if (!Started[I] &&
+          llvm::all_of(Needs[I], [&](unsigned N) { return Finished[N]; })) {
+        Pick = I;
+        break;
+      }
+    Started[Pick] = true;
+    return Pick;
+  };
+  auto Work = [&] {
+    for (;;) {
+      std::optional<size_t> I;
+      {
+        std::lock_guard<std::mutex> Lock(DoneMutex);
+        I = Next();
+      }
+      if (!I)
+        return;
+      One(Units[*I]);
+      std::lock_guard<std::mutex> Lock(DoneMutex);
+      Finished[*I] = true;
+    }
+  };
   unsigned Jobs = Opts.Jobs ? Opts.Jobs
                             : std::max(1u, std::thread::hardware_concurrency());
   Jobs = std::max(1u, std::min<unsigned>(Jobs, Units.size()));
   if (Jobs == 1) {
-    for (const std::string &File : Units)
-      One(File);
+    Work();
     return First;
   }
   DefaultThreadPool Pool(hardware_concurrency(Jobs));
-  for (const std::string &File : Units)
-    (void)Pool.async([&One, &File] { One(File); });
+  for (unsigned J = 0; J < Jobs; ++J)
+    (void)Pool.async(Work);
   Pool.wait();
   return First;
 }
@@ -302,17 +339,38 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   auto Since = [](Clock::time_point Start) {
     return std::chrono::duration<double>(Clock::now() - Start).count();
   };
-  // 2. Parse the changed units, with the facts linked by the last run.
+  // 2. Parse the changed units. Their checks see the facts of the units
+  // stored before (by earlier runs, or by this one before they started),
+  // linked as they ask; a unit that saw what the final link gives is not
+  // checked again.
   Clock::time_point PhaseStart = Clock::now();
   if (!Changed.empty()) {
-    auto Facts = DatabaseSummaryProvider::open(Db.path());
-    if (!Facts)
-      return Facts.takeError();
+    StringMap<AnalysisOptions> OptionsByFile;
+    IncrementalLinker Facts([&](const FunctionSummary &S) {
+      auto [It, New] = OptionsByFile.try_emplace(S.File);
+      if (New)
+        It->second = optionsForFile(S.File);
+      return It->second;
+    });
+    if (!Known.empty()) {
+      Expected<std::vector<StoredFunction>> Stored = Db.localFunctions();
+      if (!Stored)
+        return Stored.takeError();
+      std::map<std::string, std::vector<StoredFunction>> ByUnit;
+      for (StoredFunction &F : *Stored)
+        ByUnit[F.Unit].push_back(std::move(F));
+      for (auto &[Unit, Functions] : ByUnit)
+        Facts.addUnit(Unit, std::move(Functions));
+    }
+    UnitPlan Plan = planUnits(Changed);
     if (Error E = runUnits(
-            Opts, Changed, "analysing", UnitPass::Analyse, Facts->get(),
+            Opts, Plan.Order, Plan.Needs, "analysing", UnitPass::Analyse,
+            &Facts,
             [&](UnitOutcome &Out) {
               Out.Record.Key = Keys[Out.Record.File];
               Stats.Parsed.push_back(Out.Record.File);
+              if (!Out.Record.Failed)
+                Facts.addUnit(Out.Record.File, Out.Record.Functions);
               return Db.storeUnit(Out.Record);
             },
             Files))
@@ -355,7 +413,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
     if (!Facts)
       return Facts.takeError();
     if (Error E = runUnits(
-            Opts, Todo, "re-checking", UnitPass::Recheck, Facts->get(),
+            Opts, Todo, {}, "re-checking", UnitPass::Recheck, Facts->get(),
             [&](UnitOutcome &Out) {
               Stats.Rechecked.push_back(Out.Record.File);
               if (Out.Record.Failed) {

@@ -283,7 +283,7 @@ std::string UnitRunner::validate() const {
 }
 
 UnitOutcome UnitRunner::run(StringRef File,
-                            const DatabaseSummaryProvider *Facts,
+                            const FingerprintingSummaryProvider *Facts,
                             UnitPass Pass) {
   UnitOutcome Out;
   Out.Record.File = File.str();

@@ -68,7 +68,7 @@ public:
 
   /// Analyses \p File. \p Facts serves linked summaries (may be null).
   /// Never throws; failures are recorded in the outcome.
-  UnitOutcome run(llvm::StringRef File, const DatabaseSummaryProvider *Facts,
+  UnitOutcome run(llvm::StringRef File, const FingerprintingSummaryProvider *Facts,
                   UnitPass Pass = UnitPass::Analyse);
 
   /// Checks the settings once (bad --config YAML): a message, or "".
