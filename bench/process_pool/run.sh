@@ -26,9 +26,10 @@ python3 "$root/bench/process_pool/bench_python.py" --scale "$scale" | tee -a "$r
 # median ratio of pairs run back to back.
 pairs=$(mktemp)
 trap 'rm -f "$results" "$pairs"' EXIT
+pair_scale=$(python3 -c "print($scale * 0.4)")
 for pair in 1 2 3 4 5; do
-  "$binary" "$(python3 -c "print($scale * 0.4)")" roundtrip | grep '^roundtrip concur' >>"$pairs"
-  python3 "$root/bench/process_pool/bench_python.py" --scale "$(python3 -c "print($scale * 0.4)")" \
+  "$binary" "$pair_scale" roundtrip | grep '^roundtrip concur' >>"$pairs"
+  python3 "$root/bench/process_pool/bench_python.py" --scale "$pair_scale" \
     --only-roundtrip | grep '^roundtrip py-executor' >>"$pairs"
 done
 
