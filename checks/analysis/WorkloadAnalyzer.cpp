@@ -246,6 +246,25 @@ bool isFloating(const Expr *E) {
          E->getType()->isComplexType();
 }
 
+/// Whether \p S ends the program: a call of a noreturn function (abort,
+/// exit, __builtin_unreachable), `f(), unreachable()` (how assertion macros
+/// end), or a block whose last statement does. A path that dies is not the
+/// code's workload: an assertion's failure branch does not make every
+/// function that asserts do the work of the error report.
+bool endsTheProgram(const Stmt *S) {
+  if (const auto *E = dyn_cast_or_null<Expr>(S))
+    S = E->IgnoreParenImpCasts();
+  if (const auto *Call = dyn_cast_or_null<CallExpr>(S)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    return Callee && Callee->isNoReturn();
+  }
+  if (const auto *BO = dyn_cast_or_null<BinaryOperator>(S))
+    return BO->getOpcode() == BO_Comma && endsTheProgram(BO->getRHS());
+  if (const auto *Block = dyn_cast_or_null<CompoundStmt>(S))
+    return !Block->body_empty() && endsTheProgram(Block->body_back());
+  return false;
+}
+
 void Scanner::scanFunction(const FunctionDecl *Def) {
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
     for (const CXXCtorInitializer *Init : Ctor->inits())
@@ -282,6 +301,19 @@ void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
   }
   if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S)) {
     loop(S, Times, Depth);
+    return;
+  }
+  // The program ends here; a function's own body is scanned even if it
+  // ends so (main calling exit), only branches and expressions are cut.
+  if (isa<Expr>(S) && endsTheProgram(S))
+    return;
+  if (const auto *If = dyn_cast<IfStmt>(S)) {
+    scan(If->getInit(), Times, Depth + 1);
+    scan(If->getConditionVariableDeclStmt(), Times, Depth + 1);
+    scan(If->getCond(), Times, Depth + 1);
+    for (const Stmt *Branch : {If->getThen(), If->getElse()})
+      if (!endsTheProgram(Branch))
+        scan(Branch, Times, Depth + 1);
     return;
   }
   if (const auto *Omp = dyn_cast<OMPExecutableDirective>(S)) {

@@ -36,6 +36,32 @@ TEST(WorkloadAnalyzer, IoThroughCalleesWithEvidenceChain) {
   EXPECT_GT(S.Class.Confidence, 0.7);
 }
 
+TEST(WorkloadAnalyzer, PathsThatEndTheProgramAreNotTheWorkload) {
+  Parsed P(code(R"(
+    extern "C" [[noreturn]] void exit(int);
+    // An error report that blocks on the network, as a crash reporter may.
+    void report(const char *what) { char b[64]; recv(3, b, 64, 0); }
+    #define check(e) ((e) ? (void)0 : (report(#e), __builtin_unreachable()))
+    int parse(const char *s) {
+      check(s != 0);
+      if (*s == 0) {
+        report("empty");
+        exit(1);
+      }
+      return *s - '0';
+    }
+    int serve(int fd) {
+      char b[64];
+      long n = recv(fd, b, 64, 0);
+      if (n < 0) report("recv"); // a path that goes on
+      exit(0);
+    })"));
+  EXPECT_EQ(P.summary("parse").Class.Class, WorkloadClass::Trivial);
+  // A function's own body counts even when it ends the program.
+  EXPECT_EQ(P.summary("serve").Class.Class, WorkloadClass::Io);
+  EXPECT_EQ(P.summary("report").Class.Class, WorkloadClass::Io);
+}
+
 TEST(WorkloadAnalyzer, ClassesOfTheTable) {
   Parsed P(code(R"(
     int getter(const int *p) { return *p + 1; }

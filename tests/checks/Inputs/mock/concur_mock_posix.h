@@ -234,8 +234,8 @@ int posix_spawnp(pid_t *pid, const char *file,
                  char *const envp[]);
 pid_t getpid(void);
 int kill(pid_t pid, int sig);
-void exit(int status);
-void abort(void);
+__attribute__((noreturn)) void exit(int status);
+__attribute__((noreturn)) void abort(void);
 
 /* --- ipc: System V and POSIX message queues ------------------------------- */
 int msgget(key_t key, int flags);
