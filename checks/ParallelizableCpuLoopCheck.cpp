@@ -4,7 +4,8 @@
 
 namespace clang::tidy::concur {
 
-bool ParallelizableCpuLoopCheck::qualifies(const LoopFacts &Facts) {
+bool ParallelizableCpuLoopCheck::qualifies(const Stmt *,
+                                           const LoopFacts &Facts) {
   return Facts.IterationClass.Class == ::concur::WorkloadClass::Cpu &&
          Facts.PerIteration.Work >= analysisOptions().MinIterationWork &&
          Facts.Dependences.Independent &&

@@ -11,12 +11,19 @@ static double overlappableBlocking(const Effects &E) {
          E.BlockingByKind[unsigned(::concur::IoKind::Sync)];
 }
 
-bool SequentialBlockingLoopCheck::qualifies(const LoopFacts &Facts) {
+bool SequentialBlockingLoopCheck::qualifies(const Stmt *Loop,
+                                            const LoopFacts &Facts) {
   using ::concur::WorkloadClass;
   WorkloadClass Class = Facts.IterationClass.Class;
+  double Overlappable = overlappableBlocking(Facts.PerIteration);
+  // A while or do loop that only sleeps paces itself or polls: its
+  // iterations are not items to overlap (concur-sleep-polling-loop reports
+  // the polling). A loop over a range or a count may sleep per item.
+  if (isa<WhileStmt, DoStmt>(Loop))
+    Overlappable -=
+        Facts.PerIteration.BlockingByKind[unsigned(::concur::IoKind::Sleep)];
   return (Class == WorkloadClass::Io || Class == WorkloadClass::Mixed) &&
-         overlappableBlocking(Facts.PerIteration) >=
-             analysisOptions().SubstantialBlocking &&
+         Overlappable >= analysisOptions().SubstantialBlocking &&
          Facts.Dependences.Independent &&
          Facts.Shape != ::concur::FanOut::Single && !Facts.PerIteration.Spawns;
 }

@@ -18,7 +18,7 @@ public:
   using OutermostLoopCheck::OutermostLoopCheck;
 
 private:
-  bool qualifies(const LoopFacts &Facts) override;
+  bool qualifies(const Stmt *Loop, const LoopFacts &Facts) override;
   void report(const Stmt *Loop, const LoopFacts &Facts,
               const Recommendation &Rec, ASTContext &Ctx) override;
 };

@@ -22,7 +22,7 @@ const LoopFacts *OutermostLoopCheck::qualifying(const Stmt *Loop,
   // Look the slot up only now: analyzeLoop may not touch this map, but keep
   // the code independent of that.
   auto &Slot = Cache[Loop];
-  if (qualifies(Facts))
+  if (qualifies(Loop, Facts))
     Slot = std::move(Facts);
   return Slot ? &*Slot : nullptr;
 }

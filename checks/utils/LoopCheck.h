@@ -25,8 +25,8 @@ public:
   void onStartOfTranslationUnit() override;
 
 protected:
-  /// Whether a loop with \p Facts is this check's to report.
-  virtual bool qualifies(const LoopFacts &Facts) = 0;
+  /// Whether \p Loop, with \p Facts, is this check's to report.
+  virtual bool qualifies(const Stmt *Loop, const LoopFacts &Facts) = 0;
   /// Reports a qualifying loop (not one written by a macro) for which the
   /// table recommends \p Rec, a row other than sequential.
   virtual void report(const Stmt *Loop, const LoopFacts &Facts,

@@ -248,3 +248,20 @@ void kept_sequential(const std::vector<int> &sockets) {
   for (int fd : sockets) // NOLINT(concur-sequential-blocking-loop)
     read_one(fd);
 }
+
+// --- loops that wait rather than work -----------------------------------------
+
+// negative: polls a flag another thread sets (concur-sleep-polling-loop's case)
+std::atomic<bool> ready_flag{false};
+void await_ready() {
+  while (!ready_flag.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+// negative: paces itself: one beat per second until stopped
+volatile bool keep_beating = true;
+void heartbeat() {
+  do
+    usleep(1000000);
+  while (keep_beating);
+}
