@@ -112,6 +112,25 @@ AnalysisOptions optionsForFile(StringRef File) {
   return Opts;
 }
 
+namespace {
+
+/// optionsForFile() for the linker, one look-up per file rather than per
+/// function: finding a file's .concur.yaml stats every directory above it.
+class OptionsByFile {
+public:
+  AnalysisOptions operator()(const FunctionSummary &S) {
+    auto [It, New] = Cache.try_emplace(S.File);
+    if (New)
+      It->second = optionsForFile(S.File);
+    return It->second;
+  }
+
+private:
+  StringMap<AnalysisOptions> Cache;
+};
+
+} // namespace
+
 std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
                     StringRef File, const TidySettings &Tidy) {
   std::string Key;
@@ -163,16 +182,8 @@ Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
   Expected<std::vector<StoredFunction>> Local = Db.localFunctions();
   if (!Local)
     return Local.takeError();
-  // One look-up per file, not per function: finding a file's .concur.yaml
-  // stats every directory above it.
-  StringMap<AnalysisOptions> OptionsByFile;
-  std::vector<FunctionSummary> Linked =
-      linkSummaries(*Local, [&](const FunctionSummary &S) {
-        auto [It, New] = OptionsByFile.try_emplace(S.File);
-        if (New)
-          It->second = optionsForFile(S.File);
-        return It->second;
-      });
+  OptionsByFile Options;
+  std::vector<FunctionSummary> Linked = linkSummaries(*Local, Options);
   if (Functions)
     *Functions = unsigned(Linked.size());
   return Db.storeLinked(Linked, *Generation);
@@ -345,13 +356,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   // checked again.
   Clock::time_point PhaseStart = Clock::now();
   if (!Changed.empty()) {
-    StringMap<AnalysisOptions> OptionsByFile;
-    IncrementalLinker Facts([&](const FunctionSummary &S) {
-      auto [It, New] = OptionsByFile.try_emplace(S.File);
-      if (New)
-        It->second = optionsForFile(S.File);
-      return It->second;
-    });
+    IncrementalLinker Facts{OptionsByFile()};
     if (!Known.empty()) {
       Expected<std::vector<StoredFunction>> Stored = Db.localFunctions();
       if (!Stored)
