@@ -649,7 +649,11 @@ ArrayRef<const CXXMethodDecl *>
 WorkloadAnalyzer::Impl::overridersOf(const CXXMethodDecl *MD) {
   if (!OverridersCollected) {
     OverridersCollected = true;
-    OverrideCollector(Overriders).TraverseAST(Ctx);
+    // Every declaration of the unit, whatever traversal scope the checks
+    // were given: an overrider may be declared in any header.
+    OverrideCollector Collector(Overriders);
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+      Collector.TraverseDecl(D);
     // Close transitively: an override of an override also overrides.
     for (auto &Entry : Overriders) {
       SmallVector<const CXXMethodDecl *, 2> &List = Entry.second;

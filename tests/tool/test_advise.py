@@ -118,6 +118,25 @@ def test_cross_file(scratch):
     check(chain["callee"] == "recv" and chain["via"] == ["fetch_page", "net_read"], chain)
 
 
+def test_header_code(scratch):
+    """Without a header filter the checks traverse only the main file's
+    declarations; the analysis still reaches the headers' code (here the only
+    overrider of a virtual call), and a header filter brings the headers'
+    findings back."""
+    p = Project("headers", scratch)
+    report, _ = p.json(expect=0)
+    check(report["findings"] == [], report["findings"])
+    pump = {fn["qualified_name"]: fn for fn in report["functions"]}["pump"]
+    check(pump["class"] == "io", pump)
+    chain = pump["evidence"][0]
+    check(chain["callee"] == "recv" and
+          chain["via"] == ["Source::read (virtual; assumed SocketSource::read)"], chain)
+    os.remove(os.path.join(p.build, "concur-summaries.db"))
+    report, _ = p.json("--header-filter=.*streams\\.h", expect=1)
+    found = [(os.path.basename(f["file"]), f["line"], f["check"]) for f in report["findings"]]
+    check(found == [("streams.h", 22, "concur-sequential-blocking-loop")], found)
+
+
 def test_same_findings_as_clang_tidy(scratch):
     """Per file, without facts, both front ends agree; with the database (found
     in the build directory, or named by SummaryFile or .concur.yaml), the plugin

@@ -163,6 +163,29 @@ private:
   FileCache &Files;
 };
 
+/// Limits the checks' traversal to the declarations written in the main
+/// file, as clangd does, when no diagnostic outside it can be reported: the
+/// matchers then skip the bodies of every inline function in the headers,
+/// which in C++ is most of the unit. Analyses that need the whole unit
+/// (overriders, callees' bodies) reach it through the AST, not traversal.
+class MainFileScope : public ASTConsumer {
+public:
+  explicit MainFileScope(const SourceManager &SM) : SM(SM) {}
+  bool HandleTopLevelDecl(DeclGroupRef Group) override {
+    for (Decl *D : Group)
+      if (SM.isWrittenInMainFile(SM.getExpansionLoc(D->getLocation())))
+        Decls.push_back(D);
+    return true;
+  }
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    Ctx.setTraversalScope(Decls);
+  }
+
+private:
+  const SourceManager &SM;
+  std::vector<Decl *> Decls;
+};
+
 class UnitAction : public ASTFrontendAction {
 public:
   UnitAction(ClangTidyASTConsumerFactory &Factory, ClangTidyContext &Context,
@@ -174,10 +197,13 @@ public:
     // The checks' consumer is created first (it sets up the context for
     // this file) but runs second.
     std::unique_ptr<ASTConsumer> Checks = Factory.createASTConsumer(CI, File);
-    if (Pass == UnitPass::Recheck)
-      return Checks;
     std::vector<std::unique_ptr<ASTConsumer>> Consumers;
-    Consumers.push_back(std::make_unique<SummaryConsumer>(Context, Out, Files));
+    const ClangTidyOptions &Options = Context.getOptions();
+    if (Options.HeaderFilterRegex.value_or("").empty() &&
+        !Options.SystemHeaders.value_or(false))
+      Consumers.push_back(std::make_unique<MainFileScope>(CI.getSourceManager()));
+    if (Pass == UnitPass::Analyse)
+      Consumers.push_back(std::make_unique<SummaryConsumer>(Context, Out, Files));
     Consumers.push_back(std::move(Checks));
     return std::make_unique<MultiplexConsumer>(std::move(Consumers));
   }
