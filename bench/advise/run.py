@@ -5,12 +5,14 @@ trivial check over the same compilation database, measured in one run.
 For each project (a build directory with compile_commands.json) it prints:
   - cold concur-advise -j2 vs run-clang-tidy-19 -j2 with a trivial check
     (goal <= 1.2x; concur-advise parses each unit once and re-checks the
-    units that call into other units, so it pays for those twice),
+    units whose facts from other units changed, on the AST it kept or by
+    parsing them again),
   - concur-advise -j1 vs -j2 (goal >= 1.8x on 2 idle cores),
   - an unchanged re-run vs the cold run (goal <= 5%),
   - peak resident memory of the cold -j2 run,
-  - how many units the cold run parsed and re-checked (parsed a second time
-    because they use facts of other units) and the time of each phase,
+  - how many units the cold run parsed and re-checked (checked a second time
+    because they use facts of other units: on the AST kept from their parse,
+    or parsed again) and the time of each phase,
   - the counts of functions per class and model, and of findings.
 
 Usage: bench/advise/run.py --advise build/bin/concur-advise [NAME=]BUILD_DIR ...
@@ -82,14 +84,15 @@ def bench(args, build, scratch):
     print(f"ratio cold/clang-tidy  {t_cold2 / t_tidy:6.2f}x (goal <= 1.2x)")
     print(f"speed-up -j2 over -j1  {t_cold1 / t_cold2:6.2f}x (goal >= 1.8x)")
     print(f"re-run / cold          {100 * t_rerun / t_cold2:6.1f}% (goal <= 5%)")
-    phases = re.search(r"(\d+) units, (\d+) parsed, (\d+) re-checked, (\d+) functions linked "
-                       r"\(analysing ([\d.]+)s, linking ([\d.]+)s, re-checking ([\d.]+)s\)",
-                       cold.stderr)
+    phases = re.search(r"(\d+) units, (\d+) parsed, (\d+) re-checked \((\d+) on a kept AST\), "
+                       r"(\d+) functions linked \(analysing ([\d.]+)s, linking ([\d.]+)s, "
+                       r"re-checking ([\d.]+)s\)", cold.stderr)
     if phases:
-        units, parsed, rechecked, linked = (int(x) for x in phases.groups()[:4])
-        analyse, link, recheck = (float(x) for x in phases.groups()[4:])
-        print(f"cold run: {parsed} units parsed, {rechecked} re-checked (parsed again); "
-              f"analysing {analyse:.1f}s, linking {link:.1f}s, re-checking {recheck:.1f}s "
+        units, parsed, rechecked, kept, linked = (int(x) for x in phases.groups()[:5])
+        analyse, link, recheck = (float(x) for x in phases.groups()[5:])
+        print(f"cold run: {parsed} units parsed, {rechecked} re-checked ({kept} on the AST "
+              f"kept from their parse, {rechecked - kept} parsed again); "
+              f"analysing {analyse:.1f}s, linking {link:.1f}s, parsing again {recheck:.1f}s "
               f"({100 * recheck / max(t_cold2, 1e-9):.0f}% of the cold run)")
     print(f"failed units: {len(report['failed_units'])}")
     print("functions per class: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))

@@ -294,6 +294,9 @@ SummaryDatabase::open(StringRef Path, OpenMode Mode) {
     if (Rc != SQLITE_OK)
       return Db->error("cannot open");
     sqlite3_busy_timeout(Raw, 120000);
+    // A cache that holds a project's database (64 MiB): validate()'s check
+    // reads every page once, and the report then reads them again.
+    (void)Db->exec("PRAGMA cache_size=-65536");
     if (Mode != OpenMode::ReadOnly) {
       // Fails on a file that is not a database; validate() says so.
       (void)Db->exec("PRAGMA journal_mode=WAL");

@@ -10,6 +10,7 @@ test per invocation: test_advise.py --advise BIN [--clang-tidy T --plugin P] NAM
 import argparse
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -54,10 +55,13 @@ class Project:
         with open(os.path.join(self.build, "compile_commands.json"), "w") as out:
             json.dump(entries, out, indent=1)
 
-    def run(self, *args, expect=None, build=True, check_crash=True):
+    def run(self, *args, expect=None, build=True, check_crash=True, timeout=600):
         command = [ARGS.advise] + (["-p", self.build] if build else []) + list(args)
-        run = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                             cwd=self.root)
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                 cwd=self.root)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"{' '.join(command)}: still running after {timeout} s")
         if check_crash:
             check(run.returncode >= 0 and "Stack dump" not in run.stderr,
                   f"concur-advise crashed: {run.returncode}\n{run.stderr}")
@@ -66,8 +70,9 @@ class Project:
                           f"stdout:\n{run.stdout}\nstderr:\n{run.stderr}")
         return run
 
-    def json(self, *args, expect=None):
-        run = self.run("--format=json", "--progress=none", *args, expect=expect)
+    def json(self, *args, expect=None, timeout=600):
+        run = self.run("--format=json", "--progress=none", *args, expect=expect,
+                       timeout=timeout)
         return json.loads(run.stdout), run
 
     def read(self, name):
@@ -211,14 +216,34 @@ def test_incremental(scratch):
     check(not blocking_loop(report), report["findings"])
 
 
+def kept(run):
+    """How many re-checked units were checked on the AST kept from their parse."""
+    return int(re.search(r"re-checked \((\d+) on a kept AST\)", run.stderr).group(1))
+
+
 def test_cold_run_through_a_cycle(scratch):
     # Units that call each other cannot both be analysed after the other:
     # the first one's checks ran without the other's facts, so it is checked
-    # again, and both loops are found to block.
+    # again, on the AST kept from its parse, and both loops are found to block.
     p = Project("cycle", scratch)
     report, run = p.json("--incremental-stats", expect=1)
     parsed, rechecked = stats(run)
     check(parsed == ["a.cpp", "b.cpp"] and len(rechecked) >= 1, stats(run))
+    check(kept(run) == len(rechecked), run.stderr)
+    files = sorted(os.path.basename(f["file"]) for f in blocking_loop(report))
+    check(files == ["a.cpp", "b.cpp"], report["findings"])
+    # Without keeping ASTs the same units are parsed again: the same report.
+    os.remove(os.path.join(p.build, "concur-summaries.db"))
+    again, run = p.json("--incremental-stats", "--kept-memory=0", expect=1)
+    check(stats(run) == (parsed, rechecked) and kept(run) == 0, run.stderr)
+    check(again == report, "re-checking on a kept AST and after parsing again differ")
+
+
+def test_file_compiled_twice(scratch):
+    # A file with two compile commands is analysed under both; it is not kept
+    # (its outcome covers both parses), and the run ends.
+    p = Project("cycle", scratch, files=["a.cpp", "b.cpp", "b.cpp"])
+    report, run = p.json("--incremental-stats", "-j1", expect=1, timeout=120)
     files = sorted(os.path.basename(f["file"]) for f in blocking_loop(report))
     check(files == ["a.cpp", "b.cpp"], report["findings"])
 

@@ -141,6 +141,13 @@ cl::opt<bool> Quiet("quiet", cl::desc("No statistics on stderr"), cl::cat(Catego
 cl::opt<bool> PrintStats("incremental-stats",
                          cl::desc("Print which units were parsed and re-checked"),
                          cl::cat(Category));
+cl::opt<unsigned> KeptMiB(
+    "kept-memory",
+    cl::desc("Keep units parsed, to check them again without parsing when "
+             "facts of other units change, while the heap holds less than "
+             "this many MiB (default: a quarter of the memory, at most 4096; "
+             "0: never)"),
+    cl::cat(Category));
 cl::opt<std::string> DocBase("doc-url", cl::desc("Base URL of the checks' documentation"),
                              cl::init(CONCUR_DOCS_URL), cl::cat(Category));
 
@@ -382,6 +389,8 @@ static int runAdvise(int argc, const char **argv) {
     Opts.Tidy.ExtraArgsBefore.assign(ExtraArgsBefore.begin(), ExtraArgsBefore.end());
     Opts.Progress = *Progress;
     Opts.Prune = Files.empty() && !ShardCount;
+    Opts.KeptBudget = KeptMiB.getNumOccurrences() ? size_t(KeptMiB) << 20
+                                                  : defaultKeptBudget();
     CrashRecoveryContext::Enable();
     Expected<ProjectStats> Stats = analyseProject(Opts, **Db);
     if (!Stats)
@@ -389,7 +398,8 @@ static int runAdvise(int argc, const char **argv) {
     if (PrintStats) {
       errs() << "concur-advise: " << Stats->Units << " units, "
              << Stats->Parsed.size() << " parsed, " << Stats->Rechecked.size()
-             << " re-checked, " << Stats->Functions << " functions linked"
+             << " re-checked (" << Stats->RecheckedKept << " on a kept AST), "
+             << Stats->Functions << " functions linked"
              << formatv(" (analysing {0:f1}s, linking {1:f1}s, re-checking "
                         "{2:f1}s)\n",
                         Stats->AnalyseSeconds, Stats->LinkSeconds,
@@ -441,6 +451,7 @@ static int runAdvise(int argc, const char **argv) {
       ToolOutputFile Out(OutputPath, EC, sys::fs::OF_Text);
       if (EC)
         return usage("cannot write '" + OutputPath + "': " + EC.message());
+      Out.os().SetBufferSize(1 << 20); // reports run to megabytes
       render(R, Opts, Out.os());
       Out.keep();
     }

@@ -3,16 +3,19 @@
 #include "Project.h"
 #include "ProjectConfig.h"
 #include "UnitOrder.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+#include <condition_variable>
+#include <list>
 #include <set>
 #include <thread>
+#include <unistd.h>
 
 using namespace llvm;
 
@@ -218,41 +221,143 @@ staleFindings(SummaryDatabase &Db, ArrayRef<std::string> Units) {
 // Runs
 //===----------------------------------------------------------------------===//
 
+size_t defaultKeptBudget() {
+  size_t Memory = size_t(::sysconf(_SC_PHYS_PAGES)) * size_t(::sysconf(_SC_PAGESIZE));
+  return std::min(Memory / 4, size_t(4) << 30);
+}
+
 namespace {
 
-/// Runs \p Units on a pool; \p Done is called (serialised) with each outcome.
-/// A unit starts after the units that \p Needs lists for it (positions in
-/// \p Units; none when empty) where it can: rather than leave a worker idle,
-/// the first waiting unit starts anyway.
+/// How runUnits keeps units parsed after their first checks (KeepHook), so
+/// that one whose facts change with the final link is checked again on the
+/// same AST instead of being parsed again. Each kept unit holds a worker
+/// thread, which waits, and its AST; a new worker takes its place.
+struct Keeping {
+  /// No more units are kept once the heap holds this many bytes.
+  size_t Budget = 0;
+  /// Called once every unit has delivered its first outcome, with the kept
+  /// ones: returns those to check again, with Facts set.
+  function_ref<Expected<std::set<std::string>>(ArrayRef<std::string>)> Decide;
+  const FingerprintingSummaryProvider *Facts = nullptr;
+  /// Takes the outcome of a kept unit's second checks.
+  function_ref<Error(UnitOutcome &)> Rechecked;
+};
+
+/// Runs \p Units on worker threads; \p Done is called (serialised) with each
+/// outcome. A unit starts after the units that \p Needs lists for it
+/// (positions in \p Units; none when empty) where it can: rather than leave
+/// a worker idle, the first waiting unit starts anyway. \p Calls lists all
+/// the units each one calls into, for Keep.
 Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
-               ArrayRef<std::vector<unsigned>> Needs, StringRef Phase,
+               ArrayRef<std::vector<unsigned>> Needs,
+               ArrayRef<std::vector<unsigned>> Calls, StringRef Phase,
                UnitPass Pass, const FingerprintingSummaryProvider *Facts,
-               function_ref<Error(UnitOutcome &)> Done, FileCache &Files) {
+               function_ref<Error(UnitOutcome &)> Done, FileCache &Files,
+               Keeping *Keep = nullptr) {
   if (Units.empty())
     return Error::success();
+  unsigned Jobs = Opts.Jobs ? Opts.Jobs
+                            : std::max(1u, std::thread::hardware_concurrency());
+  Jobs = std::max(1u, std::min<unsigned>(Jobs, Units.size()));
   std::vector<bool> Started(Units.size()), Finished(Units.size());
-  size_t FirstWaiting = 0;
+  size_t FirstWaiting = 0, Delivered = 0;
+  // When each unit started and delivered, counted in deliveries.
+  std::vector<size_t> StartedAt(Units.size()), DeliveredAt(Units.size());
   Progress Bar(Opts.Progress, Phase, unsigned(Units.size()));
   UnitRunner Runner(*Opts.Compilations, Opts.Tidy, Files);
   std::mutex DoneMutex;
+  std::condition_variable Changed;
+  std::vector<std::thread> Workers;
   Error First = Error::success();
-  auto One = [&](const std::string &File) {
+  auto Note = [&](Error E) {
+    if (!First)
+      First = std::move(E);
+    else
+      consumeError(std::move(E));
+  };
+  // Under DoneMutex. A delivered unit counts as done for the units that
+  // need it: its summaries are stored.
+  auto Deliver = [&](size_t I, UnitOutcome &Out) {
+    Note(Done(Out));
+    Bar.tick(Out.Record.File);
+    Finished[I] = true;
+    DeliveredAt[I] = Delivered++;
+    Changed.notify_all();
+  };
+
+  // Under DoneMutex: whether every unit that unit I calls into, directly
+  // or through others, had delivered when I started. Then the facts its
+  // checks saw are final (as far as the plan's guess of the calls goes):
+  // it is not worth keeping. Through a cycle back to I they are not.
+  auto CalleesDoneFirst = [&](size_t I) {
+    SmallVector<size_t, 16> Stack{I};
+    DenseSet<size_t> Seen{I};
+    while (!Stack.empty()) {
+      size_t U = Stack.pop_back_val();
+      for (unsigned N : Calls[U]) {
+        if (N == I || !Finished[N] || DeliveredAt[N] >= StartedAt[I] ||
+            Seen.size() > 4096)
+          return false;
+        if (Seen.insert(N).second)
+          Stack.push_back(N);
+      }
+    }
+    return true;
+  };
+
+  struct Kept {
+    std::string File;
+    bool Decided = false;
+    bool Again = false;
+  };
+  std::list<Kept> KeptUnits;
+  unsigned Rechecking = 0;
+  std::function<void()> Work;
+
+  auto One = [&](size_t I) {
+    const std::string &File = Units[I];
+    bool WasDelivered = false, CheckedAgain = false;
+    auto KeepUnit = [&](UnitOutcome &Out) -> const FingerprintingSummaryProvider * {
+      std::unique_lock<std::mutex> Lock(DoneMutex);
+      Deliver(I, Out);
+      WasDelivered = true;
+      if (Out.Record.Failed || Out.Record.Lookups.empty() ||
+          (!Calls.empty() && CalleesDoneFirst(I)) ||
+          sys::Process::GetMallocUsage() >= Keep->Budget)
+        return nullptr;
+      Kept &K = KeptUnits.emplace_back(Kept{File});
+      if (FirstWaiting < Units.size())
+        Workers.emplace_back(Work); // in this thread's place meanwhile
+      // Checked again at most Jobs at a time, like the parses.
+      Changed.wait(Lock, [&] {
+        return K.Decided && (!K.Again || Rechecking < Jobs);
+      });
+      if (!K.Again)
+        return nullptr;
+      ++Rechecking;
+      CheckedAgain = true;
+      return Keep->Facts;
+    };
     UnitOutcome Out;
     CrashRecoveryContext CRC;
-    if (!CRC.RunSafely([&] { Out = Runner.run(File, Facts, Pass); })) {
+    if (!CRC.RunSafely([&] {
+          Out = Runner.run(File, Facts, Pass,
+                           Keep ? KeepHook(KeepUnit) : KeepHook());
+        })) {
       Out = UnitOutcome();
       Out.Record.File = File;
       Out.Record.Failed = true;
       Out.Record.Error = "the analysis crashed on this file";
     }
     std::lock_guard<std::mutex> Lock(DoneMutex);
-    if (Error E = Done(Out)) {
-      if (!First)
-        First = std::move(E);
-      else
-        consumeError(std::move(E));
+    if (!WasDelivered)
+      Deliver(I, Out);
+    else if (Out.Rechecked || Out.Record.Failed)
+      Note(Keep->Rechecked(Out));
+    if (CheckedAgain) {
+      --Rechecking;
+      Changed.notify_all();
     }
-    Bar.tick(File);
   };
   // The next unit to start, under DoneMutex; a bounded look-ahead keeps the
   // choice cheap on huge projects.
@@ -270,9 +375,10 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
         break;
       }
     Started[Pick] = true;
+    StartedAt[Pick] = Delivered;
     return Pick;
   };
-  auto Work = [&] {
+  Work = [&] {
     for (;;) {
       std::optional<size_t> I;
       {
@@ -281,22 +387,37 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
       }
       if (!I)
         return;
-      One(Units[*I]);
-      std::lock_guard<std::mutex> Lock(DoneMutex);
-      Finished[*I] = true;
+      One(*I);
     }
   };
-  unsigned Jobs = Opts.Jobs ? Opts.Jobs
-                            : std::max(1u, std::thread::hardware_concurrency());
-  Jobs = std::max(1u, std::min<unsigned>(Jobs, Units.size()));
-  if (Jobs == 1) {
-    Work();
-    return First;
+  {
+    std::unique_lock<std::mutex> Lock(DoneMutex);
+    for (unsigned J = 0; J < Jobs; ++J)
+      Workers.emplace_back(Work);
+    Changed.wait(Lock, [&] { return Delivered == Units.size(); });
   }
-  DefaultThreadPool Pool(hardware_concurrency(Jobs));
-  for (unsigned J = 0; J < Jobs; ++J)
-    (void)Pool.async(Work);
-  Pool.wait();
+  if (Keep) {
+    std::vector<std::string> KeptFiles;
+    for (const Kept &K : KeptUnits)
+      KeptFiles.push_back(K.File);
+    std::set<std::string> Again;
+    if (!KeptFiles.empty()) {
+      Expected<std::set<std::string>> Decided = Keep->Decide(KeptFiles);
+      if (Decided)
+        Again = std::move(*Decided);
+      else
+        Note(Decided.takeError());
+    }
+    std::lock_guard<std::mutex> Lock(DoneMutex);
+    for (Kept &K : KeptUnits) {
+      K.Decided = true;
+      K.Again = Again.count(K.File) && Keep->Facts;
+    }
+    Changed.notify_all();
+  }
+  // Every unit has started: no worker is added any more.
+  for (std::thread &W : Workers)
+    W.join();
   return First;
 }
 
@@ -355,6 +476,19 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   // linked as they ask; a unit that saw what the final link gives is not
   // checked again.
   Clock::time_point PhaseStart = Clock::now();
+  // What a re-check leaves: the new findings and what they looked up.
+  std::set<std::string> RecheckedOnce;
+  auto Rechecked = [&](UnitOutcome &Out) -> Error {
+    Stats.Rechecked.push_back(Out.Record.File);
+    RecheckedOnce.insert(Out.Record.File);
+    if (Out.Record.Failed) {
+      Out.Record.Key = Keys[Out.Record.File];
+      return Db.storeUnit(Out.Record);
+    }
+    return Db.updateFindings(Out.Record.File, Out.Record.Lookups,
+                             Out.Record.Findings);
+  };
+  bool Linked = false;
   if (!Changed.empty()) {
     IncrementalLinker Facts{OptionsByFile()};
     if (!Known.empty()) {
@@ -367,9 +501,38 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
       for (auto &[Unit, Functions] : ByUnit)
         Facts.addUnit(Unit, std::move(Functions));
     }
+    // Units whose facts may still change are kept parsed: once all are
+    // stored and linked, those whose facts did change are checked again on
+    // their AST.
+    std::unique_ptr<DatabaseSummaryProvider> FinalFacts;
+    Keeping Keep;
+    Keep.Budget = Opts.KeptBudget;
+    auto Decide = [&](ArrayRef<std::string> Kept)
+        -> Expected<std::set<std::string>> {
+      Clock::time_point LinkStart = Clock::now();
+      if (Error E = linkDatabase(Db, &Stats.Functions))
+        return E;
+      Linked = true;
+      Stats.LinkSeconds = Since(LinkStart);
+      Expected<std::vector<std::string>> Stale = staleFindings(Db, Kept);
+      if (!Stale)
+        return Stale.takeError();
+      if (Stale->empty())
+        return std::set<std::string>();
+      auto Opened = DatabaseSummaryProvider::open(Db.path());
+      if (!Opened)
+        return Opened.takeError();
+      FinalFacts = std::move(*Opened);
+      Keep.Facts = FinalFacts.get();
+      Stats.RecheckedKept = unsigned(Stale->size());
+      return std::set<std::string>(Stale->begin(), Stale->end());
+    };
+    Keep.Decide = Decide;
+    Keep.Rechecked = Rechecked;
     UnitPlan Plan = planUnits(Changed);
     if (Error E = runUnits(
-            Opts, Plan.Order, Plan.Needs, "analysing", UnitPass::Analyse,
+            Opts, Plan.Order, Plan.Needs, Plan.Calls, "analysing",
+            UnitPass::Analyse,
             &Facts,
             [&](UnitOutcome &Out) {
               Out.Record.Key = Keys[Out.Record.File];
@@ -378,14 +541,14 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
                 Facts.addUnit(Out.Record.File, Out.Record.Functions);
               return Db.storeUnit(Out.Record);
             },
-            Files))
+            Files, &Keep))
       return E;
   }
 
   // 3. Link, then re-check the units whose facts changed; linking reads
   // only local summaries, so one round reaches the fixed point. The loop
   // guards against a unit whose lookups vary between parses.
-  Stats.AnalyseSeconds = Since(PhaseStart);
+  Stats.AnalyseSeconds = Since(PhaseStart) - Stats.LinkSeconds;
   PhaseStart = Clock::now();
   // An unchanged database (nothing parsed or removed here or by another
   // run since the last link) is not linked again.
@@ -395,15 +558,14 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   if (!*Current) {
     if (Error E = linkDatabase(Db, &Stats.Functions))
       return E;
-  } else {
+  } else if (!Linked) {
     Expected<unsigned> Count = Db.linkedCount();
     if (!Count)
       return Count.takeError();
     Stats.Functions = *Count;
   }
-  Stats.LinkSeconds = Since(PhaseStart);
+  Stats.LinkSeconds += Since(PhaseStart);
   PhaseStart = Clock::now();
-  std::set<std::string> RecheckedOnce;
   for (unsigned Round = 0; Round < 3; ++Round) {
     Expected<std::vector<std::string>> Stale = staleFindings(Db, Opts.Units);
     if (!Stale)
@@ -417,18 +579,8 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
     auto Facts = DatabaseSummaryProvider::open(Db.path());
     if (!Facts)
       return Facts.takeError();
-    if (Error E = runUnits(
-            Opts, Todo, {}, "re-checking", UnitPass::Recheck, Facts->get(),
-            [&](UnitOutcome &Out) {
-              Stats.Rechecked.push_back(Out.Record.File);
-              if (Out.Record.Failed) {
-                Out.Record.Key = Keys[Out.Record.File];
-                return Db.storeUnit(Out.Record);
-              }
-              return Db.updateFindings(Out.Record.File, Out.Record.Lookups,
-                                       Out.Record.Findings);
-            },
-            Files))
+    if (Error E = runUnits(Opts, Todo, {}, {}, "re-checking",
+                           UnitPass::Recheck, Facts->get(), Rechecked, Files))
       return E;
   }
   Stats.RecheckSeconds = Since(PhaseStart);

@@ -46,17 +46,26 @@ struct ProjectOptions {
   ProgressMode Progress = ProgressMode::Auto;
   /// Remove units that are not in Units from the database (a full run).
   bool Prune = false;
+  /// Units are kept parsed after their first checks, for a re-check without
+  /// parsing, while the heap holds fewer bytes than this (0: never).
+  size_t KeptBudget = 0;
 };
+
+/// The default KeptBudget: a quarter of the memory, at most 4 GiB.
+size_t defaultKeptBudget();
 
 struct ProjectStats {
   unsigned Units = 0;
   /// Units parsed because they were new or changed.
   std::vector<std::string> Parsed;
-  /// Units parsed again because facts they used changed after linking.
+  /// Units checked again because facts they used changed after linking.
   std::vector<std::string> Rechecked;
+  /// How many of them were checked on the AST kept from their first parse;
+  /// the others were parsed again.
+  unsigned RecheckedKept = 0;
   unsigned Functions = 0;
-  /// Wall-clock seconds of each phase: parsing the changed units, linking,
-  /// re-checking the units whose facts changed.
+  /// Wall-clock seconds of each phase: parsing the changed units (with the
+  /// re-checks of kept units), linking, re-checking the units parsed again.
   double AnalyseSeconds = 0, LinkSeconds = 0, RecheckSeconds = 0;
 };
 

@@ -171,10 +171,13 @@ UnitPlan planUnits(ArrayRef<std::string> Units) {
       --Open[Caller];
   }
   Plan.Needs.resize(N);
+  Plan.Calls.resize(N);
   for (unsigned U = 0; U < N; ++U)
-    for (unsigned To : Edges[U])
+    for (unsigned To : Edges[U]) {
+      Plan.Calls[Position[U]].push_back(Position[To]);
       if (Position[To] < Position[U])
         Plan.Needs[Position[U]].push_back(Position[To]);
+    }
   return Plan;
 }
 

@@ -24,6 +24,8 @@ struct UnitPlan {
   /// For each unit of Order, the positions of the units before it that it
   /// calls into: those should be done before it starts.
   std::vector<std::vector<unsigned>> Needs;
+  /// For each unit of Order, the positions of all the units it calls into.
+  std::vector<std::vector<unsigned>> Calls;
 };
 
 /// Plans \p Units (main files); a file that cannot be read needs nothing.

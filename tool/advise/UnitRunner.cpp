@@ -57,16 +57,27 @@ std::optional<FileStamp> FileCache::stamp(StringRef Path) {
 }
 
 bool FileCache::unchanged(const FileStamp &Old) {
-  sys::fs::file_status Status;
-  if (sys::fs::status(Old.Path, Status))
+  // Units share most headers: each file is looked at once per run.
+  std::optional<std::pair<uint64_t, int64_t>> Now;
+  {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    auto [It, New] = Status.try_emplace(Old.Path);
+    if (New) {
+      sys::fs::file_status S;
+      if (!sys::fs::status(Old.Path, S))
+        It->second = {S.getSize(),
+                      std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          S.getLastModificationTime().time_since_epoch())
+                          .count()};
+    }
+    Now = It->second;
+  }
+  if (!Now)
     return false;
-  int64_t MTime = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      Status.getLastModificationTime().time_since_epoch())
-                      .count();
-  if (Status.getSize() == Old.Size && MTime == Old.MTime)
+  if (Now->first == Old.Size && Now->second == Old.MTime)
     return true;
-  std::optional<FileStamp> Now = stamp(Old.Path);
-  return Now && Now->Hash == Old.Hash;
+  std::optional<FileStamp> Current = stamp(Old.Path);
+  return Current && Current->Hash == Old.Hash;
 }
 
 std::pair<unsigned, unsigned> FileCache::lineColumn(StringRef Path,
@@ -186,11 +197,29 @@ private:
   std::vector<Decl *> Decls;
 };
 
+/// What runs on the AST once the checks have: see KeepHook.
+using AfterChecksFn =
+    function_ref<void(CompilerInstance &, ASTContext &, StringRef File)>;
+
+class AfterChecks : public ASTConsumer {
+public:
+  AfterChecks(CompilerInstance &CI, StringRef File, AfterChecksFn Fn)
+      : CI(CI), File(File.str()), Fn(Fn) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override { Fn(CI, Ctx, File); }
+
+private:
+  CompilerInstance &CI;
+  std::string File;
+  AfterChecksFn Fn;
+};
+
 class UnitAction : public ASTFrontendAction {
 public:
   UnitAction(ClangTidyASTConsumerFactory &Factory, ClangTidyContext &Context,
-             UnitOutcome &Out, FileCache &Files, UnitPass Pass)
-      : Factory(Factory), Context(Context), Out(Out), Files(Files), Pass(Pass) {}
+             UnitOutcome &Out, FileCache &Files, UnitPass Pass,
+             AfterChecksFn After)
+      : Factory(Factory), Context(Context), Out(Out), Files(Files), Pass(Pass),
+        After(After) {}
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef File) override {
@@ -205,6 +234,8 @@ public:
     if (Pass == UnitPass::Analyse)
       Consumers.push_back(std::make_unique<SummaryConsumer>(Context, Out, Files));
     Consumers.push_back(std::move(Checks));
+    if (After)
+      Consumers.push_back(std::make_unique<AfterChecks>(CI, File, After));
     return std::make_unique<MultiplexConsumer>(std::move(Consumers));
   }
 
@@ -214,17 +245,20 @@ private:
   UnitOutcome &Out;
   FileCache &Files;
   UnitPass Pass;
+  AfterChecksFn After;
 };
 
 class UnitActionFactory : public tooling::FrontendActionFactory {
 public:
   UnitActionFactory(ClangTidyContext &Context, UnitOutcome &Out,
                     FileCache &Files, UnitPass Pass,
-                    IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS)
+                    IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS,
+                    AfterChecksFn After)
       : Factory(Context, std::move(FS)), Context(Context), Out(Out),
-        Files(Files), Pass(Pass) {}
+        Files(Files), Pass(Pass), After(After) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<UnitAction>(Factory, Context, Out, Files, Pass);
+    return std::make_unique<UnitAction>(Factory, Context, Out, Files, Pass,
+                                        After);
   }
   bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
                      FileManager *Files,
@@ -245,6 +279,7 @@ private:
   UnitOutcome &Out;
   FileCache &Files;
   UnitPass Pass;
+  AfterChecksFn After;
 };
 
 ClangTidyOptions defaultOptions() {
@@ -296,6 +331,79 @@ std::string severityOf(const ClangTidyError &E) {
   return "warning";
 }
 
+/// Turns what the checks and the compiler reported into the outcome's
+/// findings; compile errors, or a \p Status that is not 0, fail the unit.
+void addFindings(UnitOutcome &Out, std::vector<ClangTidyError> Errors,
+                 int Status, const tooling::CompilationDatabase &Compilations,
+                 FileCache &Files) {
+  std::vector<std::string> CompileErrors;
+  for (const ClangTidyError &E : Errors) {
+    if (StringRef(E.DiagnosticName).starts_with("concur-advise-"))
+      continue;
+    auto Absolute = [&](StringRef Path) {
+      SmallString<256> P(Path);
+      if (!P.empty() && !sys::path::is_absolute(P) && !E.BuildDirectory.empty())
+        sys::fs::make_absolute(E.BuildDirectory, P);
+      sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+      return std::string(P);
+    };
+    auto Locate = [&](const tooling::DiagnosticMessage &M) {
+      Location L;
+      L.File = Absolute(M.FilePath);
+      if (!L.File.empty())
+        std::tie(L.Line, L.Column) = Files.lineColumn(L.File, M.FileOffset);
+      return L;
+    };
+    FindingRecord F;
+    F.Check = E.DiagnosticName;
+    F.Severity = severityOf(E);
+    F.At = Locate(E.Message);
+    F.Message = E.Message.Message;
+    F.Model = modelInMessage(F.Message);
+    for (const tooling::DiagnosticMessage &N : E.Notes)
+      F.Notes.push_back({Locate(N), N.Message});
+    for (const auto &Entry : E.Message.Fix)
+      for (const tooling::Replacement &R : Entry.getValue()) {
+        FixRecord X;
+        X.At.File = Absolute(R.getFilePath());
+        std::tie(X.At.Line, X.At.Column) =
+            Files.lineColumn(X.At.File, R.getOffset());
+        X.Offset = R.getOffset();
+        X.Length = R.getLength();
+        X.Replacement = R.getReplacementText().str();
+        F.Fixes.push_back(std::move(X));
+      }
+    if (StringRef(F.Check).starts_with("clang-diagnostic-") &&
+        F.Severity == "error") {
+      std::string Where = F.At.File.empty()
+                              ? Out.Record.File
+                              : F.At.File + ":" + std::to_string(F.At.Line) +
+                                    ":" + std::to_string(F.At.Column);
+      CompileErrors.push_back(Where + ": " + F.Message);
+    }
+    Out.Findings.push_back(std::move(F));
+  }
+
+  if (!CompileErrors.empty()) {
+    Out.Record.Failed = true;
+    Out.Record.Error = CompileErrors.front();
+    if (CompileErrors.size() > 1)
+      Out.Record.Error += " (and " + std::to_string(CompileErrors.size() - 1) +
+                          " more errors)";
+  } else if (Status != 0) {
+    Out.Record.Failed = true;
+    Out.Record.Error = Compilations.getCompileCommands(Out.Record.File).empty()
+                           ? "no compile command for this file"
+                           : "the compiler could not process this file";
+  }
+
+  json::Array Json;
+  Out.Record.Findings.clear();
+  for (const FindingRecord &F : Out.Findings)
+    Json.push_back(toJSON(F));
+  raw_string_ostream(Out.Record.Findings) << json::Value(std::move(Json));
+}
+
 } // namespace
 
 UnitRunner::UnitRunner(const tooling::CompilationDatabase &Compilations,
@@ -310,7 +418,7 @@ std::string UnitRunner::validate() const {
 
 UnitOutcome UnitRunner::run(StringRef File,
                             const FingerprintingSummaryProvider *Facts,
-                            UnitPass Pass) {
+                            UnitPass Pass, KeepHook Keep) {
   UnitOutcome Out;
   Out.Record.File = File.str();
 
@@ -362,81 +470,59 @@ UnitOutcome UnitRunner::run(StringRef File,
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
   RecordingSummaryProvider Recording(Facts);
+  // With a KeepHook, the first outcome leaves from inside the run, and the
+  // checks may run again on the same AST with the facts it returns. Not for
+  // a file compiled more than once: its outcome covers every command.
+  if (Keep && Compilations.getCompileCommands(File).size() != 1)
+    Keep = {};
+  bool Delivered = false;
+  std::optional<UnitOutcome> Second;
+  auto KeepUnit = [&](CompilerInstance &CI, ASTContext &Ctx,
+                      StringRef MainFile) {
+    if (CI.getDiagnostics().hasErrorOccurred())
+      return; // a failed unit takes the usual way
+    UnitOutcome First = std::move(Out);
+    First.Record.Lookups = Recording.takeLookups();
+    addFindings(First, DiagConsumer.take(), 0, Compilations, Files);
+    Delivered = true;
+    const FingerprintingSummaryProvider *Final = Keep(First);
+    if (!Final)
+      return;
+    std::string Unused; // the settings were valid for the first checks
+    ClangTidyContext Again(optionsProvider(Settings, Unused));
+    ClangTidyDiagnosticConsumer AgainDiags(Again);
+    DiagnosticsEngine AgainDE(new DiagnosticIDs(), new DiagnosticOptions(),
+                              &AgainDiags, /*ShouldOwnClient=*/false);
+    Again.setDiagnosticsEngine(&AgainDE);
+    RecordingSummaryProvider AgainRecording(Final);
+    ScopedSummaryProvider Install(&AgainRecording);
+    ClangTidyASTConsumerFactory(Again, FS)
+        .createASTConsumer(CI, MainFile)
+        ->HandleTranslationUnit(Ctx);
+    Second.emplace();
+    Second->Record.File = File.str();
+    Second->Record.Lookups = AgainRecording.takeLookups();
+    addFindings(*Second, AgainDiags.take(), 0, Compilations, Files);
+  };
   int Status;
   {
     ScopedSummaryProvider Install(&Recording);
-    UnitActionFactory Factory(Context, Out, Files, Pass, FS);
+    UnitActionFactory Factory(Context, Out, Files, Pass, FS,
+                              Keep && Pass == UnitPass::Analyse
+                                  ? AfterChecksFn(KeepUnit)
+                                  : AfterChecksFn());
     Status = Tool.run(&Factory);
   }
+
+  if (Delivered) {
+    UnitOutcome Result = Second ? std::move(*Second) : UnitOutcome();
+    Result.Record.File = File.str();
+    Result.Delivered = true;
+    Result.Rechecked = Second.has_value();
+    return Result;
+  }
   Out.Record.Lookups = Recording.takeLookups();
-
-  std::vector<ClangTidyError> Errors = DiagConsumer.take();
-  std::vector<std::string> CompileErrors;
-  for (const ClangTidyError &E : Errors) {
-    if (StringRef(E.DiagnosticName).starts_with("concur-advise-"))
-      continue;
-    auto Absolute = [&](StringRef Path) {
-      SmallString<256> P(Path);
-      if (!P.empty() && !sys::path::is_absolute(P) && !E.BuildDirectory.empty())
-        sys::fs::make_absolute(E.BuildDirectory, P);
-      sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-      return std::string(P);
-    };
-    auto Locate = [&](const tooling::DiagnosticMessage &M) {
-      Location L;
-      L.File = Absolute(M.FilePath);
-      if (!L.File.empty())
-        std::tie(L.Line, L.Column) = Files.lineColumn(L.File, M.FileOffset);
-      return L;
-    };
-    FindingRecord F;
-    F.Check = E.DiagnosticName;
-    F.Severity = severityOf(E);
-    F.At = Locate(E.Message);
-    F.Message = E.Message.Message;
-    F.Model = modelInMessage(F.Message);
-    for (const tooling::DiagnosticMessage &N : E.Notes)
-      F.Notes.push_back({Locate(N), N.Message});
-    for (const auto &Entry : E.Message.Fix)
-      for (const tooling::Replacement &R : Entry.getValue()) {
-        FixRecord X;
-        X.At.File = Absolute(R.getFilePath());
-        std::tie(X.At.Line, X.At.Column) =
-            Files.lineColumn(X.At.File, R.getOffset());
-        X.Offset = R.getOffset();
-        X.Length = R.getLength();
-        X.Replacement = R.getReplacementText().str();
-        F.Fixes.push_back(std::move(X));
-      }
-    if (StringRef(F.Check).starts_with("clang-diagnostic-") &&
-        F.Severity == "error") {
-      std::string Where = F.At.File.empty()
-                              ? File.str()
-                              : F.At.File + ":" + std::to_string(F.At.Line) +
-                                    ":" + std::to_string(F.At.Column);
-      CompileErrors.push_back(Where + ": " + F.Message);
-    }
-    Out.Findings.push_back(std::move(F));
-  }
-
-  if (!CompileErrors.empty()) {
-    Out.Record.Failed = true;
-    Out.Record.Error = CompileErrors.front();
-    if (CompileErrors.size() > 1)
-      Out.Record.Error += " (and " + std::to_string(CompileErrors.size() - 1) +
-                          " more errors)";
-  } else if (Status != 0) {
-    Out.Record.Failed = true;
-    Out.Record.Error = Compilations.getCompileCommands(File).empty()
-                           ? "no compile command for this file"
-                           : "the compiler could not process this file";
-  }
-
-  json::Array Json;
-  Out.Record.Findings.clear();
-  for (const FindingRecord &F : Out.Findings)
-    Json.push_back(toJSON(F));
-  raw_string_ostream(Out.Record.Findings) << json::Value(std::move(Json));
+  addFindings(Out, DiagConsumer.take(), Status, Compilations, Files);
   return Out;
 }
 

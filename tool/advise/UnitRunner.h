@@ -15,6 +15,7 @@
 #include "Records.h"
 #include "SummaryDatabase.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,7 +42,18 @@ enum class UnitPass { Analyse, Recheck };
 struct UnitOutcome {
   UnitRecord Record; ///< Everything but Key, which the caller sets.
   std::vector<FindingRecord> Findings;
+  /// The first outcome went to the KeepHook; this one is empty, or the
+  /// outcome of the checks run again on the kept AST (Rechecked).
+  bool Delivered = false;
+  bool Rechecked = false;
 };
+
+/// Called on the worker after the checks of an Analyse pass, while the AST
+/// is still alive, with the unit's outcome (unless it failed to compile). It
+/// takes the outcome and returns the facts to run the checks again with on
+/// the same AST, without parsing again, or null to let the unit go.
+using KeepHook = llvm::function_ref<const FingerprintingSummaryProvider *(
+    UnitOutcome &)>;
 
 /// Caches file contents hashes and line tables shared by all workers.
 class FileCache {
@@ -58,6 +70,9 @@ public:
 private:
   std::mutex Mutex;
   llvm::StringMap<FileStamp> Stamps;
+  /// Size and modification time, as first seen in this run (none when the
+  /// file is missing).
+  llvm::StringMap<std::optional<std::pair<uint64_t, int64_t>>> Status;
   llvm::StringMap<std::vector<unsigned>> LineStarts;
 };
 
@@ -69,7 +84,7 @@ public:
   /// Analyses \p File. \p Facts serves linked summaries (may be null).
   /// Never throws; failures are recorded in the outcome.
   UnitOutcome run(llvm::StringRef File, const FingerprintingSummaryProvider *Facts,
-                  UnitPass Pass = UnitPass::Analyse);
+                  UnitPass Pass = UnitPass::Analyse, KeepHook Keep = {});
 
   /// Checks the settings once (bad --config YAML): a message, or "".
   std::string validate() const;
