@@ -331,6 +331,23 @@ std::string severityOf(const ClangTidyError &E) {
   return "warning";
 }
 
+/// What the checks of a kept unit run again with: a context of their own.
+struct CheckAgain {
+  CheckAgain(std::unique_ptr<ClangTidyOptionsProvider> Options,
+             IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS)
+      : Context(std::move(Options)), Diags(Context),
+        Engine(new DiagnosticIDs(), new DiagnosticOptions(), &Diags,
+               /*ShouldOwnClient=*/false),
+        Factory(Context, std::move(FS)) {
+    Context.setDiagnosticsEngine(&Engine);
+  }
+  ClangTidyContext Context;
+  ClangTidyDiagnosticConsumer Diags;
+  DiagnosticsEngine Engine;
+  ClangTidyASTConsumerFactory Factory;
+  std::unique_ptr<ASTConsumer> Checks;
+};
+
 /// Turns what the checks and the compiler reported into the outcome's
 /// findings; compile errors, or a \p Status that is not 0, fail the unit.
 void addFindings(UnitOutcome &Out, std::vector<ClangTidyError> Errors,
@@ -477,6 +494,9 @@ UnitOutcome UnitRunner::run(StringRef File,
     Keep = {};
   bool Delivered = false;
   std::optional<UnitOutcome> Second;
+  // The second checks and their context outlive the compiler instance, as
+  // the first ones do: it may still call what they registered with it.
+  std::unique_ptr<CheckAgain> Again;
   auto KeepUnit = [&](CompilerInstance &CI, ASTContext &Ctx,
                       StringRef MainFile) {
     if (CI.getDiagnostics().hasErrorOccurred())
@@ -489,20 +509,15 @@ UnitOutcome UnitRunner::run(StringRef File,
     if (!Final)
       return;
     std::string Unused; // the settings were valid for the first checks
-    ClangTidyContext Again(optionsProvider(Settings, Unused));
-    ClangTidyDiagnosticConsumer AgainDiags(Again);
-    DiagnosticsEngine AgainDE(new DiagnosticIDs(), new DiagnosticOptions(),
-                              &AgainDiags, /*ShouldOwnClient=*/false);
-    Again.setDiagnosticsEngine(&AgainDE);
+    Again = std::make_unique<CheckAgain>(optionsProvider(Settings, Unused), FS);
     RecordingSummaryProvider AgainRecording(Final);
     ScopedSummaryProvider Install(&AgainRecording);
-    ClangTidyASTConsumerFactory(Again, FS)
-        .createASTConsumer(CI, MainFile)
-        ->HandleTranslationUnit(Ctx);
+    Again->Checks = Again->Factory.createASTConsumer(CI, MainFile);
+    Again->Checks->HandleTranslationUnit(Ctx);
     Second.emplace();
     Second->Record.File = File.str();
     Second->Record.Lookups = AgainRecording.takeLookups();
-    addFindings(*Second, AgainDiags.take(), 0, Compilations, Files);
+    addFindings(*Second, Again->Diags.take(), 0, Compilations, Files);
   };
   int Status;
   {
