@@ -347,7 +347,8 @@ Error SummaryDatabase::checkIntegrity() {
 // Units
 //===----------------------------------------------------------------------===//
 
-Expected<std::vector<UnitState>> SummaryDatabase::units(bool WithDeps) {
+Expected<std::vector<UnitState>> SummaryDatabase::units(bool WithDeps,
+                                                        bool WithLookups) {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<UnitState> Out;
   std::map<std::string, size_t> Index;
@@ -363,7 +364,8 @@ Expected<std::vector<UnitState>> SummaryDatabase::units(bool WithDeps) {
       U.Key = Units.text(1);
       U.Failed = Units.integer(2) != 0;
       U.Error = Units.text(3);
-      U.Lookups = lookupsFromJson(Units.text(4));
+      if (WithLookups)
+        U.Lookups = lookupsFromJson(Units.text(4));
       Index[U.File] = Out.size();
       Out.push_back(std::move(U));
     }

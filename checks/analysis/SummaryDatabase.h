@@ -121,8 +121,10 @@ public:
 
   // --- units ---
   /// Every unit; with \p WithDeps false, without the files each read (Deps
-  /// left empty), which is much cheaper.
-  llvm::Expected<std::vector<UnitState>> units(bool WithDeps = true);
+  /// left empty), which is much cheaper; with \p WithLookups false, without
+  /// what its checks looked up (Lookups left empty).
+  llvm::Expected<std::vector<UnitState>> units(bool WithDeps = true,
+                                               bool WithLookups = true);
   /// Replaces everything stored for R.File in one transaction.
   llvm::Error storeUnit(const UnitRecord &R);
   /// Replaces only the findings and lookups of a unit (a re-check after

@@ -439,7 +439,8 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
       return Config.takeError();
 
   // 1. Which units changed: the key, then every file each one read.
-  Expected<std::vector<UnitState>> States = Db.units();
+  Expected<std::vector<UnitState>> States =
+      Db.units(/*WithDeps=*/true, /*WithLookups=*/false);
   if (!States)
     return States.takeError();
   std::map<std::string, const UnitState *> Known;

@@ -34,7 +34,8 @@ Expected<Report> loadReport(SummaryDatabase &Db, ArrayRef<std::string> Units) {
     return Wanted.empty() || Wanted.count(File.str());
   };
 
-  Expected<std::vector<UnitState>> States = Db.units(/*WithDeps=*/false);
+  Expected<std::vector<UnitState>> States =
+      Db.units(/*WithDeps=*/false, /*WithLookups=*/false);
   if (!States)
     return States.takeError();
   for (const UnitState &U : *States) {
