@@ -188,7 +188,7 @@ void FutureGetInLoopCheck::check(const MatchFinder::MatchResult &Result) {
   // Iterations whose task needs the previous result must wait for it.
   if (startDependsOnLoop(Loop, Start, Wait->getImplicitObjectArgument()))
     return;
-  LoopFacts Facts = Analyzer.analyzeLoop(Loop);
+  const LoopFacts &Facts = Analyzer.analyzeLoop(Loop);
   if (Facts.Shape == ::concur::FanOut::Single)
     return;
   const ::concur::FunctionSummary &Summary = Analyzer.summarize(Task);

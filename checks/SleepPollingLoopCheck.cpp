@@ -226,7 +226,7 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
 
   // The loop must sleep, at its own level (directly or through a callee).
   constexpr unsigned Sleep = unsigned(::concur::IoKind::Sleep);
-  LoopFacts Facts = Analyzer.analyzeLoop(Loop);
+  const LoopFacts &Facts = Analyzer.analyzeLoop(Loop);
   if (Facts.PerIteration.BlockingByKind[Sleep] <= 0 ||
       Facts.Shape == ::concur::FanOut::Single ||
       Facts.Shape == ::concur::FanOut::Small)

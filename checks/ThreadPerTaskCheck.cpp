@@ -27,22 +27,9 @@ void ThreadPerTaskCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "CoreCountFunctions", joinNameList(CoreCountFunctions));
 }
 
-void ThreadPerTaskCheck::onStartOfTranslationUnit() {
-  ConcurCheck::onStartOfTranslationUnit();
-  LoopCache.clear();
-}
-
 void ThreadPerTaskCheck::registerMatchers(MatchFinder *Finder) {
   addThreadStartMatchers(*Finder, this, ThreadClasses, ThreadFunctions,
                          "start");
-}
-
-const LoopFacts &ThreadPerTaskCheck::loopFacts(const Stmt *Loop,
-                                               ASTContext &Ctx) {
-  auto It = LoopCache.find(Loop);
-  if (It == LoopCache.end())
-    It = LoopCache.try_emplace(Loop, analyzer(Ctx).analyzeLoop(Loop)).first;
-  return It->second;
 }
 
 bool ThreadPerTaskCheck::isWorker(const FunctionDecl *Task, ASTContext &Ctx) {
@@ -58,7 +45,7 @@ bool ThreadPerTaskCheck::isWorker(const FunctionDecl *Task, ASTContext &Ctx) {
     if (!S || Serves || isa<LambdaExpr, BlockExpr>(S))
       return;
     if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S) &&
-        loopFacts(S, Ctx)
+        Analyzer.analyzeLoop(S)
                 .PerIteration.BlockingByKind[unsigned(::concur::IoKind::Sync)] >=
             Waiting) {
       Serves = true;
@@ -118,7 +105,7 @@ void ThreadPerTaskCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   if (boundedByCores(Loop, CoreCountFunctions) || isWorker(Task, Ctx))
     return;
-  const LoopFacts &Facts = loopFacts(Loop, Ctx);
+  const LoopFacts &Facts = analyzer(Ctx).analyzeLoop(Loop);
   if (Facts.Shape == ::concur::FanOut::Single ||
       Facts.Shape == ::concur::FanOut::Small)
     return;

@@ -22,15 +22,11 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
-  void onStartOfTranslationUnit() override;
 
 private:
   std::vector<std::string> ThreadClasses;
   std::vector<std::string> ThreadFunctions;
   std::vector<std::string> CoreCountFunctions;
-  llvm::DenseMap<const Stmt *, LoopFacts> LoopCache;
-
-  const LoopFacts &loopFacts(const Stmt *Loop, ASTContext &Ctx);
   /// Whether \p Task serves a queue (a loop that waits on other threads):
   /// a hand-written pool's worker, not a task.
   bool isWorker(const FunctionDecl *Task, ASTContext &Ctx);

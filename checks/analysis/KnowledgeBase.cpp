@@ -2,6 +2,7 @@
 
 #include "KnowledgeBase.h"
 #include "YamlMapping.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
 
@@ -159,6 +160,12 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
       Costs.Cpu[I] = Other.Costs.Cpu[I];
       CpuCostSet[I] = true;
     }
+}
+
+bool KnowledgeBase::empty() const {
+  auto None = [](bool Set) { return !Set; };
+  return size() == 0 && llvm::all_of(IoCostSet, None) &&
+         llvm::all_of(CpuCostSet, None);
 }
 
 std::optional<ApiEffects> KnowledgeBase::lookup(StringRef QualifiedName) const {

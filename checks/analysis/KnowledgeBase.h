@@ -98,6 +98,8 @@ public:
 
   const KindCosts &costs() const { return Costs; }
   size_t size() const { return Exact.size() + Prefixes.size(); }
+  /// No entries and no costs: extending with it changes nothing.
+  bool empty() const;
 
 private:
   llvm::StringMap<ApiEffects> Exact;

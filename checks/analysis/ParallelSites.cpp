@@ -199,7 +199,7 @@ SiteTask siteTask(const ParallelSite &Site, WorkloadAnalyzer &Analyzer,
     Task.Facts = functionSite(S);
   } else if (OneIteration &&
              llvm::isa<clang::ForStmt, clang::CXXForRangeStmt>(Site.Region)) {
-    LoopFacts Loop = Analyzer.analyzeLoop(Site.Region);
+    const LoopFacts &Loop = Analyzer.analyzeLoop(Site.Region);
     Task.Work = Loop.PerIteration;
     Task.Facts = loopSite(Loop, false);
   } else {

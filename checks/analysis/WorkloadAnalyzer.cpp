@@ -109,6 +109,7 @@ public:
   const LocalFacts Unfinished;
   DenseMap<const FunctionDecl *, std::unique_ptr<FunctionSummary>> Summaries;
   DenseMap<const FunctionDecl *, std::optional<ApiEffects>> ApiCache;
+  DenseMap<const Stmt *, std::unique_ptr<LoopFacts>> Loops;
   DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>>
       Overriders;
   bool OverridersCollected = false;
@@ -1038,7 +1039,9 @@ Effects WorkloadAnalyzer::analyzeCall(const Expr *Call) {
   return Out;
 }
 
-LoopFacts WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
+const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
+  if (auto It = P->Loops.find(Loop); It != P->Loops.end())
+    return *It->second;
   LoopFacts Facts;
   const Stmt *Body = nullptr;
   bool Endless = false;
@@ -1084,7 +1087,8 @@ LoopFacts WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
   else
     Facts.Shape = FanOut::Runtime;
   Facts.Dependences = analyzeLoopDependence(Loop, Ctx);
-  return Facts;
+  // Inserted only now: the analysis above may analyse other loops.
+  return *(P->Loops[Loop] = std::make_unique<LoopFacts>(std::move(Facts)));
 }
 
 /// "ns::Class::" + Own, skipping inline and anonymous namespaces and the

@@ -77,8 +77,9 @@ public:
   Effects analyzeCall(const clang::Expr *Call);
 
   /// Per-iteration effects, trip count, fan-out and dependences of a loop
-  /// (for, range-for, while, do).
-  LoopFacts analyzeLoop(const clang::Stmt *Loop);
+  /// (for, range-for, while, do). Computed once per loop: the reference
+  /// lives as long as the analyzer.
+  const LoopFacts &analyzeLoop(const clang::Stmt *Loop);
 
   /// The knowledge-base (or annotation) effects of a function, if any.
   std::optional<ApiEffects> apiEffects(const clang::FunctionDecl *FD);

@@ -8,6 +8,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
+#include <map>
+#include <mutex>
 
 namespace clang::tidy::concur {
 
@@ -27,7 +29,8 @@ ConcurCheck::ConcurCheck(StringRef Name, ClangTidyContext *Context)
       ExtraCpuFunctions(Options.getLocalOrGlobal("ExtraCpuFunctions", "")),
       ExtraMtUnsafeFunctions(
           Options.getLocalOrGlobal("ExtraMtUnsafeFunctions", "")),
-      SummaryFile(Options.getLocalOrGlobal("SummaryFile", "")) {
+      SummaryFile(Options.getLocalOrGlobal("SummaryFile", "")),
+      TidyContext(Context) {
   AnalysisOptions Defaults;
   Thresholds.UnknownTripCount = Options.getLocalOrGlobal(
       "UnknownTripCount", unsigned(Defaults.UnknownTripCount));
@@ -62,59 +65,102 @@ void ConcurCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "SummaryFile", SummaryFile);
 }
 
-void ConcurCheck::onStartOfTranslationUnit() {
-  Analyzer.reset();
-  KB.reset();
-  AnalyzerContext = nullptr;
-}
+void ConcurCheck::onStartOfTranslationUnit() { Unit.reset(); }
 
-/// Parses "name=kind;name2=kind2" into knowledge-base entries of \p Into;
-/// bad items are reported through \p Report.
-template <typename ParseKind, typename ReportFn>
-static void parseFunctionList(StringRef Text, ParseKind Parse,
-                              KnowledgeBase &Into, ReportFn Report) {
-  SmallVector<StringRef, 8> Items;
-  Text.split(Items, ';', -1, /*KeepEmpty=*/false);
-  for (StringRef Item : Items) {
-    auto [Name, Kind] = Item.trim().split('=');
-    Name = Name.trim();
-    Kind = Kind.trim();
-    if (Name.empty()) {
-      Report(Item);
-      continue;
+/// A problem in the configuration, which every check sharing it reports, as
+/// each would had it read the configuration itself.
+struct ConfigProblem {
+  /// Reported as clang-tidy reports a bad check option, or else as an error
+  /// at the top of the main file: editors drop diagnostics without a
+  /// location.
+  bool InOption;
+  std::string Message;
+};
+
+struct ConcurCheck::UnitAnalysis {
+  AnalysisOptions Options;
+  /// The built-in knowledge base, or OwnKB once something extends it.
+  const KnowledgeBase *KB = &KnowledgeBase::builtin();
+  std::unique_ptr<KnowledgeBase> OwnKB;
+  std::shared_ptr<::concur::DatabaseSummaryProvider> Summaries;
+  std::unique_ptr<WorkloadAnalyzer> Analyzer;
+  std::vector<ConfigProblem> Problems;
+
+  KnowledgeBase &extendedKB() {
+    if (!OwnKB) {
+      OwnKB = std::make_unique<KnowledgeBase>(*KB);
+      KB = OwnKB.get();
     }
-    if (!Parse(Kind, Into, Name.str()))
-      Report(Item);
+    return *OwnKB;
   }
-}
 
-void ConcurCheck::configure(ASTContext &Ctx) {
-  EffectiveOptions = Thresholds;
-  KB = std::make_unique<KnowledgeBase>(KnowledgeBase::builtin());
+  /// Parses "name=kind;name2=kind2" of option \p Option into knowledge-base
+  /// entries; \p Parse adds one, or returns false for an unknown kind.
+  template <typename ParseKind>
+  void addFunctionList(StringRef Text, StringRef Option, ParseKind Parse) {
+    SmallVector<StringRef, 8> Items;
+    Text.split(Items, ';', -1, /*KeepEmpty=*/false);
+    for (StringRef Item : Items) {
+      auto [Name, Kind] = Item.trim().split('=');
+      Name = Name.trim();
+      if (Name.empty() || !Parse(Kind.trim(), extendedKB(), Name.str()))
+        Problems.push_back({true, ("invalid item '" + Item + "' in option '" +
+                                   Option +
+                                   "': expected 'name=kind' with a known kind")
+                                      .str()});
+    }
+  }
+};
+
+std::shared_ptr<ConcurCheck::UnitAnalysis>
+ConcurCheck::configure(ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
+  // Cross-file facts: the provider an in-process front end installed for
+  // this thread (concur-advise), else the summaries database configured by
+  // the SummaryFile option or `.concur.yaml`.
+  const ::concur::SummaryProvider *Installed = ::concur::activeSummaryProvider();
 
+  // The checks of one translation unit with the same options share one
+  // analysis. A clang-tidy context serves one translation unit at a time, and
+  // its checks all let go of the previous one (onStartOfTranslationUnit)
+  // before any configures for the next, so a live entry is never another
+  // unit's.
+  std::string Key;
+  llvm::raw_string_ostream(Key)
+      << static_cast<const void *>(TidyContext) << '\0'
+      << static_cast<const void *>(&Ctx) << '\0'
+      << static_cast<const void *>(Installed) << '\0' << KnowledgeBaseFile
+      << '\0' << ExtraBlockingFunctions << '\0' << ExtraCpuFunctions << '\0'
+      << ExtraMtUnsafeFunctions << '\0' << SummaryFile << '\0'
+      << Thresholds.UnknownTripCount << '\0' << Thresholds.SubstantialWork
+      << '\0' << Thresholds.SubstantialBlocking << '\0'
+      << Thresholds.MinIterationWork << '\0' << Thresholds.FanOutThreshold;
+  static std::mutex RegistryMutex;
+  static std::map<std::string, std::weak_ptr<UnitAnalysis>> Registry;
+  std::lock_guard<std::mutex> Lock(RegistryMutex);
+  for (auto It = Registry.begin(); It != Registry.end();)
+    It = It->second.expired() ? Registry.erase(It) : std::next(It);
+  if (auto It = Registry.find(Key); It != Registry.end())
+    return It->second.lock();
+
+  auto U = std::make_shared<UnitAnalysis>();
+  U->Options = Thresholds;
   if (!KnowledgeBaseFile.empty()) {
     auto Buffer = llvm::MemoryBuffer::getFile(KnowledgeBaseFile);
     if (!Buffer) {
-      configurationDiag("cannot read knowledge base file '%0': %1")
-          << KnowledgeBaseFile << Buffer.getError().message();
+      U->Problems.push_back({true, "cannot read knowledge base file '" +
+                                       KnowledgeBaseFile + "': " +
+                                       Buffer.getError().message()});
     } else if (auto Extra = KnowledgeBase::parse((*Buffer)->getBuffer(),
                                                   KnowledgeBaseFile)) {
-      KB->extend(*Extra);
+      if (!Extra->empty())
+        U->extendedKB().extend(*Extra);
     } else {
-      configurationDiag("%0") << llvm::toString(Extra.takeError());
+      U->Problems.push_back({true, llvm::toString(Extra.takeError())});
     }
   }
-
-  auto BadItem = [&](StringRef Option) {
-    return [this, Option](StringRef Item) {
-      configurationDiag("invalid item '%0' in option '%1': expected "
-                        "'name=kind' with a known kind")
-          << Item << Option;
-    };
-  };
-  parseFunctionList(
-      ExtraBlockingFunctions,
+  U->addFunctionList(
+      ExtraBlockingFunctions, "ExtraBlockingFunctions",
       [](StringRef Kind, KnowledgeBase &Into, std::string Name) {
         std::optional<::concur::IoKind> K = ::concur::parseIoKind(Kind);
         if (!K)
@@ -123,10 +169,9 @@ void ConcurCheck::configure(ASTContext &Ctx) {
         E.Io = K;
         Into.add({Name}, E);
         return true;
-      },
-      *KB, BadItem("ExtraBlockingFunctions"));
-  parseFunctionList(
-      ExtraCpuFunctions,
+      });
+  U->addFunctionList(
+      ExtraCpuFunctions, "ExtraCpuFunctions",
       [](StringRef Kind, KnowledgeBase &Into, std::string Name) {
         std::optional<::concur::CpuKind> K = ::concur::parseCpuKind(Kind);
         if (!K)
@@ -136,14 +181,13 @@ void ConcurCheck::configure(ASTContext &Ctx) {
         E.Numeric = ::concur::isNumericByNature(*K);
         Into.add({Name}, E);
         return true;
-      },
-      *KB, BadItem("ExtraCpuFunctions"));
+      });
   SmallVector<StringRef, 8> Unsafe;
   StringRef(ExtraMtUnsafeFunctions).split(Unsafe, ';', -1, false);
   for (StringRef Name : Unsafe) {
     ::concur::ApiEffects E;
     E.MtUnsafe = true;
-    KB->add({Name.trim().str()}, E);
+    U->extendedKB().add({Name.trim().str()}, E);
   }
 
   // The project's `.concur.yaml`, found from the main file.
@@ -151,13 +195,11 @@ void ConcurCheck::configure(ASTContext &Ctx) {
   if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID())) {
     auto Config = configFinder().find(Main->getName());
     if (!Config) {
-      // Reported at the top of the file so editors show it once.
-      diag(SM.getLocForStartOfFile(SM.getMainFileID()), "%0",
-           DiagnosticIDs::Error)
-          << llvm::toString(Config.takeError());
+      U->Problems.push_back({false, llvm::toString(Config.takeError())});
     } else if (*Config) {
-      KB->extend((*Config)->Extra);
-      (*Config)->applyTo(EffectiveOptions);
+      if (!(*Config)->Extra.empty())
+        U->extendedKB().extend((*Config)->Extra);
+      (*Config)->applyTo(U->Options);
       if (SummaryPath.empty())
         SummaryPath = (*Config)->Summaries;
     }
@@ -175,35 +217,41 @@ void ConcurCheck::configure(ASTContext &Ctx) {
     }
   }
 
-  // Cross-file facts: the provider an in-process front end installed for
-  // this thread (concur-advise), else the summaries database configured by
-  // the SummaryFile option or `.concur.yaml`.
-  const ::concur::SummaryProvider *External = ::concur::activeSummaryProvider();
+  const ::concur::SummaryProvider *External = Installed;
   if (!External && !SummaryPath.empty()) {
-    if (!Summaries || Summaries->database().path() != SummaryPath) {
-      Summaries.reset();
-      auto Opened = ::concur::DatabaseSummaryProvider::shared(SummaryPath);
-      if (!Opened)
-        // At the top of the file, like a bad `.concur.yaml`: editors drop
-        // diagnostics without a location.
-        diag(SM.getLocForStartOfFile(SM.getMainFileID()),
-             "%0; cross-file facts are not used", DiagnosticIDs::Error)
-            << llvm::toString(Opened.takeError());
-      else
-        Summaries = *Opened;
-    }
-    External = Summaries.get();
+    if (auto Opened = ::concur::DatabaseSummaryProvider::shared(SummaryPath))
+      U->Summaries = *Opened;
+    else
+      U->Problems.push_back({false, llvm::toString(Opened.takeError()) +
+                                        "; cross-file facts are not used"});
+    External = U->Summaries.get();
   }
-  Analyzer =
-      std::make_unique<WorkloadAnalyzer>(Ctx, *KB, EffectiveOptions, External);
-  AnalyzerContext = &Ctx;
+  U->Analyzer =
+      std::make_unique<WorkloadAnalyzer>(Ctx, *U->KB, U->Options, External);
+  Registry[Key] = U;
+  return U;
 }
 
 WorkloadAnalyzer &ConcurCheck::analyzer(ASTContext &Ctx) {
-  if (!Analyzer || AnalyzerContext != &Ctx)
-    configure(Ctx);
-  return *Analyzer;
+  if (Unit && &Unit->Analyzer->context() == &Ctx)
+    return *Unit->Analyzer;
+  Unit = configure(Ctx);
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const ConfigProblem &P : Unit->Problems)
+    if (P.InOption)
+      configurationDiag("%0") << P.Message;
+    else
+      diag(SM.getLocForStartOfFile(SM.getMainFileID()), "%0",
+           DiagnosticIDs::Error)
+          << P.Message;
+  return *Unit->Analyzer;
 }
+
+const AnalysisOptions &ConcurCheck::analysisOptions() const {
+  return Unit->Options;
+}
+
+const KnowledgeBase &ConcurCheck::knowledgeBase() const { return *Unit->KB; }
 
 SourceLocation ConcurCheck::locationOf(const Hop &H, ASTContext &Ctx) {
   if (H.Loc.isValid() || H.File.empty())

@@ -1,9 +1,9 @@
 //===--- ConcurCheck.h - What every concur check shares ---------*- C++ -*-===//
 //
 // The common base of the concur checks: it reads the analysis options and
-// knowledge-base extensions (check options and `.concur.yaml`), owns one
-// WorkloadAnalyzer per translation unit, and renders evidence chains as
-// notes. Checks derive from it and stay thin: matchers find the sites, the
+// knowledge-base extensions (check options and `.concur.yaml`), shares one
+// WorkloadAnalyzer per translation unit with the other concur checks
+// configured alike, and renders evidence chains as notes. Checks derive from it and stay thin: matchers find the sites, the
 // analysis decides, the check formats.
 //
 //===----------------------------------------------------------------------===//
@@ -45,9 +45,10 @@ protected:
   /// the project's configuration.
   WorkloadAnalyzer &analyzer(ASTContext &Ctx);
   const SelectionTable &table() const { return SelectionTable::builtin(); }
-  const AnalysisOptions &analysisOptions() const { return EffectiveOptions; }
+  /// The options of the current translation unit (after analyzer()).
+  const AnalysisOptions &analysisOptions() const;
   /// The knowledge base of the current translation unit (after analyzer()).
-  const KnowledgeBase &knowledgeBase() const { return *KB; }
+  const KnowledgeBase &knowledgeBase() const;
 
   /// One note per hop of \p E's chain, at each hop's location.
   void emitChain(const Evidence &E, ASTContext &Ctx);
@@ -99,14 +100,16 @@ private:
   /// The summaries database of concur-advise, for cross-file facts.
   std::string SummaryFile;
   AnalysisOptions Thresholds;
-  std::shared_ptr<::concur::DatabaseSummaryProvider> Summaries;
 
-  AnalysisOptions EffectiveOptions;
-  std::unique_ptr<KnowledgeBase> KB;
-  std::unique_ptr<WorkloadAnalyzer> Analyzer;
-  ASTContext *AnalyzerContext = nullptr;
+  /// What the concur checks of one translation unit share when their options
+  /// are the same: the configuration, read once, and the analyzer, whose
+  /// caches then serve every check (each would otherwise summarise the same
+  /// functions and analyse the same loops again).
+  struct UnitAnalysis;
+  std::shared_ptr<UnitAnalysis> Unit;
+  ClangTidyContext *TidyContext;
 
-  void configure(ASTContext &Ctx);
+  std::shared_ptr<UnitAnalysis> configure(ASTContext &Ctx);
   SourceLocation locationOf(const ::concur::Hop &H, ASTContext &Ctx);
 };
 

@@ -11,20 +11,16 @@ void OutermostLoopCheck::registerMatchers(ast_matchers::MatchFinder *Finder) {
 
 void OutermostLoopCheck::onStartOfTranslationUnit() {
   ConcurCheck::onStartOfTranslationUnit();
-  Cache.clear();
+  Qualifying.clear();
 }
 
 const LoopFacts *OutermostLoopCheck::qualifying(const Stmt *Loop,
                                                 ASTContext &Ctx) {
-  if (auto It = Cache.find(Loop); It != Cache.end())
-    return It->second ? &*It->second : nullptr;
-  LoopFacts Facts = analyzer(Ctx).analyzeLoop(Loop);
-  // Look the slot up only now: analyzeLoop may not touch this map, but keep
-  // the code independent of that.
-  auto &Slot = Cache[Loop];
-  if (qualifies(Loop, Facts))
-    Slot = std::move(Facts);
-  return Slot ? &*Slot : nullptr;
+  const LoopFacts &Facts = analyzer(Ctx).analyzeLoop(Loop);
+  auto [It, Inserted] = Qualifying.try_emplace(Loop);
+  if (Inserted)
+    It->second = qualifies(Loop, Facts);
+  return It->second ? &Facts : nullptr;
 }
 
 void OutermostLoopCheck::check(

@@ -35,7 +35,8 @@ protected:
 private:
   /// The loop's facts when it qualifies.
   const LoopFacts *qualifying(const Stmt *Loop, ASTContext &Ctx);
-  llvm::DenseMap<const Stmt *, std::optional<LoopFacts>> Cache;
+  /// Whether each loop seen qualifies.
+  llvm::DenseMap<const Stmt *, bool> Qualifying;
 };
 
 } // namespace clang::tidy::concur

@@ -232,6 +232,9 @@ def test_cold_run_through_a_cycle(scratch):
     check(kept(run) == len(rechecked), run.stderr)
     files = sorted(os.path.basename(f["file"]) for f in blocking_loop(report))
     check(files == ["a.cpp", "b.cpp"], report["findings"])
+    # The re-checks saw the final facts: an unchanged run has nothing to do.
+    _, run = p.json("--incremental-stats", expect=1)
+    check(stats(run) == ([], []), stats(run))
     # Without keeping ASTs the same units are parsed again: the same report.
     os.remove(os.path.join(p.build, "concur-summaries.db"))
     again, run = p.json("--incremental-stats", "--kept-memory=0", expect=1)
