@@ -938,16 +938,28 @@ void IncrementalLinker::choose(const StoredFunction &F) {
   if (F.Summary.USR.empty())
     return;
   auto [It, New] = Chosen.try_emplace(F.Summary.USR, &F);
-  if (!New && preferred(F, *It->second))
-    It->second = &F;
+  if (New || !preferred(F, *It->second))
+    return;
+  // Answers linked with the definition replaced are out of date, unless
+  // both say the same (as the copies of an inline function mostly do).
+  bool Same = encodeSummary(F.Summary) == encodeSummary(It->second->Summary);
+  It->second = &F;
+  if (Same)
+    return;
+  for (auto &Entry : Memo)
+    Retired.push_back(std::move(Entry.second.Summary));
+  Memo.clear();
 }
 
 void IncrementalLinker::addUnit(StringRef Unit,
                                 std::vector<StoredFunction> Functions) {
   // As a database stores them: the hops' source locations belong to the
-  // unit that computed them and mean nothing in another.
-  for (StoredFunction &F : Functions)
+  // unit that computed them and mean nothing in another; the unit decides
+  // between definitions of one USR (preferred()).
+  for (StoredFunction &F : Functions) {
     F.Summary = cantFail(decodeSummary(encodeSummary(F.Summary)));
+    F.Unit = Unit.str();
+  }
   std::lock_guard<std::mutex> Lock(Mutex);
   auto [It, New] = Units.try_emplace(Unit.str());
   It->second = std::move(Functions);

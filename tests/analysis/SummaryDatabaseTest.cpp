@@ -184,6 +184,25 @@ TEST(IncrementalLinker, AUnitAnalysedAgainReplacesWhatItDefined) {
   EXPECT_NE(Live.answer(LoopUSR).Summary->Class.Class, WorkloadClass::Io);
 }
 
+TEST(IncrementalLinker, APreferredDefinitionArrivingLaterReplacesAnswers) {
+  // Two units define net_read; the whole-program link takes b.cpp's (the
+  // first name). Added after the other, it replaces what was answered with
+  // that one. The analysis leaves each function's unit empty: the linker
+  // takes it from the unit added.
+  Parsed A(UnitA), B(UnitB), Quiet(R"(
+    long net_read(int fd) { return fd; }
+  )");
+  IncrementalLinker Live(
+      [](const FunctionSummary &) { return AnalysisOptions(); });
+  Live.addUnit("a.cpp", localsOf(A, "", {"helper", "loop_all"}));
+  Live.addUnit("z.cpp", localsOf(Quiet, "", {"net_read"}));
+  const std::string LoopUSR = A.summary("loop_all").USR;
+  EXPECT_NE(Live.answer(LoopUSR).Summary->Class.Class, WorkloadClass::Io);
+  Live.addUnit("b.cpp", localsOf(B, "", {"net_read"}));
+  EXPECT_EQ(Live.answer(LoopUSR).Fingerprint,
+            storedFingerprint(*find(linkAB(), "loop_all")));
+}
+
 TEST(RecordingSummaryProvider, KeepsTheFirstAnswerForAUnit) {
   Parsed A(UnitA), B(UnitB);
   IncrementalLinker Live(
