@@ -229,16 +229,19 @@ size_t defaultKeptBudget() {
 namespace {
 
 /// How runUnits keeps units parsed after their first checks (KeepHook), so
-/// that one whose facts change with the final link is checked again on the
+/// that one whose facts change once every unit is in is checked again on the
 /// same AST instead of being parsed again. Each kept unit holds a worker
 /// thread, which waits, and its AST; a new worker takes its place.
 struct Keeping {
   /// No more units are kept once the heap holds this many bytes.
   size_t Budget = 0;
-  /// Called once every unit has delivered its first outcome, with the kept
-  /// ones: returns those to check again, with Facts set.
-  function_ref<Expected<std::set<std::string>>(ArrayRef<std::string>)> Decide;
-  const FingerprintingSummaryProvider *Facts = nullptr;
+  /// Called once every unit has delivered its first outcome, for each kept
+  /// one with what it delivered: whether its facts changed since. Those are
+  /// checked again, with the facts runUnits was given.
+  function_ref<bool(const UnitRecord &)> Changed;
+  /// Runs on the calling thread while the kept units are checked again; it
+  /// takes one of the -j jobs.
+  function_ref<Error()> Meanwhile;
   /// Takes the outcome of a kept unit's second checks.
   function_ref<Error(UnitOutcome &)> Rechecked;
 };
@@ -306,11 +309,13 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
   };
 
   struct Kept {
-    std::string File;
+    /// What the unit delivered: its worker waits, so this lives.
+    const UnitRecord *First;
     bool Decided = false;
     bool Again = false;
   };
   std::list<Kept> KeptUnits;
+  // Jobs taken by re-checks and by Keep->Meanwhile.
   unsigned Rechecking = 0;
   std::function<void()> Work;
 
@@ -325,7 +330,7 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
           (!Calls.empty() && CalleesDoneFirst(I)) ||
           sys::Process::GetMallocUsage() >= Keep->Budget)
         return nullptr;
-      Kept &K = KeptUnits.emplace_back(Kept{File});
+      Kept &K = KeptUnits.emplace_back(Kept{&Out.Record});
       if (FirstWaiting < Units.size())
         Workers.emplace_back(Work); // in this thread's place meanwhile
       // Checked again at most Jobs at a time, like the parses.
@@ -336,7 +341,7 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
         return nullptr;
       ++Rechecking;
       CheckedAgain = true;
-      return Keep->Facts;
+      return Facts;
     };
     UnitOutcome Out;
     CrashRecoveryContext CRC;
@@ -397,22 +402,24 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
     Changed.wait(Lock, [&] { return Delivered == Units.size(); });
   }
   if (Keep) {
-    std::vector<std::string> KeptFiles;
+    // Every unit has delivered: the kept ones wait and KeptUnits is final.
+    std::vector<bool> Again;
     for (const Kept &K : KeptUnits)
-      KeptFiles.push_back(K.File);
-    std::set<std::string> Again;
-    if (!KeptFiles.empty()) {
-      Expected<std::set<std::string>> Decided = Keep->Decide(KeptFiles);
-      if (Decided)
-        Again = std::move(*Decided);
-      else
-        Note(Decided.takeError());
+      Again.push_back(Facts && Keep->Changed(*K.First));
+    {
+      std::lock_guard<std::mutex> Lock(DoneMutex);
+      auto It = Again.begin();
+      for (Kept &K : KeptUnits) {
+        K.Decided = true;
+        K.Again = *It++;
+      }
+      ++Rechecking; // for Meanwhile
+      Changed.notify_all();
     }
+    Error E = Keep->Meanwhile();
     std::lock_guard<std::mutex> Lock(DoneMutex);
-    for (Kept &K : KeptUnits) {
-      K.Decided = true;
-      K.Again = Again.count(K.File) && Keep->Facts;
-    }
+    Note(std::move(E));
+    --Rechecking;
     Changed.notify_all();
   }
   // Every unit has started: no worker is added any more.
@@ -479,6 +486,16 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   Clock::time_point PhaseStart = Clock::now();
   // What a re-check leaves: the new findings and what they looked up.
   std::set<std::string> RecheckedOnce;
+  // The link, timed on its own: it may run within phase 2, beside the
+  // re-checks of kept units.
+  std::optional<double> LinkedSeconds;
+  auto Link = [&]() -> Error {
+    Clock::time_point LinkStart = Clock::now();
+    if (Error E = linkDatabase(Db, &Stats.Functions))
+      return E;
+    LinkedSeconds = Since(LinkStart);
+    return Error::success();
+  };
   auto Rechecked = [&](UnitOutcome &Out) -> Error {
     Stats.Rechecked.push_back(Out.Record.File);
     RecheckedOnce.insert(Out.Record.File);
@@ -489,7 +506,6 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
     return Db.updateFindings(Out.Record.File, Out.Record.Lookups,
                              Out.Record.Findings);
   };
-  bool Linked = false;
   if (!Changed.empty()) {
     IncrementalLinker Facts{OptionsByFile()};
     if (!Known.empty()) {
@@ -502,34 +518,25 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
       for (auto &[Unit, Functions] : ByUnit)
         Facts.addUnit(Unit, std::move(Functions));
     }
-    // Units whose facts may still change are kept parsed: once all are
-    // stored and linked, those whose facts did change are checked again on
-    // their AST.
-    std::unique_ptr<DatabaseSummaryProvider> FinalFacts;
+    // Units whose facts may still change are kept parsed. Once every unit is
+    // in, Facts answers as the final link does: those whose facts changed
+    // are checked again on their AST while the database is linked; their
+    // findings are stored after it.
     Keeping Keep;
     Keep.Budget = Opts.KeptBudget;
-    auto Decide = [&](ArrayRef<std::string> Kept)
-        -> Expected<std::set<std::string>> {
-      Clock::time_point LinkStart = Clock::now();
-      if (Error E = linkDatabase(Db, &Stats.Functions))
-        return E;
-      Linked = true;
-      Stats.LinkSeconds = Since(LinkStart);
-      Expected<std::vector<std::string>> Stale = staleFindings(Db, Kept);
-      if (!Stale)
-        return Stale.takeError();
-      if (Stale->empty())
-        return std::set<std::string>();
-      auto Opened = DatabaseSummaryProvider::open(Db.path());
-      if (!Opened)
-        return Opened.takeError();
-      FinalFacts = std::move(*Opened);
-      Keep.Facts = FinalFacts.get();
-      Stats.RecheckedKept = unsigned(Stale->size());
-      return std::set<std::string>(Stale->begin(), Stale->end());
+    auto FactsChanged = [&](const UnitRecord &First) {
+      return llvm::any_of(First.Lookups, [&](const auto &Seen) {
+        return Facts.answer(Seen.first).Fingerprint != Seen.second;
+      });
     };
-    Keep.Decide = Decide;
-    Keep.Rechecked = Rechecked;
+    Keep.Changed = FactsChanged;
+    Keep.Meanwhile = Link;
+    std::vector<UnitOutcome> RecheckedKept;
+    auto KeepRechecked = [&](UnitOutcome &Out) {
+      RecheckedKept.push_back(std::move(Out));
+      return Error::success();
+    };
+    Keep.Rechecked = KeepRechecked;
     UnitPlan Plan = planUnits(Changed);
     if (Error E = runUnits(
             Opts, Plan.Order, Plan.Needs, Plan.Calls, "analysing",
@@ -544,12 +551,16 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
             },
             Files, &Keep))
       return E;
+    Stats.RecheckedKept = unsigned(RecheckedKept.size());
+    for (UnitOutcome &Out : RecheckedKept)
+      if (Error E = Rechecked(Out))
+        return E;
   }
 
   // 3. Link, then re-check the units whose facts changed; linking reads
   // only local summaries, so one round reaches the fixed point. The loop
   // guards against a unit whose lookups vary between parses.
-  Stats.AnalyseSeconds = Since(PhaseStart) - Stats.LinkSeconds;
+  Stats.AnalyseSeconds = Since(PhaseStart);
   PhaseStart = Clock::now();
   // An unchanged database (nothing parsed or removed here or by another
   // run since the last link) is not linked again.
@@ -557,15 +568,15 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   if (!Current)
     return Current.takeError();
   if (!*Current) {
-    if (Error E = linkDatabase(Db, &Stats.Functions))
+    if (Error E = Link())
       return E;
-  } else if (!Linked) {
+  } else if (!LinkedSeconds) {
     Expected<unsigned> Count = Db.linkedCount();
     if (!Count)
       return Count.takeError();
     Stats.Functions = *Count;
   }
-  Stats.LinkSeconds += Since(PhaseStart);
+  Stats.LinkSeconds = LinkedSeconds.value_or(Since(PhaseStart));
   PhaseStart = Clock::now();
   for (unsigned Round = 0; Round < 3; ++Round) {
     Expected<std::vector<std::string>> Stale = staleFindings(Db, Opts.Units);

@@ -65,7 +65,8 @@ struct ProjectStats {
   unsigned RecheckedKept = 0;
   unsigned Functions = 0;
   /// Wall-clock seconds of each phase: parsing the changed units (with the
-  /// re-checks of kept units), linking, re-checking the units parsed again.
+  /// re-checks of kept units), linking (which overlaps those re-checks),
+  /// re-checking the units parsed again.
   double AnalyseSeconds = 0, LinkSeconds = 0, RecheckSeconds = 0;
 };
 
