@@ -137,12 +137,15 @@ ConcurCheck::configure(ASTContext &Ctx) {
       << Thresholds.MinIterationWork << '\0' << Thresholds.FanOutThreshold;
   static std::mutex RegistryMutex;
   static std::map<std::string, std::weak_ptr<UnitAnalysis>> Registry;
-  std::lock_guard<std::mutex> Lock(RegistryMutex);
-  for (auto It = Registry.begin(); It != Registry.end();)
-    It = It->second.expired() ? Registry.erase(It) : std::next(It);
-  if (auto It = Registry.find(Key); It != Registry.end())
-    return It->second.lock();
+  {
+    std::lock_guard<std::mutex> Lock(RegistryMutex);
+    for (auto It = Registry.begin(); It != Registry.end();)
+      It = It->second.expired() ? Registry.erase(It) : std::next(It);
+    if (auto It = Registry.find(Key); It != Registry.end())
+      return It->second.lock();
+  }
 
+  // Built unlocked (it reads files): only this unit's thread uses this key.
   auto U = std::make_shared<UnitAnalysis>();
   U->Options = Thresholds;
   if (!KnowledgeBaseFile.empty()) {
@@ -228,6 +231,7 @@ ConcurCheck::configure(ASTContext &Ctx) {
   }
   U->Analyzer =
       std::make_unique<WorkloadAnalyzer>(Ctx, *U->KB, U->Options, External);
+  std::lock_guard<std::mutex> Lock(RegistryMutex);
   Registry[Key] = U;
   return U;
 }
