@@ -45,9 +45,8 @@ bool ThreadPerTaskCheck::isWorker(const FunctionDecl *Task, ASTContext &Ctx) {
     if (!S || Serves || isa<LambdaExpr, BlockExpr>(S))
       return;
     if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S) &&
-        Analyzer.analyzeLoop(S)
-                .PerIteration.BlockingByKind[unsigned(::concur::IoKind::Sync)] >=
-            Waiting) {
+        Analyzer.analyzeLoop(S).PerIteration.BlockingByKind[unsigned(
+            ::concur::IoKind::Sync)] >= Waiting) {
       Serves = true;
       return;
     }
@@ -105,7 +104,7 @@ void ThreadPerTaskCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   if (boundedByCores(Loop, CoreCountFunctions) || isWorker(Task, Ctx))
     return;
-  const LoopFacts &Facts = analyzer(Ctx).analyzeLoop(Loop);
+  const LoopFacts &Facts = Analyzer.analyzeLoop(Loop);
   if (Facts.Shape == ::concur::FanOut::Single ||
       Facts.Shape == ::concur::FanOut::Small)
     return;

@@ -3,8 +3,9 @@
 // The common base of the concur checks: it reads the analysis options and
 // knowledge-base extensions (check options and `.concur.yaml`), shares one
 // WorkloadAnalyzer per translation unit with the other concur checks
-// configured alike, and renders evidence chains as notes. Checks derive from it and stay thin: matchers find the sites, the
-// analysis decides, the check formats.
+// configured alike, and renders evidence chains as notes. Checks derive from
+// it and stay thin: matchers find the sites, the analysis decides, the check
+// formats.
 //
 //===----------------------------------------------------------------------===//
 
