@@ -126,6 +126,7 @@ protected:
 
 private:
   void execute(const std::stop_token &pool_stop) noexcept {
+    std::exception_ptr error;
     try {
       if constexpr (takes_stop_token_v<F, A...>) {
         // Stopping the pool stops every running task that listens.
@@ -137,8 +138,13 @@ private:
         invoke([](auto &f, auto &...args) -> R { return std::invoke(f, std::move(args)...); });
       }
     } catch (...) {
-      this->set_exception(std::current_exception());
+      error = std::current_exception();
     }
+    // Handed over once the handler is done with the exception: the waiter
+    // then drops the last reference to it, and frees it after it has read
+    // it (ThreadSanitizer cannot see libstdc++'s reference counting).
+    if (error)
+      this->set_exception(std::move(error));
   }
 
   template <class Invoker> void invoke(Invoker &&invoker) {
