@@ -934,18 +934,16 @@ IncrementalLinker::IncrementalLinker(OptionsFunction OptionsFor)
 
 IncrementalLinker::~IncrementalLinker() = default;
 
-void IncrementalLinker::choose(const StoredFunction &F) {
+const StoredFunction *IncrementalLinker::choose(const StoredFunction &F) {
   if (F.Summary.USR.empty())
-    return;
+    return nullptr;
   auto [It, New] = Chosen.try_emplace(F.Summary.USR, &F);
   if (New || !preferred(F, *It->second))
-    return;
-  // Answers linked with the definition replaced are out of date, unless
-  // both say the same (as the copies of an inline function mostly do).
-  bool Same = encodeSummary(F.Summary) == encodeSummary(It->second->Summary);
-  It->second = &F;
-  if (Same)
-    return;
+    return nullptr;
+  return std::exchange(It->second, &F);
+}
+
+void IncrementalLinker::retireAnswers() {
   for (auto &Entry : Memo)
     Retired.push_back(std::move(Entry.second.Summary));
   Memo.clear();
@@ -964,8 +962,15 @@ void IncrementalLinker::addUnit(StringRef Unit,
   auto [It, New] = Units.try_emplace(Unit.str());
   It->second = std::move(Functions);
   if (New) {
+    // Answers linked with a definition now replaced are out of date, unless
+    // both say the same (as the copies of an inline function mostly do).
+    bool Stale = false;
     for (const StoredFunction &F : It->second)
-      choose(F);
+      if (const StoredFunction *Replaced = choose(F))
+        Stale = Stale || encodeSummary(F.Summary) !=
+                             encodeSummary(Replaced->Summary);
+    if (Stale)
+      retireAnswers();
     return;
   }
   // A unit analysed again: what it defined before may be gone.
@@ -973,9 +978,7 @@ void IncrementalLinker::addUnit(StringRef Unit,
   for (const auto &Entry : Units)
     for (const StoredFunction &F : Entry.second)
       choose(F);
-  for (auto &Entry : Memo)
-    Retired.push_back(std::move(Entry.second.Summary));
-  Memo.clear();
+  retireAnswers();
 }
 
 bool IncrementalLinker::current(const Linked &L) const {

@@ -279,7 +279,11 @@ private:
     std::shared_ptr<const std::vector<std::string>> Missing;
   };
   bool current(const Linked &L) const;
-  void choose(const StoredFunction &F);
+  /// Makes \p F the definition of its USR if it is preferred; returns the
+  /// one it replaced, if any.
+  const StoredFunction *choose(const StoredFunction &F);
+  /// Drops every memoised answer (those given stay readable).
+  void retireAnswers();
 
   OptionsFunction OptionsFor;
   mutable std::mutex Mutex;

@@ -238,7 +238,7 @@ struct Keeping {
   /// Called once every unit has delivered its first outcome, for each kept
   /// one with what it delivered: whether its facts changed since. Those are
   /// checked again, with the facts runUnits was given.
-  function_ref<bool(const UnitRecord &)> Changed;
+  function_ref<bool(const UnitRecord &)> FactsChanged;
   /// Runs on the calling thread while the kept units are checked again; it
   /// takes one of the -j jobs.
   function_ref<Error()> Meanwhile;
@@ -405,7 +405,7 @@ Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
     // Every unit has delivered: the kept ones wait and KeptUnits is final.
     std::vector<bool> Again;
     for (const Kept &K : KeptUnits)
-      Again.push_back(Facts && Keep->Changed(*K.First));
+      Again.push_back(Facts && Keep->FactsChanged(*K.First));
     {
       std::lock_guard<std::mutex> Lock(DoneMutex);
       auto It = Again.begin();
@@ -529,7 +529,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
         return Facts.answer(Seen.first).Fingerprint != Seen.second;
       });
     };
-    Keep.Changed = FactsChanged;
+    Keep.FactsChanged = FactsChanged;
     Keep.Meanwhile = Link;
     std::vector<UnitOutcome> RecheckedKept;
     auto KeepRechecked = [&](UnitOutcome &Out) {
