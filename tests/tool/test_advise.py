@@ -518,6 +518,36 @@ def test_relative_paths_in_directories(scratch):
     check(report["failed_units"] == [] and len(report["functions"]) == 12, report)
 
 
+def test_run_from_another_directory(scratch):
+    """Run from a directory other than the project's, with units and headers
+    named relative to the compile directory: .clang-tidy files are looked up
+    from each file's real location, so a stray .clang-tidy where the tool is
+    run from (here one that would make every finding an error) is never read, and
+    no configuration error is printed."""
+    p = Project("crossfile", scratch)
+    entries = [{"directory": p.build, "file": os.path.join("..", f),
+                "arguments": ["clang++-19", "-std=c++20", "-I..", "-c", os.path.join("..", f)]}
+               for f in p.files]
+    with open(os.path.join(p.build, "compile_commands.json"), "w") as out:
+        json.dump(entries, out)
+    expected, _ = p.json(expect=1)
+    os.remove(os.path.join(p.build, "concur-summaries.db"))
+    # From elsewhere/sub, "../a.cpp" would name elsewhere/a.cpp: the stray
+    # .clang-tidy in elsewhere/ is what a lookup from the wrong directory finds.
+    elsewhere = os.path.join(scratch, "elsewhere")
+    os.makedirs(os.path.join(elsewhere, "sub"))
+    with open(os.path.join(elsewhere, ".clang-tidy"), "w") as f:
+        f.write("Checks: '-*'\nWarningsAsErrors: '*'\n")
+    run = subprocess.run([ARGS.advise, "-p", p.build, "--format=json", "--progress=none"],
+                         capture_output=True, text=True, timeout=600,
+                         cwd=os.path.join(elsewhere, "sub"))
+    check(run.returncode == 1, f"exit {run.returncode}: {run.stderr}")
+    check("configuration" not in run.stderr, run.stderr)
+    report = json.loads(run.stdout)
+    check(report["findings"] == expected["findings"],
+          f"{report['findings']}\nexpected {expected['findings']}")
+
+
 def test_failed_units(scratch):
     p = Project("broken", scratch)
     report, run = p.json(expect=3)
@@ -528,6 +558,33 @@ def test_failed_units(scratch):
     check("2 of 3 translation units could not be analysed" in run.stderr, run.stderr)
     names = [fn["name"] for fn in report["functions"]]
     check("good" in names, f"the other units are still reported: {names}")
+
+
+def test_other_languages(scratch):
+    """Databases of real projects list assembly too: those entries are skipped
+    (and counted), C and C++ units are analysed, and naming an assembly file
+    is a usage error."""
+    p = Project("languages", scratch, files=["main.cpp"])
+    entries = [
+        {"directory": p.build, "file": p.path("main.cpp"),
+         "arguments": ["c++", "-std=c++20", "-c", p.path("main.cpp")]},
+        {"directory": p.build, "file": p.path("checksum.c"),
+         "arguments": ["cc", "-c", p.path("checksum.c")]},
+        {"directory": p.build, "file": p.path("start.S"),
+         "arguments": ["cc", "-c", p.path("start.S")]},
+        {"directory": p.build, "file": p.path("vectors.inc"),
+         "arguments": ["cc", "-x", "assembler", "-c", p.path("vectors.inc")]},
+    ]
+    with open(os.path.join(p.build, "compile_commands.json"), "w") as out:
+        json.dump(entries, out)
+    report, run = p.json(expect=0)
+    check(report["failed_units"] == [], report["failed_units"])
+    names = sorted(fn["name"] for fn in report["functions"])
+    check(names == ["checksum", "twice"], names)
+    check("2 files of the compilation database not compiled as C or C++" in run.stderr,
+          run.stderr)
+    run = p.run(p.path("start.S"), expect=2)
+    check("is not compiled as C or C++" in run.stderr, run.stderr)
 
 
 def test_corrupt_database(scratch):
@@ -591,6 +648,12 @@ def test_explain_and_summary(scratch):
                 expect=1)
     check("per class:" in run.stdout and "io=3" in run.stdout, run.stdout)
     check("top by estimated blocking" in run.stdout and "fetch_all" in run.stdout,
+          run.stdout)
+    with open(os.path.join(scratch, "x.json")) as f:
+        check(json.load(f)["findings"], "the report goes to the -o file")
+    # Without -o, the summary is all that stdout gets.
+    run = p.run("--summary", expect=1)
+    check(run.stdout.startswith("concur-advise summary:") and "warning:" not in run.stdout,
           run.stdout)
 
 

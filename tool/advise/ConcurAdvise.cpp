@@ -120,7 +120,10 @@ cl::opt<std::string> WriteBaseline("write-baseline",
 cl::opt<std::string> Explain("explain",
                              cl::desc("Explain one function: class, scores, evidence, decision path"),
                              cl::value_desc("name"), cl::cat(Category));
-cl::opt<bool> Summary("summary", cl::desc("Print counts per class and model and the top functions"),
+cl::opt<bool> Summary("summary",
+                      cl::desc("Print counts per class and model and the top "
+                               "functions instead of the report (-o still "
+                               "writes it)"),
                       cl::cat(Category));
 cl::opt<std::string> Checks("checks", cl::desc("clang-tidy check globs, after -*,concur-*"),
                             cl::cat(Category));
@@ -149,8 +152,23 @@ cl::opt<unsigned> KeptMiB(
              "this many MiB (default: a quarter of the memory, at most 4096; "
              "0: never)"),
     cl::cat(Category));
-cl::opt<std::string> DocBase("doc-url", cl::desc("Base URL of the checks' documentation"),
-                             cl::init(CONCUR_DOCS_URL), cl::cat(Category));
+cl::opt<std::string> DocBase("doc-url",
+                             cl::desc("Base URL of the checks' documentation (default: "
+                                      "the installed pages, else the source tree's)"),
+                             cl::cat(Category));
+
+/// The checks' pages installed beside the executable
+/// (<prefix>/share/doc/concur/checks/), else those of the source tree it was
+/// built from.
+std::string defaultDocBase(const char *Argv0) {
+  std::string Executable =
+      sys::fs::getMainExecutable(Argv0, reinterpret_cast<void *>(&defaultDocBase));
+  SmallString<256> Installed(sys::path::parent_path(sys::path::parent_path(Executable)));
+  sys::path::append(Installed, "share", "doc", "concur", "checks");
+  if (!Executable.empty() && sys::fs::is_directory(Installed))
+    return "file://" + std::string(Installed) + "/";
+  return CONCUR_DOCS_URL;
+}
 
 int usage(const Twine &Message) {
   WithColor::error(errs(), "concur-advise") << Message << "\n";
@@ -348,11 +366,23 @@ static int runAdvise(int argc, const char **argv) {
           return usage("'" + F + "' does not exist");
         if (Compilations->getCompileCommands(File).empty())
           return usage("'" + F + "' is not in the compilation database");
+        if (!isCOrCxxUnit(*Compilations, File))
+          return usage("'" + F + "' is not compiled as C or C++");
         Units.push_back(File);
       }
     } else {
-      for (const std::string &F : Compilations->getAllFiles())
-        Units.push_back(absolute(F));
+      unsigned Skipped = 0;
+      for (const std::string &F : Compilations->getAllFiles()) {
+        if (isCOrCxxUnit(*Compilations, F))
+          Units.push_back(absolute(F));
+        else
+          ++Skipped;
+      }
+      if (Skipped)
+        WithColor::note(errs(), "concur-advise")
+            << Skipped << " file" << (Skipped == 1 ? "" : "s")
+            << " of the compilation database not compiled as C or C++ "
+               "(assembly, other languages) skipped\n";
     }
     llvm::sort(Units);
     Units.erase(std::unique(Units.begin(), Units.end()), Units.end());
@@ -445,12 +475,15 @@ static int runAdvise(int argc, const char **argv) {
   } else {
     RenderOptions Opts;
     Opts.Form = *Form;
-    Opts.DocBase = DocBase;
+    Opts.DocBase = DocBase.getNumOccurrences() ? DocBase : defaultDocBase(argv[0]);
     if (!StringRef(Opts.DocBase).ends_with("/"))
       Opts.DocBase += "/";
     if (OutputPath.empty()) {
-      Opts.Color = *Form == Format::Text && outs().has_colors();
-      render(R, Opts, outs());
+      // --summary asks for the summary instead of the report on stdout.
+      if (!Summary) {
+        Opts.Color = *Form == Format::Text && outs().has_colors();
+        render(R, Opts, outs());
+      }
     } else {
       std::error_code EC;
       ToolOutputFile Out(OutputPath, EC, sys::fs::OF_Text);

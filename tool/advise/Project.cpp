@@ -3,6 +3,7 @@
 #include "Project.h"
 #include "ProjectConfig.h"
 #include "UnitOrder.h"
+#include "clang/Driver/Types.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CrashRecoveryContext.h"
@@ -133,6 +134,40 @@ private:
 };
 
 } // namespace
+
+/// The language a compile command gives its file: the last `-x`, else the
+/// file's extension, as the driver decides it.
+static clang::driver::types::ID
+languageOf(const clang::tooling::CompileCommand &Command) {
+  namespace types = clang::driver::types;
+  StringRef Language;
+  ArrayRef<std::string> Args = Command.CommandLine;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    StringRef Arg = Args[I];
+    if (Arg == "-x" && I + 1 < Args.size())
+      Language = Args[++I];
+    else if (Arg.starts_with("-x") && Arg.size() > 2 && Arg != "-xlinker")
+      Language = Arg.drop_front(2);
+  }
+  if (!Language.empty() && Language != "none")
+    return types::lookupTypeForTypeSpecifier(Language.str().c_str());
+  StringRef Extension = sys::path::extension(Command.Filename);
+  return types::lookupTypeForExtension(Extension.drop_front());
+}
+
+bool isCOrCxxUnit(const clang::tooling::CompilationDatabase &Compilations,
+                  StringRef File) {
+  namespace types = clang::driver::types;
+  std::vector<clang::tooling::CompileCommand> Commands =
+      Compilations.getCompileCommands(File);
+  return llvm::any_of(Commands, [](const clang::tooling::CompileCommand &C) {
+    types::ID Language = languageOf(C);
+    return Language != types::TY_INVALID && types::isDerivedFromC(Language) &&
+           !types::isObjC(Language) && !types::isCuda(Language) &&
+           !types::isHIP(Language) && !types::isOpenCL(Language) &&
+           !types::isHLSL(Language);
+  });
+}
 
 std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
                     StringRef File, const TidySettings &Tidy) {

@@ -70,6 +70,12 @@ struct ProjectStats {
   double AnalyseSeconds = 0, LinkSeconds = 0, RecheckSeconds = 0;
 };
 
+/// Whether \p File is compiled as C or C++ by its compile commands (an
+/// explicit `-x`, else its extension). Databases of real projects also list
+/// assembly and other languages, which the analysis does not read.
+bool isCOrCxxUnit(const clang::tooling::CompilationDatabase &Compilations,
+                  llvm::StringRef File);
+
 /// The key of everything besides file contents that decides a unit's
 /// result.
 std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,

@@ -290,8 +290,14 @@ ClangTidyOptions defaultOptions() {
   return Defaults;
 }
 
+/// The clang-tidy options of the unit's files. \p FS is the unit's file
+/// system: .clang-tidy files are looked up from each file's real location
+/// (a header named relative to the compile command's directory resolves
+/// against that directory, not the process's), so a .clang-tidy in the
+/// directory concur-advise is run from is never read by mistake.
 std::unique_ptr<ClangTidyOptionsProvider>
-optionsProvider(const TidySettings &Settings, std::string &Error) {
+optionsProvider(const TidySettings &Settings, std::string &Error,
+                IntrusiveRefCntPtr<vfs::FileSystem> FS = nullptr) {
   ClangTidyOptions Override;
   Override.Checks = "-*,concur-*";
   if (!Settings.Checks.empty())
@@ -311,10 +317,11 @@ optionsProvider(const TidySettings &Settings, std::string &Error) {
     }
     return std::make_unique<ConfigOptionsProvider>(
         ClangTidyGlobalOptions(), defaultOptions(), std::move(*Parsed),
-        std::move(Override));
+        std::move(Override), std::move(FS));
   }
   return std::make_unique<FileOptionsProvider>(
-      ClangTidyGlobalOptions(), defaultOptions(), std::move(Override));
+      ClangTidyGlobalOptions(), defaultOptions(), std::move(Override),
+      std::move(FS));
 }
 
 std::string severityOf(const ClangTidyError &E) {
@@ -439,8 +446,15 @@ UnitOutcome UnitRunner::run(StringRef File,
   UnitOutcome Out;
   Out.Record.File = File.str();
 
+  // A file system with its own working directory: ClangTool moves into each
+  // compile command's directory, and the real file system's is the
+  // process's, shared by the workers (relative paths of units in different
+  // directories resolved against each other's).
+  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(
+      IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem()));
+
   std::string ConfigError;
-  auto Provider = optionsProvider(Settings, ConfigError);
+  auto Provider = optionsProvider(Settings, ConfigError, FS);
   if (!Provider) {
     Out.Record.Failed = true;
     Out.Record.Error = ConfigError;
@@ -451,13 +465,6 @@ UnitOutcome UnitRunner::run(StringRef File,
   DiagnosticsEngine DE(new DiagnosticIDs(), new DiagnosticOptions(),
                        &DiagConsumer, /*ShouldOwnClient=*/false);
   Context.setDiagnosticsEngine(&DE);
-
-  // A file system with its own working directory: ClangTool moves into each
-  // compile command's directory, and the real file system's is the
-  // process's, shared by the workers (relative paths of units in different
-  // directories resolved against each other's).
-  auto FS = makeIntrusiveRefCnt<vfs::OverlayFileSystem>(
-      IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem()));
   std::vector<std::string> Sources{File.str()};
   tooling::ClangTool Tool(Compilations, Sources,
                           std::make_shared<PCHContainerOperations>(), FS);
@@ -509,7 +516,8 @@ UnitOutcome UnitRunner::run(StringRef File,
     if (!Final)
       return;
     std::string Unused; // the settings were valid for the first checks
-    Again = std::make_unique<CheckAgain>(optionsProvider(Settings, Unused), FS);
+    Again = std::make_unique<CheckAgain>(optionsProvider(Settings, Unused, FS),
+                                         FS);
     RecordingSummaryProvider AgainRecording(Final);
     ScopedSummaryProvider Install(&AgainRecording);
     Again->Checks = Again->Factory.createASTConsumer(CI, MainFile);
