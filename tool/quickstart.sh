@@ -3,9 +3,20 @@
 #
 #   tool/quickstart.sh examples   install what is missing, build, and run the
 #                                 advisor over examples/ (prints its findings)
-#   tool/quickstart.sh test       install what is missing, build, and run every
+#   tool/quickstart.sh package    install what is missing, build, and make the
+#                                 Debian packages concur_*.deb and
+#                                 libconcur-dev_*.deb in the build folder
+#   tool/quickstart.sh test [CTEST-ARGS...]
+#                                 install what is missing, build, and run every
 #                                 test: the normal build, then the runtime under
-#                                 ThreadSanitizer and AddressSanitizer
+#                                 ThreadSanitizer and AddressSanitizer (extra
+#                                 arguments go to each ctest run, e.g. -R NAME)
+#
+# Every configure states the options that decide what is built and tested, so
+# a folder configured earlier (by the other mode, or by hand) never leaves a
+# cached option that silently skips tests. Compilation goes through ccache
+# when it is installed (it is in the package list), with its cache outside
+# the checkout, so a second build of a fresh clone mostly links.
 #
 # Environment: BUILD_DIR (default build), JOBS (default: all cores).
 set -euo pipefail
@@ -16,7 +27,8 @@ jobs=${JOBS:-$(nproc)}
 mode=${1:-}
 
 packages=(
-  cmake g++ make python3 python3-yaml
+  cmake g++ make ccache python3 python3-yaml
+  dpkg-dev pkg-config groff-base # the Debian packages and their test
   clang-19 clang-tidy-19 clangd-19 libclang-19-dev llvm-19-dev libclang-cpp19-dev llvm-19-tools
   googletest libgtest-dev libgmock-dev
   libcurl4-openssl-dev libsqlite3-dev
@@ -44,11 +56,34 @@ install_missing() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-configure_and_build() {
+# configure DIR OPTIONS...: configures DIR with every option that decides
+# what is built, so nothing cached from an earlier configure survives.
+configure() {
   local dir=$1
   shift
-  cmake -S "$root" -B "$dir" -DCONCUR_WERROR=ON "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  cmake -S "$root" -B "$dir" -DCONCUR_WERROR=ON -DCONCUR_CCACHE=ON \
+    -DCONCUR_BUILD_BENCH=OFF "$@" >/dev/null
+}
+
+configure_main() {
+  configure "$build" -DCONCUR_BUILD_ANALYSIS=ON -DCONCUR_BUILD_TESTS=ON \
+    -DCONCUR_BUILD_EXAMPLES=ON -DCONCUR_SANITIZER=
+}
+
+# The sanitizer builds compile only the runtime and its tests.
+configure_sanitizer() {
+  configure "$build-$1" -DCONCUR_BUILD_ANALYSIS=OFF -DCONCUR_BUILD_TESTS=ON \
+    -DCONCUR_BUILD_EXAMPLES=OFF -DCONCUR_SANITIZER="$1"
+}
+
+# run_ctest DIR ARGS...: runs the tests of DIR; finding none is an error.
+run_ctest() {
+  local dir=$1
+  shift
+  local count
+  count=$(cd "$dir" && ctest -N "$@" | sed -n 's/^Total Tests: //p')
+  echo "concur: running ${count:-0} tests in ${dir#"$root"/}"
+  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$jobs" "$@")
 }
 
 run_examples() {
@@ -70,28 +105,39 @@ run_examples() {
 }
 
 run_tests() {
-  (cd "$build" && ctest --output-on-failure -j "$jobs")
+  run_ctest "$build" "$@"
   for sanitizer in thread address; do
     echo "concur: runtime tests under the ${sanitizer} sanitizer"
-    configure_and_build "$build-$sanitizer" -DCONCUR_BUILD_ANALYSIS=OFF \
-      -DCONCUR_SANITIZER=$sanitizer
-    (cd "$build-$sanitizer" && ctest --output-on-failure -j "$jobs" -L runtime)
+    configure_sanitizer $sanitizer
+    cmake --build "$build-$sanitizer" -j "$jobs"
+    run_ctest "$build-$sanitizer" -L runtime "$@"
   done
 }
 
 case "$mode" in
   examples)
     install_missing
-    configure_and_build "$build" -DCONCUR_BUILD_TESTS=OFF
+    configure_main
+    cmake --build "$build" -j "$jobs" --target concur-tidy
     run_examples
     ;;
-  test)
+  package)
     install_missing
-    configure_and_build "$build"
-    run_tests
+    configure_main
+    cmake --build "$build" -j "$jobs"
+    (cd "$build" && cpack -G DEB)
+    echo "concur: install them with: sudo apt install" "$build"/concur_*.deb \
+      "$build"/libconcur-dev_*.deb
+    ;;
+  test)
+    shift
+    install_missing
+    configure_main
+    cmake --build "$build" -j "$jobs"
+    run_tests "$@"
     ;;
   *)
-    echo "usage: $0 examples|test" >&2
+    echo "usage: $0 examples | package | test [CTEST-ARGS...]" >&2
     exit 2
     ;;
 esac

@@ -1,0 +1,20 @@
+# Compiler caching with ccache, when it is installed and the build is
+# top-level. A rebuild of an unchanged tree, or of a fresh clone in another
+# folder, then takes its objects from the cache instead of compiling them
+# again: base_dir makes the paths under the source tree relative in ccache's
+# hash, and hash_dir=false leaves the compile directory out of it (objects
+# taken from a clone elsewhere name that clone's folder in their debug info).
+# The cache itself stays where ccache keeps it (~/.cache/ccache, or
+# CCACHE_DIR), outside the checkout.
+option(CONCUR_CCACHE "Compile through ccache when it is installed" ${PROJECT_IS_TOP_LEVEL})
+if(CONCUR_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  find_program(CONCUR_CCACHE_PROGRAM ccache)
+  find_program(CONCUR_ENV_PROGRAM env)
+  if(CONCUR_CCACHE_PROGRAM AND CONCUR_ENV_PROGRAM)
+    set(launcher ${CONCUR_ENV_PROGRAM} CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}
+        CCACHE_NOHASHDIR=true ${CONCUR_CCACHE_PROGRAM})
+    set(CMAKE_C_COMPILER_LAUNCHER ${launcher})
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${launcher})
+    message(STATUS "concur: compiling through ${CONCUR_CCACHE_PROGRAM}")
+  endif()
+endif()
