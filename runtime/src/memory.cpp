@@ -1,5 +1,7 @@
 #include "concur/memory.hpp"
 
+#include "concur/detail/size_check.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -138,6 +140,10 @@ std::string cache_key::hex() const {
 
 memory::memory(fs::path directory, memory_options options)
     : directory_(std::move(directory)), options_(options) {
+  detail::check_size("concur::memory", "max_bytes", options_.max_bytes, 0, memory_options::max_bytes_bound,
+                     " (1 PiB)");
+  detail::check_size("concur::memory", "max_entries", options_.max_entries, 0,
+                     memory_options::max_entries_bound);
   fs::create_directories(directory_);
   if (!fs::is_directory(directory_)) {
     throw fs::filesystem_error("concur::memory: not a directory", directory_,

@@ -1,6 +1,8 @@
 #include "concur/memory.hpp"
 
 #include <gtest/gtest.h>
+#include <string>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +62,31 @@ class MemoryTest : public ::testing::Test {
 
   fs::path directory_;
 };
+
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+TEST_F(MemoryTest, NegativeOrAbsurdLimitsAreClearErrors) {
+  EXPECT_EQ(invalid_argument_message([&] {
+              concur::memory m(directory_, {.max_bytes = static_cast<std::uint64_t>(-1)});
+            }),
+            "concur::memory: max_bytes must be between 0 and 1125899906842624 (1 PiB), got -1");
+  EXPECT_EQ(invalid_argument_message([&] {
+              concur::memory m(directory_, {.max_entries = static_cast<std::size_t>(-1)});
+            }),
+            "concur::memory: max_entries must be between 0 and 1073741824, got -1");
+  concur::memory disabled(directory_, {.max_bytes = 0, .max_entries = 0}); // caches nothing
+  EXPECT_EQ(disabled.options().max_entries, 0u);
+}
 
 TEST_F(MemoryTest, EqualArgumentsHitDifferentArgumentsMiss) {
   concur::memory cache(directory_);

@@ -1,6 +1,7 @@
 #include "concur/parallel.hpp"
 
 #include <gtest/gtest.h>
+#include <stdexcept>
 
 #include <algorithm>
 #include <cmath>
@@ -41,6 +42,32 @@ int cube(int x) { return x * x * x; }
 std::vector<concur::batch_policy> every_batch_policy() {
   return {concur::batch_policy::automatic(), concur::batch_policy::of(1),
           concur::batch_policy::of(7), concur::batch_policy::of(100000)};
+}
+
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+TEST(Parallel, AbsurdJobsAndBatchSizesAreClearErrors) {
+  const std::vector<int> one{1};
+  auto identity = [](int x) { return x; };
+  EXPECT_EQ(invalid_argument_message([&] { (void)concur::parallel_map(one, identity, {.jobs = 1'000'000}); }),
+            "concur::parallel: jobs must be between -4096 and 4096 and not 0 (-1: all cores), got 1000000");
+  EXPECT_EQ(invalid_argument_message([&] { (void)concur::parallel_map(one, identity, {.jobs = -5000}); }),
+            "concur::parallel: jobs must be between -4096 and 4096 and not 0 (-1: all cores), got -5000");
+  EXPECT_EQ(invalid_argument_message([] { (void)concur::batch_policy::of(-1); }),
+            "concur::batch_policy::of: items must be between 1 and 1073741824, got -1");
+  // joblib's rule for large negative counts: never fewer than one worker.
+  EXPECT_EQ(concur::effective_jobs(-4096), 1u);
+  EXPECT_EQ(concur::effective_jobs(4096), 4096u);
 }
 
 TEST(ParallelMap, EqualsSequentialForEveryBatchPolicyAndJobCount) {

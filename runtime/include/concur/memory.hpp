@@ -61,7 +61,13 @@ struct cache_key {
   friend bool operator==(const cache_key&, const cache_key&) = default;
 };
 
+// Limits of a memory cache. The constructor throws std::invalid_argument for
+// a limit above its bound (as a negative number converted to an unsigned type
+// is); 0 is valid and stores nothing.
 struct memory_options {
+  static constexpr std::uint64_t max_bytes_bound = std::uint64_t{1} << 50;  // 1 PiB
+  static constexpr std::size_t max_entries_bound = std::size_t{1} << 30;
+
   std::uint64_t max_bytes = std::uint64_t{1} << 30;  // entry files' bytes on disk
   std::size_t max_entries = 100'000;
 };

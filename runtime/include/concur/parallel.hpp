@@ -44,6 +44,7 @@
 #include <utility>
 #include <vector>
 
+#include "concur/detail/size_check.hpp"
 #include "concur/future.hpp"
 #include "concur/process_pool.hpp"
 #include "concur/progress.hpp"
@@ -56,9 +57,14 @@ struct batch_policy {
   std::chrono::duration<double> min_duration{0.2};  // automatic: grow batches faster than this
   std::chrono::duration<double> max_duration{2.0};  // automatic: shrink batches slower than this
 
+  // The largest fixed batch (2^30 items).
+  static constexpr std::size_t max_items = std::size_t{1} << 30;
+
   [[nodiscard]] static batch_policy automatic() { return {}; }
+  // std::invalid_argument unless 1 <= items <= max_items (a negative count
+  // converted to std::size_t is above it).
   [[nodiscard]] static batch_policy of(std::size_t items) {
-    if (items == 0) throw std::invalid_argument("concur::batch_policy::of: a batch needs items");
+    detail::check_size("concur::batch_policy::of", "items", items, 1, max_items);
     return {.fixed = items};
   }
 };
@@ -67,7 +73,9 @@ enum class result_order { ordered, unordered };
 
 struct parallel_options {
   // Like joblib's n_jobs: a positive count, or negative for "all cores but
-  // |jobs|-1" (-1 = all cores, -2 = all but one). 0 is an error.
+  // |jobs|-1" (-1 = all cores, -2 = all but one, never fewer than one). 0
+  // and values beyond +-max_jobs are errors (std::invalid_argument).
+  static constexpr int max_jobs = static_cast<int>(thread_pool::max_threads);
   int jobs = -1;
   batch_policy batch{};
   std::stop_token stop{};
@@ -75,7 +83,8 @@ struct parallel_options {
   std::optional<progress_options> progress{};
 };
 
-// The number of workers `jobs` means on this machine.
+// The number of workers `jobs` means on this machine; std::invalid_argument
+// for 0 or beyond +-parallel_options::max_jobs.
 [[nodiscard]] std::size_t effective_jobs(int jobs);
 
 namespace detail {
@@ -90,6 +99,9 @@ class batch_scheduler {
         policy_(options.batch),
         stop_(options.stop),
         batch_(options.batch.fixed != 0 ? options.batch.fixed : 1) {
+    // batch_policy is an aggregate: a fixed size set without of() is checked here.
+    check_size("concur::parallel", "batch.fixed", options.batch.fixed, 0, batch_policy::max_items,
+               " (0: automatic)");
     if (options.progress) progress_.emplace(items, *options.progress);
   }
 
