@@ -2,8 +2,9 @@
 // the joblib row: a parallel map over many items with automatic batching,
 // progress, cancellation and a first-exception policy.
 //
-// Design. The calling thread and jobs-1 helpers from concur::cpu_pool() (or a
-// dedicated pool when jobs exceeds its size) claim batches of item indices from
+// Design. The calling thread and jobs-1 helpers from concur::cpu_pool() (or,
+// when jobs exceeds its size, from a process-wide helper pool that is kept
+// between calls, as joblib keeps its workers) claim batches of item indices from
 // one atomic counter, so scheduling costs one atomic add per batch, not per
 // item. With automatic batching a batch starts at one item and doubles while
 // batches finish faster than batch_policy::min_duration (halves when slower
@@ -82,6 +83,13 @@ struct parallel_options {
   // Set to report progress (a bar and/or a callback, see concur::progress).
   std::optional<progress_options> progress{};
 };
+
+namespace detail {
+// The process-wide pool for helpers beyond cpu_pool()'s size, with at least
+// `threads` workers: created on first use, replaced by a larger one when a
+// call needs more, reused by every call after (see parallel.cpp).
+[[nodiscard]] std::shared_ptr<thread_pool> helper_pool(std::size_t threads);
+}  // namespace detail
 
 // The number of workers `jobs` means on this machine; std::invalid_argument
 // for 0 or beyond +-parallel_options::max_jobs.
@@ -217,11 +225,15 @@ void run_batches(std::size_t items, const parallel_options& options, Body body) 
     completed.fetch_add(stopped - begin, std::memory_order_relaxed);
     return stopped;
   };
-  // More helpers than the shared pool has threads: a pool of their own.
-  std::optional<thread_pool> dedicated;
+  // More helpers than the shared pool has threads: the process-wide helper
+  // pool, kept between calls as joblib keeps its workers.
+  std::shared_ptr<thread_pool> oversubscribed;
   if (workers > 1) {
     thread_pool* pool = &cpu_pool();
-    if (workers - 1 > pool->size()) pool = &dedicated.emplace(workers - 1);
+    if (workers - 1 > pool->size()) {
+      oversubscribed = helper_pool(workers - 1);
+      pool = oversubscribed.get();
+    }
     for (std::size_t i = 0; i + 1 < workers; ++i) {
       pool->post([scheduler, &counted] {
         // After close_and_wait() no helper joins, so `counted` is never used late.
