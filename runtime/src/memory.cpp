@@ -1,5 +1,7 @@
 #include "concur/memory.hpp"
 
+#include "concur/detail/size_check.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <system_error>
 #include <vector>
@@ -138,6 +141,10 @@ std::string cache_key::hex() const {
 
 memory::memory(fs::path directory, memory_options options)
     : directory_(std::move(directory)), options_(options) {
+  detail::check_size("concur::memory", "max_bytes", options_.max_bytes, 0, memory_options::max_bytes_bound,
+                     " (1 PiB)");
+  detail::check_size("concur::memory", "max_entries", options_.max_entries, 0,
+                     memory_options::max_entries_bound);
   fs::create_directories(directory_);
   if (!fs::is_directory(directory_)) {
     throw fs::filesystem_error("concur::memory: not a directory", directory_,
@@ -156,7 +163,8 @@ std::optional<std::string> memory::load(const cache_key& key) {
   const fs::path path = entry_path(key);
   const file_descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
-    if (errno != ENOENT) throw_errno("concur::memory: cannot open cache entry", path);
+    // ENOTDIR: the entry's subdirectory is not a directory, so no entry is there.
+    if (errno != ENOENT && errno != ENOTDIR) throw_errno("concur::memory: cannot open cache entry", path);
     std::lock_guard lock(mutex_);
     ++stats_.misses;
     return std::nullopt;
@@ -236,6 +244,55 @@ void memory::store(const cache_key& key, std::string_view bytes) {
     }
   }
   evict_over_limits();
+}
+
+std::optional<std::string> memory::try_load(const cache_key& key) {
+  try {
+    return load(key);
+  } catch (const std::system_error& error) {
+    report_failure(false, error);
+    return std::nullopt;
+  }
+}
+
+bool memory::try_store(const cache_key& key, std::string_view bytes) {
+  try {
+    store(key, bytes);
+    return true;
+  } catch (const std::system_error& error) {
+    report_failure(true, error);
+    return false;
+  }
+}
+
+void memory::set_warning_handler(warning_handler handler) {
+  std::lock_guard lock(mutex_);
+  warning_handler_ = std::move(handler);
+}
+
+void memory::report_failure(bool storing, const std::system_error& error) {
+  // One warning per kind of failure (what failed, and the error code); every
+  // failure is counted.
+  const std::string kind = std::string(storing ? "store " : "load ") + error.code().category().name() + ' ' +
+                           std::to_string(error.code().value());
+  warning_handler handler;
+  {
+    std::lock_guard lock(mutex_);
+    ++(storing ? stats_.store_failures : stats_.load_failures);
+    if (!reported_.insert(kind).second) return;
+    handler = warning_handler_;
+  }
+  const std::string message =
+      "concur: memory cache " + directory_.string() + ": " +
+      (storing ? "a result could not be stored; it was returned but not cached"
+               : "a stored result could not be read; it was recomputed") +
+      " (" + error.what() + "); further failures like this one are counted in stats()." +
+      (storing ? "store_failures" : "load_failures") + ", not reported";
+  if (handler) {
+    handler(message);
+  } else {
+    std::fprintf(stderr, "%s\n", message.c_str());
+  }
 }
 
 void memory::evict_over_limits() {

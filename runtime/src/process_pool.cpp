@@ -8,7 +8,9 @@
 
 #include "concur/process_pool.hpp"
 #include "concur/detail/cpu_relax.hpp"
+#include "concur/detail/size_check.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -17,6 +19,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -157,9 +160,15 @@ void pool_core::give_back(unique_fd block) {
 }
 
 pool_core::pool_core(const process_pool_options &options) : options_(options) {
-  std::size_t workers = options.workers ? options.workers : std::thread::hardware_concurrency();
-  if (workers == 0)
-    workers = 1;
+  if (options.workers != 0)
+    detail::check_size("concur::process_pool", "workers", options.workers, 1, process_pool::max_workers,
+                       " (or 0 for one per core)");
+  if (options.task_timeout.count() < 0)
+    throw std::invalid_argument("concur::process_pool: task_timeout must not be negative (0 for no limit), got " +
+                                std::to_string(options.task_timeout.count()) + " ms");
+  std::size_t workers = options.workers ? options.workers
+                                        : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1,
+                                                                  process_pool::max_workers);
   fork_server &server = fork_server::instance();
   for (std::size_t i = 0; i < workers; ++i) {
     auto s = std::make_unique<slot>();

@@ -3,6 +3,7 @@
 // lost are stated where they are kept.
 #include "concur/thread_pool.hpp"
 #include "concur/detail/cpu_relax.hpp"
+#include "concur/detail/size_check.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -491,8 +492,18 @@ private:
 
 } // namespace detail
 
+namespace {
+std::size_t checked_threads(std::size_t threads) {
+  if (threads == 0)
+    return cpu_pool_default_size();
+  detail::check_size("concur::thread_pool", "threads", threads, 1, thread_pool::max_threads,
+                     " (or 0 for one per core)");
+  return threads;
+}
+} // namespace
+
 thread_pool::thread_pool(std::size_t threads)
-    : core_(std::make_unique<detail::pool_core>(threads ? threads : cpu_pool_default_size())) {}
+    : core_(std::make_unique<detail::pool_core>(checked_threads(threads))) {}
 
 thread_pool::~thread_pool() { core_->stop(true, false); }
 
@@ -515,10 +526,9 @@ std::size_t size_from_env(const char *name, std::size_t fallback) {
     return fallback;
   char *end = nullptr;
   unsigned long value = std::strtoul(text, &end, 10);
-  if (*end != '\0' || value == 0 || value > 4096)
-    throw std::invalid_argument(std::string("concur: ") + name +
-                                " must be a thread count between 1 and 4096, not '" + text +
-                                "'");
+  if (*end != '\0' || value == 0 || value > thread_pool::max_threads)
+    throw std::invalid_argument(std::string("concur: ") + name + " must be a thread count between 1 and " +
+                                std::to_string(thread_pool::max_threads) + ", not '" + text + "'");
   return value;
 }
 

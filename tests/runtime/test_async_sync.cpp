@@ -4,6 +4,7 @@
 #include "concur/gather.hpp"
 
 #include <gtest/gtest.h>
+#include <stdexcept>
 
 #include <chrono>
 #include <string>
@@ -12,6 +13,31 @@
 using namespace std::chrono_literals;
 
 namespace {
+
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+TEST(AsyncSync, NegativeOrAbsurdSizesAreClearErrors) {
+  EXPECT_EQ(invalid_argument_message([] { concur::async_semaphore s(-1); }),
+            "concur::async_semaphore: permits must be between 0 and 1073741824, got -1");
+  EXPECT_EQ(invalid_argument_message([] { concur::async_queue<int> q(-1); }),
+            "concur::async_queue: max_size must be between 0 and 1073741824 (0: unbounded), got -1");
+  EXPECT_NE(invalid_argument_message([] { concur::async_queue<int> q(std::size_t{1} << 40); }).find("got 1099511627776"),
+            std::string::npos);
+  concur::async_semaphore none(0); // asyncio.Semaphore(0) is valid: release() first
+  EXPECT_TRUE(none.locked());
+  concur::async_queue<int> unbounded(0);
+  EXPECT_FALSE(unbounded.full());
+}
 
 TEST(AsyncEvent, WakesAllWaitersAndStaysSet) {
   concur::run([]() -> concur::task<void> {

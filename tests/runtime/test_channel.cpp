@@ -4,6 +4,7 @@
 #include "concur/channel.hpp"
 
 #include <gtest/gtest.h>
+#include <stdexcept>
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +17,28 @@
 using namespace std::chrono_literals;
 
 namespace {
+
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+TEST(Channel, NegativeOrAbsurdCapacityIsAClearError) {
+  EXPECT_EQ(invalid_argument_message([] { concur::channel<int> ch(-1); }),
+            "concur::channel: capacity must be between 1 and 1073741824, got -1");
+  EXPECT_NE(invalid_argument_message([] { concur::channel<int> ch(std::size_t{1} << 31); })
+                .find("got 2147483648"),
+            std::string::npos);
+  concur::channel<int> largest(std::size_t{1} << 30);
+  EXPECT_EQ(largest.capacity(), std::size_t{1} << 30);
+}
 
 TEST(Channel, FifoOrder) {
   concur::channel<int> ch;

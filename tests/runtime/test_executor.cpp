@@ -20,6 +20,30 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+TEST(Executor, NegativeOrAbsurdChunkSizeIsAClearError) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  std::vector<int> items{1, 2, 3};
+  EXPECT_EQ(invalid_argument_message([&] { (void)ex.map([](int x) { return x; }, items, -1); }),
+            "concur::executor::map: chunk_size must be between 1 and 1073741824 (or 0 for about four chunks per worker), got -1");
+  // An owned pool is checked by the pool itself.
+  EXPECT_NE(invalid_argument_message([] { concur::executor<concur::thread_pool> own(std::in_place, -1); })
+                .find("concur::thread_pool: threads"),
+            std::string::npos);
+}
+
 TEST(Executor, SubmitOverBorrowedPool) {
   concur::thread_pool pool(2);
   concur::executor ex(pool);

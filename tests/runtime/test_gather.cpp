@@ -8,6 +8,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -85,6 +86,67 @@ TEST(Gather, VoidRangeRethrows) {
                  co_await concur::gather(std::move(tasks));
                }()),
                std::invalid_argument);
+}
+
+// A failure that gather rethrows has been retrieved: the loop must not also
+// report it as "never retrieved" (every form: variadic, range of values, range
+// of void). A failure nobody retrieves is still reported.
+TEST(Gather, RethrownFailureIsNotReportedAsNeverRetrieved) {
+  concur::event_loop loop;
+  std::vector<std::string> reported;
+  loop.set_exception_handler([&](std::string_view name, std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception &e) {
+      reported.push_back(std::string(name) + ": " + e.what());
+    }
+  });
+  int caught = loop.run([]() -> concur::task<int> {
+    int count = 0;
+    try {
+      co_await concur::gather(after(1ms, 1), fail_after(1ms, "variadic"));
+    } catch (const std::runtime_error &) {
+      ++count;
+    }
+    try {
+      std::vector<concur::task<int>> tasks;
+      tasks.push_back(after(1ms, 1));
+      tasks.push_back(fail_after(1ms, "range"));
+      co_await concur::gather(std::move(tasks));
+    } catch (const std::runtime_error &) {
+      ++count;
+    }
+    try {
+      std::vector<concur::task<void>> tasks;
+      tasks.push_back([]() -> concur::task<void> {
+        throw std::runtime_error("void range");
+        co_return;
+      }());
+      co_await concur::gather(std::move(tasks));
+    } catch (const std::runtime_error &) {
+      ++count;
+    }
+    co_return count;
+  }());
+  EXPECT_EQ(caught, 3);
+  EXPECT_TRUE(reported.empty()) << reported.front();
+
+  loop.run([]() -> concur::task<void> {
+    (void)concur::spawn(fail_after(1ms, "lost"), "unretrieved");
+    co_await concur::sleep_for(5ms);
+  }());
+  EXPECT_EQ(reported, (std::vector<std::string>{"unretrieved: lost"}));
+}
+
+// The default report goes to stderr; a gathered failure prints nothing there.
+TEST(Gather, RethrownFailurePrintsNothing) {
+  testing::internal::CaptureStderr();
+  EXPECT_THROW(concur::run([]() -> concur::task<void> {
+                 co_await concur::gather(after(1ms, 1), fail_after(1ms, "quiet"));
+               }()),
+               std::runtime_error);
+  std::string printed = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(printed, "");
 }
 
 TEST(Gather, OutcomesCollectExceptionsWithoutCancelling) {

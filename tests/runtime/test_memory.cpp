@@ -1,9 +1,14 @@
 #include "concur/memory.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <string>
+#include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -60,6 +65,31 @@ class MemoryTest : public ::testing::Test {
 
   fs::path directory_;
 };
+
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+TEST_F(MemoryTest, NegativeOrAbsurdLimitsAreClearErrors) {
+  EXPECT_EQ(invalid_argument_message([&] {
+              concur::memory m(directory_, {.max_bytes = static_cast<std::uint64_t>(-1)});
+            }),
+            "concur::memory: max_bytes must be between 0 and 1125899906842624 (1 PiB), got -1");
+  EXPECT_EQ(invalid_argument_message([&] {
+              concur::memory m(directory_, {.max_entries = static_cast<std::size_t>(-1)});
+            }),
+            "concur::memory: max_entries must be between 0 and 1073741824, got -1");
+  concur::memory disabled(directory_, {.max_bytes = 0, .max_entries = 0}); // caches nothing
+  EXPECT_EQ(disabled.options().max_entries, 0u);
+}
 
 TEST_F(MemoryTest, EqualArgumentsHitDifferentArgumentsMiss) {
   concur::memory cache(directory_);
@@ -215,6 +245,100 @@ TEST_F(MemoryTest, UnusableDirectoryIsAClearError) {
   fs::create_directories(directory_);
   std::ofstream(directory_ / "file") << "x";
   EXPECT_THROW(concur::memory(directory_ / "file"), fs::filesystem_error);
+}
+
+// Every entry lives in a two-hex-digit subdirectory of the cache; making each
+// of those names a regular file makes every store fail, also for root (whom
+// chmod would not stop), while the cache directory itself stays usable.
+void block_every_entry_directory(const fs::path& directory) {
+  for (int i = 0; i < 256; ++i) {
+    static constexpr char digits[] = "0123456789abcdef";
+    const std::string name{digits[i / 16], digits[i % 16]};
+    std::ofstream(directory / name) << "not a directory";
+  }
+}
+
+TEST_F(MemoryTest, UnwritableCacheReturnsTheValueAndWarnsOnce) {
+  concur::memory memory(directory_);
+  block_every_entry_directory(directory_);
+  int calls = 0;
+  auto square = memory.cache("square", "1", [&calls](int x) {
+    ++calls;
+    return x * x;
+  });
+  testing::internal::CaptureStderr();
+  int first = 0, second = 0, again = 0;
+  EXPECT_NO_THROW(first = square(3));
+  EXPECT_NO_THROW(second = square(4));
+  EXPECT_NO_THROW(again = square(3));
+  const std::string printed = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(first, 9);
+  EXPECT_EQ(second, 16);
+  EXPECT_EQ(again, 9);
+  EXPECT_EQ(calls, 3);  // nothing could be cached
+  // One warning for one kind of failure, with the runtime's prefix.
+  EXPECT_TRUE(printed.starts_with("concur: ")) << printed;
+  EXPECT_NE(printed.find(directory_.string()), std::string::npos) << printed;
+  EXPECT_EQ(std::count(printed.begin(), printed.end(), '\n'), 1) << printed;
+  EXPECT_EQ(memory.stats().store_failures, 3u);  // every failure is counted
+  EXPECT_EQ(memory.stats().load_failures, 0u);   // no entry there is a plain miss
+  EXPECT_EQ(memory.stats().stores, 0u);
+
+  // The handler replaces stderr; a new kind of failure is reported again.
+  std::vector<std::string> warnings;
+  memory.set_warning_handler([&warnings](std::string_view text) { warnings.emplace_back(text); });
+  EXPECT_EQ(square(5), 25);
+  EXPECT_TRUE(warnings.empty());  // the same failure as before: counted only
+  EXPECT_EQ(memory.stats().store_failures, 4u);
+  EXPECT_FALSE(memory.try_store(concur::cache_key::of({"k"}), "v"));
+  EXPECT_THROW(memory.store(concur::cache_key::of({"k"}), "v"), std::filesystem::filesystem_error);
+}
+
+// A write that fails half way (a full disk; here the file size limit, which
+// stops root too) loses the entry, not the result.
+TEST_F(MemoryTest, FailedWriteReturnsTheValue) {
+  concur::memory memory(directory_);
+  std::vector<std::string> warnings;
+  memory.set_warning_handler([&warnings](std::string_view text) { warnings.emplace_back(text); });
+  auto twice = memory.cache("twice", "1", [](int x) { return 2 * x; });
+  struct sigaction ignore {}, previous_action {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(::sigaction(SIGXFSZ, &ignore, &previous_action), 0);  // EFBIG instead of the signal
+  rlimit previous_limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &previous_limit), 0);
+  rlimit tiny = previous_limit;
+  tiny.rlim_cur = 8;  // smaller than an entry's header
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
+  int value = 0;
+  EXPECT_NO_THROW(value = twice(21));
+  ::setrlimit(RLIMIT_FSIZE, &previous_limit);
+  ::sigaction(SIGXFSZ, &previous_action, nullptr);
+  EXPECT_EQ(value, 42);
+  for (const fs::path& file : entry_files()) ADD_FAILURE() << "left behind: " << file;
+  EXPECT_EQ(memory.stats().store_failures, 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("File too large"), std::string::npos) << warnings[0];
+}
+
+// An entry that exists but cannot be read (here a symbolic link loop) is
+// recomputed, counted and reported, not thrown.
+TEST_F(MemoryTest, UnreadableEntryIsRecomputedAndReported) {
+  concur::memory memory(directory_);
+  std::vector<std::string> warnings;
+  memory.set_warning_handler([&warnings](std::string_view text) { warnings.emplace_back(text); });
+  auto twice = memory.cache("twice", "1", [](int x) { return 2 * x; });
+  const std::string hex = twice.key_for(21).hex();
+  const fs::path entry = directory_ / hex.substr(0, 2) / (hex.substr(2) + ".entry");
+  fs::create_directories(entry.parent_path());
+  fs::create_symlink(entry.filename(), entry);  // points at itself: ELOOP
+  EXPECT_EQ(twice(21), 42);
+  EXPECT_EQ(memory.stats().load_failures, 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_TRUE(warnings[0].starts_with("concur: memory cache ")) << warnings[0];
+  EXPECT_NE(warnings[0].find("could not be read"), std::string::npos) << warnings[0];
+  // The store replaced the link with a real entry: the next call hits.
+  EXPECT_EQ(twice(21), 42);
+  EXPECT_EQ(memory.stats().hits, 1u);
 }
 
 TEST_F(MemoryTest, ClearRemovesEverything) {

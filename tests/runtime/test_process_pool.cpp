@@ -7,6 +7,8 @@
 #include "../../runtime/src/ipc.hpp" // the frame layout, to forge a corrupt one
 
 #include <gtest/gtest.h>
+#include <string>
+#include <stdexcept>
 
 #include <algorithm>
 #include <atomic>
@@ -173,6 +175,37 @@ protected:
 };
 
 // ---- round trips --------------------------------------------------------------
+
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+TEST_F(ProcessPool, NegativeOrAbsurdSizesAreClearErrors) {
+  // -1 used to open descriptors until "Too many open files".
+  EXPECT_EQ(invalid_argument_message([] { concur::process_pool pool(-1); }),
+            "concur::process_pool: workers must be between 1 and 1024 (or 0 for one per core), got -1");
+  EXPECT_EQ(invalid_argument_message([] {
+              concur::process_pool_options options;
+              options.workers = 5000;
+              concur::process_pool pool(options);
+            }),
+            "concur::process_pool: workers must be between 1 and 1024 (or 0 for one per core), got 5000");
+  EXPECT_EQ(invalid_argument_message([] {
+              concur::process_pool_options options;
+              options.workers = 1;
+              options.task_timeout = std::chrono::milliseconds(-5);
+              concur::process_pool pool(options);
+            }),
+            "concur::process_pool: task_timeout must not be negative (0 for no limit), got -5 ms");
+}
 
 TEST_F(ProcessPool, RoundTripsEveryType) {
   concur::process_pool pool(2);

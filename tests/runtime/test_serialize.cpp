@@ -5,6 +5,8 @@
 #include "concur/shared_buffer.hpp"
 
 #include <gtest/gtest.h>
+#include <string>
+#include <stdexcept>
 
 #include <cstring>
 #include <limits>
@@ -132,6 +134,27 @@ TEST(Serialize, LargeBlocksTravelInSharedMemory) {
   inline_out(big);
   EXPECT_TRUE(inline_out.descriptors().empty());
   EXPECT_GT(inline_out.bytes().size(), big.size() * sizeof(double));
+}
+
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+TEST(Serialize, NegativeOrAbsurdSharedBufferSizeIsAClearError) {
+  // -1 elements of 8 bytes would wrap to a small mapping behind a huge size.
+  EXPECT_EQ(invalid_argument_message([] { concur::shared_buffer<double> b(-1); }),
+            "concur::shared_buffer: count must be between 0 and 137438953472 (1 TiB of elements), got -1");
+  EXPECT_NE(invalid_argument_message([] { concur::shared_buffer<char> b(std::size_t{1} << 41); })
+                .find("got 2199023255552"),
+            std::string::npos);
 }
 
 TEST(Serialize, SharedBufferPassesItsDescriptor) {

@@ -4,6 +4,7 @@
 #include "concur/thread_pool.hpp"
 
 #include <gtest/gtest.h>
+#include <string>
 
 #include <array>
 #include <atomic>
@@ -27,6 +28,32 @@ struct gate {
   void open() { opener.set_value(); }
   void wait() const { opened.wait(); }
 };
+
+// The message of the std::invalid_argument that `make` throws ("" if none).
+template <class F> std::string invalid_argument_message(F make) {
+  try {
+    make();
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return std::string("not std::invalid_argument: ") + e.what();
+  }
+  return "";
+}
+
+// A count that is negative (converted to std::size_t) or absurd is refused
+// with a message naming the class, the parameter and the value as written.
+TEST(ThreadPool, NegativeThreadCountIsAClearError) {
+  EXPECT_EQ(invalid_argument_message([] { concur::thread_pool pool(-1); }),
+            "concur::thread_pool: threads must be between 1 and 4096 (or 0 for one per core), got -1");
+}
+
+TEST(ThreadPool, AbsurdThreadCountIsAClearErrorNotAnAllocation) {
+  EXPECT_EQ(invalid_argument_message([] { concur::thread_pool pool(4097); }),
+            "concur::thread_pool: threads must be between 1 and 4096 (or 0 for one per core), got 4097");
+  EXPECT_NE(invalid_argument_message([] { concur::thread_pool pool(1000000); }).find("got 1000000"),
+            std::string::npos);
+}
 
 TEST(ThreadPool, SubmitReturnsValue) {
   concur::thread_pool pool(2);

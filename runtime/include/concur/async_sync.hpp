@@ -12,6 +12,7 @@
 #ifndef CONCUR_ASYNC_SYNC_HPP
 #define CONCUR_ASYNC_SYNC_HPP
 
+#include "concur/detail/size_check.hpp"
 #include "concur/event_loop.hpp"
 
 #include <cstddef>
@@ -107,7 +108,14 @@ private:
 /// asyncio.Semaphore: at most `permits` holders at a time (rate limits).
 class async_semaphore {
 public:
-  explicit async_semaphore(std::size_t permits) : available_(permits) {}
+  /// The largest initial count (2^30).
+  static constexpr std::size_t max_permits = std::size_t{1} << 30;
+
+  /// std::invalid_argument unless permits <= max_permits (a negative count
+  /// converted to std::size_t is above it). 0 is valid: release() first.
+  explicit async_semaphore(std::size_t permits) : available_(permits) {
+    detail::check_size("concur::async_semaphore", "permits", permits, 0, max_permits);
+  }
   async_semaphore(const async_semaphore &) = delete;
   async_semaphore &operator=(const async_semaphore &) = delete;
 
@@ -227,8 +235,14 @@ private:
 /// case put() waits for room. task_done()/join() track finished items.
 template <class T> class async_queue {
 public:
-  /// max_size 0 means unbounded.
-  explicit async_queue(std::size_t max_size = 0) : max_size_(max_size) {}
+  /// The largest bound of a bounded queue (2^30).
+  static constexpr std::size_t max_capacity = std::size_t{1} << 30;
+
+  /// max_size 0 means unbounded; std::invalid_argument above max_capacity
+  /// (which a negative count converted to std::size_t is).
+  explicit async_queue(std::size_t max_size = 0) : max_size_(max_size) {
+    detail::check_size("concur::async_queue", "max_size", max_size, 0, max_capacity, " (0: unbounded)");
+  }
   async_queue(const async_queue &) = delete;
   async_queue &operator=(const async_queue &) = delete;
 

@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "concur/detail/size_check.hpp"
+
 namespace concur {
 
 /// send() on a closed channel, or receive() on a closed, drained one.
@@ -31,10 +33,14 @@ template <class T> class channel {
 public:
   /// An unbounded channel: send never blocks.
   channel() = default;
+  /// The largest capacity of a bounded channel (2^30).
+  static constexpr std::size_t max_capacity = std::size_t{1} << 30;
+
   /// A bounded channel: send blocks while `capacity` values are queued.
+  /// std::invalid_argument unless 1 <= capacity <= max_capacity (a negative
+  /// count converted to std::size_t is above it).
   explicit channel(std::size_t capacity) : capacity_(capacity) {
-    if (capacity == 0)
-      throw std::invalid_argument("concur: a bounded channel needs a capacity of at least 1");
+    detail::check_size("concur::channel", "capacity", capacity, 1, max_capacity);
   }
   channel(const channel &) = delete;
   channel &operator=(const channel &) = delete;

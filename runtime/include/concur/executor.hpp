@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "concur/detail/size_check.hpp"
 #include "concur/future.hpp"
 #include "concur/thread_pool.hpp"
 
@@ -248,14 +249,21 @@ public:
     return result;
   }
 
+  /// The largest chunk_size map() accepts (2^30 items).
+  static constexpr std::size_t max_chunk_size = std::size_t{1} << 30;
+
   /// f applied to every item of `items`, results in the order of the
   /// items. Items go to the workers in chunks of `chunk_size` (0: about
   /// four chunks per worker), so tiny tasks do not pay per-item
-  /// scheduling. The first exception (in item order) is rethrown after the
-  /// other chunks are cancelled or finished. If `f` takes a
-  /// std::stop_token first it gets the chunk's token.
+  /// scheduling; a chunk_size above max_chunk_size (as a negative count
+  /// converted to std::size_t is) throws std::invalid_argument. The first
+  /// exception (in item order) is rethrown after the other chunks are
+  /// cancelled or finished. If `f` takes a std::stop_token first it gets
+  /// the chunk's token.
   template <class F, std::ranges::input_range Range>
   auto map(F &&f, Range &&items, std::size_t chunk_size = 0) {
+    detail::check_size("concur::executor::map", "chunk_size", chunk_size == 0 ? 1 : chunk_size, 1,
+                       max_chunk_size, " (or 0 for about four chunks per worker)");
     using item_ref = std::ranges::range_reference_t<Range>;
     using R = typename detail::item_result<F &, item_ref>::type;
     if constexpr (!std::ranges::forward_range<Range>) {

@@ -246,6 +246,17 @@ template <class T> gathered_t<T> take_value(task_handle<T> &handle) {
   }
 }
 
+/// Marks every child's failure as retrieved before gather rethrows the first
+/// one: the caller receives it, so the loop must not also report it as never
+/// retrieved (asyncio.gather likewise retrieves its children's exceptions).
+template <class T> void mark_retrieved(std::vector<task_handle<T>> &handles) {
+  for (task_handle<T> &h : handles)
+    (void)h.exception();
+}
+template <class... Ts> void mark_retrieved(std::tuple<task_handle<Ts>...> &handles) {
+  std::apply([](auto &...h) { ((void)h.exception(), ...); }, handles);
+}
+
 template <class T> outcome<T> take_outcome(task_handle<T> &handle) {
   if (std::exception_ptr error = handle.exception())
     return outcome<T>(error);
@@ -293,8 +304,10 @@ template <class... Ts>
   auto handles = detail::spawn_each(tasks...);
   auto info = co_await detail::group_wait(detail::states_of(handles), return_when::all_completed,
                                           /*owns=*/true, /*fail_fast=*/true);
-  if (info.first_error)
+  if (info.first_error) {
+    detail::mark_retrieved(handles);
     std::rethrow_exception(info.first_error);
+  }
   co_return std::apply([](auto &...h) { return std::tuple<detail::gathered_t<Ts>...>{detail::take_value(h)...}; },
                        handles);
 }
@@ -307,8 +320,10 @@ template <class T>
   std::vector<task_handle<T>> handles = detail::spawn_all(tasks);
   tasks.clear();
   auto info = co_await detail::group_wait(detail::states_of(handles), return_when::all_completed, true, true);
-  if (info.first_error)
+  if (info.first_error) {
+    detail::mark_retrieved(handles);
     std::rethrow_exception(info.first_error);
+  }
   std::vector<T> values;
   values.reserve(handles.size());
   for (task_handle<T> &h : handles)
@@ -323,10 +338,10 @@ template <class T>
   std::vector<task_handle<void>> handles = detail::spawn_all(tasks);
   tasks.clear();
   auto info = co_await detail::group_wait(detail::states_of(handles), return_when::all_completed, true, true);
-  for (task_handle<void> &h : handles)
-    (void)h.exception(); // retrieved: the first failure is rethrown below
-  if (info.first_error)
+  if (info.first_error) {
+    detail::mark_retrieved(handles);
     std::rethrow_exception(info.first_error);
+  }
 }
 
 /// asyncio.gather(return_exceptions=True): every task runs to its end; each

@@ -16,10 +16,12 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <tuple>
 #include <type_traits>
 #include <typeinfo>
@@ -61,7 +63,13 @@ struct cache_key {
   friend bool operator==(const cache_key&, const cache_key&) = default;
 };
 
+// Limits of a memory cache. The constructor throws std::invalid_argument for
+// a limit above its bound (as a negative number converted to an unsigned type
+// is); 0 is valid and stores nothing.
 struct memory_options {
+  static constexpr std::uint64_t max_bytes_bound = std::uint64_t{1} << 50;  // 1 PiB
+  static constexpr std::size_t max_entries_bound = std::size_t{1} << 30;
+
   std::uint64_t max_bytes = std::uint64_t{1} << 30;  // entry files' bytes on disk
   std::size_t max_entries = 100'000;
 };
@@ -72,6 +80,8 @@ struct memory_stats {
   std::uint64_t stores = 0;
   std::uint64_t evictions = 0;
   std::uint64_t corrupt_entries = 0;  // detected, removed and recomputed
+  std::uint64_t store_failures = 0;   // results returned but not stored (try_store)
+  std::uint64_t load_failures = 0;    // entries that could not be read, recomputed (try_load)
 };
 
 class memory {
@@ -86,8 +96,23 @@ class memory {
   // The stored bytes, or nothing on a miss or a corrupt entry (which is removed).
   [[nodiscard]] std::optional<std::string> load(const cache_key& key);
   // Stores atomically, then evicts least recently used entries over the limits.
-  // An entry larger than max_bytes is not stored.
+  // An entry larger than max_bytes is not stored. Throws
+  // std::filesystem::filesystem_error when the entry cannot be written.
   void store(const cache_key& key, std::string_view bytes);
+  // As load() and store(), but a file system failure (no permission, a full
+  // disk, a path that is not a directory ...) is counted in stats()
+  // (load_failures, store_failures) and reported as a warning, the first
+  // time each kind of failure happens, instead of thrown: load then misses,
+  // try_store returns false. cache() uses these, so a cache that cannot be
+  // written never fails the call whose result it could not keep.
+  [[nodiscard]] std::optional<std::string> try_load(const cache_key& key);
+  bool try_store(const cache_key& key, std::string_view bytes);
+
+  // Receives the warnings of try_load/try_store: one line, starting with
+  // "concur: ". By default they are written to stderr. The handler may be
+  // called from any thread that uses the cache and must not throw.
+  using warning_handler = std::function<void(std::string_view)>;
+  void set_warning_handler(warning_handler handler);
   // Removes every entry.
   void clear();
 
@@ -112,11 +137,14 @@ class memory {
  private:
   std::filesystem::path entry_path(const cache_key& key) const;
   void evict_over_limits();
+  void report_failure(bool storing, const std::system_error& error);
 
   std::filesystem::path directory_;
   memory_options options_;
-  mutable std::mutex mutex_;  // guards stats_ and the running totals
+  mutable std::mutex mutex_;  // guards stats_, the running totals and the warnings
   memory_stats stats_;
+  warning_handler warning_handler_;     // empty: stderr
+  std::set<std::string> reported_;      // kinds of failure already warned about
   usage known_usage_;  // this process's view; refreshed by a scan when over the limits
 };
 
@@ -136,7 +164,7 @@ class cached_function {
   auto operator()(Args&&... args) {
     using result_type = std::invoke_result_t<Function&, Args&...>;
     const cache_key key = key_for(args...);
-    if (auto stored = cache_->load(key)) {
+    if (auto stored = cache_->try_load(key)) {
       try {
         return codec_.template decode<result_type>(*stored);
       } catch (const std::exception&) {
@@ -145,7 +173,8 @@ class cached_function {
       }
     }
     result_type result = std::invoke(function_, args...);
-    cache_->store(key, as_chars(codec_.encode(result)));
+    // A failed store is a warning: the caller still gets its result.
+    cache_->try_store(key, as_chars(codec_.encode(result)));
     return result;
   }
 

@@ -2,8 +2,9 @@
 // the joblib row: a parallel map over many items with automatic batching,
 // progress, cancellation and a first-exception policy.
 //
-// Design. The calling thread and jobs-1 helpers from concur::cpu_pool() (or a
-// dedicated pool when jobs exceeds its size) claim batches of item indices from
+// Design. The calling thread and jobs-1 helpers from concur::cpu_pool() (or,
+// when jobs exceeds its size, from a process-wide helper pool that is kept
+// between calls, as joblib keeps its workers) claim batches of item indices from
 // one atomic counter, so scheduling costs one atomic add per batch, not per
 // item. With automatic batching a batch starts at one item and doubles while
 // batches finish faster than batch_policy::min_duration (halves when slower
@@ -44,6 +45,7 @@
 #include <utility>
 #include <vector>
 
+#include "concur/detail/size_check.hpp"
 #include "concur/future.hpp"
 #include "concur/process_pool.hpp"
 #include "concur/progress.hpp"
@@ -56,9 +58,14 @@ struct batch_policy {
   std::chrono::duration<double> min_duration{0.2};  // automatic: grow batches faster than this
   std::chrono::duration<double> max_duration{2.0};  // automatic: shrink batches slower than this
 
+  // The largest fixed batch (2^30 items).
+  static constexpr std::size_t max_items = std::size_t{1} << 30;
+
   [[nodiscard]] static batch_policy automatic() { return {}; }
+  // std::invalid_argument unless 1 <= items <= max_items (a negative count
+  // converted to std::size_t is above it).
   [[nodiscard]] static batch_policy of(std::size_t items) {
-    if (items == 0) throw std::invalid_argument("concur::batch_policy::of: a batch needs items");
+    detail::check_size("concur::batch_policy::of", "items", items, 1, max_items);
     return {.fixed = items};
   }
 };
@@ -67,7 +74,9 @@ enum class result_order { ordered, unordered };
 
 struct parallel_options {
   // Like joblib's n_jobs: a positive count, or negative for "all cores but
-  // |jobs|-1" (-1 = all cores, -2 = all but one). 0 is an error.
+  // |jobs|-1" (-1 = all cores, -2 = all but one, never fewer than one). 0
+  // and values beyond +-max_jobs are errors (std::invalid_argument).
+  static constexpr int max_jobs = static_cast<int>(thread_pool::max_threads);
   int jobs = -1;
   batch_policy batch{};
   std::stop_token stop{};
@@ -75,7 +84,15 @@ struct parallel_options {
   std::optional<progress_options> progress{};
 };
 
-// The number of workers `jobs` means on this machine.
+namespace detail {
+// The process-wide pool for helpers beyond cpu_pool()'s size, with at least
+// `threads` workers: created on first use, replaced by a larger one when a
+// call needs more, reused by every call after (see parallel.cpp).
+[[nodiscard]] std::shared_ptr<thread_pool> helper_pool(std::size_t threads);
+}  // namespace detail
+
+// The number of workers `jobs` means on this machine; std::invalid_argument
+// for 0 or beyond +-parallel_options::max_jobs.
 [[nodiscard]] std::size_t effective_jobs(int jobs);
 
 namespace detail {
@@ -90,6 +107,9 @@ class batch_scheduler {
         policy_(options.batch),
         stop_(options.stop),
         batch_(options.batch.fixed != 0 ? options.batch.fixed : 1) {
+    // batch_policy is an aggregate: a fixed size set without of() is checked here.
+    check_size("concur::parallel", "batch.fixed", options.batch.fixed, 0, batch_policy::max_items,
+               " (0: automatic)");
     if (options.progress) progress_.emplace(items, *options.progress);
   }
 
@@ -205,11 +225,15 @@ void run_batches(std::size_t items, const parallel_options& options, Body body) 
     completed.fetch_add(stopped - begin, std::memory_order_relaxed);
     return stopped;
   };
-  // More helpers than the shared pool has threads: a pool of their own.
-  std::optional<thread_pool> dedicated;
+  // More helpers than the shared pool has threads: the process-wide helper
+  // pool, kept between calls as joblib keeps its workers.
+  std::shared_ptr<thread_pool> oversubscribed;
   if (workers > 1) {
     thread_pool* pool = &cpu_pool();
-    if (workers - 1 > pool->size()) pool = &dedicated.emplace(workers - 1);
+    if (workers - 1 > pool->size()) {
+      oversubscribed = helper_pool(workers - 1);
+      pool = oversubscribed.get();
+    }
     for (std::size_t i = 0; i + 1 < workers; ++i) {
       pool->post([scheduler, &counted] {
         // After close_and_wait() no helper joins, so `counted` is never used late.

@@ -259,7 +259,14 @@ class pool_core;
 
 class process_pool {
 public:
-  /// `workers` processes (0: one per core).
+  /// The most worker processes a pool may have (each holds two of the
+  /// program's descriptors and a thread).
+  static constexpr std::size_t max_workers = 1024;
+
+  /// `workers` processes (0: one per core, at most max_workers). Throws
+  /// std::invalid_argument above max_workers (as a negative count converted
+  /// to std::size_t is) or for a negative task_timeout, before starting
+  /// anything.
   explicit process_pool(std::size_t workers = 0);
   explicit process_pool(const process_pool_options &options);
   /// Runs every task already submitted, then stops the workers and waits for

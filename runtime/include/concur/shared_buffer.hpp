@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "concur/detail/ipc_fd.hpp"
+#include "concur/detail/size_check.hpp"
 #include "concur/serialize.hpp"
 
 namespace concur {
@@ -58,9 +59,13 @@ public:
   using const_iterator = const T *;
 
   shared_buffer() noexcept = default;
-  /// `count` zero-initialised elements.
+  /// The most elements a buffer holds: 1 TiB of them.
+  static constexpr std::size_t max_count = (std::size_t{1} << 40) / sizeof(T);
+
+  /// `count` zero-initialised elements. std::invalid_argument above
+  /// max_count (which a negative count converted to std::size_t is).
   explicit shared_buffer(std::size_t count)
-      : region_(count ? std::make_shared<detail::ipc::shared_region>(count * sizeof(T)) : nullptr),
+      : region_(checked(count) ? std::make_shared<detail::ipc::shared_region>(count * sizeof(T)) : nullptr),
         size_(count) {}
   /// A copy of `values`.
   explicit shared_buffer(std::span<const T> values) : shared_buffer(values.size()) {
@@ -77,6 +82,11 @@ public:
   std::span<T> span() const noexcept { return {data(), size_}; }
 
 private:
+  static std::size_t checked(std::size_t count) {
+    detail::check_size("concur::shared_buffer", "count", count, 0, max_count, " (1 TiB of elements)");
+    return count;
+  }
+
   friend struct detail::codec<shared_buffer<T>>;
   std::shared_ptr<detail::ipc::shared_region> region_;
   std::size_t size_ = 0;

@@ -268,7 +268,13 @@ template <class F, class... A> struct bound_call {
 /// A fixed set of worker threads running submitted tasks.
 class thread_pool {
 public:
-  /// Starts `threads` workers (0: one per hardware thread).
+  /// The most workers a pool may have (also the bound of CONCUR_IO_THREADS
+  /// and CONCUR_CPU_THREADS).
+  static constexpr std::size_t max_threads = 4096;
+
+  /// Starts `threads` workers (0: one per hardware thread). Throws
+  /// std::invalid_argument above max_threads (as a negative count converted
+  /// to std::size_t is), before allocating anything.
   explicit thread_pool(std::size_t threads = 0);
   thread_pool(const thread_pool &) = delete;
   thread_pool &operator=(const thread_pool &) = delete;
