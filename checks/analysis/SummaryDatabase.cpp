@@ -822,8 +822,10 @@ private:
     FoldResult Folded = foldComponent(View, GroupOpts);
     for (unsigned I : Sorted) {
       FunctionSummary S = withoutCalls(Nodes[I].F->Summary);
-      S.Total = Folded.Total;
-      S.ExternalCalls = Folded.External;
+      // The last member (the only one, mostly) takes the result.
+      bool Last = I == Sorted.back();
+      S.Total = Last ? std::move(Folded.Total) : Folded.Total;
+      S.ExternalCalls = Last ? std::move(Folded.External) : Folded.External;
       S.Class = classify(S.Total, Folded.Recursive ? OptionsFor(S) : GroupOpts);
       Nodes[I].Linked = std::move(S);
       Nodes[I].Done = true;
