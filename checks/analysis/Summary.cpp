@@ -173,7 +173,9 @@ void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
   for (ExternalCall &Known : Calls)
     if (Known.USR == Call.USR && Known.Site.File == Call.Site.File &&
         Known.Site.Line == Call.Site.Line &&
-        Known.Site.Column == Call.Site.Column) {
+        Known.Site.Column == Call.Site.Column &&
+        Known.Synchronized == Call.Synchronized &&
+        Known.Callback == Call.Callback) {
       Known.Times += Call.Times;
       Known.Paths += Call.Paths;
       return;
@@ -185,8 +187,9 @@ void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
 
 namespace {
 
-/// Format tag, first byte of every encoded summary.
-constexpr uint8_t SummaryFormat = 1;
+/// Format tag, first byte of every encoded summary. 2: external calls carry
+/// whether they are synchronised and whether they are callbacks.
+constexpr uint8_t SummaryFormat = 2;
 
 void appendULEB128(std::string &Out, uint64_t V) {
   do {
@@ -393,6 +396,7 @@ std::string encodeSummary(const FunctionSummary &S) {
     W.hop(C.Site);
     W.hops(C.Via);
     W.number(C.Paths);
+    W.byte(uint8_t(C.Synchronized) | uint8_t(C.Callback) << 1);
   }
   W.byte(uint8_t(S.Class.Class));
   W.real(S.Class.Confidence);
@@ -448,6 +452,9 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
     C.Site = R.hop();
     C.Via = R.hops();
     C.Paths = R.small();
+    uint8_t CallFlags = R.byte();
+    C.Synchronized = CallFlags & 1;
+    C.Callback = CallFlags & 2;
   }
   uint8_t Class = R.byte();
   if (Class > uint8_t(WorkloadClass::Mixed))

@@ -106,12 +106,19 @@ struct ExternalCall {
   /// the external call (empty when it makes it itself).
   std::vector<Hop> Via;
   /// How many call paths were merged into this entry (each counted one
-  /// unknown call in the summary's effects).
+  /// unknown call in the summary's effects, unless a callback).
   unsigned Paths = 1;
+  /// The callee runs under a library lock (a callback of std::call_once, or
+  /// called by one): its writes to shared state are synchronised.
+  bool Synchronized = false;
+  /// The callee is passed as a callable (to qsort, std::sort) rather than
+  /// called at Site: the summary counted neither an unknown call nor the
+  /// cost of a call for it.
+  bool Callback = false;
 };
 
-/// Adds \p Call to \p Calls, merging it with an entry for the same callee
-/// and call site.
+/// Adds \p Call to \p Calls, merging it with an entry for the same callee,
+/// call site and kind of call.
 void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call);
 
 /// Everything known about one function, including its callees.

@@ -1,6 +1,7 @@
 //===--- SummaryDatabase.cpp - Per-function summaries in SQLite -----------===//
 
 #include "SummaryDatabase.h"
+#include "ComponentFold.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -119,10 +120,6 @@ Expected<FunctionSummary> summaryFromBlob(StringRef Bytes, StringRef Where) {
                              "damaged summary in %s: %s", Where.str().c_str(),
                              toString(S.takeError()).c_str());
   return S;
-}
-
-bool sameSite(const Hop &A, const Hop &B) {
-  return A.File == B.File && A.Line == B.Line && A.Column == B.Column;
 }
 
 } // namespace
@@ -759,32 +756,6 @@ private:
     return It->second;
   }
 
-  /// Removes the "not analysed" mark that a now-resolved call left.
-  static void forgetUnknown(Effects &E, const ExternalCall &C) {
-    E.UnknownCalls -= std::min(E.UnknownCalls, C.Paths);
-    auto It = llvm::find_if(E.Items, [&](const Evidence &Item) {
-      return Item.Kind == EvidenceKind::Unknown && Item.Api == C.Name &&
-             !Item.Chain.empty() && sameSite(Item.Chain.back(), C.Site);
-    });
-    if (It != E.Items.end())
-      E.Items.erase(It);
-  }
-
-  /// Adds a resolved callee's linked effects through the call's hops.
-  static void foldCall(Effects &Into, std::vector<ExternalCall> &Unresolved,
-                       const ExternalCall &C, const FunctionSummary &Callee,
-                       const AnalysisOptions &Opts) {
-    std::vector<Hop> Path = C.Via;
-    Path.push_back(C.Site);
-    Into.addScaled(Callee.Total, C.Times, Path, Opts);
-    for (const ExternalCall &Deeper : Callee.ExternalCalls) {
-      ExternalCall Through = Deeper;
-      Through.Times *= C.Times;
-      Through.Via.insert(Through.Via.begin(), Path.begin(), Path.end());
-      addExternalCall(Unresolved, std::move(Through));
-    }
-  }
-
   /// A copy of \p Local without its external calls, which linking replaces
   /// (they are most of a local summary's size).
   static FunctionSummary withoutCalls(const FunctionSummary &Local) {
@@ -801,65 +772,61 @@ private:
     return S;
   }
 
+  /// The folder's view of a member: its local summary (callees in its own
+  /// unit folded in), and its external calls as edges. \p Paths keeps the
+  /// hops of each edge (the call's Via, then the call).
+  FoldMember viewOf(unsigned Member, ArrayRef<unsigned> Group,
+                    std::vector<FoldEdge> &Edges,
+                    std::vector<std::vector<Hop>> &Paths) const {
+    const FunctionSummary &Local = Nodes[Member].F->Summary;
+    for (const ExternalCall &C : Local.ExternalCalls) {
+      FoldEdge &E = Edges.emplace_back();
+      E.Call = &C;
+      std::optional<unsigned> T = target(C);
+      if (!T)
+        continue;
+      E.To = llvm::is_contained(Group, *T) ? FoldEdge::Target::Inside
+                                           : FoldEdge::Target::Outside;
+      if (E.To == FoldEdge::Target::Outside)
+        E.Callee = &Nodes[*T].Linked;
+      std::vector<Hop> &Path = Paths.emplace_back(C.Via);
+      Path.push_back(C.Site);
+      E.Path = Path;
+      E.Times = C.Times;
+      E.Synchronized = C.Synchronized;
+      E.Sites = C.Paths;
+    }
+    return {&Local.Total, Edges};
+  }
+
   void finish(ArrayRef<unsigned> Members) {
     // In USR order, not the order nodes were added: linking a subset of the
-    // program (IncrementalLinker) must give the same results.
+    // program (IncrementalLinker) must give the same results. The first is
+    // where a recursion is reported.
     SmallVector<unsigned, 4> Sorted(Members.begin(), Members.end());
     llvm::sort(Sorted, [&](unsigned A, unsigned B) {
       return Nodes[A].F->Summary.USR < Nodes[B].F->Summary.USR;
     });
-    bool Recursive = Sorted.size() > 1;
-    for (const ExternalCall &C : Nodes[Sorted.front()].F->Summary.ExternalCalls)
-      Recursive |= target(C) == Sorted.front();
-    auto InGroup = [&](unsigned I) { return llvm::is_contained(Sorted, I); };
-
-    // Effects of one member with its calls outside the group folded in.
-    auto Resolve = [&](const FunctionSummary &Local, Effects &Total,
-                       std::vector<ExternalCall> &Unresolved,
-                       const AnalysisOptions &Opts) {
-      Total = Local.Total;
-      for (const ExternalCall &C : Local.ExternalCalls) {
-        std::optional<unsigned> T = target(C);
-        if (!T) {
-          addExternalCall(Unresolved, C);
-          continue;
-        }
-        forgetUnknown(Total, C);
-        if (InGroup(*T))
-          continue;
-        foldCall(Total, Unresolved, C, Nodes[*T].Linked, Opts);
-      }
-    };
-
-    if (!Recursive) {
-      Node &N = Nodes[Sorted.front()];
-      FunctionSummary S = withoutCalls(N.F->Summary);
-      AnalysisOptions Opts = OptionsFor(S);
-      std::vector<ExternalCall> Unresolved;
-      Resolve(N.F->Summary, S.Total, Unresolved, Opts);
-      S.ExternalCalls = std::move(Unresolved);
-      S.Class = classify(S.Total, Opts);
-      N.Linked = std::move(S);
-      N.Done = true;
-      return;
-    }
+    size_t Calls = 0;
+    for (unsigned I : Sorted)
+      Calls += Nodes[I].F->Summary.ExternalCalls.size();
+    // Reserved: the view points into both.
+    std::vector<std::vector<FoldEdge>> Edges(Sorted.size());
+    std::vector<std::vector<Hop>> Paths;
+    Paths.reserve(Calls);
+    SmallVector<FoldMember, 4> View;
+    for (size_t I = 0; I < Sorted.size(); ++I)
+      View.push_back(viewOf(Sorted[I], Sorted, Edges[I], Paths));
 
     AnalysisOptions GroupOpts = OptionsFor(Nodes[Sorted.front()].F->Summary);
-    Effects Combined;
-    std::vector<ExternalCall> Unresolved;
-    for (unsigned I : Sorted) {
-      Effects One;
-      Resolve(Nodes[I].F->Summary, One, Unresolved, GroupOpts);
-      Combined.addScaled(One, 1, {}, GroupOpts);
-    }
-    Effects Total;
-    Total.addScaled(Combined, GroupOpts.UnknownTripCount, {}, GroupOpts);
+    FoldResult Folded = foldComponent(View, GroupOpts);
     for (unsigned I : Sorted) {
       FunctionSummary S = withoutCalls(Nodes[I].F->Summary);
-      AnalysisOptions Opts = OptionsFor(S);
-      S.Total = Total;
-      S.ExternalCalls = Unresolved;
-      S.Class = classify(S.Total, Opts);
+      // The last member (the only one, mostly) takes the result.
+      bool Last = I == Sorted.back();
+      S.Total = Last ? std::move(Folded.Total) : Folded.Total;
+      S.ExternalCalls = Last ? std::move(Folded.External) : Folded.External;
+      S.Class = classify(S.Total, Folded.Recursive ? OptionsFor(S) : GroupOpts);
       Nodes[I].Linked = std::move(S);
       Nodes[I].Done = true;
     }

@@ -103,7 +103,9 @@ class SummaryDatabase {
 public:
   static constexpr llvm::StringLiteral SchemaName = "concur-summaries";
   /// 2: summaries are stored in encodeSummary()'s binary form (1: JSON).
-  static constexpr int SchemaVersion = 2;
+  /// 3: external calls say whether they are synchronised callbacks, and
+  /// callbacks defined in other units are external calls.
+  static constexpr int SchemaVersion = 3;
 
   enum class OpenMode {
     ReadOnly,        ///< Must exist and be valid.
@@ -193,9 +195,10 @@ std::string fingerprint(const FunctionSummary &S);
 
 /// Folds each summary's calls into other units into it, bottom-up over the
 /// whole program's call graph; a recursive group of functions (within or
-/// across units) is solved like the analyzer solves one inside a unit: each
-/// member does the work of all of them, UnknownTripCount times. The result
-/// is the fixed point of "a summary includes its callees' summaries".
+/// across units) is folded by the analyzer's own foldComponent()
+/// (ComponentFold.h), so a recursion split across files comes out as it
+/// does in one. The result is the fixed point of "a summary includes its
+/// callees' summaries".
 /// \p OptionsFor gives the thresholds that classify a function (from the
 /// `.concur.yaml` that applies to its file).
 std::vector<FunctionSummary>

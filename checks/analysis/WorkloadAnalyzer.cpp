@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "WorkloadAnalyzer.h"
+#include "ComponentFold.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -45,11 +46,6 @@ StringRef toString(FanOut F) {
   }
   llvm_unreachable("unknown fan-out");
 }
-
-/// Multipliers are capped so that nested unknown loops stay finite.
-static constexpr double MaxTimes = 1e12;
-/// Work of one call whose callee is opaque but harmless (library code).
-static constexpr double OpaqueCallWork = 1;
 
 namespace {
 
@@ -175,6 +171,12 @@ private:
   void applyApi(const ApiEffects &Api, StringRef Name, double Times,
                 const Hop &Site);
   void callbackArgs(const Expr *E, double Times, CallbackPolicy Policy);
+  /// A user function declared here whose body another unit has.
+  bool isInOtherUnit(const FunctionDecl *FD);
+  /// A callable whose body is in another unit, passed to a call that runs
+  /// it \p Times over.
+  void externalCallback(const FunctionDecl *Target, double Times,
+                        const Hop &Site, bool Synchronized);
   void sharedWrite(const Expr *Target, SourceLocation Loc);
   /// A call of cheap library code (an accessor, operator[]) counts as one
   /// operation of this body, like the arithmetic around it.
@@ -476,11 +478,39 @@ void Scanner::callbackArgs(const Expr *E, double Times, CallbackPolicy Policy) {
       Target = dyn_cast<FunctionDecl>(Ref->getDecl());
     if (!Target)
       continue;
-    if (const FunctionDecl *Def = definitionOf(Target); Def && I.A.isAnalysable(Def))
-      OnEdge({Def, CallbackTimes, I.A.makeHop(callableName(Def),
-                                               Arg->getBeginLoc()),
-              Policy == CallbackPolicy::Synchronized});
+    bool Synchronized = Policy == CallbackPolicy::Synchronized;
+    if (const FunctionDecl *Def = definitionOf(Target);
+        Def && I.A.isAnalysable(Def))
+      OnEdge({Def, CallbackTimes,
+              I.A.makeHop(callableName(Def), Arg->getBeginLoc()),
+              Synchronized});
+    else if (isInOtherUnit(Target))
+      externalCallback(Target, CallbackTimes,
+                       I.A.makeHop(callableName(Target), Arg->getBeginLoc()),
+                       Synchronized);
   }
+}
+
+bool Scanner::isInOtherUnit(const FunctionDecl *FD) {
+  return !definitionOf(FD) && !I.A.apiEffects(FD) && !I.isSystem(FD) &&
+         !FD->isImplicit() && !FD->getBuiltinID();
+}
+
+void Scanner::externalCallback(const FunctionDecl *Target, double Times,
+                               const Hop &Site, bool Synchronized) {
+  SmallString<128> USR;
+  index::generateUSRForDecl(Target, USR);
+  if (I.External)
+    if (const FunctionSummary *S = I.External->lookup(USR)) {
+      foldCallee(Out, S->Total, Times, Site, Synchronized, Opts);
+      return;
+    }
+  // Unlike a call, a callable passed on whose body is elsewhere never
+  // counted as not analysed: it is linked if its unit is, else ignored.
+  ExternalCall Call{USR.str().str(), Site.Callee, Times, Site, {}, 1};
+  Call.Synchronized = Synchronized;
+  Call.Callback = true;
+  addExternalCall(ExternalOut, std::move(Call));
 }
 
 void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
@@ -591,6 +621,8 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
   index::generateUSRForDecl(Callee, USR);
   if (I.External)
     if (const FunctionSummary *S = I.External->lookup(USR)) {
+      // Counted as a call of a function with a body here, as linking does.
+      opaqueCall(Times);
       Out.addScaled(S->Total, Times, Site, Opts);
       return;
     }
@@ -832,97 +864,36 @@ void WorkloadAnalyzer::Impl::finishComponent(
     ArrayRef<const FunctionDecl *> Members) {
   SmallPtrSet<const FunctionDecl *, 8> InComponent(Members.begin(),
                                                    Members.end());
-  bool Recursive = Members.size() > 1;
-  for (const CallEdge &Edge : local(Members.front()).Calls)
-    Recursive |= Edge.Callee == Members.front();
-
-  auto FoldCallees = [&](Effects &Total, const LocalFacts &L,
-                         std::vector<ExternalCall> &External) {
-    for (const CallEdge &Edge : L.Calls) {
-      if (InComponent.contains(Edge.Callee))
-        continue;
-      const FunctionSummary &CalleeSummary = *Summaries.find(Edge.Callee)->second;
-      // The callee's calls into other units become this function's, through
-      // the call of the callee, so the CLI can link them.
-      for (const ExternalCall &Call : CalleeSummary.ExternalCalls) {
-        ExternalCall Through = Call;
-        Through.Times *= Edge.Times;
-        Through.Via.insert(Through.Via.begin(), Edge.Site);
-        addExternalCall(External, std::move(Through));
-      }
-      Effects Callee = CalleeSummary.Total;
-      if (Edge.Synchronized) {
-        Callee.ThreadUnsafe = false;
-        llvm::erase_if(Callee.Items, [](const Evidence &E) {
-          return E.Kind == EvidenceKind::SharedWrite;
-        });
-      }
-      Total.addScaled(Callee, Edge.Times, Edge.Site, Opts);
+  // The folder's view of each member: its calls into other units (open),
+  // then its calls of functions with a body here, in the order it makes
+  // them.
+  std::vector<std::vector<FoldEdge>> Edges(Members.size());
+  SmallVector<FoldMember, 4> View;
+  for (size_t I = 0; I < Members.size(); ++I) {
+    const LocalFacts &L = local(Members[I]);
+    for (const ExternalCall &Call : L.External) {
+      FoldEdge &E = Edges[I].emplace_back();
+      E.Call = &Call;
     }
-  };
-
-  if (!Recursive) {
-    const FunctionDecl *Def = Members.front();
-    auto S = std::make_unique<FunctionSummary>(describe(Def));
-    const LocalFacts &L = local(Def);
-    S->Total = L.Own;
-    S->ExternalCalls = L.External;
-    FoldCallees(S->Total, L, S->ExternalCalls);
-    finalize(*S, Def);
-    Summaries[Def] = std::move(S);
-    return;
-  }
-
-  // A recursive component: every member does the work of all of them, an
-  // unknown number of times. A member that calls into the component from
-  // two or more sites recurses as a tree (fib, a naive divide and conquer,
-  // a walk of both children): count it as a tree of that many nodes per
-  // level, not a chain.
-  unsigned MaxRecursiveSites = 0;
-  for (const FunctionDecl *Def : Members) {
-    unsigned Sites = 0;
-    for (const CallEdge &Edge : local(Def).Calls)
-      Sites += InComponent.contains(Edge.Callee);
-    MaxRecursiveSites = std::max(MaxRecursiveSites, Sites);
-  }
-  double Repetitions =
-      MaxRecursiveSites >= 2
-          ? std::min(MaxTimes, Opts.UnknownTripCount * Opts.UnknownTripCount)
-          : Opts.UnknownTripCount;
-  Effects Combined;
-  std::vector<ExternalCall> External;
-  for (const FunctionDecl *Def : Members) {
-    const LocalFacts &L = local(Def);
-    Combined.addScaled(L.Own, 1, {}, Opts);
-    for (const ExternalCall &Call : L.External)
-      addExternalCall(External, Call);
-    FoldCallees(Combined, L, External);
-  }
-  Effects Total;
-  Total.addScaled(Combined, Repetitions, {}, Opts);
-  // The repetition is the recursion itself: say so, at a recursive call.
-  if (Total.Work >= Opts.MinIterationWork) {
-    for (const CallEdge &Edge : local(Members.front()).Calls) {
-      if (!InComponent.contains(Edge.Callee))
-        continue;
-      Evidence E;
-      E.Kind = EvidenceKind::Cpu;
-      E.What = toString(CpuKind::Loop).str();
-      E.Api = "recursive computation";
-      E.Weight = Total.Work;
-      Hop At = Edge.Site;
-      At.Callee.clear();
-      E.Chain.push_back(std::move(At));
-      Total.addEvidence(std::move(E), Opts);
-      break;
+    for (const CallEdge &Call : L.Calls) {
+      FoldEdge &E = Edges[I].emplace_back();
+      if (InComponent.contains(Call.Callee)) {
+        E.To = FoldEdge::Target::Inside;
+      } else {
+        E.To = FoldEdge::Target::Outside;
+        E.Callee = Summaries.find(Call.Callee)->second.get();
+      }
+      E.Times = Call.Times;
+      E.Path = Call.Site;
+      E.Synchronized = Call.Synchronized;
     }
+    View.push_back({&L.Own, Edges[I]});
   }
+  FoldResult Folded = foldComponent(View, Opts);
   for (const FunctionDecl *Def : Members) {
     auto S = std::make_unique<FunctionSummary>(describe(Def));
-    S->Total = Total;
-    S->ExternalCalls = External;
-    for (ExternalCall &Call : S->ExternalCalls)
-      Call.Times *= Repetitions;
+    S->Total = Folded.Total;
+    S->ExternalCalls = Folded.External;
     finalize(*S, Def);
     Summaries[Def] = std::move(S);
   }

@@ -4,6 +4,7 @@
 #define CONCUR_TESTS_ANALYSISTESTUTIL_H
 
 #include "KnowledgeBase.h"
+#include "SummaryDatabase.h"
 #include "WorkloadAnalyzer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -55,6 +56,30 @@ public:
   std::unique_ptr<clang::ASTUnit> Unit;
   WorkloadAnalyzer Analyzer;
 };
+
+/// The local summaries of the functions \p Names of \p P, as unit \p Unit
+/// would store them.
+inline std::vector<StoredFunction>
+localsOf(Parsed &P, llvm::StringRef Unit,
+         std::initializer_list<const char *> Names) {
+  std::vector<StoredFunction> Out;
+  for (const char *Name : Names) {
+    StoredFunction F;
+    F.Summary = P.summary(Name);
+    F.Unit = Unit.str();
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
+/// The summary of the function named \p Name in \p All, or null.
+inline const FunctionSummary *findNamed(llvm::ArrayRef<FunctionSummary> All,
+                                        llvm::StringRef Name) {
+  for (const FunctionSummary &S : All)
+    if (S.Name == Name)
+      return &S;
+  return nullptr;
+}
 
 } // namespace concur::test
 

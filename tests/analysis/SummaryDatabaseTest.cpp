@@ -48,26 +48,6 @@ constexpr llvm::StringLiteral UnitB = R"(
   long net_read(int fd) { char b[64]; return recv(fd, b, 64, 0); }
 )";
 
-std::vector<StoredFunction> localsOf(Parsed &P, llvm::StringRef Unit,
-                                     std::initializer_list<const char *> Names) {
-  std::vector<StoredFunction> Out;
-  for (const char *Name : Names) {
-    StoredFunction F;
-    F.Summary = P.summary(Name);
-    F.Unit = Unit.str();
-    Out.push_back(std::move(F));
-  }
-  return Out;
-}
-
-const FunctionSummary *find(llvm::ArrayRef<FunctionSummary> All,
-                            llvm::StringRef Name) {
-  for (const FunctionSummary &S : All)
-    if (S.Name == Name)
-      return &S;
-  return nullptr;
-}
-
 std::vector<FunctionSummary> linkAB() {
   Parsed A(UnitA), B(UnitB);
   std::vector<StoredFunction> Local = localsOf(A, "a.cpp", {"helper", "loop_all"});
@@ -93,7 +73,7 @@ TEST(SummaryDatabase, ExternalCallsIncludeCalleesInTheSameUnit) {
 
 TEST(SummaryDatabase, LinkingFoldsCalleesFromOtherUnits) {
   std::vector<FunctionSummary> Linked = linkAB();
-  const FunctionSummary *Loop = find(Linked, "loop_all");
+  const FunctionSummary *Loop = findNamed(Linked, "loop_all");
   ASSERT_NE(Loop, nullptr);
   EXPECT_EQ(Loop->Class.Class, WorkloadClass::Io);
   EXPECT_TRUE(Loop->Class.IoKinds.contains(IoKind::Network));
@@ -120,8 +100,8 @@ TEST(SummaryDatabase, RecursionAcrossUnitsReachesAFixedPoint) {
     Local.push_back(std::move(F));
   std::vector<FunctionSummary> Linked = linkSummaries(
       Local, [](const FunctionSummary &) { return AnalysisOptions(); });
-  const FunctionSummary *Ping = find(Linked, "ping");
-  const FunctionSummary *Pong = find(Linked, "pong");
+  const FunctionSummary *Ping = findNamed(Linked, "ping");
+  const FunctionSummary *Pong = findNamed(Linked, "pong");
   ASSERT_TRUE(Ping && Pong);
   EXPECT_EQ(Ping->Total.Blocking, Pong->Total.Blocking);
   EXPECT_GT(Ping->Total.Blocking, 0);
@@ -149,7 +129,7 @@ TEST(IncrementalLinker, AnswersAsTheWholeProgramLinkOnceTheClosureIsThere) {
   ASSERT_NE(Early.Summary, nullptr);
   EXPECT_NE(Early.Summary->Class.Class, WorkloadClass::Io);
   EXPECT_NE(Early.Fingerprint,
-            storedFingerprint(*find(Whole, "loop_all")));
+            storedFingerprint(*findNamed(Whole, "loop_all")));
 
   // With b.cpp the answer is the whole-program link's; the earlier answer
   // stays readable (a unit may still be using it).
@@ -158,7 +138,7 @@ TEST(IncrementalLinker, AnswersAsTheWholeProgramLinkOnceTheClosureIsThere) {
   ASSERT_NE(Late.Summary, nullptr);
   EXPECT_EQ(Late.Summary->Class.Class, WorkloadClass::Io);
   for (const char *Name : {"loop_all", "helper", "net_read"}) {
-    const FunctionSummary *W = find(Whole, Name);
+    const FunctionSummary *W = findNamed(Whole, Name);
     ASSERT_NE(W, nullptr);
     EXPECT_EQ(Live.answer(W->USR).Fingerprint, storedFingerprint(*W)) << Name;
   }
@@ -200,7 +180,7 @@ TEST(IncrementalLinker, APreferredDefinitionArrivingLaterReplacesAnswers) {
   EXPECT_NE(Live.answer(LoopUSR).Summary->Class.Class, WorkloadClass::Io);
   Live.addUnit("b.cpp", localsOf(B, "", {"net_read"}));
   EXPECT_EQ(Live.answer(LoopUSR).Fingerprint,
-            storedFingerprint(*find(linkAB(), "loop_all")));
+            storedFingerprint(*findNamed(linkAB(), "loop_all")));
 }
 
 TEST(RecordingSummaryProvider, KeepsTheFirstAnswerForAUnit) {
@@ -250,7 +230,7 @@ TEST(SummaryDatabase, StoresUnitsAndServesLinkedSummaries) {
 
   auto Provider = DatabaseSummaryProvider::open(Path);
   ASSERT_TRUE(bool(Provider)) << llvm::toString(Provider.takeError());
-  const FunctionSummary *Loop = find(Linked, "helper");
+  const FunctionSummary *Loop = findNamed(Linked, "helper");
   ASSERT_NE(Loop, nullptr);
   const FunctionSummary *Served = (*Provider)->lookup(Loop->USR);
   ASSERT_NE(Served, nullptr);
@@ -321,7 +301,7 @@ TEST(SummaryDatabase, SharedProviderFollowsCommitsAndReplacedFiles) {
   ScratchDir Dir;
   std::string Path = Dir.file("s.db");
   std::vector<FunctionSummary> Linked = linkAB();
-  const FunctionSummary *Helper = find(Linked, "helper");
+  const FunctionSummary *Helper = findNamed(Linked, "helper");
   ASSERT_NE(Helper, nullptr);
   {
     auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);

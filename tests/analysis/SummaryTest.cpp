@@ -47,6 +47,8 @@ static void expectSameSummary(const FunctionSummary &A,
     EXPECT_EQ(CA.Name, CB.Name);
     EXPECT_EQ(CA.Times, CB.Times);
     EXPECT_EQ(CA.Paths, CB.Paths);
+    EXPECT_EQ(CA.Synchronized, CB.Synchronized);
+    EXPECT_EQ(CA.Callback, CB.Callback);
     EXPECT_EQ(CA.Site.Callee, CB.Site.Callee);
     EXPECT_EQ(CA.Site.Line, CB.Site.Line);
     ASSERT_EQ(CA.Via.size(), CB.Via.size());
@@ -79,6 +81,8 @@ TEST(Summary, BinaryRoundTripKeepsEverything) {
   // Via hops, a merged path count and flags the parsed code does not set.
   S.ExternalCalls[0].Via.push_back({"helper", "/src/a.cpp", 3, 50, {}});
   S.ExternalCalls[0].Paths = 3;
+  S.ExternalCalls[0].Synchronized = true;
+  S.ExternalCalls.back().Callback = true;
   S.Total.Spawns = true;
   S.IsCoroutine = true;
   std::string Bytes = encodeSummary(S);
