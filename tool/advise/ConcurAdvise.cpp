@@ -216,7 +216,9 @@ int runMerge(ArrayRef<const char *> Args) {
     if (Error E = (*Db)->mergeFrom(In))
       return usage(toString(std::move(E)));
   unsigned Functions = 0;
-  if (Error E = linkDatabase(**Db, &Functions))
+  // The shards' --config is not known here: each file's .clang-tidy and
+  // .concur.yaml apply.
+  if (Error E = linkDatabase(**Db, TidySettings(), &Functions))
     return usage(toString(std::move(E)));
   auto Units = (*Db)->units(/*WithDeps=*/false);
   auto Stale = staleFindings(**Db, {});
