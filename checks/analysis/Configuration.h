@@ -1,4 +1,4 @@
-//===--- Configuration.h - A file's configuration, resolved once -*- C++ -*-===//
+//===--- Configuration.h - A file's configuration, resolved once *- C++ -*-===//
 //
 // Every front end (the clang-tidy checks, concur-clangd through them, and
 // concur-advise's summaries and linker) asks resolveConfiguration() what
@@ -92,10 +92,10 @@ enum class ConfigParts { Thresholds, All };
 /// The configuration of \p File (a source file; `.concur.yaml` is looked up
 /// from its directory) under check options \p Checks, in the precedence
 /// stated at the top of this file.
-FileConfiguration
-resolveConfiguration(llvm::StringRef File, const CheckOptionValues &Checks,
-                     ConfigParts Parts = ConfigParts::All,
-                     ProjectConfigFinder &Finder = ProjectConfigFinder::shared());
+FileConfiguration resolveConfiguration(
+    llvm::StringRef File, const CheckOptionValues &Checks,
+    ConfigParts Parts = ConfigParts::All,
+    ProjectConfigFinder &Finder = ProjectConfigFinder::shared());
 
 } // namespace concur
 

@@ -16,8 +16,8 @@ public:
     EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("concur-config", Dir));
     Source = Dir;
     llvm::sys::path::append(Source, "src", "a.cpp");
-    EXPECT_FALSE(
-        llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Source)));
+    llvm::StringRef SourceDir = llvm::sys::path::parent_path(Source);
+    EXPECT_FALSE(llvm::sys::fs::create_directories(SourceDir));
   }
   ~Project() { llvm::sys::fs::remove_directories(Dir); }
 

@@ -152,6 +152,15 @@ def test_thresholds_everywhere(scratch):
     check(unit["twice"] == "cpu", f"per unit with {low}: {unit}")
     check(linked["twice"] == "cpu" and linked["mix"] == "cpu",
           f"linked with {low} (per unit: {unit}): {linked}")
+    # `merge` links with the shards' --config.
+    db = os.path.join(p.build, "concur-summaries.db")
+    for i, (config, want) in enumerate(((None, "trivial"), (low, "cpu"))):
+        merged = os.path.join(scratch, "merged-%d.db" % i)
+        extra = ["--config={CheckOptions: {%s}}" % config] if config else []
+        p.run("merge", db, "-o", merged, *extra, build=False, expect=0)
+        report, _ = p.json("--from-db", "--summaries", merged)
+        twice = [fn["class"] for fn in report["functions"] if fn["name"] == "twice"]
+        check(twice == [want], f"merge with {config}: 'twice' is {twice}, expected {want}")
     if ARGS.clang_tidy:
         # The plugin, given the same option and the database, agrees.
         run = subprocess.run([ARGS.clang_tidy, "--load=" + ARGS.plugin,

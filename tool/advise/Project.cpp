@@ -24,7 +24,8 @@ namespace concur::advise {
 
 /// Bumped whenever the analysis or the checks change what they report, so
 /// that results stored by an older build are not reused.
-static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/2";
+/// (3: the link takes thresholds from the check options too.)
+static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/3";
 
 //===----------------------------------------------------------------------===//
 // Progress

@@ -108,7 +108,8 @@ namespace {
 
 /// The check options of ConfigOptions.def that apply to every check: the
 /// global ones (`Name`, not `concur-<check>.Name`) of \p Options.
-::concur::CheckOptionValues globalCheckOptions(const ClangTidyOptions &Options) {
+::concur::CheckOptionValues
+globalCheckOptions(const ClangTidyOptions &Options) {
   return ::concur::CheckOptionValues::read(
       [&](StringRef Name) -> std::optional<std::string> {
         auto It = Options.CheckOptions.find(Name);
@@ -470,10 +471,14 @@ CheckOptionsReader checkOptionsReader(const TidySettings &Settings) {
   };
 }
 
-std::string UnitRunner::validate() const {
+std::string validateTidySettings(const TidySettings &Settings) {
   std::string Error;
   optionsProvider(Settings, Error);
   return Error;
+}
+
+std::string UnitRunner::validate() const {
+  return validateTidySettings(Settings);
 }
 
 UnitOutcome UnitRunner::run(StringRef File,

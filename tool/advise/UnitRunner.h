@@ -85,6 +85,9 @@ using CheckOptionsReader =
     std::function<::concur::CheckOptionValues(llvm::StringRef File)>;
 CheckOptionsReader checkOptionsReader(const TidySettings &Settings);
 
+/// Checks \p Settings once (bad --config YAML): a message, or "".
+std::string validateTidySettings(const TidySettings &Settings);
+
 class UnitRunner {
 public:
   UnitRunner(const clang::tooling::CompilationDatabase &Compilations,
