@@ -8,22 +8,21 @@ namespace concur {
 /// The thresholds of the classifier. Work is counted in units of roughly one
 /// simple operation (~1 ns); blocking in the same units of waiting time.
 struct AnalysisOptions {
-  /// Trip count assumed for a loop whose bound is not a constant.
-  double UnknownTripCount = 100;
-  /// Computation at or above this makes a function `cpu` (or `mixed`).
-  double SubstantialWork = 2000;
-  /// Waiting at or above this makes a function `io` (or `mixed`).
-  double SubstantialBlocking = 1000;
-  /// Work per loop iteration at or above this is worth a task.
-  double MinIterationWork = 500;
+  // The thresholds users set (ConfigOptions.def): UnknownTripCount,
+  // SubstantialWork, SubstantialBlocking, MinIterationWork, FanOutThreshold.
+  // Trip counts assumed for a loop whose bound is not a constant; computation
+  // that makes a function `cpu` (or `mixed`); waiting that makes it `io` (or
+  // `mixed`); work per loop iteration worth a task; constant trip counts
+  // above which a loop is a large fan-out.
+#define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
+  Type Field = Default;
+#include "ConfigOptions.def"
   /// Computation at least this fraction of the waiting makes I/O work
   /// `mixed` rather than `io` (both must also be substantial).
   double MixedRatio = 0.02;
   /// Floating-point work at least this share of all work makes CPU work
   /// numeric (array loops also count their indexing and control).
   double NumericShare = 0.25;
-  /// Constant trip counts above this are a large fan-out.
-  unsigned FanOutThreshold = 8;
   /// Evidence items kept per kind of evidence in a summary.
   unsigned MaxEvidence = 4;
   /// Hops kept in one evidence chain.

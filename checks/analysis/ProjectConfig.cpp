@@ -12,9 +12,9 @@ namespace concur {
 
 namespace {
 struct OptionsText {
-  std::optional<double> UnknownTripCount, SubstantialWork, SubstantialBlocking,
-      MinIterationWork;
-  std::optional<unsigned> FanOutThreshold;
+#define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
+  std::optional<Type> Field;
+#include "ConfigOptions.def"
 };
 struct ConfigText {
   int Version = 1;
@@ -32,11 +32,9 @@ namespace llvm::yaml {
 
 template <> struct MappingTraits<OptionsText> {
   static void mapping(IO &Io, OptionsText &Options) {
-    Io.mapOptional("unknown-trip-count", Options.UnknownTripCount);
-    Io.mapOptional("substantial-work", Options.SubstantialWork);
-    Io.mapOptional("substantial-blocking", Options.SubstantialBlocking);
-    Io.mapOptional("min-iteration-work", Options.MinIterationWork);
-    Io.mapOptional("fan-out-threshold", Options.FanOutThreshold);
+#define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
+  Io.mapOptional(YamlKey, Options.Field);
+#include "ConfigOptions.def"
   }
 };
 
@@ -54,16 +52,10 @@ template <> struct MappingTraits<ConfigText> {
 namespace concur {
 
 void ProjectConfig::applyTo(AnalysisOptions &Opts) const {
-  if (UnknownTripCount)
-    Opts.UnknownTripCount = *UnknownTripCount;
-  if (SubstantialWork)
-    Opts.SubstantialWork = *SubstantialWork;
-  if (SubstantialBlocking)
-    Opts.SubstantialBlocking = *SubstantialBlocking;
-  if (MinIterationWork)
-    Opts.MinIterationWork = *MinIterationWork;
-  if (FanOutThreshold)
-    Opts.FanOutThreshold = *FanOutThreshold;
+#define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
+  if (Field)                                                                   \
+    Opts.Field = *Field;
+#include "ConfigOptions.def"
 }
 
 Expected<ProjectConfig> ProjectConfig::parse(StringRef Yaml, StringRef Path) {
@@ -85,11 +77,9 @@ Expected<ProjectConfig> ProjectConfig::parse(StringRef Yaml, StringRef Path) {
   Config.Path = Path.str();
   for (const KnowledgeBaseEntry &Entry : Text.Entries)
     Config.Extra.add(Entry.Names, Entry.effects());
-  Config.UnknownTripCount = Text.Options.UnknownTripCount;
-  Config.SubstantialWork = Text.Options.SubstantialWork;
-  Config.SubstantialBlocking = Text.Options.SubstantialBlocking;
-  Config.MinIterationWork = Text.Options.MinIterationWork;
-  Config.FanOutThreshold = Text.Options.FanOutThreshold;
+#define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
+  Config.Field = Text.Options.Field;
+#include "ConfigOptions.def"
   if (!Text.Summaries.empty()) {
     SmallString<256> Summaries(Text.Summaries);
     if (sys::path::is_relative(Summaries)) {
@@ -109,6 +99,11 @@ Expected<ProjectConfig> ProjectConfig::load(StringRef Path) {
                              Path.str().c_str(),
                              Buffer.getError().message().c_str());
   return parse((*Buffer)->getBuffer(), Path);
+}
+
+ProjectConfigFinder &ProjectConfigFinder::shared() {
+  static ProjectConfigFinder Finder;
+  return Finder;
 }
 
 Expected<std::shared_ptr<const ProjectConfig>>

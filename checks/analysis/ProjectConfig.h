@@ -26,6 +26,7 @@
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/Error.h"
 #include <memory>
+#include <optional>
 #include <mutex>
 
 namespace concur {
@@ -34,12 +35,14 @@ struct ProjectConfig {
   /// The file this configuration was read from.
   std::string Path;
   KnowledgeBase Extra;
-  std::optional<double> UnknownTripCount, SubstantialWork, SubstantialBlocking,
-      MinIterationWork;
-  std::optional<unsigned> FanOutThreshold;
+  /// The thresholds set under `options:` (ConfigOptions.def).
+#define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
+  std::optional<Type> Field;
+#include "ConfigOptions.def"
   /// Absolute path of the summaries database, when configured.
   std::string Summaries;
 
+  /// Overrides \p Opts with the thresholds this file sets.
   void applyTo(AnalysisOptions &Opts) const;
 
   static llvm::Expected<ProjectConfig> parse(llvm::StringRef Yaml,
@@ -55,6 +58,10 @@ struct ProjectConfig {
 class ProjectConfigFinder {
 public:
   static constexpr llvm::StringLiteral FileName = ".concur.yaml";
+
+  /// The finder every front end of this process shares, so each version of
+  /// a file is parsed once whoever asks.
+  static ProjectConfigFinder &shared();
 
   /// The configuration that applies to \p SourceFile: the nearest
   /// `.concur.yaml` in its directory or a parent. Null when there is none;

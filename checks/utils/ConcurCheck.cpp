@@ -15,101 +15,34 @@ namespace clang::tidy::concur {
 
 using ::concur::Hop;
 
-/// The project configuration files read so far, shared by all checks.
-static ::concur::ProjectConfigFinder &configFinder() {
-  static ::concur::ProjectConfigFinder Finder;
-  return Finder;
-}
-
 ConcurCheck::ConcurCheck(StringRef Name, ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      KnowledgeBaseFile(Options.getLocalOrGlobal("KnowledgeBaseFile", "")),
-      ExtraBlockingFunctions(
-          Options.getLocalOrGlobal("ExtraBlockingFunctions", "")),
-      ExtraCpuFunctions(Options.getLocalOrGlobal("ExtraCpuFunctions", "")),
-      ExtraMtUnsafeFunctions(
-          Options.getLocalOrGlobal("ExtraMtUnsafeFunctions", "")),
-      SummaryFile(Options.getLocalOrGlobal("SummaryFile", "")),
-      TidyContext(Context) {
-  AnalysisOptions Defaults;
-  Thresholds.UnknownTripCount = Options.getLocalOrGlobal(
-      "UnknownTripCount", unsigned(Defaults.UnknownTripCount));
-  Thresholds.SubstantialWork = Options.getLocalOrGlobal(
-      "SubstantialWork", unsigned(Defaults.SubstantialWork));
-  Thresholds.SubstantialBlocking =
-      Options.getLocalOrGlobal(
-          "SubstantialBlocking", unsigned(Defaults.SubstantialBlocking));
-  Thresholds.MinIterationWork = Options.getLocalOrGlobal(
-      "MinIterationWork", unsigned(Defaults.MinIterationWork));
-  Thresholds.FanOutThreshold = Options.getLocalOrGlobal(
-      "FanOutThreshold", Defaults.FanOutThreshold);
+    : ClangTidyCheck(Name, Context), TidyContext(Context) {
+  // clang-tidy's own readers, so a value that is not a number is reported
+  // as for any check.
+#define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
+  CheckOptions.Field = Options.getLocalOrGlobal<unsigned>(CheckOption);
+#define CONCUR_STRING_OPTION(Field, CheckOption)                               \
+  CheckOptions.Field = Options.getLocalOrGlobal(CheckOption, "").str();
+#include "ConfigOptions.def"
 }
 
 void ConcurCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "KnowledgeBaseFile", KnowledgeBaseFile);
-  Options.store(Opts, "ExtraBlockingFunctions",
-                                ExtraBlockingFunctions);
-  Options.store(Opts, "ExtraCpuFunctions", ExtraCpuFunctions);
-  Options.store(Opts, "ExtraMtUnsafeFunctions",
-                                ExtraMtUnsafeFunctions);
-  Options.store(Opts, "UnknownTripCount",
-                                unsigned(Thresholds.UnknownTripCount));
-  Options.store(Opts, "SubstantialWork",
-                                unsigned(Thresholds.SubstantialWork));
-  Options.store(Opts, "SubstantialBlocking",
-                                unsigned(Thresholds.SubstantialBlocking));
-  Options.store(Opts, "MinIterationWork",
-                                unsigned(Thresholds.MinIterationWork));
-  Options.store(Opts, "FanOutThreshold",
-                                Thresholds.FanOutThreshold);
-  Options.store(Opts, "SummaryFile", SummaryFile);
+#define CONCUR_STRING_OPTION(Field, CheckOption)                               \
+  Options.store(Opts, CheckOption, CheckOptions.Field);
+#define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
+  Options.store(Opts, CheckOption,                                             \
+                CheckOptions.Field.value_or(unsigned(Default)));
+#include "ConfigOptions.def"
 }
 
 void ConcurCheck::onStartOfTranslationUnit() { Unit.reset(); }
 
-/// A problem in the configuration, which every check sharing it reports, as
-/// each would had it read the configuration itself.
-struct ConfigProblem {
-  /// Reported as clang-tidy reports a bad check option, or else as an error
-  /// at the top of the main file: editors drop diagnostics without a
-  /// location.
-  bool InOption;
-  std::string Message;
-};
-
 struct ConcurCheck::UnitAnalysis {
-  AnalysisOptions Options;
-  /// The built-in knowledge base, or OwnKB once something extends it.
-  const KnowledgeBase *KB = &KnowledgeBase::builtin();
-  std::unique_ptr<KnowledgeBase> OwnKB;
+  /// The main file's configuration. Its problems are reported by every
+  /// check sharing it, as each would had it read the configuration itself.
+  ::concur::FileConfiguration Config;
   std::shared_ptr<::concur::DatabaseSummaryProvider> Summaries;
   std::unique_ptr<WorkloadAnalyzer> Analyzer;
-  std::vector<ConfigProblem> Problems;
-
-  KnowledgeBase &extendedKB() {
-    if (!OwnKB) {
-      OwnKB = std::make_unique<KnowledgeBase>(*KB);
-      KB = OwnKB.get();
-    }
-    return *OwnKB;
-  }
-
-  /// Parses "name=kind;name2=kind2" of option \p Option into knowledge-base
-  /// entries; \p Parse adds one, or returns false for an unknown kind.
-  template <typename ParseKind>
-  void addFunctionList(StringRef Text, StringRef Option, ParseKind Parse) {
-    SmallVector<StringRef, 8> Items;
-    Text.split(Items, ';', -1, /*KeepEmpty=*/false);
-    for (StringRef Item : Items) {
-      auto [Name, Kind] = Item.trim().split('=');
-      Name = Name.trim();
-      if (Name.empty() || !Parse(Kind.trim(), extendedKB(), Name.str()))
-        Problems.push_back({true, ("invalid item '" + Item + "' in option '" +
-                                   Option +
-                                   "': expected 'name=kind' with a known kind")
-                                      .str()});
-    }
-  }
 };
 
 std::shared_ptr<ConcurCheck::UnitAnalysis>
@@ -129,12 +62,7 @@ ConcurCheck::configure(ASTContext &Ctx) {
   llvm::raw_string_ostream(Key)
       << static_cast<const void *>(TidyContext) << '\0'
       << static_cast<const void *>(&Ctx) << '\0'
-      << static_cast<const void *>(Installed) << '\0' << KnowledgeBaseFile
-      << '\0' << ExtraBlockingFunctions << '\0' << ExtraCpuFunctions << '\0'
-      << ExtraMtUnsafeFunctions << '\0' << SummaryFile << '\0'
-      << Thresholds.UnknownTripCount << '\0' << Thresholds.SubstantialWork
-      << '\0' << Thresholds.SubstantialBlocking << '\0'
-      << Thresholds.MinIterationWork << '\0' << Thresholds.FanOutThreshold;
+      << static_cast<const void *>(Installed) << '\0' << CheckOptions.key();
   static std::mutex RegistryMutex;
   static std::map<std::string, std::weak_ptr<UnitAnalysis>> Registry;
   {
@@ -147,69 +75,14 @@ ConcurCheck::configure(ASTContext &Ctx) {
 
   // Built unlocked (it reads files): only this unit's thread uses this key.
   auto U = std::make_shared<UnitAnalysis>();
-  U->Options = Thresholds;
-  if (!KnowledgeBaseFile.empty()) {
-    auto Buffer = llvm::MemoryBuffer::getFile(KnowledgeBaseFile);
-    if (!Buffer) {
-      U->Problems.push_back({true, "cannot read knowledge base file '" +
-                                       KnowledgeBaseFile + "': " +
-                                       Buffer.getError().message()});
-    } else if (auto Extra = KnowledgeBase::parse((*Buffer)->getBuffer(),
-                                                  KnowledgeBaseFile)) {
-      if (!Extra->empty())
-        U->extendedKB().extend(*Extra);
-    } else {
-      U->Problems.push_back({true, llvm::toString(Extra.takeError())});
-    }
-  }
-  U->addFunctionList(
-      ExtraBlockingFunctions, "ExtraBlockingFunctions",
-      [](StringRef Kind, KnowledgeBase &Into, std::string Name) {
-        std::optional<::concur::IoKind> K = ::concur::parseIoKind(Kind);
-        if (!K)
-          return false;
-        ::concur::ApiEffects E;
-        E.Io = K;
-        Into.add({Name}, E);
-        return true;
-      });
-  U->addFunctionList(
-      ExtraCpuFunctions, "ExtraCpuFunctions",
-      [](StringRef Kind, KnowledgeBase &Into, std::string Name) {
-        std::optional<::concur::CpuKind> K = ::concur::parseCpuKind(Kind);
-        if (!K)
-          return false;
-        ::concur::ApiEffects E;
-        E.Cpu = K;
-        E.Numeric = ::concur::isNumericByNature(*K);
-        Into.add({Name}, E);
-        return true;
-      });
-  SmallVector<StringRef, 8> Unsafe;
-  StringRef(ExtraMtUnsafeFunctions).split(Unsafe, ';', -1, false);
-  for (StringRef Name : Unsafe) {
-    ::concur::ApiEffects E;
-    E.MtUnsafe = true;
-    U->extendedKB().add({Name.trim().str()}, E);
-  }
-
-  // The project's `.concur.yaml`, found from the main file.
-  std::string SummaryPath = SummaryFile;
-  if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID())) {
-    auto Config = configFinder().find(Main->getName());
-    if (!Config) {
-      U->Problems.push_back({false, llvm::toString(Config.takeError())});
-    } else if (*Config) {
-      if (!(*Config)->Extra.empty())
-        U->extendedKB().extend((*Config)->Extra);
-      (*Config)->applyTo(U->Options);
-      if (SummaryPath.empty())
-        SummaryPath = (*Config)->Summaries;
-    }
-  }
+  std::string MainFile;
+  if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
+    MainFile = Main->getName().str();
+  U->Config = ::concur::resolveConfiguration(MainFile, CheckOptions);
 
   // Else concur-advise's default database next to compile_commands.json:
   // clang-tidy and clangd set the working directory to the compile command's.
+  std::string SummaryPath = U->Config.SummaryPath;
   if (SummaryPath.empty()) {
     llvm::vfs::FileSystem &FS = SM.getFileManager().getVirtualFileSystem();
     if (llvm::ErrorOr<std::string> Dir = FS.getCurrentWorkingDirectory()) {
@@ -225,12 +98,14 @@ ConcurCheck::configure(ASTContext &Ctx) {
     if (auto Opened = ::concur::DatabaseSummaryProvider::shared(SummaryPath))
       U->Summaries = *Opened;
     else
-      U->Problems.push_back({false, llvm::toString(Opened.takeError()) +
-                                        "; cross-file facts are not used"});
+      U->Config.Problems.push_back(
+          {::concur::ConfigProblem::ProjectFile,
+           llvm::toString(Opened.takeError()) +
+               "; cross-file facts are not used"});
     External = U->Summaries.get();
   }
-  U->Analyzer =
-      std::make_unique<WorkloadAnalyzer>(Ctx, *U->KB, U->Options, External);
+  U->Analyzer = std::make_unique<WorkloadAnalyzer>(
+      Ctx, U->Config.knowledgeBase(), U->Config.Options, External);
   std::lock_guard<std::mutex> Lock(RegistryMutex);
   Registry[Key] = U;
   return U;
@@ -241,8 +116,8 @@ WorkloadAnalyzer &ConcurCheck::analyzer(ASTContext &Ctx) {
     return *Unit->Analyzer;
   Unit = configure(Ctx);
   const SourceManager &SM = Ctx.getSourceManager();
-  for (const ConfigProblem &P : Unit->Problems)
-    if (P.InOption)
+  for (const ::concur::ConfigProblem &P : Unit->Config.Problems)
+    if (P.Source == ::concur::ConfigProblem::CheckOption)
       configurationDiag("%0") << P.Message;
     else
       diag(SM.getLocForStartOfFile(SM.getMainFileID()), "%0",
@@ -252,10 +127,12 @@ WorkloadAnalyzer &ConcurCheck::analyzer(ASTContext &Ctx) {
 }
 
 const AnalysisOptions &ConcurCheck::analysisOptions() const {
-  return Unit->Options;
+  return Unit->Config.Options;
 }
 
-const KnowledgeBase &ConcurCheck::knowledgeBase() const { return *Unit->KB; }
+const KnowledgeBase &ConcurCheck::knowledgeBase() const {
+  return Unit->Config.knowledgeBase();
+}
 
 SourceLocation ConcurCheck::locationOf(const Hop &H, ASTContext &Ctx) {
   if (H.Loc.isValid() || H.File.empty())

@@ -1,7 +1,8 @@
 //===--- ConcurCheck.h - What every concur check shares ---------*- C++ -*-===//
 //
-// The common base of the concur checks: it reads the analysis options and
-// knowledge-base extensions (check options and `.concur.yaml`), shares one
+// The common base of the concur checks: it reads the check options and
+// resolves the configuration of the main file with them (Configuration.h:
+// defaults, check options, `.concur.yaml`), shares one
 // WorkloadAnalyzer per translation unit with the other concur checks
 // configured alike, and renders evidence chains as notes. Checks derive from
 // it and stay thin: matchers find the sites, the analysis decides, the check
@@ -14,6 +15,7 @@
 
 #include "ClangTidyCheck.h"
 #include "Advice.h"
+#include "Configuration.h"
 #include "ProjectConfig.h"
 #include "SelectionTable.h"
 #include "SummaryDatabase.h"
@@ -93,14 +95,9 @@ protected:
                           LoopNesting Nesting = LoopNesting::Outermost);
 
 private:
-  // Check options (all may also be set globally, without the check prefix).
-  std::string KnowledgeBaseFile;
-  std::string ExtraBlockingFunctions;
-  std::string ExtraCpuFunctions;
-  std::string ExtraMtUnsafeFunctions;
-  /// The summaries database of concur-advise, for cross-file facts.
-  std::string SummaryFile;
-  AnalysisOptions Thresholds;
+  /// The check options of ConfigOptions.def, each this check's own or else
+  /// the global one.
+  ::concur::CheckOptionValues CheckOptions;
 
   /// What the concur checks of one translation unit share when their options
   /// are the same: the configuration, read once, and the analyzer, whose

@@ -514,6 +514,54 @@ class CrossFileTest(unittest.TestCase):
                 self.finish(client)
 
 
+class ThresholdTest(unittest.TestCase):
+    """A threshold set in .clangd's CheckOptions judges the editor's file as
+    concur-advise, given the same option, judges the whole program: c.cpp's
+    coroutine calls 'twice' (b.cpp), whose work is all in mix() (a.cpp),
+    a little arithmetic that is substantial only under a low SubstantialWork.
+    The summaries database brings b.cpp's and a.cpp's facts to the editor."""
+
+    def run_both(self, options):
+        checks = "    CheckOptions: %s\n" % options if options else ""
+        project = Project("thresholds", CONCUR_CLANGD_CONFIG + checks)
+        self.addCleanup(project.remove)
+        import subprocess
+        self.assertIsNotNone(ADVISE, "run with --advise")
+        run = subprocess.run([ADVISE, "-p", str(project.root), "--progress", "none",
+                              "--format", "json",
+                              "--config", "{CheckOptions: %s}" % (options or "{}")],
+                             cwd=project.root, capture_output=True, text=True, timeout=600)
+        self.assertIn(run.returncode, (0, 1), run.stdout + run.stderr)
+        report = json.loads(run.stdout)
+        linked = {fn["qualified_name"]: fn["class"] for fn in report["functions"]}
+        found = sorted(f["message"] for f in report["findings"]
+                       if f["check"] == "concur-cpu-heavy-in-coroutine")
+
+        home = project.root / ".home"
+        home.mkdir()
+        env = dict(os.environ, XDG_CONFIG_HOME=str(home), HOME=str(home))
+        client = LspClient([CLANGD, "--log=verbose", "--background-index=false"],
+                           cwd=project.root, env=env, stderr_path=str(home / "clangd.log"))
+        self.addCleanup(client.close)
+        client.initialize(project.root)
+        client.did_open(project.path("c.cpp"), project.text("c.cpp"))
+        params = client.wait_for_diagnostics(project.uri("c.cpp"))
+        editor = sorted(d["message"] for d in concur_diagnostics(params)
+                        if d["code"] == "concur-cpu-heavy-in-coroutine")
+        self.assertEqual(client.shutdown(), 0, client.stderr_tail(200))
+        return linked, found, editor
+
+    def test_editor_and_linker_agree(self):
+        linked, found, editor = self.run_both(None)
+        self.assertEqual((linked["twice"], found, editor), ("trivial", [], []))
+        linked, found, editor = self.run_both("{SubstantialWork: 20}")
+        self.assertEqual(linked["twice"], "cpu")
+        self.assertEqual(editor, [
+            "'twice' does substantial CPU work (computation) inside coroutine 'handle'; "
+            "offload it to a core-sized pool with run_in_executor (row: mixed)"])
+        self.assertEqual(editor, found)
+
+
 class NeovimTest(unittest.TestCase):
     """A real editor: Neovim's built-in LSP client attached to concur-clangd."""
 

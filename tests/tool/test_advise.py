@@ -123,6 +123,69 @@ def test_cross_file(scratch):
     check(chain["callee"] == "recv" and chain["via"] == ["fetch_page", "net_read"], chain)
 
 
+def profile_classes(report):
+    """The class concur-function-profile gives each function in its unit."""
+    classes = {}
+    for f in report["findings"]:
+        m = re.match(r"'(\w+)' is (\w+) ", f["message"])
+        if f["check"] == "concur-function-profile" and m:
+            classes[m.group(1)] = m.group(2)
+    return classes
+
+
+def test_thresholds_everywhere(scratch):
+    """A threshold set in a check option (--config) or in .concur.yaml
+    classifies the linked summaries as it classifies each unit's functions."""
+    profile = "concur-function-profile.Enable: true"
+
+    def classes(p, *args):
+        report, _ = p.json(*args)
+        linked = {fn["qualified_name"]: fn["class"] for fn in report["functions"]}
+        return linked, profile_classes(report)
+
+    p = Project("thresholds", scratch)
+    linked, unit = classes(p, "--config={CheckOptions: {%s}}" % profile)
+    check(linked["twice"] == "trivial" and unit["twice"] == "trivial",
+          f"by default 'twice' is trivial: linked {linked}, per unit {unit}")
+    low = "SubstantialWork: 20"
+    linked, unit = classes(p, "--config={CheckOptions: {%s, %s}}" % (low, profile))
+    check(unit["twice"] == "cpu", f"per unit with {low}: {unit}")
+    check(linked["twice"] == "cpu" and linked["mix"] == "cpu",
+          f"linked with {low} (per unit: {unit}): {linked}")
+    # `merge` links with the shards' --config.
+    db = os.path.join(p.build, "concur-summaries.db")
+    for i, (config, want) in enumerate(((None, "trivial"), (low, "cpu"))):
+        merged = os.path.join(scratch, "merged-%d.db" % i)
+        extra = ["--config={CheckOptions: {%s}}" % config] if config else []
+        p.run("merge", db, "-o", merged, *extra, build=False, expect=0)
+        report, _ = p.json("--from-db", "--summaries", merged)
+        twice = [fn["class"] for fn in report["functions"] if fn["name"] == "twice"]
+        check(twice == [want], f"merge with {config}: 'twice' is {twice}, expected {want}")
+    if ARGS.clang_tidy:
+        # The plugin, given the same option and the database, agrees.
+        run = subprocess.run([ARGS.clang_tidy, "--load=" + ARGS.plugin,
+                              "--checks=-*,concur-*", "--quiet", "-p", p.build,
+                              "--config={CheckOptions: {%s, %s}}" % (low, profile),
+                              p.path("b.cpp")],
+                             capture_output=True, text=True, timeout=600)
+        check("'twice' is cpu" in run.stdout,
+              f"clang-tidy with {low}:\n{run.stdout}{run.stderr}")
+
+    # The same through the project's file, and through .clang-tidy.
+    p = Project("thresholds", os.path.join(scratch, "yaml"))
+    with open(p.path(".concur.yaml"), "w") as f:
+        f.write("version: 1\noptions:\n  substantial-work: 20\n")
+    linked, unit = classes(p, "--config={CheckOptions: {%s}}" % profile)
+    check(unit["twice"] == "cpu" and linked["twice"] == "cpu",
+          f".concur.yaml: linked {linked}, per unit {unit}")
+    p = Project("thresholds", os.path.join(scratch, "tidy"))
+    with open(p.path(".clang-tidy"), "w") as f:
+        f.write("CheckOptions:\n  SubstantialWork: 20\n  %s\n" % profile)
+    linked, unit = classes(p)
+    check(unit["twice"] == "cpu" and linked["twice"] == "cpu",
+          f".clang-tidy: linked {linked}, per unit {unit}")
+
+
 def test_header_code(scratch):
     """Without a header filter the checks traverse only the main file's
     declarations; the analysis still reaches the headers' code (here the only

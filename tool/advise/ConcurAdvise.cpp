@@ -186,16 +186,24 @@ std::string absolute(StringRef Path) {
 int runMerge(ArrayRef<const char *> Args) {
   std::vector<std::string> Inputs;
   std::string Output;
+  // The link classifies each file's functions with its check options: the
+  // shards' --config, else its .clang-tidy files.
+  TidySettings Tidy;
   for (size_t I = 0; I < Args.size(); ++I) {
     StringRef A = Args[I];
     if (A == "-o" && I + 1 < Args.size())
       Output = Args[++I];
     else if (A.starts_with("-o="))
       Output = A.drop_front(3).str();
+    else if (A == "--config" && I + 1 < Args.size())
+      Tidy.Config = Args[++I];
+    else if (A.starts_with("--config="))
+      Tidy.Config = A.drop_front(9).str();
     else if (A == "-h" || A == "--help") {
-      outs() << "USAGE: concur-advise merge A.db B.db ... -o ALL.db\n"
+      outs() << "USAGE: concur-advise merge A.db B.db ... -o ALL.db "
+                "[--config TEXT]\n"
                 "Combines summaries databases (e.g. of --shard runs) and links "
-                "them.\n";
+                "them; --config is the one the shards ran with.\n";
       return ExitClean;
     } else if (A.starts_with("-"))
       return usage("merge: unknown option '" + A + "'");
@@ -204,6 +212,8 @@ int runMerge(ArrayRef<const char *> Args) {
   }
   if (Inputs.empty() || Output.empty())
     return usage("merge needs input databases and -o OUTPUT");
+  if (std::string Error = validateTidySettings(Tidy); !Error.empty())
+    return usage("merge: " + Error);
   for (const std::string &In : Inputs)
     if (absolute(In) == absolute(Output))
       return usage("merge: the output '" + Output + "' is also an input");
@@ -216,7 +226,7 @@ int runMerge(ArrayRef<const char *> Args) {
     if (Error E = (*Db)->mergeFrom(In))
       return usage(toString(std::move(E)));
   unsigned Functions = 0;
-  if (Error E = linkDatabase(**Db, &Functions))
+  if (Error E = linkDatabase(**Db, Tidy, &Functions))
     return usage(toString(std::move(E)));
   auto Units = (*Db)->units(/*WithDeps=*/false);
   auto Stale = staleFindings(**Db, {});

@@ -1,7 +1,7 @@
 //===--- Project.cpp - Whole-program runs over a summaries database -------===//
 
 #include "Project.h"
-#include "ProjectConfig.h"
+#include "Configuration.h"
 #include "UnitOrder.h"
 #include "clang/Driver/Types.h"
 #include "llvm/ADT/DenseSet.h"
@@ -24,7 +24,8 @@ namespace concur::advise {
 
 /// Bumped whenever the analysis or the checks change what they report, so
 /// that results stored by an older build are not reused.
-static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/2";
+/// (3: the link takes thresholds from the check options too.)
+static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/3";
 
 //===----------------------------------------------------------------------===//
 // Progress
@@ -99,38 +100,33 @@ void Progress::draw(bool Final) {
 // Keys and linking
 //===----------------------------------------------------------------------===//
 
-static ProjectConfigFinder &configs() {
-  static ProjectConfigFinder Finder;
-  return Finder;
-}
-
-AnalysisOptions optionsForFile(StringRef File) {
-  AnalysisOptions Opts;
-  auto Config = configs().find(File);
-  if (!Config) {
-    consumeError(Config.takeError()); // reported when planning
-    return Opts;
-  }
-  if (*Config)
-    (*Config)->applyTo(Opts);
-  return Opts;
+AnalysisOptions optionsForFile(StringRef File,
+                               const CheckOptionValues &CheckOptions) {
+  // A malformed .concur.yaml is reported when planning, and by the checks.
+  return resolveConfiguration(File, CheckOptions, ConfigParts::Thresholds)
+      .Options;
 }
 
 namespace {
 
 /// optionsForFile() for the linker, one look-up per file rather than per
-/// function: finding a file's .concur.yaml stats every directory above it.
+/// function: finding a file's .clang-tidy and .concur.yaml stats every
+/// directory above it. Copies share the cache.
 class OptionsByFile {
 public:
+  explicit OptionsByFile(const TidySettings &Tidy)
+      : CheckOptions(checkOptionsReader(Tidy)),
+        Cache(std::make_shared<StringMap<AnalysisOptions>>()) {}
   AnalysisOptions operator()(const FunctionSummary &S) {
-    auto [It, New] = Cache.try_emplace(S.File);
+    auto [It, New] = Cache->try_emplace(S.File);
     if (New)
-      It->second = optionsForFile(S.File);
+      It->second = optionsForFile(S.File, CheckOptions(S.File));
     return It->second;
   }
 
 private:
-  StringMap<AnalysisOptions> Cache;
+  CheckOptionsReader CheckOptions;
+  std::shared_ptr<StringMap<AnalysisOptions>> Cache;
 };
 
 } // namespace
@@ -211,7 +207,8 @@ std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
   return hashContent(Key);
 }
 
-Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
+Error linkDatabase(SummaryDatabase &Db, const TidySettings &Tidy,
+                   unsigned *Functions) {
   // Read before the summaries: a unit stored meanwhile makes this link
   // out of date rather than wrongly current.
   Expected<std::string> Generation = Db.localGeneration();
@@ -220,7 +217,7 @@ Error linkDatabase(SummaryDatabase &Db, unsigned *Functions) {
   Expected<std::vector<StoredFunction>> Local = Db.localFunctions();
   if (!Local)
     return Local.takeError();
-  OptionsByFile Options;
+  OptionsByFile Options(Tidy);
   std::vector<FunctionSummary> Linked = linkSummaries(*Local, Options);
   if (Functions)
     *Functions = unsigned(Linked.size());
@@ -477,7 +474,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   }
   // A malformed .concur.yaml is a configuration error for the whole run.
   for (const std::string &File : Opts.Units)
-    if (auto Config = configs().find(File); !Config)
+    if (auto Config = ProjectConfigFinder::shared().find(File); !Config)
       return Config.takeError();
 
   // 1. Which units changed: the key, then every file each one read.
@@ -526,7 +523,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
   std::optional<double> LinkedSeconds;
   auto Link = [&]() -> Error {
     Clock::time_point LinkStart = Clock::now();
-    if (Error E = linkDatabase(Db, &Stats.Functions))
+    if (Error E = linkDatabase(Db, Opts.Tidy, &Stats.Functions))
       return E;
     LinkedSeconds = Since(LinkStart);
     return Error::success();
@@ -542,7 +539,7 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
                              Out.Record.Findings);
   };
   if (!Changed.empty()) {
-    IncrementalLinker Facts{OptionsByFile()};
+    IncrementalLinker Facts{OptionsByFile(Opts.Tidy)};
     if (!Known.empty()) {
       Expected<std::vector<StoredFunction>> Stored = Db.localFunctions();
       if (!Stored)

@@ -81,12 +81,15 @@ bool isCOrCxxUnit(const clang::tooling::CompilationDatabase &Compilations,
 std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
                     llvm::StringRef File, const TidySettings &Tidy);
 
-/// Thresholds for classifying a function: defaults with the `.concur.yaml`
-/// that applies to its file.
-AnalysisOptions optionsForFile(llvm::StringRef File);
+/// Thresholds for classifying the functions of \p File when linking: what
+/// resolveConfiguration() gives with \p CheckOptions, as for the summaries.
+AnalysisOptions optionsForFile(llvm::StringRef File,
+                               const ::concur::CheckOptionValues &CheckOptions);
 
-/// Links all local summaries in \p Db and stores the result.
-llvm::Error linkDatabase(SummaryDatabase &Db, unsigned *Functions = nullptr);
+/// Links all local summaries in \p Db and stores the result; \p Tidy gives
+/// the check options of each file.
+llvm::Error linkDatabase(SummaryDatabase &Db, const TidySettings &Tidy,
+                         unsigned *Functions = nullptr);
 
 /// The units whose recorded lookups disagree with the linked summaries.
 llvm::Expected<std::vector<std::string>>

@@ -5,7 +5,8 @@
 #include "ClangTidyDiagnosticConsumer.h"
 #include "ClangTidyModule.h"
 #include "ClangTidyOptions.h"
-#include "utils/ConcurCheck.h"
+#include "Configuration.h"
+#include "WorkloadAnalyzer.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -105,26 +106,48 @@ std::pair<unsigned, unsigned> FileCache::lineColumn(StringRef Path,
 
 namespace {
 
-/// Not a check that is ever registered: a ConcurCheck so the summaries use
-/// exactly the knowledge base and thresholds the checks use for this file.
-class SummaryCollector : public clang::tidy::concur::ConcurCheck {
+/// The check options of ConfigOptions.def that apply to every check: the
+/// global ones (`Name`, not `concur-<check>.Name`) of \p Options.
+::concur::CheckOptionValues
+globalCheckOptions(const ClangTidyOptions &Options) {
+  return ::concur::CheckOptionValues::read(
+      [&](StringRef Name) -> std::optional<std::string> {
+        auto It = Options.CheckOptions.find(Name);
+        if (It == Options.CheckOptions.end())
+          return std::nullopt;
+        return It->getValue().Value;
+      });
+}
+
+/// Computes the local summaries of the functions defined in the main file.
+/// They are facts every check and the linker share, so they take the
+/// configuration the global check options give (resolveConfiguration), as
+/// the linker does.
+class SummaryCollector {
 public:
-  static constexpr llvm::StringLiteral Name = "concur-advise-summaries";
-  explicit SummaryCollector(ClangTidyContext *Context)
-      : ConcurCheck(Name, Context) {}
+  /// \p Context is set up for the unit's main file.
+  explicit SummaryCollector(const ClangTidyContext &Context)
+      : CheckOptions(globalCheckOptions(Context.getOptions())) {}
 
   void collect(ASTContext &Ctx, std::vector<StoredFunction> &Out) {
-    analyzer(Ctx); // reads the configuration
+    const SourceManager &SM = Ctx.getSourceManager();
+    std::string MainFile;
+    if (OptionalFileEntryRef Main =
+            SM.getFileEntryRefForID(SM.getMainFileID()))
+      MainFile = Main->getName().str();
+    // Its problems are the checks' to report.
+    ::concur::FileConfiguration Config =
+        ::concur::resolveConfiguration(MainFile, CheckOptions);
     // Local summaries: calls into other units stay unresolved, so linking
     // can fold in whatever those units say now.
-    WorkloadAnalyzer Local(Ctx, knowledgeBase(), analysisOptions(), nullptr);
+    WorkloadAnalyzer Local(Ctx, Config.knowledgeBase(), Config.Options,
+                           nullptr);
     using namespace ast_matchers;
     auto Functions =
         match(functionDecl(isDefinition(), unless(isImplicit()),
                            isExpansionInMainFile())
                   .bind("f"),
               Ctx);
-    const SourceManager &SM = Ctx.getSourceManager();
     for (const BoundNodes &Node : Functions) {
       const auto *F = Node.getNodeAs<FunctionDecl>("f");
       if (F->isDependentContext() || F->getLocation().isMacroID() ||
@@ -144,6 +167,9 @@ public:
       Out.push_back(std::move(S));
     }
   }
+
+private:
+  ::concur::CheckOptionValues CheckOptions;
 };
 
 /// Runs before the checks' consumer: it records the files the unit read
@@ -152,7 +178,7 @@ public:
 class SummaryConsumer : public ASTConsumer {
 public:
   SummaryConsumer(ClangTidyContext &Context, UnitOutcome &Out, FileCache &Files)
-      : Collector(&Context), Out(Out), Files(Files) {}
+      : Collector(Context), Out(Out), Files(Files) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
     for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
@@ -434,10 +460,25 @@ UnitRunner::UnitRunner(const tooling::CompilationDatabase &Compilations,
                        TidySettings Settings, FileCache &Files)
     : Compilations(Compilations), Settings(std::move(Settings)), Files(Files) {}
 
-std::string UnitRunner::validate() const {
+CheckOptionsReader checkOptionsReader(const TidySettings &Settings) {
+  std::string Error; // validate() reports it
+  std::shared_ptr<ClangTidyOptionsProvider> Provider =
+      optionsProvider(Settings, Error);
+  return [Provider](StringRef File) {
+    if (!Provider)
+      return ::concur::CheckOptionValues();
+    return globalCheckOptions(Provider->getOptions(File));
+  };
+}
+
+std::string validateTidySettings(const TidySettings &Settings) {
   std::string Error;
   optionsProvider(Settings, Error);
   return Error;
+}
+
+std::string UnitRunner::validate() const {
+  return validateTidySettings(Settings);
 }
 
 UnitOutcome UnitRunner::run(StringRef File,

@@ -12,10 +12,12 @@
 #ifndef CONCUR_TOOL_ADVISE_UNITRUNNER_H
 #define CONCUR_TOOL_ADVISE_UNITRUNNER_H
 
+#include "Configuration.h"
 #include "Records.h"
 #include "SummaryDatabase.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,6 +77,16 @@ private:
   llvm::StringMap<std::optional<std::pair<uint64_t, int64_t>>> Status;
   llvm::StringMap<std::vector<unsigned>> LineStarts;
 };
+
+/// The check options of ConfigOptions.def that apply to every check in a
+/// file (the global ones), from the clang-tidy options the units' checks
+/// see: --config, else the .clang-tidy files.
+using CheckOptionsReader =
+    std::function<::concur::CheckOptionValues(llvm::StringRef File)>;
+CheckOptionsReader checkOptionsReader(const TidySettings &Settings);
+
+/// Checks \p Settings once (bad --config YAML): a message, or "".
+std::string validateTidySettings(const TidySettings &Settings);
 
 class UnitRunner {
 public:
