@@ -4,6 +4,7 @@
 #include "concur/channel.hpp"
 
 #include <gtest/gtest.h>
+#include "invalid_argument_message.hpp"
 #include <stdexcept>
 
 #include <atomic>
@@ -17,18 +18,6 @@
 using namespace std::chrono_literals;
 
 namespace {
-
-// The message of the std::invalid_argument that `make` throws ("" if none).
-template <class F> std::string invalid_argument_message(F make) {
-  try {
-    make();
-  } catch (const std::invalid_argument &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    return std::string("not std::invalid_argument: ") + e.what();
-  }
-  return "";
-}
 
 TEST(Channel, NegativeOrAbsurdCapacityIsAClearError) {
   EXPECT_EQ(invalid_argument_message([] { concur::channel<int> ch(-1); }),

@@ -3,6 +3,7 @@
 #include "concur/executor.hpp"
 
 #include <gtest/gtest.h>
+#include "invalid_argument_message.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -19,18 +20,6 @@
 using namespace std::chrono_literals;
 
 namespace {
-
-// The message of the std::invalid_argument that `make` throws ("" if none).
-template <class F> std::string invalid_argument_message(F make) {
-  try {
-    make();
-  } catch (const std::invalid_argument &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    return std::string("not std::invalid_argument: ") + e.what();
-  }
-  return "";
-}
 
 TEST(Executor, NegativeOrAbsurdChunkSizeIsAClearError) {
   concur::thread_pool pool(2);

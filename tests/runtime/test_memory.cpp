@@ -1,6 +1,7 @@
 #include "concur/memory.hpp"
 
 #include <gtest/gtest.h>
+#include "invalid_argument_message.hpp"
 #include <signal.h>
 #include <string>
 #include <stdexcept>
@@ -65,18 +66,6 @@ class MemoryTest : public ::testing::Test {
 
   fs::path directory_;
 };
-
-// The message of the std::invalid_argument that `make` throws ("" if none).
-template <class F> std::string invalid_argument_message(F make) {
-  try {
-    make();
-  } catch (const std::invalid_argument &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    return std::string("not std::invalid_argument: ") + e.what();
-  }
-  return "";
-}
 
 TEST_F(MemoryTest, NegativeOrAbsurdLimitsAreClearErrors) {
   EXPECT_EQ(invalid_argument_message([&] {

@@ -1,6 +1,7 @@
 #include "concur/parallel.hpp"
 
 #include <gtest/gtest.h>
+#include "invalid_argument_message.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdexcept>
@@ -46,18 +47,6 @@ int cube(int x) { return x * x * x; }
 std::vector<concur::batch_policy> every_batch_policy() {
   return {concur::batch_policy::automatic(), concur::batch_policy::of(1),
           concur::batch_policy::of(7), concur::batch_policy::of(100000)};
-}
-
-// The message of the std::invalid_argument that `make` throws ("" if none).
-template <class F> std::string invalid_argument_message(F make) {
-  try {
-    make();
-  } catch (const std::invalid_argument &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    return std::string("not std::invalid_argument: ") + e.what();
-  }
-  return "";
 }
 
 TEST(Parallel, AbsurdJobsAndBatchSizesAreClearErrors) {

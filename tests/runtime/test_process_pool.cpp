@@ -7,6 +7,7 @@
 #include "../../runtime/src/ipc.hpp" // the frame layout, to forge a corrupt one
 
 #include <gtest/gtest.h>
+#include "invalid_argument_message.hpp"
 #include <string>
 #include <stdexcept>
 
@@ -175,18 +176,6 @@ protected:
 };
 
 // ---- round trips --------------------------------------------------------------
-
-// The message of the std::invalid_argument that `make` throws ("" if none).
-template <class F> std::string invalid_argument_message(F make) {
-  try {
-    make();
-  } catch (const std::invalid_argument &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    return std::string("not std::invalid_argument: ") + e.what();
-  }
-  return "";
-}
 
 TEST_F(ProcessPool, NegativeOrAbsurdSizesAreClearErrors) {
   // -1 used to open descriptors until "Too many open files".

@@ -5,6 +5,7 @@
 #include "concur/shared_buffer.hpp"
 
 #include <gtest/gtest.h>
+#include "invalid_argument_message.hpp"
 #include <string>
 #include <stdexcept>
 
@@ -134,18 +135,6 @@ TEST(Serialize, LargeBlocksTravelInSharedMemory) {
   inline_out(big);
   EXPECT_TRUE(inline_out.descriptors().empty());
   EXPECT_GT(inline_out.bytes().size(), big.size() * sizeof(double));
-}
-
-// The message of the std::invalid_argument that `make` throws ("" if none).
-template <class F> std::string invalid_argument_message(F make) {
-  try {
-    make();
-  } catch (const std::invalid_argument &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    return std::string("not std::invalid_argument: ") + e.what();
-  }
-  return "";
 }
 
 TEST(Serialize, NegativeOrAbsurdSharedBufferSizeIsAClearError) {

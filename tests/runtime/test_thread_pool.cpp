@@ -4,6 +4,7 @@
 #include "concur/thread_pool.hpp"
 
 #include <gtest/gtest.h>
+#include "invalid_argument_message.hpp"
 #include <string>
 
 #include <array>
@@ -28,18 +29,6 @@ struct gate {
   void open() { opener.set_value(); }
   void wait() const { opened.wait(); }
 };
-
-// The message of the std::invalid_argument that `make` throws ("" if none).
-template <class F> std::string invalid_argument_message(F make) {
-  try {
-    make();
-  } catch (const std::invalid_argument &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    return std::string("not std::invalid_argument: ") + e.what();
-  }
-  return "";
-}
 
 // A count that is negative (converted to std::size_t) or absurd is refused
 // with a message naming the class, the parameter and the value as written.
