@@ -99,6 +99,21 @@ class Project:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def open_in_server(test, project, name):
+    """Starts concur-clangd in `project`, with a private HOME so that no user
+    configuration applies, opens `name` and waits for its diagnostics.
+    Returns (client, diagnostics params); the client closes with `test`."""
+    home = project.root / ".home"
+    home.mkdir(exist_ok=True)
+    env = dict(os.environ, XDG_CONFIG_HOME=str(home), HOME=str(home))
+    client = LspClient([CLANGD, "--log=verbose", "--background-index=false"],
+                       cwd=project.root, env=env, stderr_path=str(home / "clangd.log"))
+    test.addCleanup(client.close)
+    client.initialize(project.root)
+    client.did_open(project.path(name), project.text(name))
+    return client, client.wait_for_diagnostics(project.uri(name))
+
+
 class ServerTestCase(unittest.TestCase):
     """Starts concur-clangd on a project; stops it and checks it exited cleanly."""
 
@@ -319,15 +334,7 @@ class ConfigTest(unittest.TestCase):
         self.addCleanup(project.remove)
         if concur_yaml is not None:
             project.path(".concur.yaml").write_text(concur_yaml)
-        home = project.root / ".home"
-        home.mkdir()
-        env = dict(os.environ, XDG_CONFIG_HOME=str(home), HOME=str(home))
-        client = LspClient([CLANGD, "--log=verbose", "--background-index=false"],
-                           cwd=project.root, env=env, stderr_path=str(home / "clangd.log"))
-        self.addCleanup(client.close)
-        client.initialize(project.root)
-        client.did_open(project.path("server.cpp"), project.text("server.cpp"))
-        params = client.wait_for_diagnostics(project.uri("server.cpp"))
+        client, params = open_in_server(self, project, "server.cpp")
         return project, client, params
 
     def finish(self, client):
@@ -432,8 +439,6 @@ class CrossFileTest(unittest.TestCase):
     def setUp(self):
         self.project = Project("crossfile")
         self.addCleanup(self.project.remove)
-        self.home = self.project.root / ".home"
-        self.home.mkdir()
         self.text = self.project.text("service.cpp")
 
     def advise(self, *args):
@@ -446,15 +451,7 @@ class CrossFileTest(unittest.TestCase):
         self.assertIn(run.returncode, (0, 1), run.stdout + run.stderr)
 
     def open_service(self):
-        env = dict(os.environ, XDG_CONFIG_HOME=str(self.home), HOME=str(self.home))
-        client = LspClient([CLANGD, "--log=verbose", "--background-index=false"],
-                           cwd=self.project.root, env=env,
-                           stderr_path=str(self.home / "clangd.log"))
-        self.addCleanup(client.close)
-        client.initialize(self.project.root)
-        client.did_open(self.project.path("service.cpp"), self.text)
-        params = client.wait_for_diagnostics(self.project.uri("service.cpp"))
-        return client, params
+        return open_in_server(self, self.project, "service.cpp")
 
     def finish(self, client):
         log = client.stderr_tail(200)
@@ -537,15 +534,7 @@ class ThresholdTest(unittest.TestCase):
         found = sorted(f["message"] for f in report["findings"]
                        if f["check"] == "concur-cpu-heavy-in-coroutine")
 
-        home = project.root / ".home"
-        home.mkdir()
-        env = dict(os.environ, XDG_CONFIG_HOME=str(home), HOME=str(home))
-        client = LspClient([CLANGD, "--log=verbose", "--background-index=false"],
-                           cwd=project.root, env=env, stderr_path=str(home / "clangd.log"))
-        self.addCleanup(client.close)
-        client.initialize(project.root)
-        client.did_open(project.path("c.cpp"), project.text("c.cpp"))
-        params = client.wait_for_diagnostics(project.uri("c.cpp"))
+        client, params = open_in_server(self, project, "c.cpp")
         editor = sorted(d["message"] for d in concur_diagnostics(params)
                         if d["code"] == "concur-cpu-heavy-in-coroutine")
         self.assertEqual(client.shutdown(), 0, client.stderr_tail(200))
