@@ -70,7 +70,7 @@ void FunctionProfileCheck::check(const MatchFinder::MatchResult &Result) {
   diag(Function->getLocation(), "'%0' is %1 (%2); model: %3%4",
        DiagnosticIDs::Remark)
       << Function->getName() << ::concur::toString(S.Class.Class) << Detail
-      << (Rec.Row ? Rec.Row->Id : std::string("sequential")) << Top;
+      << ::concur::toString(Rec.id()) << Top;
 }
 
 } // namespace clang::tidy::concur

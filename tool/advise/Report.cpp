@@ -141,7 +141,7 @@ Expected<Report> loadReport(SummaryDatabase &Db, ArrayRef<std::string> Units) {
       continue;
     }
     Recommendation Rec = SelectionTable::builtin().decide(functionSite(Fn.S));
-    Fn.Model = Rec.Row ? Rec.Row->Id : "sequential";
+    Fn.Model = toString(Rec.id()).str();
   }
   return R;
 }
@@ -753,12 +753,12 @@ bool explain(const Report &R, StringRef Name, raw_ostream &OS) {
     SiteFacts Facts = functionSite(S);
     OS << "  selection table, running calls of it concurrently (class "
        << toString(Facts.Class) << ", io kinds '" << Facts.IoKinds.str()
-       << "', fan-out " << Facts.FanOut << ", "
+       << "', fan-out " << toString(Facts.Shape) << ", "
        << (Facts.ThreadSafe ? "thread-safe" : "not thread-safe")
        << (Facts.InCoroutine ? ", in a coroutine" : "") << "):\n";
     for (const DecisionRule &Rule : SelectionTable::builtin().rules()) {
       bool Match = Rule.matches(Facts);
-      OS << "    step " << Rule.Step << " (" << Rule.Row << "): "
+      OS << "    step " << Rule.Step << " (" << toString(Rule.Row) << "): "
          << (Match ? "matches" : "does not match") << " - " << Rule.Why << "\n";
       if (Match)
         break;
