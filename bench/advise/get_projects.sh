@@ -4,7 +4,8 @@
 # (leveldb with CMake; redis with bear around make, which builds it).
 # Needs: apt-get install dpkg-dev bear libsnappy-dev cmake, and deb-src
 # entries; a deb-src copy of /etc/apt/sources.list.d/debian.sources is added
-# when there is none (bench/debian_sources.sh). Third-party code stays in DIR: never commit it.
+# when there is none (bench/debian_sources.sh). Third-party code stays in DIR:
+# never commit it.
 # Prints the two build directories for bench/advise/run.py.
 set -euo pipefail
 dir=${1:-/tmp/concur-bench-projects}
