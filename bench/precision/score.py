@@ -33,6 +33,7 @@ import collections
 import json
 import os
 import random
+import signal
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -122,6 +123,7 @@ def header(width):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet under | head
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", default="/tmp/concur-precision")
     parser.add_argument("--judged", default=os.path.join(HERE, "judged"))
