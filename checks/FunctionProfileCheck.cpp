@@ -35,7 +35,7 @@ void FunctionProfileCheck::registerMatchers(MatchFinder *Finder) {
 void FunctionProfileCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
   // Uninstantiated templates have no meaningful class yet.
-  if (Function->isDependentContext() || Function->getLocation().isMacroID() ||
+  if (Function->isDependentContext() ||
       Function->getTemplateInstantiationPattern())
     return;
   // A lambda is profiled as part of the function that calls it.
