@@ -55,12 +55,16 @@ public:
       : A(A), Ctx(A.context()), Visit(Visit) {}
 
   void walk(const Stmt *S);
+  /// After walk(): what the body left taken or released for its caller.
+  LockWrapping wrapping() const;
 
 private:
   WorkloadAnalyzer &A;
   ASTContext &Ctx;
   function_ref<void(const Expr *, const HeldLock &)> Visit;
   std::vector<Held> HeldLocks;
+  /// The mutexes of releases of locks the body did not take: its caller's.
+  std::vector<std::string> CallersReleased;
   /// The mutex each guard variable wraps, and the scope depth it lives in.
   DenseMap<const VarDecl *, std::pair<MutexKey, unsigned>> Guards;
   unsigned Depth = 0;
@@ -95,14 +99,18 @@ private:
   bool isHeld(const MutexKey &Key) const {
     return any_of(HeldLocks, [&](const Held &H) { return H.Key == Key; });
   }
-  void release(const MutexKey &Key) {
+  /// \p Shown names the mutex when its key is not its text (a wrapper's).
+  void release(const MutexKey &Key, std::string Shown = "") {
+    if (!isHeld(Key))
+      CallersReleased.push_back(Shown.empty() ? Key.Text : std::move(Shown));
     erase_if(HeldLocks, [&](const Held &H) { return H.Key == Key; });
   }
   void hold(const MutexKey &Key, const Expr *At, std::string Via,
-            const VarDecl *Guard, unsigned GuardDepth) {
+            const VarDecl *Guard, unsigned GuardDepth,
+            std::string Shown = "") {
     Held H;
     H.Key = Key;
-    H.Lock = {Key.Text, At, std::move(Via)};
+    H.Lock = {Shown.empty() ? Key.Text : std::move(Shown), At, std::move(Via)};
     H.Guard = Guard;
     H.Depth = GuardDepth;
     HeldLocks.push_back(std::move(H));
@@ -112,6 +120,9 @@ private:
   void declare(const VarDecl *VD);
   /// Handles lock machinery; returns true when \p E is some.
   bool lockCall(const Expr *E);
+  /// Handles a call of a project's lock wrapper; returns true when \p E is
+  /// one.
+  bool wrapperCall(const Expr *E, const FunctionDecl *Callee);
   bool usesHeldLock(const Expr *E) const;
   void call(const Expr *E) {
     if (lockCall(E) || HeldLocks.empty() || usesHeldLock(E))
@@ -221,7 +232,9 @@ bool LockWalker::lockCall(const Expr *E) {
   if (!Callee)
     return false;
   std::optional<ApiEffects> Api = A.apiEffects(Callee);
-  if (!Api || (!Api->AcquiresLock && !Api->ReleasesLock))
+  if (!Api)
+    return wrapperCall(E, Callee);
+  if (!Api->AcquiresLock && !Api->ReleasesLock)
     return false;
   // A lock guard made as a temporary locks and unlocks in one statement.
   if (isa<CXXConstructExpr>(E))
@@ -253,6 +266,35 @@ bool LockWalker::lockCall(const Expr *E) {
   return true;
 }
 
+bool LockWalker::wrapperCall(const Expr *E, const FunctionDecl *Callee) {
+  LockWrapping W = A.lockWrapping(Callee);
+  if (W.Effect == LockEffect::None)
+    return false;
+  // The wrapper's mutex as its body writes it, with the arguments of this
+  // call (item_lock(hv) and item_unlock(hv) name the same lock).
+  std::string Text = W.Mutex + "(";
+  for (const Expr *Arg : argsOf(E))
+    Text += spelling(Arg) + ",";
+  MutexKey Key{nullptr, Text + ")"};
+  if (W.Effect == LockEffect::Releases) {
+    release(Key, W.Mutex);
+    return true;
+  }
+  std::string Name = Callee->getNameAsString();
+  hold(Key, E, Name, nullptr, 0, W.Mutex.empty() ? Name + "()" : W.Mutex);
+  return true;
+}
+
+LockWrapping LockWalker::wrapping() const {
+  LockWrapping W;
+  auto Taken = find_if(HeldLocks, [](const Held &H) { return !H.Guard; });
+  if (Taken != HeldLocks.end() && CallersReleased.empty())
+    W = {LockEffect::Acquires, Taken->Lock.Mutex};
+  else if (Taken == HeldLocks.end() && !CallersReleased.empty())
+    W = {LockEffect::Releases, CallersReleased.back()};
+  return W;
+}
+
 bool LockWalker::usesHeldLock(const Expr *E) const {
   for (const Expr *Arg : argsOf(E)) {
     if (guardVar(Arg))
@@ -269,6 +311,12 @@ void forEachCallUnderLock(
     const Stmt *Body, WorkloadAnalyzer &Analyzer,
     function_ref<void(const Expr *Call, const HeldLock &Lock)> Visit) {
   LockWalker(Analyzer, Visit).walk(Body);
+}
+
+LockWrapping lockWrappingOf(const Stmt *Body, WorkloadAnalyzer &Analyzer) {
+  LockWalker Walker(Analyzer, [](const Expr *, const HeldLock &) {});
+  Walker.walk(Body);
+  return Walker.wrapping();
 }
 
 } // namespace concur

@@ -4,7 +4,9 @@
 // (a std::lock_guard/unique_lock/scoped_lock/shared_lock, mutex.lock(),
 // pthread_mutex_lock(&m), ...) to its release (the end of the guard's scope,
 // unlock()). Which functions lock and unlock is knowledge-base data
-// (`acquires-lock`, `releases-lock`); this file only follows the body.
+// (`acquires-lock`, `releases-lock`); this file only follows the body. A
+// project's own lock wrappers (`void stats_lock(void)` around
+// pthread_mutex_lock) are found by reading their bodies the same way.
 //
 // The walk is linear in source order and does not follow control flow: a
 // release on one branch ends the section for the code after it. That errs on
@@ -42,6 +44,11 @@ void forEachCallUnderLock(
     const clang::Stmt *Body, WorkloadAnalyzer &Analyzer,
     llvm::function_ref<void(const clang::Expr *Call, const HeldLock &Lock)>
         Visit);
+
+/// What \p Body does to locks for its caller: it returns holding a lock it
+/// took (an acquire wrapper) or releases one it did not take (a release
+/// wrapper), lock guards aside (they end with their scope).
+LockWrapping lockWrappingOf(const clang::Stmt *Body, WorkloadAnalyzer &Analyzer);
 
 } // namespace concur
 

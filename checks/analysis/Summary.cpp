@@ -188,8 +188,9 @@ void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
 namespace {
 
 /// Format tag, first byte of every encoded summary. 2: external calls carry
-/// whether they are synchronised and whether they are callbacks.
-constexpr uint8_t SummaryFormat = 2;
+/// whether they are synchronised and whether they are callbacks. 3: the
+/// function's lock wrapping.
+constexpr uint8_t SummaryFormat = 3;
 
 void appendULEB128(std::string &Out, uint64_t V) {
   do {
@@ -371,6 +372,8 @@ std::string encodeSummary(const FunctionSummary &S) {
   W.number(S.Line);
   W.number(S.Column);
   W.byte(S.IsCoroutine);
+  W.byte(uint8_t(S.Lock.Effect));
+  W.string(S.Lock.Mutex);
   const Effects &T = S.Total;
   W.real(T.Work);
   W.real(T.NumericWork);
@@ -418,6 +421,11 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   S.Line = R.small();
   S.Column = R.small();
   S.IsCoroutine = R.byte() != 0;
+  uint8_t Lock = R.byte();
+  if (Lock > uint8_t(LockEffect::Releases))
+    R.fail("unknown lock effect");
+  S.Lock.Effect = LockEffect(Lock);
+  S.Lock.Mutex = R.string();
   Effects &T = S.Total;
   T.Work = R.real();
   T.NumericWork = R.real();

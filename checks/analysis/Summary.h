@@ -108,8 +108,9 @@ struct ExternalCall {
   /// How many call paths were merged into this entry (each counted one
   /// unknown call in the summary's effects, unless a callback).
   unsigned Paths = 1;
-  /// The callee runs under a library lock (a callback of std::call_once, or
-  /// called by one): its writes to shared state are synchronised.
+  /// The callee runs under a lock (called while the caller holds one, a
+  /// callback of std::call_once, or called by one): its writes to shared
+  /// state are synchronised.
   bool Synchronized = false;
   /// The callee is passed as a callable (to qsort, std::sort) rather than
   /// called at Site: the summary counted neither an unknown call nor the
@@ -122,6 +123,20 @@ struct ExternalCall {
 void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call);
 
 /// Everything known about one function, including its callees.
+/// What calling a function does to locks, as its callers see it: a wrapper
+/// such as `void stats_lock(void) { pthread_mutex_lock(&stats_mu); }`
+/// returns holding a lock, its partner releases it.
+enum class LockEffect : uint8_t { None, Acquires, Releases };
+
+/// The lock a wrapper takes or releases.
+struct LockWrapping {
+  LockEffect Effect = LockEffect::None;
+  /// The mutex as the wrapper's body writes it ("stats_mu",
+  /// "item_locks[hv & mask]"): a release wrapper ends the section of the
+  /// acquire wrapper whose mutex reads the same.
+  std::string Mutex;
+};
+
 struct FunctionSummary {
   std::string USR;
   std::string Name;
@@ -130,6 +145,7 @@ struct FunctionSummary {
   unsigned Line = 0;
   unsigned Column = 0;
   bool IsCoroutine = false;
+  LockWrapping Lock;
   Effects Total;
   std::vector<ExternalCall> ExternalCalls;
   Classification Class;

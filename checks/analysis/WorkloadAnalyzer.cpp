@@ -11,6 +11,7 @@
 
 #include "WorkloadAnalyzer.h"
 #include "ComponentFold.h"
+#include "LockRegions.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -89,6 +90,7 @@ public:
   const LocalFacts Unfinished;
   DenseMap<const FunctionDecl *, std::unique_ptr<FunctionSummary>> Summaries;
   DenseMap<const FunctionDecl *, std::optional<ApiEffects>> ApiCache;
+  DenseMap<const FunctionDecl *, LockWrapping> LockCache;
   DenseMap<const Stmt *, std::unique_ptr<LoopFacts>> Loops;
   DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>>
       Overriders;
@@ -143,6 +145,9 @@ private:
   EdgeFn OnEdge;
   std::vector<ExternalCall> &ExternalOut;
   bool HasLock = false;
+  /// The calls of the scanned function made while it holds a lock: what
+  /// they write to shared state is synchronised by that lock.
+  SmallPtrSet<const Expr *, 8> CallsUnderLock;
   /// Inside an OpenMP critical/atomic/single/master/ordered construct,
   /// whose writes OpenMP synchronises.
   unsigned OpenMPSyncDepth = 0;
@@ -253,6 +258,10 @@ bool endsTheProgram(const Stmt *S) {
 }
 
 void Scanner::scanFunction(const FunctionDecl *Def) {
+  forEachCallUnderLock(Def->getBody(), I.A,
+                       [&](const Expr *Call, const HeldLock &) {
+                         CallsUnderLock.insert(Call);
+                       });
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
     for (const CXXCtorInitializer *Init : Ctor->inits())
       scan(Init->getInit(), 1);
@@ -588,7 +597,10 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
   if (const FunctionDecl *Def = definitionOf(Callee);
       Def && I.A.isAnalysable(Def)) {
     opaqueCall(Times);
-    OnEdge({Def, Times, I.A.makeHop(Name, Loc), false});
+    // A lock wrapper (STATS_LOCK()) synchronises this body's writes as the
+    // lock call it wraps would.
+    HasLock |= I.A.lockWrapping(Def).Effect == LockEffect::Acquires;
+    OnEdge({Def, Times, I.A.makeHop(Name, Loc), CallsUnderLock.contains(E)});
     return;
   }
   if (I.isSystem(Callee) || Callee->isImplicit() || Callee->getBuiltinID()) {
@@ -607,14 +619,17 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
     if (const FunctionSummary *S = I.External->lookup(USR)) {
       // Counted as a call of a function with a body here, as linking does.
       opaqueCall(Times);
-      Out.addScaled(S->Total, Times, Site, Opts);
+      HasLock |= S->Lock.Effect == LockEffect::Acquires;
+      foldCallee(Out, S->Total, Times, Site, CallsUnderLock.contains(E), Opts);
       return;
     }
   ++Out.UnknownCalls;
   Out.addEvidence({EvidenceKind::Unknown, "callee not analysed", Name, 0,
                    {Site}},
                   Opts);
-  addExternalCall(ExternalOut, {USR.str().str(), Name, Times, Site, {}, 1});
+  ExternalCall Call{USR.str().str(), Name, Times, Site, {}, 1};
+  Call.Synchronized = CallsUnderLock.contains(E);
+  addExternalCall(ExternalOut, std::move(Call));
 }
 
 void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
@@ -813,6 +828,7 @@ FunctionSummary WorkloadAnalyzer::Impl::describe(const FunctionDecl *Def) {
   S.Line = At.Line;
   S.Column = At.Column;
   S.IsCoroutine = isCoroutine(Def);
+  S.Lock = A.lockWrapping(Def);
   return S;
 }
 
@@ -1084,6 +1100,27 @@ std::string WorkloadAnalyzer::knowledgeBaseName(const FunctionDecl *FD) {
 
 std::string WorkloadAnalyzer::knowledgeBaseName(const TagDecl *TD) {
   return qualifiedName(TD->getDeclContext(), TD->getName());
+}
+
+LockWrapping WorkloadAnalyzer::lockWrapping(const FunctionDecl *FD) {
+  FD = FD->getCanonicalDecl();
+  // The entry stays None while the body is read: a recursive wrapper takes
+  // no lock through its own call.
+  if (auto [It, New] = P->LockCache.try_emplace(FD); !New)
+    return It->second;
+  LockWrapping Result;
+  if (!apiEffects(FD)) {
+    if (const FunctionDecl *Def = definitionOf(FD); Def && isAnalysable(Def)) {
+      Result = lockWrappingOf(Def->getBody(), *this);
+    } else if (P->External) {
+      SmallString<128> USR;
+      if (!index::generateUSRForDecl(FD, USR))
+        if (const FunctionSummary *S = P->External->lookup(USR))
+          Result = S->Lock;
+    }
+  }
+  P->LockCache[FD] = Result;
+  return Result;
 }
 
 std::optional<ApiEffects>

@@ -74,6 +74,12 @@ public:
   /// The knowledge-base (or annotation) effects of a function, if any.
   std::optional<ApiEffects> apiEffects(const clang::FunctionDecl *FD);
 
+  /// Whether calling a function the knowledge base does not describe
+  /// returns holding a lock or releases one (LockRegions.h says how a body
+  /// is read); from the summaries of other units for functions defined
+  /// there.
+  LockWrapping lockWrapping(const clang::FunctionDecl *FD);
+
   /// "ns::Class::method", without template arguments or inline namespaces:
   /// the form knowledge-base names are written in.
   std::string knowledgeBaseName(const clang::FunctionDecl *FD);
