@@ -17,7 +17,8 @@ namespace concur {
 
 namespace {
 [[noreturn]] void throw_file_error(const char *what, const std::string &path) {
-  throw std::system_error(errno, std::generic_category(), std::string("concur: ") + what + " '" + path + "'");
+  throw std::system_error(errno, std::generic_category(),
+                          std::string("concur: ") + what + " '" + path + "'");
 }
 
 int open_or_throw(const std::string &path, int flags) {
@@ -111,10 +112,10 @@ async_file::~async_file() {
 }
 
 task<async_file> async_file::open(std::string path, mode how) {
-  int flags = how == mode::read ? O_RDONLY
-            : how == mode::write ? O_WRONLY | O_CREAT | O_TRUNC
-            : how == mode::append ? O_WRONLY | O_CREAT | O_APPEND
-                                  : O_RDWR | O_CREAT;
+  int flags = how == mode::read     ? O_RDONLY
+              : how == mode::write  ? O_WRONLY | O_CREAT | O_TRUNC
+              : how == mode::append ? O_WRONLY | O_CREAT | O_APPEND
+                                    : O_RDWR | O_CREAT;
   auto job = [path, flags] { return open_or_throw(path, flags); };
   int fd = co_await to_thread(std::move(job));
   co_return async_file(fd, std::move(path));
@@ -140,7 +141,9 @@ task<std::string> async_file::read_some(std::size_t max_bytes) {
 task<void> async_file::write(std::string data) {
   if (fd_ < 0)
     throw std::logic_error("concur::async_file::write on a closed file");
-  auto job = [fd = fd_, data = std::move(data), path = path_] { write_fully(fd, data, path); };
+  auto job = [fd = fd_, data = std::move(data), path = path_] {
+    write_fully(fd, data, path);
+  };
   co_await to_thread(std::move(job));
 }
 

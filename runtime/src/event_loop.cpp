@@ -31,7 +31,8 @@ std::string describe(std::exception_ptr error) {
 }
 
 bool timer_before(const detail::timer_node *a, const detail::timer_node *b) {
-  return a->deadline != b->deadline ? a->deadline < b->deadline : a->sequence < b->sequence;
+  return a->deadline != b->deadline ? a->deadline < b->deadline
+                                    : a->sequence < b->sequence;
 }
 
 // Loop-local storage for the poll phase's reports.
@@ -48,11 +49,13 @@ event_loop::event_loop(event_loop_options options)
   live_.prev = live_.next = &live_;
   anchor_->loop = this;
   slow_handler_ = [](std::string_view name, std::chrono::nanoseconds held) {
-    std::fprintf(stderr,
-                 "concur: %.*s held the event loop for %.1f ms (slow_callback_duration is "
-                 "exceeded): a blocking or CPU-heavy call stalls every task; use its "
-                 "asynchronous form or run_in_executor (row: asyncio/mixed)\n",
-                 int(name.size()), name.data(), double(held.count()) / 1e6);
+    std::fprintf(
+        stderr,
+        "concur: %.*s held the event loop for %.1f ms (slow_callback_duration "
+        "is "
+        "exceeded): a blocking or CPU-heavy call stalls every task; use its "
+        "asynchronous form or run_in_executor (row: asyncio/mixed)\n",
+        int(name.size()), name.data(), double(held.count()) / 1e6);
   };
   exception_handler_ = [](std::string_view name, std::exception_ptr error) {
     std::fprintf(stderr, "concur: exception in %.*s was never retrieved: %s\n",
@@ -78,7 +81,8 @@ event_loop::~event_loop() {
     run_once(false);
   }
   while (live_.next != &live_) {
-    detail::task_state_base *state = static_cast<detail::task_state_base::live_hook *>(live_.next)->self;
+    detail::task_state_base *state =
+        static_cast<detail::task_state_base::live_hook *>(live_.next)->self;
     state->live.unlink();
     --live_count_;
     if (state->parked) { // detach it from timers, descriptors and wait lists
@@ -120,7 +124,8 @@ void event_loop::finish_base(detail::task_state_base &state) {
     detail::completion_waiter &waiter = state.waiters.pop_front();
     waiter.on_done(&waiter, state);
   }
-  if (state.error && state.detached && !state.error_retrieved && !state.was_cancelled())
+  if (state.error && state.detached && !state.error_retrieved &&
+      !state.was_cancelled())
     report_unretrieved(state);
 }
 
@@ -221,7 +226,8 @@ void event_loop::remove_timer(detail::timer_node &timer) noexcept {
     std::size_t smallest = i, left = 2 * i + 1, right = 2 * i + 2;
     if (left < timers_.size() && timer_before(timers_[left], timers_[smallest]))
       smallest = left;
-    if (right < timers_.size() && timer_before(timers_[right], timers_[smallest]))
+    if (right < timers_.size() &&
+        timer_before(timers_[right], timers_[smallest]))
       smallest = right;
     if (smallest == i)
       break;
@@ -247,15 +253,18 @@ void event_loop::fire_due_timers() {
 
 void event_loop::register_fd(int fd) {
   if (fd < 0)
-    throw std::invalid_argument("concur::event_loop::register_fd: negative descriptor");
+    throw std::invalid_argument(
+        "concur::event_loop::register_fd: negative descriptor");
   if (std::size_t(fd) >= watches_.size())
-    watches_.resize(std::max<std::size_t>(std::size_t(fd) + 1, watches_.size() * 2));
+    watches_.resize(
+        std::max<std::size_t>(std::size_t(fd) + 1, watches_.size() * 2));
   backend_->add(fd);
   watches_[std::size_t(fd)] = detail::io_watch{nullptr, nullptr, true};
 }
 
 void event_loop::deregister_fd(int fd) noexcept {
-  if (fd < 0 || std::size_t(fd) >= watches_.size() || !watches_[std::size_t(fd)].registered)
+  if (fd < 0 || std::size_t(fd) >= watches_.size() ||
+      !watches_[std::size_t(fd)].registered)
     return;
   detail::io_watch &watch = watches_[std::size_t(fd)];
   for (detail::io_op *op : {watch.reader, watch.writer}) {
@@ -268,14 +277,16 @@ void event_loop::deregister_fd(int fd) noexcept {
   backend_->remove(fd);
 }
 
-bool event_loop::suspend_io(detail::io_op &op, bool for_write, std::coroutine_handle<> coro) {
+bool event_loop::suspend_io(detail::io_op &op, bool for_write,
+                            std::coroutine_handle<> coro) {
   if (!park(op, coro))
     return false;
   detail::io_watch &watch = watches_.at(std::size_t(op.fd));
   detail::io_op *&slot = for_write ? watch.writer : watch.reader;
   if (slot)
-    throw std::logic_error(for_write ? "concur: two tasks writing the same socket at once"
-                                     : "concur: two tasks reading the same socket at once");
+    throw std::logic_error(
+        for_write ? "concur: two tasks writing the same socket at once"
+                  : "concur: two tasks reading the same socket at once");
   slot = &op;
   op.cancel_fn = [](detail::suspension *self) {
     auto *me = static_cast<detail::io_op *>(self);
@@ -309,9 +320,10 @@ void event_loop::run_ready_batch() {
     if (debug_) {
       auto held = clock::now() - start;
       if (held > slow_threshold_ && slow_handler_)
-        slow_handler_(item.coro ? (item.owner ? item.owner->display_name() : "coroutine")
-                                : std::string("callback"),
-                      held);
+        slow_handler_(
+            item.coro ? (item.owner ? item.owner->display_name() : "coroutine")
+                      : std::string("callback"),
+            held);
     }
   }
   running_.clear();
@@ -322,7 +334,8 @@ void event_loop::run_once(bool may_wait) {
   try {
     // 1. poll
     std::optional<clock::time_point> deadline;
-    if (!may_wait || !ready_.empty() || stopping_ || has_posts_.load(std::memory_order_acquire))
+    if (!may_wait || !ready_.empty() || stopping_ ||
+        has_posts_.load(std::memory_order_acquire))
       deadline = clock::time_point::min();
     else if (!timers_.empty())
       deadline = timers_.front()->deadline;
@@ -365,7 +378,8 @@ void event_loop::run_until(const std::function<bool()> &done) {
 // --- free functions
 
 std::stop_token current_stop_token() {
-  event_loop &loop = event_loop::require_current("concur::current_stop_token outside an event loop");
+  event_loop &loop = event_loop::require_current(
+      "concur::current_stop_token outside an event loop");
   detail::task_state_base *task = loop.current_task();
   if (!task)
     throw std::logic_error("concur::current_stop_token outside a task");
@@ -378,7 +392,8 @@ std::stop_token current_stop_token() {
 }
 
 std::string current_task_name() {
-  event_loop &loop = event_loop::require_current("concur::current_task_name outside an event loop");
+  event_loop &loop = event_loop::require_current(
+      "concur::current_task_name outside an event loop");
   detail::task_state_base *task = loop.current_task();
   return task ? task->display_name() : std::string();
 }

@@ -39,7 +39,8 @@
 
 namespace concur {
 
-fork_server_error::fork_server_error(const std::string &what) : std::logic_error(what) {}
+fork_server_error::fork_server_error(const std::string &what)
+    : std::logic_error(what) {}
 
 void start_fork_server() { (void)detail::ipc::fork_server::instance(); }
 
@@ -65,7 +66,8 @@ void keep_only(int fd) {
 
 // ---- the worker ------------------------------------------------------------
 
-void reply_error(output_archive &out, const std::string &type, const std::string &message) {
+void reply_error(output_archive &out, const std::string &type,
+                 const std::string &message) {
   out.bytes().clear();
   out.descriptors().clear();
   out(type, message);
@@ -77,7 +79,8 @@ void reply_error(output_archive &out, const std::string &type, const std::string
   std::vector<unique_fd> descriptors;
   for (;;) {
     try {
-      if (!receive_frame(socket, request, payload, descriptors) || request.kind != frame::task)
+      if (!receive_frame(socket, request, payload, descriptors) ||
+          request.kind != frame::task)
         _exit(0); // the pool closed our socket: retire quietly
     } catch (...) {
       _exit(0);
@@ -95,7 +98,8 @@ void reply_error(output_archive &out, const std::string &type, const std::string
     } catch (...) {
       reply.kind = frame::error;
       const std::type_info *type = abi::__cxa_current_exception_type();
-      reply_error(out, type ? demangle(type->name()) : std::string("unknown"), "");
+      reply_error(out, type ? demangle(type->name()) : std::string("unknown"),
+                  "");
     }
     descriptors.clear();
     reply.payload_size = out.bytes().size();
@@ -115,15 +119,17 @@ void reply_error(output_archive &out, const std::string &type, const std::string
   }
 }
 
-// ---- the server --------------------------------------------------------------
+// ---- the server
+// --------------------------------------------------------------
 
 struct server_state {
   pid_t self = 0;
   sigset_t original_mask{};
-  struct sigaction original_pipe {};
+  struct sigaction original_pipe{};
   unique_fd signals;
-  std::map<int, unique_fd> connections;  // by descriptor
-  std::map<pid_t, int> children;         // worker -> the connection that owns it (-1: orphan)
+  std::map<int, unique_fd> connections; // by descriptor
+  std::map<pid_t, int>
+      children; // worker -> the connection that owns it (-1: orphan)
 };
 
 void spawn_worker(server_state &state, int connection) {
@@ -221,14 +227,15 @@ void handle_request(server_state &state, int connection) {
   // Ctrl-C goes to the whole foreground process group; the program decides
   // what it means, and if it dies we see end-of-file and clean up.
   ::signal(SIGINT, SIG_IGN);
-  struct sigaction ignore {};
+  struct sigaction ignore{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &state.original_pipe);
   sigset_t child_signal;
   sigemptyset(&child_signal);
   sigaddset(&child_signal, SIGCHLD);
   ::sigprocmask(SIG_BLOCK, &child_signal, &state.original_mask);
-  state.signals.reset(::signalfd(-1, &child_signal, SFD_CLOEXEC | SFD_NONBLOCK));
+  state.signals.reset(
+      ::signalfd(-1, &child_signal, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!state.signals)
     _exit(126);
 
@@ -265,7 +272,8 @@ void handle_request(server_state &state, int connection) {
         shut_down(state); // the program closed the root socket or died
       if (request.kind == control::open_connection) {
         int pair[2];
-        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) !=
+            0) {
           send_control(root, {control::spawn_failed, 0, errno});
           continue;
         }
@@ -288,8 +296,9 @@ bool inside_fork_server = false;
 
 fork_server &fork_server::instance() {
   if (inside_fork_server)
-    throw fork_server_error("concur::process_pool: a task running in a worker process cannot "
-                            "create a process_pool or start the fork server");
+    throw fork_server_error(
+        "concur::process_pool: a task running in a worker process cannot "
+        "create a process_pool or start the fork server");
   static fork_server server;
   return server;
 }
@@ -297,20 +306,24 @@ fork_server &fork_server::instance() {
 fork_server::fork_server() {
   std::size_t threads = thread_count();
   if (threads > 1)
-    throw fork_server_error(
-        "concur::process_pool: cannot start the fork server: this process already runs " +
-        std::to_string(threads) +
-        " threads, and forking it could copy a lock held by one of them into every worker; "
-        "call concur::start_fork_server() (or create the first process_pool) at the top of "
-        "main(), before any thread starts");
+    throw fork_server_error("concur::process_pool: cannot start the fork "
+                            "server: this process already runs " +
+                            std::to_string(threads) +
+                            " threads, and forking it could copy a lock held "
+                            "by one of them into every worker; "
+                            "call concur::start_fork_server() (or create the "
+                            "first process_pool) at the top of "
+                            "main(), before any thread starts");
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
-    throw std::system_error(errno, std::generic_category(), "concur: socketpair for the fork server");
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: socketpair for the fork server");
   unique_fd ours(pair[0]), theirs(pair[1]);
   std::fflush(nullptr); // or buffered output would be written twice
   pid_t pid = ::fork();
   if (pid < 0)
-    throw std::system_error(errno, std::generic_category(), "concur: fork of the fork server");
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: fork of the fork server");
   if (pid == 0) {
     inside_fork_server = true;
     ours.release(); // closed by keep_only; do not run destructors here
@@ -336,11 +349,13 @@ unique_fd fork_server::open_connection() {
   unique_fd connection;
   if (!send_control(root_.get(), {control::open_connection, 0, 0}) ||
       !receive_control(root_.get(), reply, &connection))
-    throw broken_executor("concur::process_pool: the fork server (pid " + std::to_string(pid_) +
-                          ") is gone; no new workers can be started in this process");
+    throw broken_executor(
+        "concur::process_pool: the fork server (pid " + std::to_string(pid_) +
+        ") is gone; no new workers can be started in this process");
   if (reply.kind != control::connection_opened || !connection)
-    throw std::system_error(reply.value, std::generic_category(),
-                            "concur::process_pool: the fork server could not open a connection");
+    throw std::system_error(
+        reply.value, std::generic_category(),
+        "concur::process_pool: the fork server could not open a connection");
   return connection;
 }
 

@@ -5,7 +5,8 @@
 //
 //   program ──(root socket)──> fork server ──fork()──> worker, worker, ...
 //      │ ──(one control socket per pool slot)──> fork server
-//      └──(one stream socket per worker, passed through the fork server)──> worker
+//      └──(one stream socket per worker, passed through the fork server)──>
+//      worker
 //
 // The fork server is forked from the program while it is still
 // single-threaded, so it and every worker it forks are copies of a
@@ -37,7 +38,7 @@ enum class control : std::uint32_t {
   spawned,             // server -> program: worker `pid`, its socket attached
   spawn_failed,        // server -> program: fork failed with errno `value`
   kill,                // program -> server: send signal `value` to worker `pid`
-  exited,              // server -> program: worker `pid` ended with wait status `value`
+  exited, // server -> program: worker `pid` ended with wait status `value`
 };
 
 struct control_message {
@@ -48,10 +49,12 @@ struct control_message {
 
 /// Sends a message, with `descriptor` attached when it is >= 0. Returns
 /// false if the peer is gone.
-bool send_control(int socket, const control_message &message, int descriptor = -1);
+bool send_control(int socket, const control_message &message,
+                  int descriptor = -1);
 /// Receives one message (and an attached descriptor, if any). Returns false
 /// at end of file.
-bool receive_control(int socket, control_message &message, unique_fd *descriptor = nullptr);
+bool receive_control(int socket, control_message &message,
+                     unique_fd *descriptor = nullptr);
 
 // ---- frames between the pool and a worker (SOCK_STREAM) -------------------
 
@@ -78,12 +81,14 @@ struct frame_header {
 inline constexpr std::size_t max_descriptors_per_frame = 250;
 
 /// Writes a whole frame. Returns false if the peer is gone (EPIPE).
-bool send_frame(int socket, const frame_header &header, std::span<const std::byte> payload,
+bool send_frame(int socket, const frame_header &header,
+                std::span<const std::byte> payload,
                 std::span<const unique_fd> descriptors);
 /// Reads a whole frame. Returns false at end of file (also mid-frame: the
 /// peer died while writing). Throws std::system_error or
 /// serialization_error on a corrupt stream.
-bool receive_frame(int socket, frame_header &header, std::vector<std::byte> &payload,
+bool receive_frame(int socket, frame_header &header,
+                   std::vector<std::byte> &payload,
                    std::vector<unique_fd> &descriptors);
 
 // ---- the fork server -------------------------------------------------------

@@ -48,7 +48,9 @@ struct loop_backend::state {
     itimerspec spec{};
     if (deadline) {
       // steady_clock is CLOCK_MONOTONIC on Linux (libstdc++).
-      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline->time_since_epoch()).count();
+      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    deadline->time_since_epoch())
+                    .count();
       if (ns <= 0)
         ns = 1; // 0 would disarm
       spec.it_value.tv_sec = time_t(ns / 1000000000);
@@ -100,7 +102,8 @@ void loop_backend::wakeup() noexcept {
   [[maybe_unused]] ssize_t n = ::write(state_->wake.fd, &one, sizeof one);
 }
 
-void loop_backend::poll(std::optional<time_point> deadline, std::vector<io_event> &out) {
+void loop_backend::poll(std::optional<time_point> deadline,
+                        std::vector<io_event> &out) {
   int timeout = -1;
   if (deadline && *deadline <= std::chrono::steady_clock::now()) {
     timeout = 0;
@@ -109,7 +112,8 @@ void loop_backend::poll(std::optional<time_point> deadline, std::vector<io_event
   }
   int count;
   do
-    count = ::epoll_wait(state_->epoll.fd, state_->events, int(std::size(state_->events)), timeout);
+    count = ::epoll_wait(state_->epoll.fd, state_->events,
+                         int(std::size(state_->events)), timeout);
   while (count < 0 && errno == EINTR);
   if (count < 0)
     throw_errno("concur: epoll_wait");

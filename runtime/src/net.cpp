@@ -19,8 +19,10 @@
 
 namespace concur {
 
-incomplete_read_error::incomplete_read_error(std::size_t received, std::size_t expected)
-    : std::runtime_error("concur: end of stream after " + std::to_string(received) + " of " +
+incomplete_read_error::incomplete_read_error(std::size_t received,
+                                             std::size_t expected)
+    : std::runtime_error("concur: end of stream after " +
+                         std::to_string(received) + " of " +
                          std::to_string(expected) + " bytes"),
       received_(received), expected_(expected) {}
 
@@ -33,7 +35,8 @@ socket_address::socket_address(const sockaddr *address, socklen_t length) {
   length_ = length;
 }
 
-socket_address socket_address::parse(std::string_view numeric_host, std::uint16_t port) {
+socket_address socket_address::parse(std::string_view numeric_host,
+                                     std::uint16_t port) {
   std::string host(numeric_host);
   socket_address result;
   if (host.empty())
@@ -49,7 +52,8 @@ socket_address socket_address::parse(std::string_view numeric_host, std::uint16_
     v6->sin6_port = htons(port);
     result.length_ = sizeof(sockaddr_in6);
   } else {
-    throw std::invalid_argument("concur: '" + host + "' is not a numeric IPv4 or IPv6 address");
+    throw std::invalid_argument("concur: '" + host +
+                                "' is not a numeric IPv4 or IPv6 address");
   }
   return result;
 }
@@ -65,11 +69,15 @@ std::uint16_t socket_address::port() const noexcept {
 std::string socket_address::to_string() const {
   char text[INET6_ADDRSTRLEN] = "?";
   if (storage_.ss_family == AF_INET) {
-    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in *>(&storage_)->sin_addr, text, sizeof text);
+    ::inet_ntop(AF_INET,
+                &reinterpret_cast<const sockaddr_in *>(&storage_)->sin_addr,
+                text, sizeof text);
     return std::string(text) + ":" + std::to_string(port());
   }
   if (storage_.ss_family == AF_INET6) {
-    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6 *>(&storage_)->sin6_addr, text, sizeof text);
+    ::inet_ntop(AF_INET6,
+                &reinterpret_cast<const sockaddr_in6 *>(&storage_)->sin6_addr,
+                text, sizeof text);
     return "[" + std::string(text) + "]:" + std::to_string(port());
   }
   return "(no address)";
@@ -79,11 +87,13 @@ namespace {
 socket_address address_of(int fd, bool peer) {
   sockaddr_storage storage{};
   socklen_t length = sizeof storage;
-  int rc = peer ? ::getpeername(fd, reinterpret_cast<sockaddr *>(&storage), &length)
-                : ::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length);
+  int rc =
+      peer ? ::getpeername(fd, reinterpret_cast<sockaddr *>(&storage), &length)
+           : ::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length);
   if (rc != 0)
     throw std::system_error(errno, std::generic_category(),
-                            peer ? "concur: getpeername" : "concur: getsockname");
+                            peer ? "concur: getpeername"
+                                 : "concur: getsockname");
   return socket_address(reinterpret_cast<sockaddr *>(&storage), length);
 }
 
@@ -97,12 +107,14 @@ constexpr ssize_t failed = -2;
 // accept's queue: not the listener's failure): its result (>= 0),
 // would_block, or failed with the errno recorded in op.error.
 template <class Call>
-ssize_t nonblocking_call(detail::io_op &op, Call call, bool retry_aborted = false) {
+ssize_t nonblocking_call(detail::io_op &op, Call call,
+                         bool retry_aborted = false) {
   for (;;) {
     ssize_t n = call();
     if (n >= 0)
       return n;
-    if (errno == EINTR || (retry_aborted && (errno == ECONNABORTED || errno == EPROTO)))
+    if (errno == EINTR ||
+        (retry_aborted && (errno == ECONNABORTED || errno == EPROTO)))
       continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK)
       return would_block;
@@ -123,7 +135,8 @@ bool read_done(ssize_t n, std::size_t &received) {
 }
 
 // A socket operation on an open socket, bound to its loop and descriptor.
-template <class Op> Op start_op(const detail::loop_socket &socket, const char *what) {
+template <class Op>
+Op start_op(const detail::loop_socket &socket, const char *what) {
   socket.check_open(what);
   Op op;
   op.op_loop = socket.loop();
@@ -134,26 +147,33 @@ template <class Op> Op start_op(const detail::loop_socket &socket, const char *w
 void make_non_blocking(int fd) {
   int flags = ::fcntl(fd, F_GETFL);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-    throw std::system_error(errno, std::generic_category(), "concur: fcntl(O_NONBLOCK)");
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: fcntl(O_NONBLOCK)");
 }
 } // namespace
 
 // --- sockets
 
-[[noreturn]] void detail::throw_socket_error(int error, const char *what, int fd) {
+[[noreturn]] void detail::throw_socket_error(int error, const char *what,
+                                             int fd) {
   std::string where = std::string("concur: ") + what;
   if (error == ECANCELED)
-    throw std::system_error(error, std::generic_category(), where + ": the socket was closed while waiting");
+    throw std::system_error(error, std::generic_category(),
+                            where + ": the socket was closed while waiting");
   if (fd >= 0) {
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
     if (::getpeername(fd, reinterpret_cast<sockaddr *>(&storage), &length) == 0)
-      where += " (peer " + socket_address(reinterpret_cast<sockaddr *>(&storage), length).to_string() + ")";
+      where += " (peer " +
+               socket_address(reinterpret_cast<sockaddr *>(&storage), length)
+                   .to_string() +
+               ")";
   }
   throw std::system_error(error, std::generic_category(), where);
 }
 
-detail::loop_socket::loop_socket(event_loop &loop, int fd) : loop_(&loop), fd_(fd) {
+detail::loop_socket::loop_socket(event_loop &loop, int fd)
+    : loop_(&loop), fd_(fd) {
   try {
     make_non_blocking(fd);
     loop.register_fd(fd);
@@ -164,7 +184,8 @@ detail::loop_socket::loop_socket(event_loop &loop, int fd) : loop_(&loop), fd_(f
   }
 }
 
-detail::loop_socket &detail::loop_socket::operator=(loop_socket &&other) noexcept {
+detail::loop_socket &
+detail::loop_socket::operator=(loop_socket &&other) noexcept {
   if (this != &other) {
     close();
     loop_ = std::exchange(other.loop_, nullptr);
@@ -183,14 +204,16 @@ void detail::loop_socket::close() noexcept {
 
 void detail::loop_socket::check_open(const char *what) const {
   if (fd_ < 0)
-    throw std::logic_error(std::string("concur: ") + what + " on a closed socket");
+    throw std::logic_error(std::string("concur: ") + what +
+                           " on a closed socket");
 }
 
 // --- streams
 
 tcp_stream::tcp_stream(event_loop &loop, int fd) : socket_(loop, fd) {
   int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); // request/response latency
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+               sizeof one); // request/response latency
 }
 
 tcp_stream::read_some_op tcp_stream::read_some(std::span<std::byte> buffer) {
@@ -207,7 +230,11 @@ tcp_stream::read_some_op tcp_stream::read_some(std::span<std::byte> buffer) {
   }
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<read_some_op *>(base);
-    return read_done(nonblocking_call(*me, [me] { return ::recv(me->fd, me->buffer.data(), me->buffer.size(), 0); }),
+    return read_done(nonblocking_call(*me,
+                                      [me] {
+                                        return ::recv(me->fd, me->buffer.data(),
+                                                      me->buffer.size(), 0);
+                                      }),
                      me->received);
   };
   return op;
@@ -220,7 +247,8 @@ tcp_stream::write_op tcp_stream::write_all(std::span<const std::byte> data) {
     auto *me = static_cast<write_op *>(base);
     while (me->sent < me->data.size()) {
       ssize_t n = nonblocking_call(*me, [me] {
-        return ::send(me->fd, me->data.data() + me->sent, me->data.size() - me->sent, MSG_NOSIGNAL);
+        return ::send(me->fd, me->data.data() + me->sent,
+                      me->data.size() - me->sent, MSG_NOSIGNAL);
       });
       if (n == would_block)
         return false;
@@ -243,9 +271,11 @@ task<void> tcp_stream::read_exact(std::span<std::byte> buffer) {
   }
 }
 
-task<std::string> tcp_stream::read_until(std::string delimiter, std::size_t max_bytes) {
+task<std::string> tcp_stream::read_until(std::string delimiter,
+                                         std::size_t max_bytes) {
   if (delimiter.empty())
-    throw std::invalid_argument("concur::tcp_stream::read_until: empty delimiter");
+    throw std::invalid_argument(
+        "concur::tcp_stream::read_until: empty delimiter");
   std::string data = std::move(buffered);
   buffered.clear();
   std::size_t searched = 0;
@@ -258,9 +288,12 @@ task<std::string> tcp_stream::read_until(std::string delimiter, std::size_t max_
       co_return data;
     }
     if (data.size() > max_bytes)
-      throw std::length_error("concur::tcp_stream::read_until: no delimiter within " +
-                              std::to_string(max_bytes) + " bytes");
-    searched = data.size() >= delimiter.size() ? data.size() - delimiter.size() + 1 : 0;
+      throw std::length_error(
+          "concur::tcp_stream::read_until: no delimiter within " +
+          std::to_string(max_bytes) + " bytes");
+    searched = data.size() >= delimiter.size()
+                   ? data.size() - delimiter.size() + 1
+                   : 0;
     std::size_t n = co_await read_some(chunk, sizeof chunk);
     if (n == 0)
       co_return data; // end of stream: what there is, without the delimiter
@@ -285,9 +318,11 @@ socket_address tcp_stream::peer_address() const {
 
 // --- listeners
 
-tcp_listener tcp_listener::bind(event_loop &loop, std::string_view host, std::uint16_t port, int backlog) {
+tcp_listener tcp_listener::bind(event_loop &loop, std::string_view host,
+                                std::uint16_t port, int backlog) {
   socket_address address = socket_address::parse(host, port);
-  int fd = ::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd =
+      ::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     throw std::system_error(errno, std::generic_category(), "concur: socket");
   tcp_listener listener;
@@ -295,15 +330,19 @@ tcp_listener tcp_listener::bind(event_loop &loop, std::string_view host, std::ui
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (::bind(fd, address.data(), address.size()) != 0)
-    throw std::system_error(errno, std::generic_category(), "concur: bind " + address.to_string());
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: bind " + address.to_string());
   if (::listen(fd, backlog) != 0)
-    throw std::system_error(errno, std::generic_category(), "concur: listen " + address.to_string());
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: listen " + address.to_string());
   return listener;
 }
 
-tcp_listener tcp_listen(std::string_view host, std::uint16_t port, int backlog) {
-  return tcp_listener::bind(event_loop::require_current("concur::tcp_listen outside an event loop"), host,
-                            port, backlog);
+tcp_listener tcp_listen(std::string_view host, std::uint16_t port,
+                        int backlog) {
+  return tcp_listener::bind(
+      event_loop::require_current("concur::tcp_listen outside an event loop"),
+      host, port, backlog);
 }
 
 tcp_listener::accept_op tcp_listener::accept() {
@@ -311,13 +350,18 @@ tcp_listener::accept_op tcp_listener::accept() {
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<accept_op *>(base);
     ssize_t fd = nonblocking_call(
-        *me, [me] { return ssize_t(::accept4(me->fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)); },
+        *me,
+        [me] {
+          return ssize_t(::accept4(me->fd, nullptr, nullptr,
+                                   SOCK_NONBLOCK | SOCK_CLOEXEC));
+        },
         /*retry_aborted=*/true);
     if (fd == would_block)
       return false;
     if (fd >= 0)
       me->accepted = int(fd);
-    return true; // failed (EMFILE etc.): the caller decides (back off, shed load)
+    return true; // failed (EMFILE etc.): the caller decides (back off, shed
+                 // load)
   };
   return op;
 }
@@ -334,31 +378,37 @@ socket_address tcp_listener::local_address() const {
 
 // --- UDP
 
-udp_socket udp_socket::bind(event_loop &loop, std::string_view host, std::uint16_t port) {
+udp_socket udp_socket::bind(event_loop &loop, std::string_view host,
+                            std::uint16_t port) {
   socket_address address = socket_address::parse(host, port);
-  int fd = ::socket(address.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd =
+      ::socket(address.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     throw std::system_error(errno, std::generic_category(), "concur: socket");
   udp_socket result;
   result.socket_ = detail::loop_socket(loop, fd);
   if (::bind(fd, address.data(), address.size()) != 0)
-    throw std::system_error(errno, std::generic_category(), "concur: bind " + address.to_string());
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: bind " + address.to_string());
   return result;
 }
 
 udp_socket udp_bind(std::string_view host, std::uint16_t port) {
-  return udp_socket::bind(event_loop::require_current("concur::udp_bind outside an event loop"), host, port);
+  return udp_socket::bind(
+      event_loop::require_current("concur::udp_bind outside an event loop"),
+      host, port);
 }
 
-udp_socket::send_op udp_socket::send_to(std::span<const std::byte> data, const socket_address &to) {
+udp_socket::send_op udp_socket::send_to(std::span<const std::byte> data,
+                                        const socket_address &to) {
   auto op = start_op<send_op>(socket_, "send_to");
   op.data = data;
   op.to = to;
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<send_op *>(base);
     return nonblocking_call(*me, [me] {
-             return ::sendto(me->fd, me->data.data(), me->data.size(), MSG_NOSIGNAL, me->to.data(),
-                             me->to.size());
+             return ::sendto(me->fd, me->data.data(), me->data.size(),
+                             MSG_NOSIGNAL, me->to.data(), me->to.size());
            }) != would_block;
   };
   return op;
@@ -369,13 +419,16 @@ udp_socket::receive_op udp_socket::receive_from(std::span<std::byte> buffer) {
   op.buffer = buffer;
   op.perform = [](detail::io_op *base) {
     auto *me = static_cast<receive_op *>(base);
-    return read_done(nonblocking_call(*me,
-                                      [me] {
-                                        me->from_length = sizeof me->from;
-                                        return ::recvfrom(me->fd, me->buffer.data(), me->buffer.size(), 0,
-                                                          reinterpret_cast<sockaddr *>(&me->from), &me->from_length);
-                                      }),
-                     me->received);
+    return read_done(
+        nonblocking_call(*me,
+                         [me] {
+                           me->from_length = sizeof me->from;
+                           return ::recvfrom(
+                               me->fd, me->buffer.data(), me->buffer.size(), 0,
+                               reinterpret_cast<sockaddr *>(&me->from),
+                               &me->from_length);
+                         }),
+        me->received);
   };
   return op;
 }
@@ -387,7 +440,8 @@ socket_address udp_socket::local_address() const {
 
 // --- DNS and connect
 
-task<std::vector<socket_address>> resolve(std::string host, std::uint16_t port) {
+task<std::vector<socket_address>> resolve(std::string host,
+                                          std::uint16_t port) {
   try {
     co_return std::vector<socket_address>{socket_address::parse(host, port)};
   } catch (const std::invalid_argument &) {
@@ -403,7 +457,8 @@ task<std::vector<socket_address>> resolve(std::string host, std::uint16_t port) 
     std::string service = std::to_string(port);
     int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
     if (rc != 0)
-      throw std::runtime_error("concur: cannot resolve '" + host + "': " + ::gai_strerror(rc));
+      throw std::runtime_error("concur: cannot resolve '" + host +
+                               "': " + ::gai_strerror(rc));
     std::vector<socket_address> addresses;
     for (addrinfo *a = found; a; a = a->ai_next)
       addresses.emplace_back(a->ai_addr, a->ai_addrlen);
@@ -426,9 +481,11 @@ struct connect_op : detail::socket_op<connect_op, true> {
 task<tcp_stream> connect_any(std::string host, std::uint16_t port) {
   std::vector<socket_address> addresses = co_await resolve(host, port);
   std::exception_ptr last;
-  event_loop &loop = event_loop::require_current("concur::tcp_connect outside an event loop");
+  event_loop &loop =
+      event_loop::require_current("concur::tcp_connect outside an event loop");
   for (const socket_address &address : addresses) {
-    int fd = ::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = ::socket(address.family(),
+                      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
       throw std::system_error(errno, std::generic_category(), "concur: socket");
     // The socket is non-blocking (SOCK_NONBLOCK): connect returns EINPROGRESS
@@ -439,21 +496,24 @@ task<tcp_stream> connect_any(std::string host, std::uint16_t port) {
       // NOLINTNEXTLINE(concur-blocking-call-in-coroutine)
       if (::connect(fd, address.data(), address.size()) != 0) {
         if (errno != EINPROGRESS)
-          throw std::system_error(errno, std::generic_category(), "concur: connect " + address.to_string());
+          throw std::system_error(errno, std::generic_category(),
+                                  "concur: connect " + address.to_string());
         connect_op op;
         op.op_loop = &loop;
         op.fd = fd;
         op.perform = [](detail::io_op *base) {
           int error = 0;
           socklen_t length = sizeof error;
-          if (::getsockopt(base->fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0)
+          if (::getsockopt(base->fd, SOL_SOCKET, SO_ERROR, &error, &length) !=
+              0)
             error = errno;
           if (error == EINPROGRESS || error == EALREADY)
             return false;
           if (error == 0) { // writable and no error: connected, unless spurious
             sockaddr_storage peer{};
             socklen_t peer_length = sizeof peer;
-            if (::getpeername(base->fd, reinterpret_cast<sockaddr *>(&peer), &peer_length) != 0 &&
+            if (::getpeername(base->fd, reinterpret_cast<sockaddr *>(&peer),
+                              &peer_length) != 0 &&
                 errno == ENOTCONN)
               return false;
           }
@@ -462,7 +522,8 @@ task<tcp_stream> connect_any(std::string host, std::uint16_t port) {
         };
         co_await op;
         if (op.error)
-          throw std::system_error(op.error, std::generic_category(), "concur: connect " + address.to_string());
+          throw std::system_error(op.error, std::generic_category(),
+                                  "concur: connect " + address.to_string());
       }
       co_return stream;
     } catch (const std::system_error &) {
@@ -475,7 +536,8 @@ task<tcp_stream> connect_any(std::string host, std::uint16_t port) {
 }
 } // namespace
 
-task<tcp_stream> tcp_connect(std::string host, std::uint16_t port, std::optional<std::chrono::nanoseconds> timeout) {
+task<tcp_stream> tcp_connect(std::string host, std::uint16_t port,
+                             std::optional<std::chrono::nanoseconds> timeout) {
   if (!timeout)
     co_return co_await connect_any(std::move(host), port);
   std::string target = host + ":" + std::to_string(port);

@@ -30,8 +30,8 @@ namespace {
 // it instead of destroying it, and the child builds its own. The mutex is
 // held across fork() so the child never inherits it locked.
 class helper_pools {
- public:
-  static helper_pools& instance() {
+public:
+  static helper_pools &instance() {
     static helper_pools pools;
     return pools;
   }
@@ -42,61 +42,76 @@ class helper_pools {
       abandon();
       forked_ = false;
     }
-    if (!pool_ || pool_->size() < threads) pool_ = std::make_shared<thread_pool>(threads);
+    if (!pool_ || pool_->size() < threads)
+      pool_ = std::make_shared<thread_pool>(threads);
     return pool_;
   }
 
-  helper_pools(const helper_pools&) = delete;
-  helper_pools& operator=(const helper_pools&) = delete;
+  helper_pools(const helper_pools &) = delete;
+  helper_pools &operator=(const helper_pools &) = delete;
   // At exit: joins the pool's workers, unless this is a forked child (they
   // do not exist here) or exit() was called from one of them (it would join
   // itself).
   ~helper_pools() {
     live_ = nullptr;
-    if (forked_ || (pool_ && pool_->is_worker())) abandon();
+    if (forked_ || (pool_ && pool_->is_worker()))
+      abandon();
   }
 
- private:
+private:
   helper_pools() {
     live_ = this;
-    ::pthread_atfork([] { if (live_) live_->mutex_.lock(); },
-                     [] { if (live_) live_->mutex_.unlock(); },
-                     [] {
-                       if (live_) {
-                         live_->forked_ = true;
-                         live_->mutex_.unlock();
-                       }
-                     });
+    ::pthread_atfork(
+        [] {
+          if (live_)
+            live_->mutex_.lock();
+        },
+        [] {
+          if (live_)
+            live_->mutex_.unlock();
+        },
+        [] {
+          if (live_) {
+            live_->forked_ = true;
+            live_->mutex_.unlock();
+          }
+        });
   }
 
   // Leaks the pool on purpose: destroying it would join threads that cannot
   // be joined from here.
   void abandon() noexcept {
-    if (pool_) (void)new std::shared_ptr<thread_pool>(std::move(pool_));
+    if (pool_)
+      (void)new std::shared_ptr<thread_pool>(std::move(pool_));
   }
 
-  static inline helper_pools* live_ = nullptr;  // for the fork handlers
+  static inline helper_pools *live_ = nullptr; // for the fork handlers
   std::mutex mutex_;
   std::shared_ptr<thread_pool> pool_;
   bool forked_ = false;
 };
 
-}  // namespace
+} // namespace
 
-std::shared_ptr<thread_pool> helper_pool(std::size_t threads) { return helper_pools::instance().get(threads); }
+std::shared_ptr<thread_pool> helper_pool(std::size_t threads) {
+  return helper_pools::instance().get(threads);
+}
 
-}  // namespace detail
+} // namespace detail
 
 std::size_t effective_jobs(int jobs) {
   constexpr int limit = parallel_options::max_jobs;
   if (jobs == 0 || jobs > limit || jobs < -limit) {
-    throw std::invalid_argument("concur::parallel: jobs must be between -" + std::to_string(limit) + " and " +
-                                std::to_string(limit) + " and not 0 (-1: all cores), got " + std::to_string(jobs));
+    throw std::invalid_argument(
+        "concur::parallel: jobs must be between -" + std::to_string(limit) +
+        " and " + std::to_string(limit) + " and not 0 (-1: all cores), got " +
+        std::to_string(jobs));
   }
-  if (jobs > 0) return static_cast<std::size_t>(jobs);
+  if (jobs > 0)
+    return static_cast<std::size_t>(jobs);
   const auto cores = static_cast<long>(cpu_pool_default_size());
   // joblib's rule: -1 is all cores, -2 all but one, ...; never fewer than one.
   return static_cast<std::size_t>(std::max(1L, cores + 1 + jobs));
 }
 
-}  // namespace concur
+} // namespace concur

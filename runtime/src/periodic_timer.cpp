@@ -5,12 +5,14 @@
 
 namespace concur {
 
-periodic_timer::periodic_timer(std::chrono::steady_clock::duration period, callback f,
-                               timer_mode mode)
+periodic_timer::periodic_timer(std::chrono::steady_clock::duration period,
+                               callback f, timer_mode mode)
     : period_(period), mode_(mode), callback_(std::move(f)) {
   if (period <= std::chrono::steady_clock::duration::zero())
-    throw std::invalid_argument("concur: periodic_timer needs a positive period");
-  thread_ = std::jthread([this](std::stop_token stop) { loop(std::move(stop)); });
+    throw std::invalid_argument(
+        "concur: periodic_timer needs a positive period");
+  thread_ =
+      std::jthread([this](std::stop_token stop) { loop(std::move(stop)); });
 }
 
 periodic_timer::~periodic_timer() { stop(); }

@@ -6,9 +6,9 @@
 // server for a new worker; no other task is touched.
 #include "ipc.hpp"
 
-#include "concur/process_pool.hpp"
 #include "concur/detail/cpu_relax.hpp"
 #include "concur/detail/size_check.hpp"
+#include "concur/process_pool.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -34,7 +34,8 @@ namespace {
 
 std::string signal_name(int signal) {
   const char *description = ::sigdescr_np(signal);
-  return std::to_string(signal) + (description ? " (" + std::string(description) + ")" : "");
+  return std::to_string(signal) +
+         (description ? " (" + std::string(description) + ")" : "");
 }
 
 std::exception_ptr worker_failure(int pid, int status) {
@@ -42,24 +43,28 @@ std::exception_ptr worker_failure(int pid, int status) {
     int signal = WTERMSIG(status);
     return std::make_exception_ptr(broken_worker(
         broken_worker::cause::signal, pid, signal,
-        "concur::process_pool: worker " + std::to_string(pid) + " was killed by signal " +
-            signal_name(signal) + " while running the task" +
-            (signal == SIGKILL ? " (the out-of-memory killer also sends SIGKILL)" : "") +
+        "concur::process_pool: worker " + std::to_string(pid) +
+            " was killed by signal " + signal_name(signal) +
+            " while running the task" +
+            (signal == SIGKILL
+                 ? " (the out-of-memory killer also sends SIGKILL)"
+                 : "") +
             "; the worker was replaced"));
   }
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return std::make_exception_ptr(broken_worker(
-      broken_worker::cause::exit, pid, code,
-      "concur::process_pool: worker " + std::to_string(pid) + " exited with status " +
-          std::to_string(code) + " while running the task; the worker was replaced"));
+  return std::make_exception_ptr(
+      broken_worker(broken_worker::cause::exit, pid, code,
+                    "concur::process_pool: worker " + std::to_string(pid) +
+                        " exited with status " + std::to_string(code) +
+                        " while running the task; the worker was replaced"));
 }
 
 std::exception_ptr timeout_failure(int pid, std::chrono::milliseconds timeout) {
   return std::make_exception_ptr(broken_worker(
       broken_worker::cause::timeout, pid, SIGKILL,
       "concur::process_pool: the task ran longer than its timeout of " +
-          std::to_string(timeout.count()) + " ms; worker " + std::to_string(pid) +
-          " was killed and replaced"));
+          std::to_string(timeout.count()) + " ms; worker " +
+          std::to_string(pid) + " was killed and replaced"));
 }
 
 // How long a slot thread stays awake for the next task before it sleeps:
@@ -70,7 +75,8 @@ std::exception_ptr timeout_failure(int pid, std::chrono::milliseconds timeout) {
 constexpr auto next_task_spin_time = std::chrono::microseconds(50);
 
 [[noreturn]] void fork_server_gone() {
-  throw broken_executor("concur::process_pool: the fork server is gone; no worker can be started");
+  throw broken_executor("concur::process_pool: the fork server is gone; no "
+                        "worker can be started");
 }
 
 } // namespace
@@ -84,7 +90,9 @@ public:
   void wait();
   void shutdown(bool wait, bool cancel_pending);
   std::size_t size() const noexcept { return slots_.size(); }
-  std::size_t threshold() const noexcept { return options_.shared_memory_threshold; }
+  std::size_t threshold() const noexcept {
+    return options_.shared_memory_threshold;
+  }
   std::vector<int> pids() const;
   process_pool::statistics stats() const;
 
@@ -118,8 +126,9 @@ private:
   std::condition_variable work_available_;
   std::condition_variable all_done_;
   std::deque<task_message> queue_;
-  std::atomic<std::size_t> queued_{0}; // queue_.size(), readable without the mutex
-  std::size_t unfinished_ = 0;         // queued or running
+  std::atomic<std::size_t> queued_{
+      0};                      // queue_.size(), readable without the mutex
+  std::size_t unfinished_ = 0; // queued or running
   bool stopping_ = false;
   std::mutex join_mutex_;
   std::atomic<std::uint64_t> next_id_{1};
@@ -138,7 +147,8 @@ unique_fd pool_core::acquire(std::size_t size) {
     // The smallest spare that fits without wasting more than half of it.
     auto best = spares_.end();
     for (auto it = spares_.begin(); it != spares_.end(); ++it)
-      if (it->first >= size && it->first / 2 <= size && (best == spares_.end() || it->first < best->first))
+      if (it->first >= size && it->first / 2 <= size &&
+          (best == spares_.end() || it->first < best->first))
         best = it;
     if (best != spares_.end()) {
       unique_fd fd = std::move(best->second);
@@ -161,14 +171,18 @@ void pool_core::give_back(unique_fd block) {
 
 pool_core::pool_core(const process_pool_options &options) : options_(options) {
   if (options.workers != 0)
-    detail::check_size("concur::process_pool", "workers", options.workers, 1, process_pool::max_workers,
-                       " (or 0 for one per core)");
+    detail::check_size("concur::process_pool", "workers", options.workers, 1,
+                       process_pool::max_workers, " (or 0 for one per core)");
   if (options.task_timeout.count() < 0)
-    throw std::invalid_argument("concur::process_pool: task_timeout must not be negative (0 for no limit), got " +
-                                std::to_string(options.task_timeout.count()) + " ms");
-  std::size_t workers = options.workers ? options.workers
-                                        : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1,
-                                                                  process_pool::max_workers);
+    throw std::invalid_argument("concur::process_pool: task_timeout must not "
+                                "be negative (0 for no limit), got " +
+                                std::to_string(options.task_timeout.count()) +
+                                " ms");
+  std::size_t workers =
+      options.workers
+          ? options.workers
+          : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1,
+                                    process_pool::max_workers);
   fork_server &server = fork_server::instance();
   for (std::size_t i = 0; i < workers; ++i) {
     auto s = std::make_unique<slot>();
@@ -199,8 +213,9 @@ void pool_core::await_worker(slot &s) {
     if (reply.kind == control::spawned && socket)
       break;
     if (reply.kind == control::spawn_failed)
-      throw std::system_error(reply.value, std::generic_category(),
-                              "concur::process_pool: the fork server could not start a worker");
+      throw std::system_error(
+          reply.value, std::generic_category(),
+          "concur::process_pool: the fork server could not start a worker");
     // A late exit report of an earlier worker: already accounted for.
   }
   s.socket = std::move(socket);
@@ -233,7 +248,8 @@ void pool_core::replace_worker(slot &s) {
 // An idle worker writes nothing: readable means it died (end of file), and
 // a message on the control socket can only be its exit report.
 bool pool_core::idle_worker_died(slot &s) {
-  pollfd watched[2] = {{s.socket.get(), POLLIN, 0}, {s.control.get(), POLLIN, 0}};
+  pollfd watched[2] = {{s.socket.get(), POLLIN, 0},
+                       {s.control.get(), POLLIN, 0}};
   int ready;
   do
     ready = ::poll(watched, 2, 0);
@@ -333,7 +349,8 @@ void pool_core::run_one(slot &s, task_message &task) {
     replace_worker(s);
   };
 
-  if (!send_frame(s.socket.get(), header, task.arguments.bytes(), task.arguments.descriptors())) {
+  if (!send_frame(s.socket.get(), header, task.arguments.bytes(),
+                  task.arguments.descriptors())) {
     lose_worker(worker_failure(pid, collect_exit(s)));
     return;
   }
@@ -344,7 +361,8 @@ void pool_core::run_one(slot &s, task_message &task) {
     blocks.push_back(std::move(task.arguments.descriptors()[index]));
   task.arguments = output_archive();
 
-  std::chrono::milliseconds timeout = task.timeout.count() > 0 ? task.timeout : options_.task_timeout;
+  std::chrono::milliseconds timeout =
+      task.timeout.count() > 0 ? task.timeout : options_.task_timeout;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   frame_header reply;
   std::vector<std::byte> payload;
@@ -352,15 +370,18 @@ void pool_core::run_one(slot &s, task_message &task) {
   for (;;) {
     int wait_ms = -1;
     if (timeout.count() > 0) {
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       wait_ms = int(std::max<std::int64_t>(0, left.count()));
     }
-    pollfd watched[2] = {{s.socket.get(), POLLIN, 0}, {s.control.get(), POLLIN, 0}};
+    pollfd watched[2] = {{s.socket.get(), POLLIN, 0},
+                         {s.control.get(), POLLIN, 0}};
     int ready = ::poll(watched, 2, wait_ms);
     if (ready < 0) {
       if (errno == EINTR)
         continue;
-      throw std::system_error(errno, std::generic_category(), "concur::process_pool: poll");
+      throw std::system_error(errno, std::generic_category(),
+                              "concur::process_pool: poll");
     }
     if (ready == 0) {
       // Past the deadline: only the fork server may kill, because only it
@@ -405,19 +426,22 @@ void pool_core::run_one(slot &s, task_message &task) {
   try {
     input_archive in(payload, descriptors);
     if (reply.task_id != header.task_id)
-      throw serialization_error("concur::process_pool: a worker answered the wrong task");
+      throw serialization_error(
+          "concur::process_pool: a worker answered the wrong task");
     if (reply.kind == frame::result) {
       task.sink->complete(in);
     } else {
       std::string type, message;
       in(type, message);
-      task.sink->fail(std::make_exception_ptr(remote_error(std::move(type), std::move(message))));
+      task.sink->fail(std::make_exception_ptr(
+          remote_error(std::move(type), std::move(message))));
     }
   } catch (...) {
     task.sink->fail(std::current_exception());
   }
 
-  if (options_.max_tasks_per_worker && ++s.tasks_run >= options_.max_tasks_per_worker) {
+  if (options_.max_tasks_per_worker &&
+      ++s.tasks_run >= options_.max_tasks_per_worker) {
     collect_exit(s); // closes the socket: the worker exits cleanly
     recycled_.fetch_add(1, std::memory_order_relaxed);
     replace_worker(s);
@@ -444,8 +468,8 @@ void pool_core::shutdown(bool wait, bool cancel_pending) {
   }
   work_available_.notify_all();
   for (auto &task : cancelled)
-    task.sink->fail(std::make_exception_ptr(
-        cancelled_error("concur::process_pool: the task was cancelled by shutdown")));
+    task.sink->fail(std::make_exception_ptr(cancelled_error(
+        "concur::process_pool: the task was cancelled by shutdown")));
   cancelled.clear();
   if (!wait)
     return;
@@ -470,7 +494,8 @@ process_pool::statistics pool_core::stats() const {
 } // namespace detail::ipc
 
 process_pool::process_pool(std::size_t workers)
-    : process_pool(process_pool_options{workers, 0, std::chrono::milliseconds(0),
+    : process_pool(process_pool_options{workers, 0,
+                                        std::chrono::milliseconds(0),
                                         default_shared_memory_threshold}) {}
 
 process_pool::process_pool(const process_pool_options &options)
@@ -478,12 +503,18 @@ process_pool::process_pool(const process_pool_options &options)
 
 process_pool::~process_pool() = default;
 
-void process_pool::enqueue(detail::ipc::task_message task) { core_->enqueue(std::move(task)); }
+void process_pool::enqueue(detail::ipc::task_message task) {
+  core_->enqueue(std::move(task));
+}
 block_allocator *process_pool::blocks() const noexcept { return core_.get(); }
 void process_pool::wait() { core_->wait(); }
-void process_pool::shutdown(bool wait, bool cancel_pending) { core_->shutdown(wait, cancel_pending); }
+void process_pool::shutdown(bool wait, bool cancel_pending) {
+  core_->shutdown(wait, cancel_pending);
+}
 std::size_t process_pool::size() const noexcept { return core_->size(); }
-std::size_t process_pool::shared_memory_threshold() const noexcept { return core_->threshold(); }
+std::size_t process_pool::shared_memory_threshold() const noexcept {
+  return core_->threshold();
+}
 std::vector<int> process_pool::worker_pids() const { return core_->pids(); }
 process_pool::statistics process_pool::stats() const { return core_->stats(); }
 

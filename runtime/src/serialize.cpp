@@ -25,42 +25,50 @@ void unique_fd::reset(int fd) noexcept {
 unique_fd duplicate(int fd) {
   int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0)
-    throw std::system_error(errno, std::generic_category(), "concur: dup of a shared-memory descriptor");
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: dup of a shared-memory descriptor");
   return unique_fd(copy);
 }
 
 unique_fd create_memfd(const char *name, std::size_t bytes) {
   unique_fd fd(::memfd_create(name, MFD_CLOEXEC));
   if (!fd)
-    throw std::system_error(errno, std::generic_category(), "concur: memfd_create");
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: memfd_create");
   if (bytes && ::ftruncate(fd.get(), off_t(bytes)) != 0)
     throw std::system_error(errno, std::generic_category(),
-                            "concur: cannot size a shared-memory block of " + std::to_string(bytes) +
-                                " bytes");
+                            "concur: cannot size a shared-memory block of " +
+                                std::to_string(bytes) + " bytes");
   return fd;
 }
 
 std::size_t descriptor_size(int fd) {
-  struct stat info {};
+  struct stat info{};
   if (::fstat(fd, &info) != 0)
-    throw std::system_error(errno, std::generic_category(), "concur: fstat of a shared-memory block");
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: fstat of a shared-memory block");
   return std::size_t(info.st_size);
 }
 
 shared_region::shared_region(std::size_t bytes)
     : descriptor_(create_memfd("concur-shared-buffer", bytes)), size_(bytes) {
-  data_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor_.get(), 0);
+  data_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED,
+                 descriptor_.get(), 0);
   if (data_ == MAP_FAILED)
-    throw std::system_error(errno, std::generic_category(), "concur: mmap of a shared_buffer");
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: mmap of a shared_buffer");
 }
 
-shared_region::shared_region(unique_fd descriptor) : descriptor_(std::move(descriptor)) {
+shared_region::shared_region(unique_fd descriptor)
+    : descriptor_(std::move(descriptor)) {
   size_ = descriptor_size(descriptor_.get());
   if (size_ == 0)
     throw serialization_error("concur: received an empty shared_buffer region");
-  data_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor_.get(), 0);
+  data_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED,
+                 descriptor_.get(), 0);
   if (data_ == MAP_FAILED)
-    throw std::system_error(errno, std::generic_category(), "concur: mmap of a received shared_buffer");
+    throw std::system_error(errno, std::generic_category(),
+                            "concur: mmap of a received shared_buffer");
 }
 
 shared_region::~shared_region() {
@@ -85,7 +93,8 @@ void output_archive::write_block(const void *data, std::size_t size) {
   // the page-cache pages without a page fault per 4 KiB and without the TLB
   // shoot-down of munmap.
   detail::ipc::unique_fd fd =
-      blocks_ ? blocks_->acquire(size) : detail::ipc::create_memfd("concur-block", 0);
+      blocks_ ? blocks_->acquire(size)
+              : detail::ipc::create_memfd("concur-block", 0);
   const char *cursor = static_cast<const char *>(data);
   std::size_t left = size;
   off_t offset = 0;
@@ -94,7 +103,8 @@ void output_archive::write_block(const void *data, std::size_t size) {
     if (written < 0) {
       if (errno == EINTR)
         continue;
-      throw std::system_error(errno, std::generic_category(), "concur: writing a shared-memory block");
+      throw std::system_error(errno, std::generic_category(),
+                              "concur: writing a shared-memory block");
     }
     cursor += written;
     offset += written;
@@ -114,8 +124,9 @@ std::uint32_t output_archive::attach(detail::ipc::unique_fd descriptor) {
 
 void input_archive::read_bytes(void *out, std::size_t size) {
   if (size > remaining())
-    throw serialization_error("concur: message truncated: needed " + std::to_string(size) +
-                              " more bytes, " + std::to_string(remaining()) + " left");
+    throw serialization_error("concur: message truncated: needed " +
+                              std::to_string(size) + " more bytes, " +
+                              std::to_string(remaining()) + " left");
   if (size)
     std::memcpy(out, bytes_.data() + offset_, size);
   offset_ += size;
@@ -127,17 +138,22 @@ input_archive::block input_archive::begin_block() {
   where.size = read_value<std::uint64_t>();
   if (kind == block_inline) {
     if (where.size > remaining())
-      throw serialization_error("concur: message truncated inside an inline block");
+      throw serialization_error(
+          "concur: message truncated inside an inline block");
     return where;
   }
   if (kind != block_shared)
     throw serialization_error("concur: corrupt block header");
   where.shared = true;
   where.descriptor = read_value<std::uint32_t>();
-  if (where.descriptor >= descriptors_.size() || !descriptors_[where.descriptor])
-    throw serialization_error("concur: a shared-memory block's descriptor is missing");
-  if (detail::ipc::descriptor_size(descriptors_[where.descriptor].get()) < where.size)
-    throw serialization_error("concur: a shared-memory block is shorter than announced");
+  if (where.descriptor >= descriptors_.size() ||
+      !descriptors_[where.descriptor])
+    throw serialization_error(
+        "concur: a shared-memory block's descriptor is missing");
+  if (detail::ipc::descriptor_size(descriptors_[where.descriptor].get()) <
+      where.size)
+    throw serialization_error(
+        "concur: a shared-memory block is shorter than announced");
   return where;
 }
 
@@ -155,8 +171,9 @@ void input_archive::read_block(const block &where, void *out) {
     if (got < 0 && errno == EINTR)
       continue;
     if (got <= 0)
-      throw serialization_error("concur: cannot read a shared-memory block: " +
-                                std::string(got < 0 ? std::strerror(errno) : "unexpected end"));
+      throw serialization_error(
+          "concur: cannot read a shared-memory block: " +
+          std::string(got < 0 ? std::strerror(errno) : "unexpected end"));
     cursor += got;
     offset += got;
     left -= std::size_t(got);
@@ -172,7 +189,8 @@ void input_archive::prefer_huge_pages(void *data, std::size_t size) noexcept {
   // Only whole 2 MiB pages inside the storage; advice, so errors (no THP
   // support, or THP disabled) leave ordinary pages and are ignored.
   constexpr std::uintptr_t huge = std::uintptr_t(2) << 20;
-  auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+  auto begin =
+      (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
   auto end = (reinterpret_cast<std::uintptr_t>(data) + size) & ~(huge - 1);
   if (end > begin)
     ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
@@ -183,22 +201,26 @@ input_archive::mapped_block input_archive::map_block(const block &where) {
   if (where.size == 0)
     return mapped_block(nullptr, 0);
   // MAP_POPULATE maps every page now, instead of one fault per 4 KiB.
-  void *data = ::mmap(nullptr, std::size_t(where.size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  void *data = ::mmap(nullptr, std::size_t(where.size), PROT_READ,
+                      MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
   if (data == MAP_FAILED)
-    throw serialization_error("concur: cannot map a shared-memory block: " + std::string(std::strerror(errno)));
+    throw serialization_error("concur: cannot map a shared-memory block: " +
+                              std::string(std::strerror(errno)));
   return mapped_block(data, std::size_t(where.size));
 }
 
 detail::ipc::unique_fd input_archive::take(std::uint32_t index) {
   if (index >= descriptors_.size() || !descriptors_[index])
-    throw serialization_error("concur: a message refers to a missing descriptor");
+    throw serialization_error(
+        "concur: a message refers to a missing descriptor");
   return std::move(descriptors_[index]);
 }
 
 void input_archive::finish() const {
   if (remaining() != 0)
-    throw serialization_error("concur: " + std::to_string(remaining()) +
-                              " unread bytes at the end of a message (type mismatch?)");
+    throw serialization_error(
+        "concur: " + std::to_string(remaining()) +
+        " unread bytes at the end of a message (type mismatch?)");
 }
 
 } // namespace concur

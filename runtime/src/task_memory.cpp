@@ -21,9 +21,11 @@ namespace concur::detail {
 namespace {
 
 constexpr std::size_t class_sizes[] = {64, 128, 256, 512};
-constexpr std::size_t class_count = sizeof(class_sizes) / sizeof(class_sizes[0]);
+constexpr std::size_t class_count =
+    sizeof(class_sizes) / sizeof(class_sizes[0]);
 constexpr std::size_t local_limit = 256; // blocks kept per thread and class
-constexpr std::size_t spill_batch = 128; // blocks handed to the shared stack at once
+constexpr std::size_t spill_batch =
+    128; // blocks handed to the shared stack at once
 
 struct free_block {
   free_block *next;
@@ -103,12 +105,13 @@ void deallocate_task_block(void *block, std::size_t size) noexcept {
   for (std::size_t i = 1; i < spill_batch && last->next; ++i)
     last = last->next;
   cache.head[c] = last->next;
-  cache.count[c] = cache.count[c] > spill_batch ? cache.count[c] - spill_batch : 0;
+  cache.count[c] =
+      cache.count[c] > spill_batch ? cache.count[c] - spill_batch : 0;
   free_block *top = shared_stacks[c].load(std::memory_order_relaxed);
   do {
     last->next = top;
-  } while (!shared_stacks[c].compare_exchange_weak(top, first, std::memory_order_release,
-                                                    std::memory_order_relaxed));
+  } while (!shared_stacks[c].compare_exchange_weak(
+      top, first, std::memory_order_release, std::memory_order_relaxed));
 }
 
 #else

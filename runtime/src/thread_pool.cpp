@@ -53,7 +53,8 @@ thread_local std::size_t current_index = 0;
 thread_local std::size_t submit_cursor = 0;
 
 constexpr int spin_rounds = 200; // ~ a few microseconds of looking for work
-constexpr int take_back_grace = 16; // pauses, ~0.5 us: longer than submit -> get
+constexpr int take_back_grace =
+    16; // pauses, ~0.5 us: longer than submit -> get
 constexpr std::size_t completion_batch = 64;
 
 } // namespace
@@ -91,7 +92,8 @@ struct alignas(64) worker_slot {
   // A new task: counted before any worker can see it, so it is never seen
   // finished before it is seen submitted.
   void push_new(task_cell &cell) {
-    submitted.store(submitted.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    submitted.store(submitted.load(std::memory_order_relaxed) + 1,
+                    std::memory_order_relaxed);
     push(cell);
   }
   bool pop(task_cell &out) noexcept {
@@ -203,13 +205,15 @@ public:
     slot.lock.unlock();
     if (taken)
       finish(slot, 1); // the waiter runs it; the pool is done with it
-    takers_.fetch_sub(1, std::memory_order_release); // the last touch of the pool
+    takers_.fetch_sub(1,
+                      std::memory_order_release); // the last touch of the pool
     return taken;
   }
 
   void wait_idle() {
     if (current_pool == this)
-      throw std::logic_error("concur: thread_pool::wait_idle called from one of its own workers");
+      throw std::logic_error(
+          "concur: thread_pool::wait_idle called from one of its own workers");
     for (int i = 0; i < spin_rounds; ++i) {
       if (pending() == 0)
         return;
@@ -276,7 +280,9 @@ public:
     return submitted - finished;
   }
   bool is_worker() const noexcept { return current_pool == this; }
-  bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+  bool closed() const noexcept {
+    return closed_.load(std::memory_order_acquire);
+  }
 
 private:
   void work(std::size_t index) {
@@ -297,11 +303,13 @@ private:
           searching = false;
           // The last searcher to find work wakes one more worker if there
           // is more to do: wake-ups spread as a chain, not per submit.
-          if (searching_.fetch_sub(1, std::memory_order_seq_cst) == 1 && any_queued())
+          if (searching_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+              any_queued())
             wake_one();
         }
         if (pool_stop.stop_requested())
-          task.ops(task_cell::discard, task, nullptr, nullptr); // shutdown(cancel_pending)
+          task.ops(task_cell::discard, task, nullptr,
+                   nullptr); // shutdown(cancel_pending)
         else
           task.ops(task_cell::run, task, nullptr, &pool_stop);
         if (++completed == completion_batch)
@@ -361,13 +369,15 @@ private:
     }
     // Whoever woke us already counted us out; otherwise count ourselves out.
     std::uint32_t expected = 1;
-    if (self.parked.compare_exchange_strong(expected, 0, std::memory_order_acq_rel))
+    if (self.parked.compare_exchange_strong(expected, 0,
+                                            std::memory_order_acq_rel))
       sleeping_.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void unpark(worker_slot &slot) {
     std::uint32_t expected = 1;
-    if (slot.parked.compare_exchange_strong(expected, 0, std::memory_order_acq_rel)) {
+    if (slot.parked.compare_exchange_strong(expected, 0,
+                                            std::memory_order_acq_rel)) {
       sleeping_.fetch_sub(1, std::memory_order_relaxed);
       slot.parked.notify_one();
     }
@@ -380,7 +390,8 @@ private:
       worker_slot &slot = slots_[(start + i) % n];
       std::uint32_t expected = 1;
       if (slot.parked.load(std::memory_order_relaxed) == 1 &&
-          slot.parked.compare_exchange_strong(expected, 0, std::memory_order_acq_rel)) {
+          slot.parked.compare_exchange_strong(expected, 0,
+                                              std::memory_order_acq_rel)) {
         sleeping_.fetch_sub(1, std::memory_order_relaxed);
         slot.parked.notify_one();
         return;
@@ -444,7 +455,8 @@ private:
         continue;
       // Half, but bounded, so a steal holds the victim's lock briefly.
       task_cell stolen[32];
-      std::size_t taken = victim.take_front(stolen, std::min<std::size_t>((available + 1) / 2, 32));
+      std::size_t taken = victim.take_front(
+          stolen, std::min<std::size_t>((available + 1) / 2, 32));
       victim.lock.unlock();
       if (taken == 0)
         continue;
@@ -496,8 +508,8 @@ namespace {
 std::size_t checked_threads(std::size_t threads) {
   if (threads == 0)
     return cpu_pool_default_size();
-  detail::check_size("concur::thread_pool", "threads", threads, 1, thread_pool::max_threads,
-                     " (or 0 for one per core)");
+  detail::check_size("concur::thread_pool", "threads", threads, 1,
+                     thread_pool::max_threads, " (or 0 for one per core)");
   return threads;
 }
 } // namespace
@@ -507,13 +519,18 @@ thread_pool::thread_pool(std::size_t threads)
 
 thread_pool::~thread_pool() { core_->stop(true, false); }
 
-bool detail::take_back(pool_core &core, std::size_t slot, task_node *node) noexcept {
+bool detail::take_back(pool_core &core, std::size_t slot,
+                       task_node *node) noexcept {
   return core.take_back(slot, node);
 }
 
-std::size_t thread_pool::enqueue(detail::task_cell &task) { return core_->enqueue(task); }
+std::size_t thread_pool::enqueue(detail::task_cell &task) {
+  return core_->enqueue(task);
+}
 void thread_pool::wait_idle() { core_->wait_idle(); }
-void thread_pool::shutdown(bool wait, bool cancel_pending) { core_->stop(wait, cancel_pending); }
+void thread_pool::shutdown(bool wait, bool cancel_pending) {
+  core_->stop(wait, cancel_pending);
+}
 std::size_t thread_pool::size() const noexcept { return core_->size(); }
 std::size_t thread_pool::pending() const noexcept { return core_->pending(); }
 bool thread_pool::is_worker() const noexcept { return core_->is_worker(); }
@@ -521,14 +538,17 @@ bool thread_pool::is_shut_down() const noexcept { return core_->closed(); }
 
 namespace {
 std::size_t size_from_env(const char *name, std::size_t fallback) {
-  const char *text = std::getenv(name); // NOLINT(concur-*): read once at pool creation
+  const char *text =
+      std::getenv(name); // NOLINT(concur-*): read once at pool creation
   if (!text || !*text)
     return fallback;
   char *end = nullptr;
   unsigned long value = std::strtoul(text, &end, 10);
   if (*end != '\0' || value == 0 || value > thread_pool::max_threads)
-    throw std::invalid_argument(std::string("concur: ") + name + " must be a thread count between 1 and " +
-                                std::to_string(thread_pool::max_threads) + ", not '" + text + "'");
+    throw std::invalid_argument(std::string("concur: ") + name +
+                                " must be a thread count between 1 and " +
+                                std::to_string(thread_pool::max_threads) +
+                                ", not '" + text + "'");
   return value;
 }
 
@@ -556,12 +576,14 @@ std::size_t io_pool_default_size() noexcept {
 }
 
 thread_pool &io_pool() {
-  static thread_pool pool(size_from_env("CONCUR_IO_THREADS", io_pool_default_size()));
+  static thread_pool pool(
+      size_from_env("CONCUR_IO_THREADS", io_pool_default_size()));
   return pool;
 }
 
 thread_pool &cpu_pool() {
-  static thread_pool pool(size_from_env("CONCUR_CPU_THREADS", cpu_pool_default_size()));
+  static thread_pool pool(
+      size_from_env("CONCUR_CPU_THREADS", cpu_pool_default_size()));
   return pool;
 }
 

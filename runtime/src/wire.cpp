@@ -48,7 +48,8 @@ template <class Call> ssize_t socket_call(const char *what, Call call) {
 
 // Puts `fds` into `message`'s ancillary data as SCM_RIGHTS, in `space`
 // (room for at least CMSG_SPACE of them).
-void attach_descriptors(msghdr &message, char *space, std::span<const int> fds) {
+void attach_descriptors(msghdr &message, char *space,
+                        std::span<const int> fds) {
   message.msg_control = space;
   message.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
   cmsghdr *c = CMSG_FIRSTHDR(&message);
@@ -73,7 +74,8 @@ void collect_descriptors(msghdr &message, std::vector<unique_fd> &out) {
 }
 
 // Room for max_descriptors_per_frame descriptors.
-constexpr std::size_t control_space = CMSG_SPACE(sizeof(int) * (max_descriptors_per_frame + 3));
+constexpr std::size_t control_space =
+    CMSG_SPACE(sizeof(int) * (max_descriptors_per_frame + 3));
 
 } // namespace
 
@@ -85,11 +87,13 @@ bool send_control(int socket, const control_message &message, int descriptor) {
   alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int))] = {};
   if (descriptor >= 0)
     attach_descriptors(header, space, {&descriptor, 1});
-  return socket_call("concur: sending to the fork server",
-                     [&] { return ::sendmsg(socket, &header, MSG_NOSIGNAL); }) >= 0;
+  return socket_call("concur: sending to the fork server", [&] {
+           return ::sendmsg(socket, &header, MSG_NOSIGNAL);
+         }) >= 0;
 }
 
-bool receive_control(int socket, control_message &message, unique_fd *descriptor) {
+bool receive_control(int socket, control_message &message,
+                     unique_fd *descriptor) {
   iovec iov{&message, sizeof message};
   msghdr header{};
   header.msg_iov = &iov;
@@ -97,8 +101,9 @@ bool receive_control(int socket, control_message &message, unique_fd *descriptor
   alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int) * 4)];
   header.msg_control = space;
   header.msg_controllen = sizeof space;
-  ssize_t got = socket_call("concur: receiving from the fork server",
-                            [&] { return ::recvmsg(socket, &header, MSG_CMSG_CLOEXEC); });
+  ssize_t got = socket_call("concur: receiving from the fork server", [&] {
+    return ::recvmsg(socket, &header, MSG_CMSG_CLOEXEC);
+  });
   if (got < 0)
     return false;
   std::vector<unique_fd> received;
@@ -106,19 +111,22 @@ bool receive_control(int socket, control_message &message, unique_fd *descriptor
   if (got == 0)
     return false;
   if (std::size_t(got) != sizeof message)
-    throw std::runtime_error("concur: malformed control message from the fork server");
+    throw std::runtime_error(
+        "concur: malformed control message from the fork server");
   if (descriptor && !received.empty())
     *descriptor = std::move(received.front());
   return true;
 }
 
-bool send_frame(int socket, const frame_header &header, std::span<const std::byte> payload,
+bool send_frame(int socket, const frame_header &header,
+                std::span<const std::byte> payload,
                 std::span<const unique_fd> descriptors) {
   if (descriptors.size() > max_descriptors_per_frame)
-    throw std::length_error("concur: a task or result carries " + std::to_string(descriptors.size()) +
-                            " shared-memory blocks; at most " +
-                            std::to_string(max_descriptors_per_frame) +
-                            " fit in one message (raise shared_memory_threshold or batch them)");
+    throw std::length_error(
+        "concur: a task or result carries " +
+        std::to_string(descriptors.size()) + " shared-memory blocks; at most " +
+        std::to_string(max_descriptors_per_frame) +
+        " fit in one message (raise shared_memory_threshold or batch them)");
   iovec iov[2] = {{const_cast<frame_header *>(&header), sizeof header},
                   {const_cast<std::byte *>(payload.data()), payload.size()}};
   msghdr message{};
@@ -135,7 +143,8 @@ bool send_frame(int socket, const frame_header &header, std::span<const std::byt
   // follows with plain sends.
   const char *what = "concur: writing to a worker";
   std::size_t total = sizeof header + payload.size();
-  ssize_t first = socket_call(what, [&] { return ::sendmsg(socket, &message, MSG_NOSIGNAL); });
+  ssize_t first = socket_call(
+      what, [&] { return ::sendmsg(socket, &message, MSG_NOSIGNAL); });
   if (first < 0)
     return false;
   std::size_t sent = std::size_t(first);
@@ -146,10 +155,12 @@ bool send_frame(int socket, const frame_header &header, std::span<const std::byt
       from = reinterpret_cast<const char *>(&header) + sent;
       left = sizeof header - sent;
     } else {
-      from = reinterpret_cast<const char *>(payload.data()) + (sent - sizeof header);
+      from = reinterpret_cast<const char *>(payload.data()) +
+             (sent - sizeof header);
       left = total - sent;
     }
-    ssize_t n = socket_call(what, [&] { return ::send(socket, from, left, MSG_NOSIGNAL); });
+    ssize_t n = socket_call(
+        what, [&] { return ::send(socket, from, left, MSG_NOSIGNAL); });
     if (n < 0)
       return false;
     sent += std::size_t(n);
@@ -157,7 +168,8 @@ bool send_frame(int socket, const frame_header &header, std::span<const std::byt
   return true;
 }
 
-bool receive_frame(int socket, frame_header &header, std::vector<std::byte> &payload,
+bool receive_frame(int socket, frame_header &header,
+                   std::vector<std::byte> &payload,
                    std::vector<unique_fd> &descriptors) {
   descriptors.clear();
   // The header, collecting the descriptors that ride on its first bytes,
@@ -167,16 +179,18 @@ bool receive_frame(int socket, frame_header &header, std::vector<std::byte> &pay
   std::byte early[4096];
   std::size_t got = 0, early_size = 0;
   while (got < sizeof header) {
-    iovec iov[2] = {{reinterpret_cast<char *>(&header) + got, sizeof header - got},
-                    {early, sizeof early}};
+    iovec iov[2] = {
+        {reinterpret_cast<char *>(&header) + got, sizeof header - got},
+        {early, sizeof early}};
     msghdr message{};
     message.msg_iov = iov;
     message.msg_iovlen = 2;
     alignas(cmsghdr) char space[control_space];
     message.msg_control = space;
     message.msg_controllen = sizeof space;
-    ssize_t n = socket_call("concur: reading from a worker",
-                            [&] { return ::recvmsg(socket, &message, MSG_CMSG_CLOEXEC); });
+    ssize_t n = socket_call("concur: reading from a worker", [&] {
+      return ::recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    });
     if (n < 0)
       return false;
     collect_descriptors(message, descriptors);
@@ -189,21 +203,26 @@ bool receive_frame(int socket, frame_header &header, std::vector<std::byte> &pay
     early_size = std::size_t(n) - into_header;
   }
   if (header.magic != frame_header::expected_magic)
-    throw serialization_error("concur: corrupt frame from a worker (bad magic)");
+    throw serialization_error(
+        "concur: corrupt frame from a worker (bad magic)");
   if (header.payload_size > (std::uint64_t(1) << 40))
-    throw serialization_error("concur: corrupt frame from a worker (absurd payload size)");
+    throw serialization_error(
+        "concur: corrupt frame from a worker (absurd payload size)");
   if (early_size > header.payload_size)
-    throw serialization_error("concur: corrupt frame from a worker (more bytes than announced)");
+    throw serialization_error(
+        "concur: corrupt frame from a worker (more bytes than announced)");
   if (header.descriptor_count != descriptors.size())
-    throw serialization_error("concur: frame announces " + std::to_string(header.descriptor_count) +
-                              " descriptors but carried " + std::to_string(descriptors.size()));
+    throw serialization_error(
+        "concur: frame announces " + std::to_string(header.descriptor_count) +
+        " descriptors but carried " + std::to_string(descriptors.size()));
   payload.resize(std::size_t(header.payload_size));
   if (early_size != 0) // an empty payload's data() may be null
     std::memcpy(payload.data(), early, early_size);
   got = early_size;
   while (got < payload.size()) {
-    ssize_t n = socket_call("concur: reading from a worker",
-                            [&] { return ::recv(socket, payload.data() + got, payload.size() - got, 0); });
+    ssize_t n = socket_call("concur: reading from a worker", [&] {
+      return ::recv(socket, payload.data() + got, payload.size() - got, 0);
+    });
     if (n < 0)
       return false;
     if (n == 0)
@@ -226,7 +245,8 @@ std::string demangle(const char *mangled) {
   int status = 0;
   std::unique_ptr<char, void (*)(void *)> readable(
       abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
-  return status == 0 && readable ? std::string(readable.get()) : std::string(mangled);
+  return status == 0 && readable ? std::string(readable.get())
+                                 : std::string(mangled);
 }
 
 } // namespace concur::detail::ipc

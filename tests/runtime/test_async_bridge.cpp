@@ -94,15 +94,17 @@ TEST(RunInExecutor, ExceptionsPropagate) {
 TEST(RunInExecutor, CancellingTheAwaiterStopsTheJob) {
   concur::thread_pool pool(1);
   std::atomic<bool> stopped{false};
-  concur::run([](concur::thread_pool &p, std::atomic<bool> &s) -> concur::task<void> {
+  concur::run([](concur::thread_pool &p,
+                 std::atomic<bool> &s) -> concur::task<void> {
     auto job = [&s](std::stop_token token) {
       while (!token.stop_requested())
         std::this_thread::sleep_for(1ms);
       s = true;
     };
-    auto waiter = concur::spawn([](concur::thread_pool &pl, decltype(job) j) -> concur::task<void> {
-      co_await concur::run_in_executor(pl, std::move(j));
-    }(p, job));
+    auto waiter = concur::spawn(
+        [](concur::thread_pool &pl, decltype(job) j) -> concur::task<void> {
+          co_await concur::run_in_executor(pl, std::move(j));
+        }(p, job));
     co_await concur::sleep_for(5ms);
     auto start = std::chrono::steady_clock::now();
     waiter.cancel();
@@ -179,20 +181,23 @@ TEST(RunCoroutineThreadsafe, PostingToADestroyedLoopIsRefused) {
 }
 
 TEST(AsyncFile, WriteReadAppendAndStream) {
-  std::string path = ::testing::TempDir() + "concur_async_file_" + std::to_string(::getpid()) + ".txt";
+  std::string path = ::testing::TempDir() + "concur_async_file_" +
+                     std::to_string(::getpid()) + ".txt";
   concur::run([](std::string p) -> concur::task<void> {
     co_await concur::write_file(p, "hello ");
     co_await concur::append_file(p, "world");
     EXPECT_EQ(co_await concur::read_file(p), "hello world");
 
-    auto out = co_await concur::async_file::open(p, concur::async_file::mode::write);
+    auto out =
+        co_await concur::async_file::open(p, concur::async_file::mode::write);
     for (int i = 0; i < 3; ++i)
       co_await out.write("line " + std::to_string(i) + "\n");
     co_await out.flush();
     co_await out.close();
     EXPECT_FALSE(out.is_open());
 
-    auto in = co_await concur::async_file::open(p, concur::async_file::mode::read);
+    auto in =
+        co_await concur::async_file::open(p, concur::async_file::mode::read);
     std::string all;
     for (;;) {
       std::string chunk = co_await in.read_some(4);
@@ -212,7 +217,8 @@ TEST(AsyncFile, ErrorsNameThePathAndErrno) {
       ADD_FAILURE() << "read_file succeeded";
     } catch (const std::system_error &e) {
       EXPECT_EQ(e.code().value(), ENOENT);
-      EXPECT_NE(std::string(e.what()).find("/nonexistent/concur/file"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find("/nonexistent/concur/file"),
+                std::string::npos);
       EXPECT_NE(std::string(e.what()).find("No such file"), std::string::npos);
     }
   }());

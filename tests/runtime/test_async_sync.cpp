@@ -3,8 +3,8 @@
 #include "concur/async_sync.hpp"
 #include "concur/gather.hpp"
 
-#include <gtest/gtest.h>
 #include "invalid_argument_message.hpp"
+#include <gtest/gtest.h>
 #include <stdexcept>
 
 #include <chrono>
@@ -17,12 +17,17 @@ namespace {
 
 TEST(AsyncSync, NegativeOrAbsurdSizesAreClearErrors) {
   EXPECT_EQ(invalid_argument_message([] { concur::async_semaphore s(-1); }),
-            "concur::async_semaphore: permits must be between 0 and 1073741824, got -1");
+            "concur::async_semaphore: permits must be between 0 and "
+            "1073741824, got -1");
   EXPECT_EQ(invalid_argument_message([] { concur::async_queue<int> q(-1); }),
-            "concur::async_queue: max_size must be between 0 and 1073741824 (0: unbounded), got -1");
-  EXPECT_NE(invalid_argument_message([] { concur::async_queue<int> q(std::size_t{1} << 40); }).find("got 1099511627776"),
+            "concur::async_queue: max_size must be between 0 and 1073741824 "
+            "(0: unbounded), got -1");
+  EXPECT_NE(invalid_argument_message([] {
+              concur::async_queue<int> q(std::size_t{1} << 40);
+            }).find("got 1099511627776"),
             std::string::npos);
-  concur::async_semaphore none(0); // asyncio.Semaphore(0) is valid: release() first
+  concur::async_semaphore none(
+      0); // asyncio.Semaphore(0) is valid: release() first
   EXPECT_TRUE(none.locked());
   concur::async_queue<int> unbounded(0);
   EXPECT_FALSE(unbounded.full());
@@ -34,10 +39,11 @@ TEST(AsyncEvent, WakesAllWaitersAndStaysSet) {
     int woken = 0;
     std::vector<concur::task_handle<void>> waiters;
     for (int i = 0; i < 3; ++i)
-      waiters.push_back(concur::spawn([](concur::async_event &e, int &w) -> concur::task<void> {
-        co_await e.wait();
-        ++w;
-      }(event, woken)));
+      waiters.push_back(concur::spawn(
+          [](concur::async_event &e, int &w) -> concur::task<void> {
+            co_await e.wait();
+            ++w;
+          }(event, woken)));
     co_await concur::yield();
     EXPECT_EQ(woken, 0);
     event.set();
@@ -53,7 +59,9 @@ TEST(AsyncEvent, WakesAllWaitersAndStaysSet) {
 TEST(AsyncEvent, CancelledWaiterLeavesTheQueue) {
   concur::run([]() -> concur::task<void> {
     concur::async_event event;
-    auto w = concur::spawn([](concur::async_event &e) -> concur::task<void> { co_await e.wait(); }(event));
+    auto w = concur::spawn([](concur::async_event &e) -> concur::task<void> {
+      co_await e.wait();
+    }(event));
     co_await concur::yield();
     w.cancel();
     EXPECT_THROW(co_await w, concur::cancelled_error);
@@ -68,7 +76,9 @@ TEST(AsyncSemaphore, LimitsConcurrencyAndIsFifo) {
     std::vector<int> entered;
     std::vector<concur::task<void>> tasks;
     for (int i = 0; i < 6; ++i)
-      tasks.push_back([](concur::async_semaphore &s, int &in, int &pk, std::vector<int> &order, int id) -> concur::task<void> {
+      tasks.push_back([](concur::async_semaphore &s, int &in, int &pk,
+                         std::vector<int> &order,
+                         int id) -> concur::task<void> {
         auto permit = co_await s.acquire_scoped();
         order.push_back(id);
         pk = std::max(pk, ++in);
@@ -86,10 +96,11 @@ TEST(AsyncSemaphore, ReleasedPermitGoesToTheWaiterNotABarger) {
   concur::run([]() -> concur::task<void> {
     concur::async_semaphore s(1);
     EXPECT_TRUE(s.try_acquire());
-    auto waiter = concur::spawn([](concur::async_semaphore &sem) -> concur::task<void> {
-      co_await sem.acquire();
-      sem.release();
-    }(s));
+    auto waiter =
+        concur::spawn([](concur::async_semaphore &sem) -> concur::task<void> {
+          co_await sem.acquire();
+          sem.release();
+        }(s));
     co_await concur::yield();
     s.release();
     EXPECT_FALSE(s.try_acquire()); // handed to the waiter already
@@ -102,7 +113,10 @@ TEST(AsyncSemaphore, CancelledAcquireDoesNotLeakAPermit) {
   concur::run([]() -> concur::task<void> {
     concur::async_semaphore s(1);
     co_await s.acquire();
-    auto waiter = concur::spawn([](concur::async_semaphore &sem) -> concur::task<void> { co_await sem.acquire(); }(s));
+    auto waiter =
+        concur::spawn([](concur::async_semaphore &sem) -> concur::task<void> {
+          co_await sem.acquire();
+        }(s));
     co_await concur::yield();
     waiter.cancel();
     EXPECT_THROW(co_await waiter, concur::cancelled_error);
@@ -115,13 +129,15 @@ TEST(AsyncMutex, SerialisesCriticalSectionsAcrossAwaits) {
   concur::run([]() -> concur::task<void> {
     concur::async_mutex m;
     std::string trace;
-    auto worker = [](concur::async_mutex &mu, std::string &t, char c) -> concur::task<void> {
+    auto worker = [](concur::async_mutex &mu, std::string &t,
+                     char c) -> concur::task<void> {
       auto lock = co_await mu.scoped_lock();
       t += c;
       co_await concur::sleep_for(1ms);
       t += c;
     };
-    co_await concur::gather(worker(m, trace, 'a'), worker(m, trace, 'b'), worker(m, trace, 'c'));
+    co_await concur::gather(worker(m, trace, 'a'), worker(m, trace, 'b'),
+                            worker(m, trace, 'c'));
     EXPECT_EQ(trace, "aabbcc");
     EXPECT_FALSE(m.locked());
     EXPECT_THROW(m.unlock(), std::logic_error);
@@ -134,9 +150,10 @@ TEST(AsyncMutex, CancelledLockLeavesTheMutexUsable) {
   concur::run([]() -> concur::task<void> {
     concur::async_mutex m;
     auto held = co_await m.scoped_lock();
-    auto waiter = concur::spawn([](concur::async_mutex &mu) -> concur::task<void> {
-      auto lock = co_await mu.scoped_lock();
-    }(m));
+    auto waiter =
+        concur::spawn([](concur::async_mutex &mu) -> concur::task<void> {
+          auto lock = co_await mu.scoped_lock();
+        }(m));
     co_await concur::yield();
     waiter.cancel();
     EXPECT_THROW(co_await waiter, concur::cancelled_error);
@@ -151,10 +168,11 @@ TEST(AsyncQueue, BoundedPutWaitsForRoomAndOrderIsKept) {
   concur::run([]() -> concur::task<void> {
     concur::async_queue<int> q(2);
     std::vector<int> got;
-    auto producer = concur::spawn([](concur::async_queue<int> &queue) -> concur::task<void> {
-      for (int i = 0; i < 10; ++i)
-        co_await queue.put(i);
-    }(q));
+    auto producer = concur::spawn(
+        [](concur::async_queue<int> &queue) -> concur::task<void> {
+          for (int i = 0; i < 10; ++i)
+            co_await queue.put(i);
+        }(q));
     co_await concur::sleep_for(1ms);
     EXPECT_TRUE(q.full());
     EXPECT_FALSE(producer.done());
@@ -185,14 +203,15 @@ TEST(AsyncQueue, JoinWaitsForTaskDone) {
   concur::run([]() -> concur::task<void> {
     concur::async_queue<int> q;
     int processed = 0;
-    auto worker = concur::spawn([](concur::async_queue<int> &queue, int &p) -> concur::task<void> {
-      for (;;) {
-        int item = co_await queue.get();
-        co_await concur::sleep_for(std::chrono::microseconds(100 * item));
-        ++p;
-        queue.task_done();
-      }
-    }(q, processed));
+    auto worker = concur::spawn(
+        [](concur::async_queue<int> &queue, int &p) -> concur::task<void> {
+          for (;;) {
+            int item = co_await queue.get();
+            co_await concur::sleep_for(std::chrono::microseconds(100 * item));
+            ++p;
+            queue.task_done();
+          }
+        }(q, processed));
     for (int i = 0; i < 5; ++i)
       co_await q.put(i);
     co_await q.join();
@@ -207,12 +226,18 @@ TEST(AsyncQueue, JoinWaitsForTaskDone) {
 TEST(AsyncQueue, CancelledGetAndPutLoseNothing) {
   concur::run([]() -> concur::task<void> {
     concur::async_queue<int> q(1);
-    auto getter = concur::spawn([](concur::async_queue<int> &queue) -> concur::task<int> { co_return co_await queue.get(); }(q));
+    auto getter =
+        concur::spawn([](concur::async_queue<int> &queue) -> concur::task<int> {
+          co_return co_await queue.get();
+        }(q));
     co_await concur::yield();
     getter.cancel();
     EXPECT_THROW(co_await getter, concur::cancelled_error);
     co_await q.put(1);
-    auto putter = concur::spawn([](concur::async_queue<int> &queue) -> concur::task<void> { co_await queue.put(2); }(q));
+    auto putter = concur::spawn(
+        [](concur::async_queue<int> &queue) -> concur::task<void> {
+          co_await queue.put(2);
+        }(q));
     co_await concur::yield();
     putter.cancel();
     EXPECT_THROW(co_await putter, concur::cancelled_error);
@@ -224,10 +249,11 @@ TEST(AsyncQueue, CancelledGetAndPutLoseNothing) {
 TEST(AsyncQueue, ManyPutGetPairs) {
   long sum = concur::run([]() -> concur::task<long> {
     concur::async_queue<int> q(64);
-    auto producer = concur::spawn([](concur::async_queue<int> &queue) -> concur::task<void> {
-      for (int i = 0; i < 100000; ++i)
-        co_await queue.put(i);
-    }(q));
+    auto producer = concur::spawn(
+        [](concur::async_queue<int> &queue) -> concur::task<void> {
+          for (int i = 0; i < 100000; ++i)
+            co_await queue.put(i);
+        }(q));
     long total = 0;
     for (int i = 0; i < 100000; ++i)
       total += co_await q.get();

@@ -3,8 +3,8 @@
 // many-producer many-consumer count.
 #include "concur/channel.hpp"
 
-#include <gtest/gtest.h>
 #include "invalid_argument_message.hpp"
+#include <gtest/gtest.h>
 #include <stdexcept>
 
 #include <atomic>
@@ -20,10 +20,12 @@ using namespace std::chrono_literals;
 namespace {
 
 TEST(Channel, NegativeOrAbsurdCapacityIsAClearError) {
-  EXPECT_EQ(invalid_argument_message([] { concur::channel<int> ch(-1); }),
-            "concur::channel: capacity must be between 1 and 1073741824, got -1");
-  EXPECT_NE(invalid_argument_message([] { concur::channel<int> ch(std::size_t{1} << 31); })
-                .find("got 2147483648"),
+  EXPECT_EQ(
+      invalid_argument_message([] { concur::channel<int> ch(-1); }),
+      "concur::channel: capacity must be between 1 and 1073741824, got -1");
+  EXPECT_NE(invalid_argument_message([] {
+              concur::channel<int> ch(std::size_t{1} << 31);
+            }).find("got 2147483648"),
             std::string::npos);
   concur::channel<int> largest(std::size_t{1} << 30);
   EXPECT_EQ(largest.capacity(), std::size_t{1} << 30);

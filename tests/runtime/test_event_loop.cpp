@@ -59,10 +59,11 @@ TEST(EventLoop, TimersFireInDeadlineOrderAndNotEarly) {
   concur::run([&]() -> concur::task<void> {
     std::vector<concur::task_handle<void>> handles;
     for (int delay : {30, 10, 20, 10}) {
-      handles.push_back(concur::spawn([](std::vector<int> &out, int d) -> concur::task<void> {
-        co_await concur::sleep_for(std::chrono::milliseconds(d));
-        out.push_back(d);
-      }(order, delay)));
+      handles.push_back(
+          concur::spawn([](std::vector<int> &out, int d) -> concur::task<void> {
+            co_await concur::sleep_for(std::chrono::milliseconds(d));
+            out.push_back(d);
+          }(order, delay)));
     }
     for (auto &h : handles)
       co_await h;
@@ -79,7 +80,8 @@ TEST(EventLoop, SleepUntilAPastDeadlineReturnsPromptly) {
 
 TEST(EventLoop, HandleReturnsValueAndRethrows) {
   concur::run([]() -> concur::task<void> {
-    auto ok = concur::spawn([]() -> concur::task<int> { co_return 7; }(), "seven");
+    auto ok =
+        concur::spawn([]() -> concur::task<int> { co_return 7; }(), "seven");
     EXPECT_EQ(ok.name(), "seven");
     EXPECT_EQ(co_await ok, 7);
     EXPECT_TRUE(ok.done());
@@ -129,17 +131,18 @@ TEST(EventLoop, CancelBeforeStartNeverRunsTheBody) {
 TEST(EventLoop, CancelWhileRunningArrivesAtTheNextAwait) {
   concur::run([]() -> concur::task<void> {
     concur::task_handle<int> *self = nullptr;
-    auto t = concur::spawn([](concur::task_handle<int> *&me) -> concur::task<int> {
-      int steps = 1;
-      me->cancel(); // cancelling itself: no exception yet
-      ++steps;
-      try {
-        co_await concur::yield();
-      } catch (const concur::cancelled_error &) {
-        co_return steps; // a task may swallow its cancellation
-      }
-      co_return -1;
-    }(self));
+    auto t =
+        concur::spawn([](concur::task_handle<int> *&me) -> concur::task<int> {
+          int steps = 1;
+          me->cancel(); // cancelling itself: no exception yet
+          ++steps;
+          try {
+            co_await concur::yield();
+          } catch (const concur::cancelled_error &) {
+            co_return steps; // a task may swallow its cancellation
+          }
+          co_return -1;
+        }(self));
     self = &t;
     EXPECT_EQ(co_await t, 2);
     EXPECT_FALSE(t.cancelled());
@@ -152,9 +155,10 @@ TEST(EventLoop, CancellingTheAwaiterOfAHandleLeavesTheTaskRunning) {
       co_await concur::sleep_for(20ms);
       co_return 5;
     }());
-    auto waiter = concur::spawn([](concur::task_handle<int> &h) -> concur::task<int> {
-      co_return co_await h;
-    }(slow));
+    auto waiter =
+        concur::spawn([](concur::task_handle<int> &h) -> concur::task<int> {
+          co_return co_await h;
+        }(slow));
     co_await concur::yield();
     waiter.cancel();
     EXPECT_THROW(co_await waiter, concur::cancelled_error);
@@ -184,7 +188,8 @@ TEST(EventLoop, StopTokenInterop) {
     // A stop request from another thread cancels a task spawned with the token.
     std::stop_source source;
     auto u = concur::event_loop::current()->spawn(
-        []() -> concur::task<void> { co_await concur::sleep_for(10s); }(), source.get_token());
+        []() -> concur::task<void> { co_await concur::sleep_for(10s); }(),
+        source.get_token());
     std::thread([&] { source.request_stop(); }).join();
     EXPECT_THROW(co_await u, concur::cancelled_error);
   }());
@@ -221,16 +226,21 @@ TEST(EventLoop, CallSoonRunsInFifoOrder) {
 TEST(EventLoop, SlowCallbackIsReportedInDebugModeWithTheTaskName) {
   concur::event_loop loop(concur::event_loop_options{true, 20ms});
   std::vector<std::string> reports;
-  loop.set_slow_callback_handler([&](std::string_view name, std::chrono::nanoseconds held) {
-    EXPECT_GE(held, 20ms);
-    reports.emplace_back(name);
-  });
+  loop.set_slow_callback_handler(
+      [&](std::string_view name, std::chrono::nanoseconds held) {
+        EXPECT_GE(held, 20ms);
+        reports.emplace_back(name);
+      });
   loop.run([]() -> concur::task<void> {
-    auto blocker = concur::spawn([]() -> concur::task<void> {
-      std::this_thread::sleep_for(40ms); // blocks the loop on purpose
-      co_return;
-    }(), "blocker");
-    auto polite = concur::spawn([]() -> concur::task<void> { co_await concur::sleep_for(1ms); }(), "polite");
+    auto blocker = concur::spawn(
+        []() -> concur::task<void> {
+          std::this_thread::sleep_for(40ms); // blocks the loop on purpose
+          co_return;
+        }(),
+        "blocker");
+    auto polite = concur::spawn(
+        []() -> concur::task<void> { co_await concur::sleep_for(1ms); }(),
+        "polite");
     co_await blocker;
     co_await polite;
   }());
@@ -240,7 +250,8 @@ TEST(EventLoop, SlowCallbackIsReportedInDebugModeWithTheTaskName) {
 TEST(EventLoop, NoSlowCallbackReportsOutsideDebugMode) {
   concur::event_loop loop(concur::event_loop_options{false, 1ms});
   int reports = 0;
-  loop.set_slow_callback_handler([&](std::string_view, std::chrono::nanoseconds) { ++reports; });
+  loop.set_slow_callback_handler(
+      [&](std::string_view, std::chrono::nanoseconds) { ++reports; });
   loop.run([]() -> concur::task<void> {
     std::this_thread::sleep_for(5ms);
     co_return;
@@ -251,12 +262,16 @@ TEST(EventLoop, NoSlowCallbackReportsOutsideDebugMode) {
 TEST(EventLoop, UnretrievedFailureOfADetachedTaskIsReported) {
   concur::event_loop loop;
   std::vector<std::string> reported;
-  loop.set_exception_handler([&](std::string_view name, std::exception_ptr) { reported.emplace_back(name); });
+  loop.set_exception_handler([&](std::string_view name, std::exception_ptr) {
+    reported.emplace_back(name);
+  });
   loop.run([]() -> concur::task<void> {
-    (void)concur::spawn([]() -> concur::task<void> {
-      throw std::runtime_error("lost");
-      co_return;
-    }(), "fire-and-forget");
+    (void)concur::spawn(
+        []() -> concur::task<void> {
+          throw std::runtime_error("lost");
+          co_return;
+        }(),
+        "fire-and-forget");
     co_await concur::sleep_for(1ms);
   }());
   EXPECT_EQ(reported, (std::vector<std::string>{"fire-and-forget"}));
@@ -301,7 +316,8 @@ TEST(EventLoop, LoopDestructorDestroysTasksThatRefuseToFinish) {
 }
 
 TEST(EventLoop, FreeFunctionsOutsideALoopThrow) {
-  EXPECT_THROW((void)concur::spawn([]() -> concur::task<void> { co_return; }()), std::logic_error);
+  EXPECT_THROW((void)concur::spawn([]() -> concur::task<void> { co_return; }()),
+               std::logic_error);
   EXPECT_THROW(concur::current_stop_token(), std::logic_error);
 }
 

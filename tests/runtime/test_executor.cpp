@@ -2,16 +2,16 @@
 // pool (owned and borrowed), concur::wait orderings and as_completed.
 #include "concur/executor.hpp"
 
-#include <gtest/gtest.h>
 #include "invalid_argument_message.hpp"
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <list>
 #include <numeric>
 #include <sstream>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -25,11 +25,14 @@ TEST(Executor, NegativeOrAbsurdChunkSizeIsAClearError) {
   concur::thread_pool pool(2);
   concur::executor ex(pool);
   std::vector<int> items{1, 2, 3};
-  EXPECT_EQ(invalid_argument_message([&] { (void)ex.map([](int x) { return x; }, items, -1); }),
-            "concur::executor::map: chunk_size must be between 1 and 1073741824 (or 0 for about four chunks per worker), got -1");
+  EXPECT_EQ(invalid_argument_message(
+                [&] { (void)ex.map([](int x) { return x; }, items, -1); }),
+            "concur::executor::map: chunk_size must be between 1 and "
+            "1073741824 (or 0 for about four chunks per worker), got -1");
   // An owned pool is checked by the pool itself.
-  EXPECT_NE(invalid_argument_message([] { concur::executor<concur::thread_pool> own(std::in_place, -1); })
-                .find("concur::thread_pool: threads"),
+  EXPECT_NE(invalid_argument_message([] {
+              concur::executor<concur::thread_pool> own(std::in_place, -1);
+            }).find("concur::thread_pool: threads"),
             std::string::npos);
 }
 
@@ -46,7 +49,8 @@ TEST(Executor, MapKeepsOrderForEveryChunkSize) {
   std::vector<int> items(1001);
   std::iota(items.begin(), items.end(), 0);
   for (std::size_t chunk : {0u, 1u, 7u, 1000u, 5000u}) {
-    std::vector<long> squares = ex.map([](int x) { return long{x} * x; }, items, chunk);
+    std::vector<long> squares =
+        ex.map([](int x) { return long{x} * x; }, items, chunk);
     ASSERT_EQ(squares.size(), items.size()) << "chunk " << chunk;
     for (std::size_t i = 0; i < items.size(); ++i)
       ASSERT_EQ(squares[i], long(i) * long(i)) << "chunk " << chunk;
@@ -72,7 +76,8 @@ TEST(Executor, MapOverEmptyAndNonRandomAccessRanges) {
   concur::executor<concur::thread_pool> ex(std::in_place, 2);
   EXPECT_TRUE(ex.map([](int x) { return x; }, std::vector<int>{}).empty());
   std::list<std::string> words{"a", "bb", "ccc"};
-  auto lengths = ex.map([](const std::string &w) { return w.size(); }, words, 1);
+  auto lengths =
+      ex.map([](const std::string &w) { return w.size(); }, words, 1);
   EXPECT_EQ(lengths, (std::vector<std::size_t>{1, 2, 3}));
   std::istringstream input("4 5 6");
   auto doubled = ex.map([](int x) { return 2 * x; },
@@ -85,10 +90,12 @@ TEST(Executor, MapVoidAndStopToken) {
   concur::executor<concur::thread_pool> ex(std::in_place, 2);
   std::atomic<int> sum{0};
   std::vector<int> items{1, 2, 3, 4};
-  ex.map([&sum](std::stop_token stop, int x) {
-    EXPECT_FALSE(stop.stop_requested());
-    sum += x;
-  }, items, 1);
+  ex.map(
+      [&sum](std::stop_token stop, int x) {
+        EXPECT_FALSE(stop.stop_requested());
+        sum += x;
+      },
+      items, 1);
   EXPECT_EQ(sum.load(), 10);
 }
 
@@ -97,11 +104,13 @@ TEST(Executor, MapRethrowsFirstExceptionInItemOrder) {
   std::vector<int> items(100);
   std::iota(items.begin(), items.end(), 0);
   try {
-    (void)ex.map([](int x) {
-      if (x == 30 || x == 70)
-        throw std::runtime_error("item " + std::to_string(x));
-      return x;
-    }, items, 10);
+    (void)ex.map(
+        [](int x) {
+          if (x == 30 || x == 70)
+            throw std::runtime_error("item " + std::to_string(x));
+          return x;
+        },
+        items, 10);
     FAIL() << "expected an exception";
   } catch (const std::runtime_error &error) {
     EXPECT_STREQ(error.what(), "item 30");
@@ -173,7 +182,8 @@ TEST(Executor, ShutdownStopsRunningTasksThatListen) {
 
 // A promise-backed set of futures whose completion order the test controls.
 struct staged {
-  std::vector<concur::promise<int>> promises = std::vector<concur::promise<int>>(4);
+  std::vector<concur::promise<int>> promises =
+      std::vector<concur::promise<int>>(4);
   std::vector<concur::future<int>> futures;
   staged() {
     for (auto &p : promises)
@@ -200,7 +210,8 @@ TEST(Wait, FirstExceptionSkipsPlainResults) {
   std::thread finisher([&] {
     std::this_thread::sleep_for(2ms);
     s.promises[1].set_value(1);
-    s.promises[3].set_exception(std::make_exception_ptr(std::runtime_error("three")));
+    s.promises[3].set_exception(
+        std::make_exception_ptr(std::runtime_error("three")));
   });
   auto result = concur::wait(s.futures, concur::return_when::first_exception);
   finisher.join();
@@ -221,7 +232,8 @@ TEST(Wait, AllCompletedWithTimeout) {
   staged s;
   s.promises[0].set_value(0);
   EXPECT_TRUE(s.futures[1].cancel());
-  auto partial = concur::wait(s.futures, concur::return_when::all_completed, 10ms);
+  auto partial =
+      concur::wait(s.futures, concur::return_when::all_completed, 10ms);
   EXPECT_EQ(partial.done.size(), 2u);
   EXPECT_EQ(partial.not_done.size(), 2u);
   s.promises[2].set_value(2);

@@ -102,8 +102,9 @@ TEST(Future, SetTwiceIsAnError) {
   concur::promise<int> p;
   p.set_value(1);
   EXPECT_THROW(p.set_value(2), concur::invalid_future_state);
-  EXPECT_THROW(p.set_exception(std::make_exception_ptr(std::runtime_error("x"))),
-               concur::invalid_future_state);
+  EXPECT_THROW(
+      p.set_exception(std::make_exception_ptr(std::runtime_error("x"))),
+      concur::invalid_future_state);
 }
 
 TEST(Future, BrokenPromise) {
@@ -176,9 +177,10 @@ TEST(Future, CallbackOnCancelAndMoveOnlyCapture) {
   auto f = p.get_future();
   concur::promise<bool> relay;
   auto relayed = relay.get_future();
-  f.add_done_callback([r = std::move(relay)](const concur::future<int> &done) mutable {
-    r.set_value(done.cancelled());
-  });
+  f.add_done_callback(
+      [r = std::move(relay)](const concur::future<int> &done) mutable {
+        r.set_value(done.cancelled());
+      });
   EXPECT_TRUE(f.cancel());
   EXPECT_TRUE(relayed.get());
 }
@@ -212,7 +214,8 @@ TEST(Future, StopTokenFromPromise) {
 }
 
 TEST(Future, ExceptionalFuture) {
-  auto f = concur::make_exceptional_future<int>(std::make_exception_ptr(std::logic_error("no")));
+  auto f = concur::make_exceptional_future<int>(
+      std::make_exception_ptr(std::logic_error("no")));
   EXPECT_THROW(f.get(), std::logic_error);
   auto v = concur::make_ready_future();
   EXPECT_TRUE(v.done());

@@ -20,12 +20,14 @@ concur::task<int> after(std::chrono::milliseconds delay, int value) {
   co_return value;
 }
 
-concur::task<int> fail_after(std::chrono::milliseconds delay, std::string message) {
+concur::task<int> fail_after(std::chrono::milliseconds delay,
+                             std::string message) {
   co_await concur::sleep_for(delay);
   throw std::runtime_error(message);
 }
 
-concur::task<void> flag_on_cancel(bool &cancelled, std::chrono::milliseconds delay) {
+concur::task<void> flag_on_cancel(bool &cancelled,
+                                  std::chrono::milliseconds delay) {
   try {
     co_await concur::sleep_for(delay);
   } catch (const concur::cancelled_error &) {
@@ -36,15 +38,18 @@ concur::task<void> flag_on_cancel(bool &cancelled, std::chrono::milliseconds del
 
 TEST(Gather, VariadicRunsConcurrentlyAndKeepsOrder) {
   auto start = std::chrono::steady_clock::now();
-  auto [a, b, c] = concur::run([]() -> concur::task<std::tuple<int, std::monostate, int>> {
-    co_return co_await concur::gather(after(30ms, 1), []() -> concur::task<void> {
-      co_await concur::sleep_for(30ms);
-    }(), after(10ms, 3));
-  }());
+  auto [a, b, c] =
+      concur::run([]() -> concur::task<std::tuple<int, std::monostate, int>> {
+        co_return co_await concur::gather(
+            after(30ms, 1),
+            []() -> concur::task<void> { co_await concur::sleep_for(30ms); }(),
+            after(10ms, 3));
+      }());
   EXPECT_EQ(a, 1);
   EXPECT_EQ(c, 3);
   (void)b;
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 250ms); // not 70 ms in series... with slack
+  EXPECT_LT(std::chrono::steady_clock::now() - start,
+            250ms); // not 70 ms in series... with slack
 }
 
 TEST(Gather, RangeOfTwoHundredThousandTasks) {
@@ -64,7 +69,8 @@ TEST(Gather, FirstFailureCancelsTheOthersThenPropagates) {
   auto start = std::chrono::steady_clock::now();
   concur::run([](bool &sc) -> concur::task<void> {
     try {
-      co_await concur::gather(fail_after(5ms, "first"), fail_after(20ms, "second"),
+      co_await concur::gather(fail_after(5ms, "first"),
+                              fail_after(20ms, "second"),
                               flag_on_cancel(sc, 10s));
       ADD_FAILURE() << "gather did not throw";
     } catch (const std::runtime_error &e) {
@@ -94,13 +100,14 @@ TEST(Gather, VoidRangeRethrows) {
 TEST(Gather, RethrownFailureIsNotReportedAsNeverRetrieved) {
   concur::event_loop loop;
   std::vector<std::string> reported;
-  loop.set_exception_handler([&](std::string_view name, std::exception_ptr error) {
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception &e) {
-      reported.push_back(std::string(name) + ": " + e.what());
-    }
-  });
+  loop.set_exception_handler(
+      [&](std::string_view name, std::exception_ptr error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception &e) {
+          reported.push_back(std::string(name) + ": " + e.what());
+        }
+      });
   int caught = loop.run([]() -> concur::task<int> {
     int count = 0;
     try {
@@ -142,7 +149,8 @@ TEST(Gather, RethrownFailureIsNotReportedAsNeverRetrieved) {
 TEST(Gather, RethrownFailurePrintsNothing) {
   testing::internal::CaptureStderr();
   EXPECT_THROW(concur::run([]() -> concur::task<void> {
-                 co_await concur::gather(after(1ms, 1), fail_after(1ms, "quiet"));
+                 co_await concur::gather(after(1ms, 1),
+                                         fail_after(1ms, "quiet"));
                }()),
                std::runtime_error);
   std::string printed = testing::internal::GetCapturedStderr();
@@ -160,7 +168,8 @@ TEST(Gather, OutcomesCollectExceptionsWithoutCancelling) {
     EXPECT_TRUE(outcomes[1].has_exception());
     EXPECT_THROW(outcomes[1].value(), std::runtime_error);
     EXPECT_EQ(outcomes[2].value(), 3); // not cancelled by the failure
-    auto [x, y] = co_await concur::gather_outcomes(after(1ms, 9), fail_after(1ms, "y"));
+    auto [x, y] =
+        co_await concur::gather_outcomes(after(1ms, 9), fail_after(1ms, "y"));
     EXPECT_EQ(x.value(), 9);
     EXPECT_TRUE(y.has_exception());
   }());
@@ -219,23 +228,28 @@ concur::task<int> fail_when(concur::async_event &go) {
 
 TEST(AsyncWait, ReturnWhenModes) {
   concur::run([]() -> concur::task<void> {
-    concur::async_event first_go, second_go, third_go; // each task finishes on its event
+    concur::async_event first_go, second_go,
+        third_go; // each task finishes on its event
     std::vector<concur::task_handle<int>> handles;
     handles.push_back(concur::spawn(value_when(first_go, 1)));
     handles.push_back(concur::spawn(fail_when(second_go)));
     handles.push_back(concur::spawn(value_when(third_go, 3)));
     third_go.set();
 
-    auto first = co_await concur::async_wait(handles, concur::return_when::first_completed);
+    auto first = co_await concur::async_wait(
+        handles, concur::return_when::first_completed);
     EXPECT_EQ(first.done, (std::vector<std::size_t>{2}));
     EXPECT_EQ(first.pending, (std::vector<std::size_t>{0, 1}));
 
     second_go.set();
-    auto failed = co_await concur::async_wait(handles, concur::return_when::first_exception);
+    auto failed = co_await concur::async_wait(
+        handles, concur::return_when::first_exception);
     EXPECT_EQ(failed.done, (std::vector<std::size_t>{1, 2}));
 
-    auto timed = co_await concur::async_wait(handles, concur::return_when::all_completed, 1ms);
-    EXPECT_EQ(timed.pending, (std::vector<std::size_t>{0})); // timeout cancels nothing
+    auto timed = co_await concur::async_wait(
+        handles, concur::return_when::all_completed, 1ms);
+    EXPECT_EQ(timed.pending,
+              (std::vector<std::size_t>{0})); // timeout cancels nothing
     EXPECT_FALSE(handles[0].cancelled());
 
     first_go.set();
@@ -250,9 +264,10 @@ TEST(AsyncWait, CancellingTheWaiterCancelsNothingElse) {
   concur::run([]() -> concur::task<void> {
     std::vector<concur::task_handle<int>> handles;
     handles.push_back(concur::spawn(after(20ms, 1)));
-    auto waiter = concur::spawn([](std::vector<concur::task_handle<int>> &h) -> concur::task<void> {
-      (void)co_await concur::async_wait(h);
-    }(handles));
+    auto waiter = concur::spawn(
+        [](std::vector<concur::task_handle<int>> &h) -> concur::task<void> {
+          (void)co_await concur::async_wait(h);
+        }(handles));
     co_await concur::yield();
     waiter.cancel();
     EXPECT_THROW(co_await waiter, concur::cancelled_error);
@@ -265,12 +280,15 @@ TEST(WaitFor, TimesOutAndCancelsTheBody) {
   concur::run([]() -> concur::task<void> {
     bool body_cancelled = false;
     auto start = std::chrono::steady_clock::now();
-    EXPECT_THROW(co_await concur::wait_for(flag_on_cancel(body_cancelled, 10s), 10ms), concur::timeout_error);
+    EXPECT_THROW(
+        co_await concur::wait_for(flag_on_cancel(body_cancelled, 10s), 10ms),
+        concur::timeout_error);
     EXPECT_TRUE(body_cancelled);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
     EXPECT_EQ(co_await concur::wait_for(after(1ms, 4), 1s), 4);
     EXPECT_EQ(co_await concur::timeout(1s, after(1ms, 5)), 5);
-    EXPECT_THROW(co_await concur::wait_for(fail_after(1ms, "inner"), 1s), std::runtime_error);
+    EXPECT_THROW(co_await concur::wait_for(fail_after(1ms, "inner"), 1s),
+                 std::runtime_error);
   }());
 }
 

@@ -1,10 +1,10 @@
 #include "concur/memory.hpp"
 
-#include <gtest/gtest.h>
 #include "invalid_argument_message.hpp"
+#include <gtest/gtest.h>
 #include <signal.h>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,22 +24,21 @@ namespace fs = std::filesystem;
 
 // Test codec: strings as themselves, trivially copyable values as bytes.
 struct bytes_codec {
-  template <class T>
-  std::string encode(const T& value) const {
+  template <class T> std::string encode(const T &value) const {
     if constexpr (std::is_same_v<T, std::string>) {
       return value;
     } else {
       static_assert(std::is_trivially_copyable_v<T>);
-      return std::string(reinterpret_cast<const char*>(&value), sizeof value);
+      return std::string(reinterpret_cast<const char *>(&value), sizeof value);
     }
   }
-  template <class T>
-  T decode(std::string_view bytes) const {
+  template <class T> T decode(std::string_view bytes) const {
     if constexpr (std::is_same_v<T, std::string>) {
       return std::string(bytes);
     } else {
       T value;
-      if (bytes.size() != sizeof value) throw std::runtime_error("bad size");
+      if (bytes.size() != sizeof value)
+        throw std::runtime_error("bad size");
       std::memcpy(&value, bytes.data(), sizeof value);
       return value;
     }
@@ -47,19 +46,21 @@ struct bytes_codec {
 };
 
 class MemoryTest : public ::testing::Test {
- protected:
+protected:
   void SetUp() override {
-    directory_ = fs::temp_directory_path() /
-                 ("concur-memory-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    directory_ =
+        fs::temp_directory_path() /
+        ("concur-memory-test-" + std::to_string(::getpid()) + "-" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(directory_);
   }
   void TearDown() override { fs::remove_all(directory_); }
 
   std::vector<fs::path> entry_files() const {
     std::vector<fs::path> files;
-    for (const auto& entry : fs::recursive_directory_iterator(directory_)) {
-      if (entry.is_regular_file()) files.push_back(entry.path());
+    for (const auto &entry : fs::recursive_directory_iterator(directory_)) {
+      if (entry.is_regular_file())
+        files.push_back(entry.path());
     }
     return files;
   }
@@ -69,21 +70,32 @@ class MemoryTest : public ::testing::Test {
 
 TEST_F(MemoryTest, NegativeOrAbsurdLimitsAreClearErrors) {
   EXPECT_EQ(invalid_argument_message([&] {
-              concur::memory m(directory_, {.max_bytes = static_cast<std::uint64_t>(-1)});
+              concur::memory m(directory_,
+                               {.max_bytes = static_cast<std::uint64_t>(-1)});
             }),
-            "concur::memory: max_bytes must be between 0 and 1125899906842624 (1 PiB), got -1");
-  EXPECT_EQ(invalid_argument_message([&] {
-              concur::memory m(directory_, {.max_entries = static_cast<std::size_t>(-1)});
-            }),
-            "concur::memory: max_entries must be between 0 and 1073741824, got -1");
-  concur::memory disabled(directory_, {.max_bytes = 0, .max_entries = 0}); // caches nothing
+            "concur::memory: max_bytes must be between 0 and 1125899906842624 "
+            "(1 PiB), got -1");
+  EXPECT_EQ(
+      invalid_argument_message([&] {
+        concur::memory m(directory_,
+                         {.max_entries = static_cast<std::size_t>(-1)});
+      }),
+      "concur::memory: max_entries must be between 0 and 1073741824, got -1");
+  concur::memory disabled(directory_,
+                          {.max_bytes = 0, .max_entries = 0}); // caches nothing
   EXPECT_EQ(disabled.options().max_entries, 0u);
 }
 
 TEST_F(MemoryTest, EqualArgumentsHitDifferentArgumentsMiss) {
   concur::memory cache(directory_);
   int calls = 0;
-  auto square = cache.cache("square", "1", [&](int x) { ++calls; return x * x; }, bytes_codec{});
+  auto square = cache.cache(
+      "square", "1",
+      [&](int x) {
+        ++calls;
+        return x * x;
+      },
+      bytes_codec{});
   EXPECT_EQ(square(7), 49);
   EXPECT_EQ(square(7), 49);
   EXPECT_EQ(square(8), 64);
@@ -94,7 +106,10 @@ TEST_F(MemoryTest, EqualArgumentsHitDifferentArgumentsMiss) {
 
 TEST_F(MemoryTest, ResultsSurviveTheProcessAndTheCacheObject) {
   int calls = 0;
-  auto greet = [&](const std::string& name) { ++calls; return "hello " + name; };
+  auto greet = [&](const std::string &name) {
+    ++calls;
+    return "hello " + name;
+  };
   {
     concur::memory cache(directory_);
     auto cached = cache.cache("greet", "1", greet, bytes_codec{});
@@ -109,9 +124,27 @@ TEST_F(MemoryTest, ResultsSurviveTheProcessAndTheCacheObject) {
 TEST_F(MemoryTest, VersionAndNameAreFunctionIdentity) {
   concur::memory cache(directory_);
   int calls = 0;
-  auto v1 = cache.cache("f", "1", [&](int x) { ++calls; return x + 1; }, bytes_codec{});
-  auto v2 = cache.cache("f", "2", [&](int x) { ++calls; return x + 2; }, bytes_codec{});
-  auto other = cache.cache("g", "1", [&](int x) { ++calls; return x + 3; }, bytes_codec{});
+  auto v1 = cache.cache(
+      "f", "1",
+      [&](int x) {
+        ++calls;
+        return x + 1;
+      },
+      bytes_codec{});
+  auto v2 = cache.cache(
+      "f", "2",
+      [&](int x) {
+        ++calls;
+        return x + 2;
+      },
+      bytes_codec{});
+  auto other = cache.cache(
+      "g", "1",
+      [&](int x) {
+        ++calls;
+        return x + 3;
+      },
+      bytes_codec{});
   EXPECT_EQ(v1(1), 2);
   EXPECT_EQ(v2(1), 3);
   EXPECT_EQ(other(1), 4);
@@ -120,16 +153,23 @@ TEST_F(MemoryTest, VersionAndNameAreFunctionIdentity) {
 }
 
 TEST_F(MemoryTest, KeysSeparateArgumentBoundaries) {
-  EXPECT_FALSE(concur::cache_key::of({"ab", "c"}) == concur::cache_key::of({"a", "bc"}));
-  EXPECT_TRUE(concur::cache_key::of({"ab", "c"}) == concur::cache_key::of({"ab", "c"}));
+  EXPECT_FALSE(concur::cache_key::of({"ab", "c"}) ==
+               concur::cache_key::of({"a", "bc"}));
+  EXPECT_TRUE(concur::cache_key::of({"ab", "c"}) ==
+              concur::cache_key::of({"ab", "c"}));
   EXPECT_EQ(concur::cache_key::of({"x"}).hex().size(), 32u);
 }
 
 TEST_F(MemoryTest, CorruptEntriesAreDetectedRemovedAndRecomputed) {
   concur::memory cache(directory_);
   int calls = 0;
-  auto twice = cache.cache("twice", "1", [&](const std::string& s) { ++calls; return s + s; },
-                           bytes_codec{});
+  auto twice = cache.cache(
+      "twice", "1",
+      [&](const std::string &s) {
+        ++calls;
+        return s + s;
+      },
+      bytes_codec{});
   EXPECT_EQ(twice(std::string("abc")), "abcabc");
   ASSERT_EQ(entry_files().size(), 1u);
   const fs::path file = entry_files().front();
@@ -166,12 +206,12 @@ TEST_F(MemoryTest, EvictsLeastRecentlyUsedByCount) {
     cache.store(key(i), "value");
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ASSERT_TRUE(cache.load(key(0)));  // 0 is now the most recently used
+  ASSERT_TRUE(cache.load(key(0))); // 0 is now the most recently used
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   cache.store(key(3), "value");
   EXPECT_EQ(cache.disk_usage().entries, 3u);
   EXPECT_TRUE(cache.load(key(0)));
-  EXPECT_FALSE(cache.load(key(1)));  // the least recently used went
+  EXPECT_FALSE(cache.load(key(1))); // the least recently used went
   EXPECT_TRUE(cache.load(key(2)));
   EXPECT_TRUE(cache.load(key(3)));
   EXPECT_EQ(cache.stats().evictions, 1u);
@@ -208,7 +248,8 @@ TEST_F(MemoryTest, LimitHoldsAcrossProcessesSharingTheDirectory) {
           const auto key = concur::cache_key::of({std::to_string(i % 120)});
           cache.store(key, value);
           auto loaded = cache.load(key);
-          if (loaded && *loaded != value) status = 2;  // a torn or mixed entry
+          if (loaded && *loaded != value)
+            status = 2; // a torn or mixed entry
         }
       } catch (...) {
         status = 3;
@@ -225,7 +266,7 @@ TEST_F(MemoryTest, LimitHoldsAcrossProcessesSharingTheDirectory) {
   }
   concur::memory cache(directory_, {.max_bytes = limit});
   EXPECT_LE(cache.disk_usage().bytes, limit);
-  for (const fs::path& file : entry_files()) {
+  for (const fs::path &file : entry_files()) {
     EXPECT_FALSE(file.filename().string().starts_with(".tmp-")) << file;
   }
 }
@@ -239,7 +280,7 @@ TEST_F(MemoryTest, UnusableDirectoryIsAClearError) {
 // Every entry lives in a two-hex-digit subdirectory of the cache; making each
 // of those names a regular file makes every store fail, also for root (whom
 // chmod would not stop), while the cache directory itself stays usable.
-void block_every_entry_directory(const fs::path& directory) {
+void block_every_entry_directory(const fs::path &directory) {
   for (int i = 0; i < 256; ++i) {
     static constexpr char digits[] = "0123456789abcdef";
     const std::string name{digits[i / 16], digits[i % 16]};
@@ -264,23 +305,25 @@ TEST_F(MemoryTest, UnwritableCacheReturnsTheValueAndWarnsOnce) {
   EXPECT_EQ(first, 9);
   EXPECT_EQ(second, 16);
   EXPECT_EQ(again, 9);
-  EXPECT_EQ(calls, 3);  // nothing could be cached
+  EXPECT_EQ(calls, 3); // nothing could be cached
   // One warning for one kind of failure, with the runtime's prefix.
   EXPECT_TRUE(printed.starts_with("concur: ")) << printed;
   EXPECT_NE(printed.find(directory_.string()), std::string::npos) << printed;
   EXPECT_EQ(std::count(printed.begin(), printed.end(), '\n'), 1) << printed;
-  EXPECT_EQ(memory.stats().store_failures, 3u);  // every failure is counted
-  EXPECT_EQ(memory.stats().load_failures, 0u);   // no entry there is a plain miss
+  EXPECT_EQ(memory.stats().store_failures, 3u); // every failure is counted
+  EXPECT_EQ(memory.stats().load_failures, 0u); // no entry there is a plain miss
   EXPECT_EQ(memory.stats().stores, 0u);
 
   // The handler replaces stderr; a new kind of failure is reported again.
   std::vector<std::string> warnings;
-  memory.set_warning_handler([&warnings](std::string_view text) { warnings.emplace_back(text); });
+  memory.set_warning_handler(
+      [&warnings](std::string_view text) { warnings.emplace_back(text); });
   EXPECT_EQ(square(5), 25);
-  EXPECT_TRUE(warnings.empty());  // the same failure as before: counted only
+  EXPECT_TRUE(warnings.empty()); // the same failure as before: counted only
   EXPECT_EQ(memory.stats().store_failures, 4u);
   EXPECT_FALSE(memory.try_store(concur::cache_key::of({"k"}), "v"));
-  EXPECT_THROW(memory.store(concur::cache_key::of({"k"}), "v"), std::filesystem::filesystem_error);
+  EXPECT_THROW(memory.store(concur::cache_key::of({"k"}), "v"),
+               std::filesystem::filesystem_error);
 }
 
 // A write that fails half way (a full disk; here the file size limit, which
@@ -288,25 +331,29 @@ TEST_F(MemoryTest, UnwritableCacheReturnsTheValueAndWarnsOnce) {
 TEST_F(MemoryTest, FailedWriteReturnsTheValue) {
   concur::memory memory(directory_);
   std::vector<std::string> warnings;
-  memory.set_warning_handler([&warnings](std::string_view text) { warnings.emplace_back(text); });
+  memory.set_warning_handler(
+      [&warnings](std::string_view text) { warnings.emplace_back(text); });
   auto twice = memory.cache("twice", "1", [](int x) { return 2 * x; });
-  struct sigaction ignore {}, previous_action {};
+  struct sigaction ignore{}, previous_action{};
   ignore.sa_handler = SIG_IGN;
-  ASSERT_EQ(::sigaction(SIGXFSZ, &ignore, &previous_action), 0);  // EFBIG instead of the signal
+  ASSERT_EQ(::sigaction(SIGXFSZ, &ignore, &previous_action),
+            0); // EFBIG instead of the signal
   rlimit previous_limit{};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &previous_limit), 0);
   rlimit tiny = previous_limit;
-  tiny.rlim_cur = 8;  // smaller than an entry's header
+  tiny.rlim_cur = 8; // smaller than an entry's header
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
   int value = 0;
   EXPECT_NO_THROW(value = twice(21));
   ::setrlimit(RLIMIT_FSIZE, &previous_limit);
   ::sigaction(SIGXFSZ, &previous_action, nullptr);
   EXPECT_EQ(value, 42);
-  for (const fs::path& file : entry_files()) ADD_FAILURE() << "left behind: " << file;
+  for (const fs::path &file : entry_files())
+    ADD_FAILURE() << "left behind: " << file;
   EXPECT_EQ(memory.stats().store_failures, 1u);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("File too large"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("File too large"), std::string::npos)
+      << warnings[0];
 }
 
 // An entry that exists but cannot be read (here a symbolic link loop) is
@@ -314,17 +361,20 @@ TEST_F(MemoryTest, FailedWriteReturnsTheValue) {
 TEST_F(MemoryTest, UnreadableEntryIsRecomputedAndReported) {
   concur::memory memory(directory_);
   std::vector<std::string> warnings;
-  memory.set_warning_handler([&warnings](std::string_view text) { warnings.emplace_back(text); });
+  memory.set_warning_handler(
+      [&warnings](std::string_view text) { warnings.emplace_back(text); });
   auto twice = memory.cache("twice", "1", [](int x) { return 2 * x; });
   const std::string hex = twice.key_for(21).hex();
-  const fs::path entry = directory_ / hex.substr(0, 2) / (hex.substr(2) + ".entry");
+  const fs::path entry =
+      directory_ / hex.substr(0, 2) / (hex.substr(2) + ".entry");
   fs::create_directories(entry.parent_path());
-  fs::create_symlink(entry.filename(), entry);  // points at itself: ELOOP
+  fs::create_symlink(entry.filename(), entry); // points at itself: ELOOP
   EXPECT_EQ(twice(21), 42);
   EXPECT_EQ(memory.stats().load_failures, 1u);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_TRUE(warnings[0].starts_with("concur: memory cache ")) << warnings[0];
-  EXPECT_NE(warnings[0].find("could not be read"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("could not be read"), std::string::npos)
+      << warnings[0];
   // The store replaced the link with a real entry: the next call hits.
   EXPECT_EQ(twice(21), 42);
   EXPECT_EQ(memory.stats().hits, 1u);
@@ -342,20 +392,22 @@ TEST_F(MemoryTest, ClearRemovesEverything) {
 TEST_F(MemoryTest, DefaultCodecHandlesContainersAndLargeArguments) {
   concur::memory cache(directory_);
   int calls = 0;
-  auto histogram = cache.cache("histogram", "1", [&](const std::vector<double>& values, int bins) {
-    ++calls;
-    std::map<int, int> counts;
-    for (double v : values) ++counts[static_cast<int>(v) % bins];
-    return counts;
-  });
-  std::vector<double> values(1 << 20);  // 8 MiB argument
+  auto histogram = cache.cache(
+      "histogram", "1", [&](const std::vector<double> &values, int bins) {
+        ++calls;
+        std::map<int, int> counts;
+        for (double v : values)
+          ++counts[static_cast<int>(v) % bins];
+        return counts;
+      });
+  std::vector<double> values(1 << 20); // 8 MiB argument
   std::iota(values.begin(), values.end(), 0.0);
   const auto first = histogram(values, 7);
   const auto second = histogram(values, 7);
   EXPECT_EQ(first, second);
   EXPECT_EQ(first.size(), 7u);
   EXPECT_EQ(calls, 1);
-  values[12345] += 1;  // one element differs: a different key
+  values[12345] += 1; // one element differs: a different key
   (void)histogram(values, 7);
   EXPECT_EQ(calls, 2);
 }
@@ -366,11 +418,14 @@ TEST_F(MemoryTest, StoredResultOfAnotherTypeIsRecomputedNotMisread) {
   EXPECT_EQ(as_number(5), 5);
   // Same name and version, new result type: the stored bytes do not decode.
   int calls = 0;
-  auto as_text = cache.cache("f", "1", [&](int x) { ++calls; return std::to_string(x) + "!"; });
+  auto as_text = cache.cache("f", "1", [&](int x) {
+    ++calls;
+    return std::to_string(x) + "!";
+  });
   EXPECT_EQ(as_text(5), "5!");
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(as_text(5), "5!");
   EXPECT_EQ(calls, 1);
 }
 
-}  // namespace
+} // namespace

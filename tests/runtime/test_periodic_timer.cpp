@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <vector>
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 using namespace std::chrono_literals;
 
@@ -91,8 +91,9 @@ TEST(PeriodicTimer, FixedRateSkipsMissedTicks) {
   // Catching up would start ~30 ticks at once after the overrun; skipping
   // starts at most one per period. Load only delays ticks, never bunches them.
   std::lock_guard lock(mutex);
-  auto burst = std::count_if(starts.begin() + 1, starts.end(),
-                             [&](clock::time_point t) { return t < overrun_end + 3ms; });
+  auto burst =
+      std::count_if(starts.begin() + 1, starts.end(),
+                    [&](clock::time_point t) { return t < overrun_end + 3ms; });
   EXPECT_LE(burst, 5);
 }
 
@@ -112,7 +113,8 @@ TEST(PeriodicTimer, StopFromInsideTheTick) {
 }
 
 TEST(PeriodicTimer, ExceptionStopsTimer) {
-  concur::periodic_timer timer(1ms, [] { throw std::runtime_error("tick failed"); });
+  concur::periodic_timer timer(1ms,
+                               [] { throw std::runtime_error("tick failed"); });
   EXPECT_TRUE(eventually([&] { return !timer.running(); }));
   ASSERT_TRUE(timer.error());
   EXPECT_THROW(std::rethrow_exception(timer.error()), std::runtime_error);

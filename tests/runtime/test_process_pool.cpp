@@ -2,14 +2,14 @@
 // memory, every kind of worker death, timeouts, recycling, exceptions,
 // shutdown, concurrent use, and that nothing is left behind (checked in
 // /proc: no zombie or stray process, no leaked descriptor or memfd).
-#include "concur/process_pool.hpp"
-#include "concur/executor.hpp"
 #include "../../runtime/src/ipc.hpp" // the frame layout, to forge a corrupt one
+#include "concur/executor.hpp"
+#include "concur/process_pool.hpp"
 
-#include <gtest/gtest.h>
 #include "invalid_argument_message.hpp"
-#include <string>
+#include <gtest/gtest.h>
 #include <stdexcept>
+#include <string>
 
 #include <algorithm>
 #include <atomic>
@@ -48,7 +48,9 @@ template <class T> T echo(T value) { return value; }
 int square(int x) { return x * x; }
 int worker_pid() { return int(::getpid()); }
 void nothing() {}
-double sum(const std::vector<double> &values) { return std::accumulate(values.begin(), values.end(), 0.0); }
+double sum(const std::vector<double> &values) {
+  return std::accumulate(values.begin(), values.end(), 0.0);
+}
 std::string concat(std::string a, const std::string &b, int times) {
   std::string out;
   for (int i = 0; i < times; ++i)
@@ -63,8 +65,12 @@ void crash_segfault() {
 void crash_abort() { std::abort(); }
 void crash_exit() { std::exit(3); }
 void crash_quick_exit() { std::_Exit(4); }
-void killed_like_oom() { ::kill(::getpid(), SIGKILL); } // what the OOM killer sends
-void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+void killed_like_oom() {
+  ::kill(::getpid(), SIGKILL);
+} // what the OOM killer sends
+void sleep_ms(int ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
 
 struct custom_failure : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -109,7 +115,9 @@ std::vector<std::string> descriptor_targets() {
   return targets;
 }
 
-bool mentions_concur_memfd(const std::string &text) { return text.find("memfd:concur") != std::string::npos; }
+bool mentions_concur_memfd(const std::string &text) {
+  return text.find("memfd:concur") != std::string::npos;
+}
 
 std::size_t concur_mappings() {
   std::ifstream maps("/proc/self/maps");
@@ -120,7 +128,9 @@ std::size_t concur_mappings() {
   return count;
 }
 
-bool process_exists(int pid) { return std::filesystem::exists("/proc/" + std::to_string(pid)); }
+bool process_exists(int pid) {
+  return std::filesystem::exists("/proc/" + std::to_string(pid));
+}
 
 // Children of `parent` (state letter and pid), from /proc/*/stat.
 std::vector<std::pair<int, char>> children_of(int parent) {
@@ -144,7 +154,8 @@ std::vector<std::pair<int, char>> children_of(int parent) {
   return children;
 }
 
-bool eventually(const std::function<bool()> &condition, std::chrono::milliseconds limit = 5s) {
+bool eventually(const std::function<bool()> &condition,
+                std::chrono::milliseconds limit = 5s) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition())
@@ -161,11 +172,13 @@ template <class F> concur::broken_worker broken_from(F &&get) {
     return error;
   }
   ADD_FAILURE() << "expected concur::broken_worker";
-  return concur::broken_worker(concur::broken_worker::cause::exit, 0, 0, "none");
+  return concur::broken_worker(concur::broken_worker::cause::exit, 0, 0,
+                               "none");
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true; // the sanitizer's own SIGSEGV handler exits instead
+constexpr bool sanitized =
+    true; // the sanitizer's own SIGSEGV handler exits instead
 #else
 constexpr bool sanitized = false;
 #endif
@@ -175,25 +188,29 @@ protected:
   static void SetUpTestSuite() { concur::start_fork_server(); }
 };
 
-// ---- round trips --------------------------------------------------------------
+// ---- round trips
+// --------------------------------------------------------------
 
 TEST_F(ProcessPool, NegativeOrAbsurdSizesAreClearErrors) {
   // -1 used to open descriptors until "Too many open files".
   EXPECT_EQ(invalid_argument_message([] { concur::process_pool pool(-1); }),
-            "concur::process_pool: workers must be between 1 and 1024 (or 0 for one per core), got -1");
+            "concur::process_pool: workers must be between 1 and 1024 (or 0 "
+            "for one per core), got -1");
   EXPECT_EQ(invalid_argument_message([] {
               concur::process_pool_options options;
               options.workers = 5000;
               concur::process_pool pool(options);
             }),
-            "concur::process_pool: workers must be between 1 and 1024 (or 0 for one per core), got 5000");
+            "concur::process_pool: workers must be between 1 and 1024 (or 0 "
+            "for one per core), got 5000");
   EXPECT_EQ(invalid_argument_message([] {
               concur::process_pool_options options;
               options.workers = 1;
               options.task_timeout = std::chrono::milliseconds(-5);
               concur::process_pool pool(options);
             }),
-            "concur::process_pool: task_timeout must not be negative (0 for no limit), got -5 ms");
+            "concur::process_pool: task_timeout must not be negative (0 for no "
+            "limit), got -5 ms");
 }
 
 TEST_F(ProcessPool, RoundTripsEveryType) {
@@ -203,17 +220,22 @@ TEST_F(ProcessPool, RoundTripsEveryType) {
   EXPECT_EQ(pool.submit(echo<double>, 2.5).get(), 2.5);
   EXPECT_EQ(pool.submit(echo<std::string>, std::string("text")).get(), "text");
   std::vector<std::string> strings{"a", "bb", ""};
-  EXPECT_EQ(pool.submit(echo<std::vector<std::string>>, strings).get(), strings);
+  EXPECT_EQ(pool.submit(echo<std::vector<std::string>>, strings).get(),
+            strings);
   std::map<std::string, std::vector<int>> map{{"k", {1, 2}}, {"l", {}}};
   EXPECT_EQ(pool.submit(echo<decltype(map)>, map).get(), map);
   std::unordered_map<int, double> hashed{{1, 1.5}};
   EXPECT_EQ(pool.submit(echo<decltype(hashed)>, hashed).get(), hashed);
   auto tuple = std::make_tuple(1, std::string("x"), std::optional<int>(3));
   EXPECT_EQ(pool.submit(echo<decltype(tuple)>, tuple).get(), tuple);
-  EXPECT_EQ(pool.submit(echo<std::optional<std::string>>, std::optional<std::string>()).get(), std::nullopt);
+  EXPECT_EQ(pool.submit(echo<std::optional<std::string>>,
+                        std::optional<std::string>())
+                .get(),
+            std::nullopt);
   std::variant<int, std::string> variant = std::string("v");
   EXPECT_EQ(pool.submit(echo<decltype(variant)>, variant).get(), variant);
-  EXPECT_EQ(pool.submit(concat, std::string("ab"), std::string("c"), 2).get(), "abcabc");
+  EXPECT_EQ(pool.submit(concat, std::string("ab"), std::string("c"), 2).get(),
+            "abcabc");
   pool.submit(nothing).get();
   EXPECT_NE(pool.submit(worker_pid).get(), int(::getpid()));
 }
@@ -234,7 +256,8 @@ TEST_F(ProcessPool, LargeBuffersGoThroughSharedMemory) {
   std::iota(values.begin(), values.end(), 0.0);
   double expected = std::accumulate(values.begin(), values.end(), 0.0);
   EXPECT_EQ(pool.submit(sum, values).get(), expected);
-  EXPECT_EQ(pool.submit(echo<std::vector<double>>, values).get(), values); // the result too
+  EXPECT_EQ(pool.submit(echo<std::vector<double>>, values).get(),
+            values); // the result too
   std::string text(3 << 20, 'q');
   EXPECT_EQ(pool.submit(echo<std::string>, text).get(), text);
   // Below the threshold the same call goes inline.
@@ -252,7 +275,8 @@ TEST_F(ProcessPool, ReusedBlocksNeverLeakStaleData) {
   // must see exactly its own argument.
   for (std::size_t size : {300'000u, 200'000u, 250'000u, 600'000u, 160'000u}) {
     std::vector<double> values(size, double(size));
-    EXPECT_EQ(pool.submit(sum, values).get(), double(size) * double(size)) << size;
+    EXPECT_EQ(pool.submit(sum, values).get(), double(size) * double(size))
+        << size;
     EXPECT_EQ(pool.submit(echo<std::vector<double>>, values).get(), values);
   }
 }
@@ -261,13 +285,15 @@ TEST_F(ProcessPool, SharedBufferIsSharedNotCopied) {
   concur::process_pool pool(2);
   concur::shared_buffer<int> buffer(1 << 20);
   pool.submit(fill, buffer, 7).get();
-  EXPECT_TRUE(std::all_of(buffer.begin(), buffer.end(), [](int x) { return x == 7; }));
+  EXPECT_TRUE(
+      std::all_of(buffer.begin(), buffer.end(), [](int x) { return x == 7; }));
   auto result = pool.submit(make_shared_result, std::size_t(1000)).get();
   ASSERT_EQ(result.size(), 1000u);
   EXPECT_EQ(result[999], 999.0);
 }
 
-// ---- worker deaths -----------------------------------------------------------
+// ---- worker deaths
+// -----------------------------------------------------------
 
 TEST_F(ProcessPool, SegfaultBecomesBrokenWorkerAndPoolKeepsServing) {
   concur::process_pool pool(2);
@@ -281,9 +307,11 @@ TEST_F(ProcessPool, SegfaultBecomesBrokenWorkerAndPoolKeepsServing) {
   } else {
     EXPECT_EQ(error.reason(), concur::broken_worker::cause::signal);
     EXPECT_EQ(error.signal(), SIGSEGV);
-    EXPECT_NE(std::string(error.what()).find("signal 11"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("signal 11"), std::string::npos)
+        << error.what();
   }
-  EXPECT_TRUE(std::find(before.begin(), before.end(), error.pid()) != before.end());
+  EXPECT_TRUE(std::find(before.begin(), before.end(), error.pid()) !=
+              before.end());
   EXPECT_EQ(ok.get(), 16); // nothing else lost
   for (int i = 0; i < 6; ++i)
     EXPECT_EQ(pool.submit(square, i).get(), i * i);
@@ -349,7 +377,8 @@ TEST_F(ProcessPool, TimeoutKillsAndReplacesStuckWorker) {
   // A task within its timeout is unaffected; a per-task override wins.
   pool.submit(sleep_ms, 10).get();
   pool.submit_with_timeout(2000ms, sleep_ms, 500).get();
-  auto short_error = broken_from([&] { pool.submit_with_timeout(50ms, sleep_ms, 5000).get(); });
+  auto short_error = broken_from(
+      [&] { pool.submit_with_timeout(50ms, sleep_ms, 5000).get(); });
   EXPECT_EQ(short_error.reason(), concur::broken_worker::cause::timeout);
 }
 
@@ -369,10 +398,12 @@ TEST_F(ProcessPool, MaxTasksPerWorkerRecycles) {
   EXPECT_EQ(pids[4], pids[5]);
   EXPECT_EQ(pool.stats().workers_recycled, 3u);
   EXPECT_EQ(pool.stats().workers_lost, 0u);
-  EXPECT_TRUE(eventually([&] { return !process_exists(pids[0]) && !process_exists(pids[2]); }));
+  EXPECT_TRUE(eventually(
+      [&] { return !process_exists(pids[0]) && !process_exists(pids[2]); }));
 }
 
-// ---- exceptions ---------------------------------------------------------------
+// ---- exceptions
+// ---------------------------------------------------------------
 
 TEST_F(ProcessPool, ExceptionsComeBackWithTypeAndMessage) {
   concur::process_pool pool(1);
@@ -388,7 +419,8 @@ TEST_F(ProcessPool, ExceptionsComeBackWithTypeAndMessage) {
     pool.submit(throw_custom).get();
     FAIL() << "no exception";
   } catch (const concur::remote_error &error) {
-    EXPECT_NE(error.type_name().find("custom_failure"), std::string::npos) << error.type_name();
+    EXPECT_NE(error.type_name().find("custom_failure"), std::string::npos)
+        << error.type_name();
     EXPECT_EQ(error.message(), "custom says no");
   }
   try {
@@ -402,9 +434,11 @@ TEST_F(ProcessPool, ExceptionsComeBackWithTypeAndMessage) {
     FAIL() << "a worker created a pool";
   } catch (const concur::remote_error &error) {
     EXPECT_EQ(error.type_name(), "concur::fork_server_error");
-    EXPECT_NE(error.message().find("cannot create a process_pool"), std::string::npos);
+    EXPECT_NE(error.message().find("cannot create a process_pool"),
+              std::string::npos);
   }
-  EXPECT_EQ(pool.stats().workers_lost, 0u); // an exception does not kill the worker
+  EXPECT_EQ(pool.stats().workers_lost,
+            0u); // an exception does not kill the worker
   EXPECT_EQ(pool.submit(square, 2).get(), 4);
 }
 
@@ -413,11 +447,12 @@ TEST_F(ProcessPool, ExceptionsComeBackWithTypeAndMessage) {
 // header with `magic` that announces `announced` bytes.
 void forge_reply(std::uint32_t magic, std::uint64_t announced, int sent) {
   for (int fd = 0; fd < 64; ++fd) {
-    struct stat info {};
+    struct stat info{};
     int type = 0;
     socklen_t length = sizeof type;
     if (::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode) ||
-        ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_STREAM)
+        ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 ||
+        type != SOCK_STREAM)
       continue;
     concur::detail::ipc::frame_header header;
     header.magic = magic;
@@ -473,9 +508,13 @@ TEST_F(ProcessPool, BatchOfVoidTasks) {
   std::vector<std::pair<concur::shared_buffer<int>, int>> jobs;
   for (int i = 0; i < 4; ++i)
     jobs.emplace_back(cells, i);
-  pool.map([](std::pair<concur::shared_buffer<int>, int> &job) { job.first[std::size_t(job.second)] = job.second + 10; },
-           jobs);
-  EXPECT_EQ(std::vector<int>(cells.begin(), cells.end()), (std::vector<int>{10, 11, 12, 13}));
+  pool.map(
+      [](std::pair<concur::shared_buffer<int>, int> &job) {
+        job.first[std::size_t(job.second)] = job.second + 10;
+      },
+      jobs);
+  EXPECT_EQ(std::vector<int>(cells.begin(), cells.end()),
+            (std::vector<int>{10, 11, 12, 13}));
 }
 
 // The same executor interface as over a thread pool: submit, map, wait,
@@ -498,7 +537,8 @@ TEST_F(ProcessPool, BackendOfExecutor) {
   for (int i = 0; i < 6; ++i)
     futures.push_back(ex.submit(square, i));
   futures.push_back(ex.submit(throw_invalid, 1));
-  auto waited = concur::wait(futures, concur::return_when::all_completed, std::chrono::seconds(30));
+  auto waited = concur::wait(futures, concur::return_when::all_completed,
+                             std::chrono::seconds(30));
   EXPECT_EQ(waited.done.size(), 7u);
   int seen = 0, failed = 0;
   for (auto &done : concur::as_completed(futures)) {
@@ -587,7 +627,8 @@ TEST_F(ProcessPool, SecondPoolWorksWhileThreadsRun) {
   EXPECT_EQ(first.submit(square, 2).get() + second.submit(square, 3).get(), 13);
 }
 
-// ---- nothing left behind -----------------------------------------------------
+// ---- nothing left behind
+// -----------------------------------------------------
 
 TEST_F(ProcessPool, NoZombiesNoLeakedDescriptorsOrSharedMemory) {
   auto descriptors_before = descriptor_targets();
@@ -663,7 +704,8 @@ TEST(ProcessPoolDeath, ParentDyingFromUncaughtExceptionLeavesNoWorkers) {
   std::filesystem::remove(pid_file);
   ASSERT_EQ(workers.size(), 2u);
   for (int pid : workers)
-    EXPECT_TRUE(eventually([&] { return !process_exists(pid); })) << "worker " << pid << " survived";
+    EXPECT_TRUE(eventually([&] { return !process_exists(pid); }))
+        << "worker " << pid << " survived";
 }
 
 TEST(ProcessPoolDeath, StartingAfterThreadsIsAClearError) {
@@ -680,7 +722,8 @@ TEST(ProcessPoolDeath, StartingAfterThreadsIsAClearError) {
           concur::process_pool pool(1);
         } catch (const concur::fork_server_error &error) {
           std::string what = error.what();
-          if (what.find("start_fork_server") != std::string::npos && what.find(" threads, and forking") != std::string::npos)
+          if (what.find("start_fork_server") != std::string::npos &&
+              what.find(" threads, and forking") != std::string::npos)
             status = 0;
         }
         stop = true;

@@ -4,17 +4,19 @@
 #include "concur/serialize.hpp"
 #include "concur/shared_buffer.hpp"
 
-#include <gtest/gtest.h>
 #include "invalid_argument_message.hpp"
-#include <string>
+#include <gtest/gtest.h>
 #include <stdexcept>
+#include <string>
 
 #include <cstring>
 #include <limits>
 
 namespace {
 
-template <class T> T round_trip(const T &value, std::size_t threshold = concur::default_shared_memory_threshold) {
+template <class T>
+T round_trip(const T &value,
+             std::size_t threshold = concur::default_shared_memory_threshold) {
   concur::output_archive out(threshold);
   out(value);
   concur::input_archive in(out.bytes(), out.descriptors());
@@ -35,7 +37,9 @@ struct record {
   std::string name;
   std::vector<int> values;
   std::optional<std::map<std::string, double>> extra;
-  template <class Archive> void serialize(Archive &archive) { archive(name, values, extra); }
+  template <class Archive> void serialize(Archive &archive) {
+    archive(name, values, extra);
+  }
   friend bool operator==(const record &, const record &) = default;
 };
 
@@ -45,25 +49,33 @@ struct legacy {
   std::string text;
   friend bool operator==(const legacy &, const legacy &) = default;
 };
-template <class Archive> void serialize(Archive &archive, legacy &value) { archive(value.id, value.text); }
+template <class Archive> void serialize(Archive &archive, legacy &value) {
+  archive(value.id, value.text);
+}
 
 enum class colour : std::uint8_t { red, green };
 
 TEST(Serialize, TriviallyCopyable) {
   EXPECT_EQ(round_trip(42), 42);
   EXPECT_EQ(round_trip(-1.5), -1.5);
-  EXPECT_EQ(round_trip(std::numeric_limits<std::uint64_t>::max()), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(round_trip(std::numeric_limits<std::uint64_t>::max()),
+            std::numeric_limits<std::uint64_t>::max());
   EXPECT_EQ(round_trip(colour::green), colour::green);
-  EXPECT_EQ(round_trip(plain{1, 2.5, {'x', 'y', 'z'}}), (plain{1, 2.5, {'x', 'y', 'z'}}));
-  EXPECT_EQ(round_trip(std::array<int, 3>{1, 2, 3}), (std::array<int, 3>{1, 2, 3}));
+  EXPECT_EQ(round_trip(plain{1, 2.5, {'x', 'y', 'z'}}),
+            (plain{1, 2.5, {'x', 'y', 'z'}}));
+  EXPECT_EQ(round_trip(std::array<int, 3>{1, 2, 3}),
+            (std::array<int, 3>{1, 2, 3}));
 }
 
 TEST(Serialize, StandardContainers) {
   EXPECT_EQ(round_trip(std::string("hello")), "hello");
   EXPECT_EQ(round_trip(std::string()), "");
-  EXPECT_EQ(round_trip(std::vector<double>{1, 2, 3}), (std::vector<double>{1, 2, 3}));
-  EXPECT_EQ(round_trip(std::vector<bool>{true, false, true}), (std::vector<bool>{true, false, true}));
-  EXPECT_EQ(round_trip(std::vector<std::string>{"a", "", "ccc"}), (std::vector<std::string>{"a", "", "ccc"}));
+  EXPECT_EQ(round_trip(std::vector<double>{1, 2, 3}),
+            (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(round_trip(std::vector<bool>{true, false, true}),
+            (std::vector<bool>{true, false, true}));
+  EXPECT_EQ(round_trip(std::vector<std::string>{"a", "", "ccc"}),
+            (std::vector<std::string>{"a", "", "ccc"}));
   std::map<std::string, std::vector<int>> map{{"x", {1}}, {"y", {}}};
   EXPECT_EQ(round_trip(map), map);
   std::unordered_map<int, std::string> hashed{{1, "one"}, {2, "two"}};
@@ -81,11 +93,14 @@ TEST(Serialize, StandardContainers) {
 }
 
 TEST(Serialize, TuplesOptionalsVariants) {
-  auto tuple = std::make_tuple(1, std::string("two"), 3.0, std::vector<char>{'4'});
+  auto tuple =
+      std::make_tuple(1, std::string("two"), 3.0, std::vector<char>{'4'});
   EXPECT_EQ(round_trip(tuple), tuple);
-  EXPECT_EQ(round_trip(std::pair<int, std::string>(7, "seven")), (std::pair<int, std::string>(7, "seven")));
+  EXPECT_EQ(round_trip(std::pair<int, std::string>(7, "seven")),
+            (std::pair<int, std::string>(7, "seven")));
   EXPECT_EQ(round_trip(std::optional<std::string>()), std::nullopt);
-  EXPECT_EQ(round_trip(std::optional<std::string>("x")), std::optional<std::string>("x"));
+  EXPECT_EQ(round_trip(std::optional<std::string>("x")),
+            std::optional<std::string>("x"));
   std::variant<int, std::string, std::vector<int>> variant = std::string("v");
   EXPECT_EQ(round_trip(variant), variant);
   variant = std::vector<int>{1, 2};
@@ -96,14 +111,16 @@ TEST(Serialize, TuplesOptionalsVariants) {
 TEST(Serialize, UserTypes) {
   record r{"r", {1, 2, 3}, std::map<std::string, double>{{"pi", 3.14}}};
   EXPECT_EQ(round_trip(r), r);
-  EXPECT_EQ(round_trip(std::vector<record>{r, record{}}), (std::vector<record>{r, record{}}));
+  EXPECT_EQ(round_trip(std::vector<record>{r, record{}}),
+            (std::vector<record>{r, record{}}));
   legacy l{9, "nine"};
   EXPECT_EQ(round_trip(l), l);
 }
 
 TEST(Serialize, Concepts) {
   static_assert(concur::serializable<int>);
-  static_assert(concur::serializable<std::map<std::string, std::vector<record>>>);
+  static_assert(
+      concur::serializable<std::map<std::string, std::vector<record>>>);
   static_assert(concur::serializable<int (*)(int)>);
   static_assert(!concur::serializable<int *>);
   static_assert(!concur::serializable<std::string_view>);
@@ -139,10 +156,13 @@ TEST(Serialize, LargeBlocksTravelInSharedMemory) {
 
 TEST(Serialize, NegativeOrAbsurdSharedBufferSizeIsAClearError) {
   // -1 elements of 8 bytes would wrap to a small mapping behind a huge size.
-  EXPECT_EQ(invalid_argument_message([] { concur::shared_buffer<double> b(-1); }),
-            "concur::shared_buffer: count must be between 0 and 137438953472 (1 TiB of elements), got -1");
-  EXPECT_NE(invalid_argument_message([] { concur::shared_buffer<char> b(std::size_t{1} << 41); })
-                .find("got 2199023255552"),
+  EXPECT_EQ(
+      invalid_argument_message([] { concur::shared_buffer<double> b(-1); }),
+      "concur::shared_buffer: count must be between 0 and 137438953472 (1 TiB "
+      "of elements), got -1");
+  EXPECT_NE(invalid_argument_message([] {
+              concur::shared_buffer<char> b(std::size_t{1} << 41);
+            }).find("got 2199023255552"),
             std::string::npos);
 }
 

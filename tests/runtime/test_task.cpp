@@ -32,7 +32,9 @@ TEST(Task, DestroyingAnUnstartedTaskDestroysItsArguments) {
   auto witness = std::make_shared<int>(1);
   std::weak_ptr<int> weak = witness;
   {
-    auto t = [](std::shared_ptr<int> p) -> concur::task<int> { co_return *p; }(std::move(witness));
+    auto t = [](std::shared_ptr<int> p) -> concur::task<int> {
+      co_return *p;
+    }(std::move(witness));
     EXPECT_FALSE(weak.expired());
   }
   EXPECT_TRUE(weak.expired());
@@ -71,7 +73,7 @@ concur::task<long> depth(long n) {
 #if defined(__SANITIZE_THREAD__)
 constexpr long chain_depth = 10000;
 #elif defined(__SANITIZE_ADDRESS__)
-constexpr long chain_depth = 2000;  // ASan's frames are several times larger
+constexpr long chain_depth = 2000; // ASan's frames are several times larger
 #else
 constexpr long chain_depth = 200000;
 #endif
@@ -80,7 +82,9 @@ TEST(Task, DeepSynchronousChainsDoNotGrowTheStack) {
 }
 
 TEST(Task, MoveOnlyValuesAndVoid) {
-  auto make = []() -> concur::task<std::unique_ptr<int>> { co_return std::make_unique<int>(7); };
+  auto make = []() -> concur::task<std::unique_ptr<int>> {
+    co_return std::make_unique<int>(7);
+  };
   auto outer = [&]() -> concur::task<void> {
     std::unique_ptr<int> p = co_await make();
     if (*p != 7)

@@ -3,15 +3,15 @@
 // stress runs that count every task.
 #include "concur/thread_pool.hpp"
 
-#include <gtest/gtest.h>
 #include "invalid_argument_message.hpp"
+#include <gtest/gtest.h>
 #include <string>
 
 #include <array>
 #include <atomic>
-#include <memory>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -34,13 +34,17 @@ struct gate {
 // with a message naming the class, the parameter and the value as written.
 TEST(ThreadPool, NegativeThreadCountIsAClearError) {
   EXPECT_EQ(invalid_argument_message([] { concur::thread_pool pool(-1); }),
-            "concur::thread_pool: threads must be between 1 and 4096 (or 0 for one per core), got -1");
+            "concur::thread_pool: threads must be between 1 and 4096 (or 0 for "
+            "one per core), got -1");
 }
 
 TEST(ThreadPool, AbsurdThreadCountIsAClearErrorNotAnAllocation) {
   EXPECT_EQ(invalid_argument_message([] { concur::thread_pool pool(4097); }),
-            "concur::thread_pool: threads must be between 1 and 4096 (or 0 for one per core), got 4097");
-  EXPECT_NE(invalid_argument_message([] { concur::thread_pool pool(1000000); }).find("got 1000000"),
+            "concur::thread_pool: threads must be between 1 and 4096 (or 0 for "
+            "one per core), got 4097");
+  EXPECT_NE(invalid_argument_message([] {
+              concur::thread_pool pool(1000000);
+            }).find("got 1000000"),
             std::string::npos);
 }
 
@@ -58,7 +62,8 @@ TEST(ThreadPool, DefaultSizeIsTheCores) {
 
 TEST(ThreadPool, ExceptionReachesTheCaller) {
   concur::thread_pool pool(2);
-  auto f = pool.submit([]() -> int { throw std::invalid_argument("bad record"); });
+  auto f =
+      pool.submit([]() -> int { throw std::invalid_argument("bad record"); });
   try {
     f.get();
     FAIL() << "expected an exception";
@@ -70,7 +75,8 @@ TEST(ThreadPool, ExceptionReachesTheCaller) {
 TEST(ThreadPool, ArgumentsAreCopiedOrMoved) {
   concur::thread_pool pool(1);
   auto owned = std::make_unique<int>(4);
-  auto f = pool.submit([](std::unique_ptr<int> p) { return *p * 2; }, std::move(owned));
+  auto f = pool.submit([](std::unique_ptr<int> p) { return *p * 2; },
+                       std::move(owned));
   EXPECT_EQ(f.get(), 8);
 }
 
@@ -89,7 +95,8 @@ TEST(ThreadPool, PostSmallAndLargeCallables) {
   std::atomic<long> sum{0};
   std::array<long, 16> big{}; // 128 bytes of captures: too big for a queue cell
   big.fill(1);
-  auto owned = std::make_shared<int>(4); // non-trivial capture, moved between cells
+  auto owned =
+      std::make_shared<int>(4); // non-trivial capture, moved between cells
   for (int i = 0; i < 300; ++i) {
     pool.post([&sum, big] {
       long s = 0;
@@ -98,10 +105,12 @@ TEST(ThreadPool, PostSmallAndLargeCallables) {
       sum += s;
     });
     pool.post([&sum, owned](int x) { sum += x + *owned - 4; }, 2);
-    pool.post([&sum](std::stop_token stop, int x) {
-      if (!stop.stop_requested())
-        sum += x;
-    }, 3);
+    pool.post(
+        [&sum](std::stop_token stop, int x) {
+          if (!stop.stop_requested())
+            sum += x;
+        },
+        3);
   }
   pool.wait_idle();
   EXPECT_EQ(sum.load(), 300 * (16 + 2 + 3));
@@ -351,7 +360,8 @@ TEST(ThreadPoolStress, TakingBackRacesWorkersAndDestruction) {
         for (int i = 49; i >= 0; --i)
           EXPECT_EQ(leftovers[static_cast<std::size_t>(i)].get(), i);
       });
-      pool.reset(); // runs or hands over what is queued while the waiter takes tasks back
+      pool.reset(); // runs or hands over what is queued while the waiter takes
+                    // tasks back
     }
     for (auto &f : leftovers)
       EXPECT_TRUE(f.done());
@@ -434,7 +444,8 @@ TEST(ThreadPoolStress, ManyProducersRandomCancel) {
       std::mt19937 random(static_cast<unsigned>(p));
       std::vector<concur::future<void>> batch;
       for (int i = 0; i < per_producer; ++i) {
-        batch.push_back(pool.submit([&ran] { ran.fetch_add(1, std::memory_order_relaxed); }));
+        batch.push_back(pool.submit(
+            [&ran] { ran.fetch_add(1, std::memory_order_relaxed); }));
         if (random() % 8 == 0 && batch.back().cancel())
           cancelled.fetch_add(1, std::memory_order_relaxed);
         if (batch.size() == 1024) {

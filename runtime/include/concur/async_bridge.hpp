@@ -1,19 +1,20 @@
 // concur/async_bridge.hpp - between the event loop and threads (rows: mixed,
 // asyncio).
 //
-//   int n = co_await concur::run_in_executor(concur::cpu_pool(), count_primes, 1'000'000);
-//   std::string page = co_await concur::to_thread(blocking_fetch, url);  // io_pool()
-//   T v = co_await concur::await_future(some_concur_future);
-//   concur::future<T> f = concur::run_coroutine_threadsafe(loop, make_task());  // other thread
-//   std::string text = co_await concur::read_file("data.txt");        // via io_pool()
+//   int n = co_await concur::run_in_executor(concur::cpu_pool(), count_primes,
+//   1'000'000); std::string page = co_await concur::to_thread(blocking_fetch,
+//   url);  // io_pool() T v = co_await
+//   concur::await_future(some_concur_future); concur::future<T> f =
+//   concur::run_coroutine_threadsafe(loop, make_task());  // other thread
+//   std::string text = co_await concur::read_file("data.txt");        // via
+//   io_pool()
 //
 // The loop thread never blocks: work goes to a pool, and its completion is
 // posted back into the loop with call_soon_threadsafe. Cancelling a task that
 // awaits pool work resumes it at once with cancelled_error; the pool job is
 // cancelled if it has not started, and asked to stop (std::stop_token) if it
 // has and accepts one.
-#ifndef CONCUR_ASYNC_BRIDGE_HPP
-#define CONCUR_ASYNC_BRIDGE_HPP
+#pragma once
 
 #include "concur/event_loop.hpp"
 #include "concur/future.hpp"
@@ -49,7 +50,8 @@ public:
 
   bool await_ready() const { return future_.done(); }
   bool await_suspend(std::coroutine_handle<> coro) {
-    event_loop &l = event_loop::require_current("concur: awaiting a future outside an event loop");
+    event_loop &l = event_loop::require_current(
+        "concur: awaiting a future outside an event loop");
     if (!l.park(*this, coro))
       return false;
     bridge_ = std::make_shared<detail::future_bridge>();
@@ -98,21 +100,27 @@ template <class T> [[nodiscard]] future_awaiter<T> await_future(future<T> f) {
 /// concur::cpu_pool() (row: mixed); for blocking calls, concur::io_pool().
 template <class Pool, class F, class... Args>
 [[nodiscard]] auto run_in_executor(Pool &pool, F &&f, Args &&...args) {
-  return await_future(pool.submit(std::forward<F>(f), std::forward<Args>(args)...));
+  return await_future(
+      pool.submit(std::forward<F>(f), std::forward<Args>(args)...));
 }
 
 /// co_await concur::to_thread(f, args...): run_in_executor on the shared
 /// I/O pool (asyncio.to_thread), for blocking calls with no async form.
-template <class F, class... Args> [[nodiscard]] auto to_thread(F &&f, Args &&...args) {
-  return run_in_executor(io_pool(), std::forward<F>(f), std::forward<Args>(args)...);
+template <class F, class... Args>
+[[nodiscard]] auto to_thread(F &&f, Args &&...args) {
+  return run_in_executor(io_pool(), std::forward<F>(f),
+                         std::forward<Args>(args)...);
 }
 
 /// From any thread: runs `body` on `loop` and returns a future of its result
 /// (asyncio.run_coroutine_threadsafe). future::cancel() before it starts
 /// prevents it; future::request_stop() afterwards cancels the task.
-template <class T> [[nodiscard]] future<T> run_coroutine_threadsafe(event_loop &loop, task<T> body) {
+template <class T>
+[[nodiscard]] future<T> run_coroutine_threadsafe(event_loop &loop,
+                                                 task<T> body) {
   auto result = std::make_shared<promise<T>>();
-  // Taken before the future escapes: its request_stop() may come from any thread.
+  // Taken before the future escapes: its request_stop() may come from any
+  // thread.
   std::stop_token stop = result->get_stop_token();
   future<T> f = result->get_future();
   auto shared_body = std::make_shared<task<T>>(std::move(body));
@@ -133,7 +141,8 @@ template <class T> [[nodiscard]] future<T> run_coroutine_threadsafe(event_loop &
     };
     // A stop request on the future cancels the task (event_loop::spawn posts
     // it to the loop's thread).
-    (void)loop.spawn(relay(result, std::move(*shared_body)), stop, "threadsafe");
+    (void)loop.spawn(relay(result, std::move(*shared_body)), stop,
+                     "threadsafe");
   });
   return f;
 }
@@ -155,7 +164,8 @@ class async_file {
 public:
   enum class mode { read, write, append, read_write };
   async_file() = default;
-  async_file(async_file &&other) noexcept : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+  async_file(async_file &&other) noexcept
+      : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
   async_file &operator=(async_file &&other) noexcept;
   async_file(const async_file &) = delete;
   async_file &operator=(const async_file &) = delete;
@@ -178,5 +188,3 @@ private:
 };
 
 } // namespace concur
-
-#endif // CONCUR_ASYNC_BRIDGE_HPP

@@ -9,8 +9,7 @@
 // is cancellable; a cancelled waiter leaves the queue without consuming
 // anything, and one that was already served keeps what it got (the
 // cancellation then arrives at its next await).
-#ifndef CONCUR_ASYNC_SYNC_HPP
-#define CONCUR_ASYNC_SYNC_HPP
+#pragma once
 
 #include "concur/detail/size_check.hpp"
 #include "concur/event_loop.hpp"
@@ -41,7 +40,9 @@ struct fifo_waiter : list_node, suspension {
   }
 };
 
-inline event_loop &loop_for(const char *what) { return event_loop::require_current(what); }
+inline event_loop &loop_for(const char *what) {
+  return event_loop::require_current(what);
+}
 } // namespace detail
 
 /// asyncio.Event: wait() suspends until set() is called.
@@ -67,7 +68,8 @@ public:
     explicit awaiter(async_event *e) : event(e) {}
     bool await_ready() const noexcept { return event->is_set_; }
     bool await_suspend(std::coroutine_handle<> coro) {
-      if (!detail::loop_for("concur::async_event::wait outside an event loop").park(*this, coro))
+      if (!detail::loop_for("concur::async_event::wait outside an event loop")
+               .park(*this, coro))
         return false;
       park_in(event->waiters_);
       return true;
@@ -89,7 +91,8 @@ class semaphore_permit {
 public:
   semaphore_permit() = default;
   explicit semaphore_permit(async_semaphore *s) noexcept : semaphore_(s) {}
-  semaphore_permit(semaphore_permit &&other) noexcept : semaphore_(std::exchange(other.semaphore_, nullptr)) {}
+  semaphore_permit(semaphore_permit &&other) noexcept
+      : semaphore_(std::exchange(other.semaphore_, nullptr)) {}
   semaphore_permit &operator=(semaphore_permit &&other) noexcept {
     if (this != &other) {
       release();
@@ -114,7 +117,8 @@ public:
   /// std::invalid_argument unless permits <= max_permits (a negative count
   /// converted to std::size_t is above it). 0 is valid: release() first.
   explicit async_semaphore(std::size_t permits) : available_(permits) {
-    detail::check_size("concur::async_semaphore", "permits", permits, 0, max_permits);
+    detail::check_size("concur::async_semaphore", "permits", permits, 0,
+                       max_permits);
   }
   async_semaphore(const async_semaphore &) = delete;
   async_semaphore &operator=(const async_semaphore &) = delete;
@@ -142,7 +146,9 @@ public:
     explicit awaiter(async_semaphore *s) : semaphore(s) {}
     bool await_ready() noexcept { return semaphore->try_acquire(); }
     bool await_suspend(std::coroutine_handle<> coro) {
-      if (!detail::loop_for("concur::async_semaphore::acquire outside an event loop").park(*this, coro))
+      if (!detail::loop_for(
+               "concur::async_semaphore::acquire outside an event loop")
+               .park(*this, coro))
         return false;
       park_in(semaphore->waiters_);
       return true;
@@ -160,7 +166,9 @@ public:
     }
   };
   /// auto permit = co_await sem.acquire_scoped(): released with `permit`.
-  [[nodiscard]] scoped_awaiter acquire_scoped() noexcept { return scoped_awaiter{this}; }
+  [[nodiscard]] scoped_awaiter acquire_scoped() noexcept {
+    return scoped_awaiter{this};
+  }
 
 private:
   std::size_t available_;
@@ -186,7 +194,8 @@ public:
   public:
     guard() = default;
     explicit guard(async_mutex *m) noexcept : mutex_(m) {}
-    guard(guard &&other) noexcept : mutex_(std::exchange(other.mutex_, nullptr)) {}
+    guard(guard &&other) noexcept
+        : mutex_(std::exchange(other.mutex_, nullptr)) {}
     guard &operator=(guard &&other) noexcept {
       if (this != &other) {
         unlock();
@@ -207,7 +216,9 @@ public:
   async_mutex() = default;
   [[nodiscard]] bool try_lock() noexcept { return semaphore_.try_acquire(); }
   /// co_await m.lock(); ... m.unlock();
-  [[nodiscard]] async_semaphore::awaiter lock() noexcept { return semaphore_.acquire(); }
+  [[nodiscard]] async_semaphore::awaiter lock() noexcept {
+    return semaphore_.acquire();
+  }
   /// Hands the lock to the first waiter. std::logic_error if not locked.
   void unlock() {
     if (!semaphore_.locked())
@@ -217,7 +228,8 @@ public:
   [[nodiscard]] bool locked() const noexcept { return semaphore_.locked(); }
 
   struct scoped_awaiter : async_semaphore::awaiter {
-    scoped_awaiter(async_semaphore *s, async_mutex *m) : async_semaphore::awaiter(s), mutex(m) {}
+    scoped_awaiter(async_semaphore *s, async_mutex *m)
+        : async_semaphore::awaiter(s), mutex(m) {}
     async_mutex *mutex;
     guard await_resume() const {
       throw_if_cancelled();
@@ -225,7 +237,9 @@ public:
     }
   };
   /// auto lock = co_await m.scoped_lock(): unlocked with `lock`.
-  [[nodiscard]] scoped_awaiter scoped_lock() noexcept { return scoped_awaiter(&semaphore_, this); }
+  [[nodiscard]] scoped_awaiter scoped_lock() noexcept {
+    return scoped_awaiter(&semaphore_, this);
+  }
 
 private:
   async_semaphore semaphore_{1};
@@ -241,14 +255,17 @@ public:
   /// max_size 0 means unbounded; std::invalid_argument above max_capacity
   /// (which a negative count converted to std::size_t is).
   explicit async_queue(std::size_t max_size = 0) : max_size_(max_size) {
-    detail::check_size("concur::async_queue", "max_size", max_size, 0, max_capacity, " (0: unbounded)");
+    detail::check_size("concur::async_queue", "max_size", max_size, 0,
+                       max_capacity, " (0: unbounded)");
   }
   async_queue(const async_queue &) = delete;
   async_queue &operator=(const async_queue &) = delete;
 
   [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
   [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
-  [[nodiscard]] bool full() const noexcept { return max_size_ > 0 && items_.size() >= max_size_; }
+  [[nodiscard]] bool full() const noexcept {
+    return max_size_ > 0 && items_.size() >= max_size_;
+  }
   [[nodiscard]] std::size_t max_size() const noexcept { return max_size_; }
 
   /// put_nowait: false (and `item` untouched) if the queue is full.
@@ -284,7 +301,8 @@ public:
     put_awaiter(async_queue *q, T i) : queue(q), item(std::move(i)) {}
     bool await_ready() { return queue->try_put(item); }
     bool await_suspend(std::coroutine_handle<> coro) {
-      if (!detail::loop_for("concur::async_queue::put outside an event loop").park(*this, coro))
+      if (!detail::loop_for("concur::async_queue::put outside an event loop")
+               .park(*this, coro))
         return false;
       park_in(queue->putters_);
       return true;
@@ -292,7 +310,9 @@ public:
     void await_resume() const { throw_if_cancelled(); }
   };
   /// co_await q.put(item): waits while the queue is full.
-  [[nodiscard]] put_awaiter put(T item) { return put_awaiter(this, std::move(item)); }
+  [[nodiscard]] put_awaiter put(T item) {
+    return put_awaiter(this, std::move(item));
+  }
 
   struct getter : detail::fifo_waiter {
     std::optional<T> value;
@@ -305,7 +325,8 @@ public:
       return this->value.has_value();
     }
     bool await_suspend(std::coroutine_handle<> coro) {
-      if (!detail::loop_for("concur::async_queue::get outside an event loop").park(*this, coro))
+      if (!detail::loop_for("concur::async_queue::get outside an event loop")
+               .park(*this, coro))
         return false;
       this->park_in(queue->getters_);
       return true;
@@ -314,7 +335,8 @@ public:
       if (this->value) // served, even if a cancellation arrived meanwhile
         return std::move(*this->value);
       this->throw_if_cancelled();
-      throw std::logic_error("concur::async_queue::get: resumed without an item");
+      throw std::logic_error(
+          "concur::async_queue::get: resumed without an item");
     }
   };
   /// co_await q.get(): waits while the queue is empty.
@@ -324,7 +346,8 @@ public:
   /// std::logic_error if called more times than items were put.
   void task_done() {
     if (unfinished_ == 0)
-      throw std::logic_error("concur::async_queue::task_done called too many times");
+      throw std::logic_error(
+          "concur::async_queue::task_done called too many times");
     if (--unfinished_ == 0)
       all_done_.set();
   }
@@ -357,5 +380,3 @@ private:
 };
 
 } // namespace concur
-
-#endif // CONCUR_ASYNC_SYNC_HPP

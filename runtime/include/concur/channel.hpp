@@ -40,7 +40,8 @@ public:
   /// std::invalid_argument unless 1 <= capacity <= max_capacity (a negative
   /// count converted to std::size_t is above it).
   explicit channel(std::size_t capacity) : capacity_(capacity) {
-    detail::check_size("concur::channel", "capacity", capacity, 1, max_capacity);
+    detail::check_size("concur::channel", "capacity", capacity, 1,
+                       max_capacity);
   }
   channel(const channel &) = delete;
   channel &operator=(const channel &) = delete;
@@ -74,13 +75,16 @@ public:
   template <class Rep, class Period>
   bool send_for(T &&value, const std::chrono::duration<Rep, Period> &timeout) {
     std::unique_lock lock(mutex_);
-    if (!not_full_.wait_for(lock, timeout, [this] { return closed_ || !full(); }) || closed_)
+    if (!not_full_.wait_for(lock, timeout,
+                            [this] { return closed_ || !full(); }) ||
+        closed_)
       return false;
     push(lock, std::move(value));
     return true;
   }
   template <class Rep, class Period>
-  bool send_for(const T &value, const std::chrono::duration<Rep, Period> &timeout) {
+  bool send_for(const T &value,
+                const std::chrono::duration<Rep, Period> &timeout) {
     T copy(value);
     return send_for(std::move(copy), timeout);
   }
@@ -105,9 +109,11 @@ public:
 
   /// A value, or nothing after `timeout` or once closed and drained.
   template <class Rep, class Period>
-  std::optional<T> receive_for(const std::chrono::duration<Rep, Period> &timeout) {
+  std::optional<T>
+  receive_for(const std::chrono::duration<Rep, Period> &timeout) {
     std::unique_lock lock(mutex_);
-    if (!not_empty_.wait_for(lock, timeout, [this] { return closed_ || !items_.empty(); }) ||
+    if (!not_empty_.wait_for(lock, timeout,
+                             [this] { return closed_ || !items_.empty(); }) ||
         items_.empty())
       return std::nullopt;
     return pop(lock);
@@ -150,11 +156,14 @@ public:
       return *this;
     }
     void operator++(int) { ++*this; }
-    friend bool operator==(const iterator &it, std::default_sentinel_t) { return !it.value_; }
+    friend bool operator==(const iterator &it, std::default_sentinel_t) {
+      return !it.value_;
+    }
 
   private:
     friend class channel;
-    explicit iterator(channel *ch) : channel_(ch), value_(ch->receive_or_end()) {}
+    explicit iterator(channel *ch)
+        : channel_(ch), value_(ch->receive_or_end()) {}
     channel *channel_ = nullptr;
     mutable std::optional<T> value_;
   };

@@ -20,8 +20,7 @@
 // spawn) resumes the task at the await where it is suspended, and that
 // co_await throws concur::cancelled_error. A task that is running, or not
 // yet started, gets the exception at its next await (or before it starts).
-#ifndef CONCUR_EVENT_LOOP_HPP
-#define CONCUR_EVENT_LOOP_HPP
+#pragma once
 
 #include "concur/task.hpp"
 
@@ -120,20 +119,20 @@ struct task_state_base {
   event_loop *loop = nullptr;
   std::uint64_t id = 0;
   std::string name;
-  std::coroutine_handle<> root;            // the loop-owned wrapper frame
-  suspension *parked = nullptr;            // where it waits, if cancellable
+  std::coroutine_handle<> root; // the loop-owned wrapper frame
+  suspension *parked = nullptr; // where it waits, if cancellable
   bool started = false;
   bool done = false;
-  bool cancel_pending = false;             // deliver cancelled_error at next await
-  bool cancel_requested = false;           // cancel() was called at least once
+  bool cancel_pending = false;   // deliver cancelled_error at next await
+  bool cancel_requested = false; // cancel() was called at least once
   bool error_retrieved = false;
-  bool detached = false;                   // its handle is gone
+  bool detached = false; // its handle is gone
   std::exception_ptr error;
   intrusive_list<completion_waiter> waiters;
-  std::unique_ptr<std::stop_source> stop;  // made on first use
+  std::unique_ptr<std::stop_source> stop; // made on first use
   struct live_hook : list_node {
     task_state_base *self = nullptr;
-  } live;                                  // in the loop's list of live tasks
+  } live; // in the loop's list of live tasks
   std::unique_ptr<std::stop_callback<std::function<void()>>> external_stop;
 
   [[nodiscard]] std::string display_name() const {
@@ -186,7 +185,9 @@ struct root_coroutine {
     std::suspend_always initial_suspend() noexcept { return {}; }
     std::suspend_never final_suspend() noexcept { return {}; } // frees itself
     void return_void() noexcept {}
-    void unhandled_exception() noexcept { std::terminate(); } // body catches all
+    void unhandled_exception() noexcept {
+      std::terminate();
+    } // body catches all
   };
   std::coroutine_handle<promise_type> handle;
 };
@@ -222,7 +223,8 @@ struct event_loop_options {
   std::optional<bool> debug;
   /// In debug mode, a task step or callback that holds the loop longer than
   /// this is reported (asyncio's slow_callback_duration).
-  std::chrono::nanoseconds slow_callback_duration = std::chrono::milliseconds(100);
+  std::chrono::nanoseconds slow_callback_duration =
+      std::chrono::milliseconds(100);
 };
 
 /// A single-threaded event loop running concur::task coroutines.
@@ -231,9 +233,11 @@ class event_loop {
 public:
   using clock = std::chrono::steady_clock;
   /// Receives (task or callback name, how long it held the loop).
-  using slow_callback_handler = std::function<void(std::string_view, std::chrono::nanoseconds)>;
+  using slow_callback_handler =
+      std::function<void(std::string_view, std::chrono::nanoseconds)>;
   /// Receives (task name, exception) for failures nobody retrieved.
-  using exception_handler = std::function<void(std::string_view, std::exception_ptr)>;
+  using exception_handler =
+      std::function<void(std::string_view, std::exception_ptr)>;
 
   event_loop();
   explicit event_loop(event_loop_options options);
@@ -253,7 +257,8 @@ public:
   [[nodiscard]] task_handle<T> spawn(task<T> body, std::string name = {});
   /// As spawn; a stop request on `token` (from any thread) cancels the task.
   template <class T>
-  [[nodiscard]] task_handle<T> spawn(task<T> body, std::stop_token token, std::string name = {});
+  [[nodiscard]] task_handle<T> spawn(task<T> body, std::stop_token token,
+                                     std::string name = {});
 
   /// Queues `callback` to run in the next iteration. Loop thread only.
   void call_soon(std::function<void()> callback) {
@@ -262,11 +267,15 @@ public:
   /// Queues `callback` from any thread and wakes the loop (asyncio's
   /// call_soon_threadsafe). Safe to call while the loop runs or not at all.
   void call_soon_threadsafe(std::function<void()> callback);
-  void post(std::function<void()> callback) { call_soon_threadsafe(std::move(callback)); }
+  void post(std::function<void()> callback) {
+    call_soon_threadsafe(std::move(callback));
+  }
 
   /// A handle other threads can keep to post into this loop safely even if
   /// it is destroyed meanwhile (posts then fail and return false).
-  [[nodiscard]] std::shared_ptr<detail::loop_anchor> anchor() const noexcept { return anchor_; }
+  [[nodiscard]] std::shared_ptr<detail::loop_anchor> anchor() const noexcept {
+    return anchor_;
+  }
 
   /// Makes run()/run_until() return after the current iteration.
   void stop() noexcept { stopping_ = true; }
@@ -279,22 +288,32 @@ public:
   [[nodiscard]] static clock::time_point now() noexcept { return clock::now(); }
   [[nodiscard]] bool debug() const noexcept { return debug_; }
   void set_debug(bool on) noexcept { debug_ = on; }
-  void set_slow_callback_duration(std::chrono::nanoseconds d) noexcept { slow_threshold_ = d; }
-  void set_slow_callback_handler(slow_callback_handler handler) { slow_handler_ = std::move(handler); }
-  void set_exception_handler(exception_handler handler) { exception_handler_ = std::move(handler); }
+  void set_slow_callback_duration(std::chrono::nanoseconds d) noexcept {
+    slow_threshold_ = d;
+  }
+  void set_slow_callback_handler(slow_callback_handler handler) {
+    slow_handler_ = std::move(handler);
+  }
+  void set_exception_handler(exception_handler handler) {
+    exception_handler_ = std::move(handler);
+  }
   /// Number of tasks spawned on this loop that have not finished.
   [[nodiscard]] std::size_t live_tasks() const noexcept { return live_count_; }
   /// Cancels every live task except `except` (used at shutdown).
   void cancel_all(const detail::task_state_base *except = nullptr);
 
   /// The loop running on this thread, or nullptr outside any loop.
-  [[nodiscard]] static event_loop *current() noexcept { return detail::running_loop; }
+  [[nodiscard]] static event_loop *current() noexcept {
+    return detail::running_loop;
+  }
   /// As current(), but throws std::logic_error with `what` when none runs.
   static event_loop &require_current(const char *what);
 
   // --- for awaiters (internal but public so that headers can use them) -----
   /// The task whose step is running, or nullptr inside a plain callback.
-  [[nodiscard]] detail::task_state_base *current_task() const noexcept { return current_; }
+  [[nodiscard]] detail::task_state_base *current_task() const noexcept {
+    return current_;
+  }
   void schedule(std::coroutine_handle<> coro, detail::task_state_base *owner) {
     ready_.push_back({coro, owner, {}});
   }
@@ -334,7 +353,8 @@ public:
   /// Tries `op` at once; true if it finished (no suspension needed).
   bool start_io(detail::io_op &op) { return op.perform(&op); }
   /// Parks `op` until its fd is readable (or writable) and op.perform succeeds.
-  bool suspend_io(detail::io_op &op, bool for_write, std::coroutine_handle<> coro);
+  bool suspend_io(detail::io_op &op, bool for_write,
+                  std::coroutine_handle<> coro);
 
   template <class T> void finish(detail::task_state<T> &state);
 
@@ -375,7 +395,8 @@ private:
 template <class T> class [[nodiscard]] task_handle {
 public:
   task_handle() = default;
-  explicit task_handle(std::shared_ptr<detail::task_state<T>> state) : state_(std::move(state)) {}
+  explicit task_handle(std::shared_ptr<detail::task_state<T>> state)
+      : state_(std::move(state)) {}
   task_handle(task_handle &&) noexcept = default;
   task_handle &operator=(task_handle &&other) noexcept {
     if (this != &other) {
@@ -389,7 +410,9 @@ public:
   [[nodiscard]] bool valid() const noexcept { return bool(state_); }
   [[nodiscard]] bool done() const noexcept { return state_ && state_->done; }
   /// True if the task ended by a cancelled_error.
-  [[nodiscard]] bool cancelled() const { return state_ && state_->done && state_->was_cancelled(); }
+  [[nodiscard]] bool cancelled() const {
+    return state_ && state_->done && state_->was_cancelled();
+  }
   /// Requests cancellation; false if the task has already finished.
   bool cancel() {
     if (!state_ || state_->done)
@@ -397,7 +420,9 @@ public:
     state_->loop->cancel(*state_);
     return true;
   }
-  [[nodiscard]] std::string name() const { return state_ ? state_->display_name() : std::string(); }
+  [[nodiscard]] std::string name() const {
+    return state_ ? state_->display_name() : std::string();
+  }
   /// The stop_token that is requested when this task is cancelled.
   [[nodiscard]] std::stop_token get_stop_token() const {
     if (!state_->stop)
@@ -464,8 +489,13 @@ public:
   /// one. The value is moved out: await a handle once.
   awaiter operator co_await() const noexcept { return awaiter{state_.get()}; }
 
-  [[nodiscard]] detail::task_state<T> *state() const noexcept { return state_.get(); }
-  [[nodiscard]] std::weak_ptr<detail::task_state_base> weak_state() const noexcept { return state_; }
+  [[nodiscard]] detail::task_state<T> *state() const noexcept {
+    return state_.get();
+  }
+  [[nodiscard]] std::weak_ptr<detail::task_state_base>
+  weak_state() const noexcept {
+    return state_;
+  }
 
 private:
   void check_done() const {
@@ -506,7 +536,8 @@ template <class T> T run(task<T> main, event_loop_options options = {});
 /// passed). Cancellable.
 class sleep_awaiter : detail::suspension, detail::timer_node {
 public:
-  explicit sleep_awaiter(event_loop::clock::time_point deadline) : deadline_(deadline) {}
+  explicit sleep_awaiter(event_loop::clock::time_point deadline)
+      : deadline_(deadline) {}
   sleep_awaiter(const sleep_awaiter &) = delete;
   sleep_awaiter &operator=(const sleep_awaiter &) = delete;
   ~sleep_awaiter() {
@@ -543,16 +574,22 @@ private:
 };
 
 /// co_await concur::sleep_for(d): suspends this task for at least d.
-[[nodiscard]] inline sleep_awaiter sleep_for(std::chrono::nanoseconds duration) {
+[[nodiscard]] inline sleep_awaiter
+sleep_for(std::chrono::nanoseconds duration) {
   return sleep_awaiter(event_loop::now() + duration);
 }
 /// co_await concur::sleep_until(t): suspends this task until t.
 template <class Duration>
-[[nodiscard]] sleep_awaiter sleep_until(std::chrono::time_point<std::chrono::steady_clock, Duration> deadline) {
-  return sleep_awaiter(std::chrono::time_point_cast<event_loop::clock::duration>(deadline));
+[[nodiscard]] sleep_awaiter sleep_until(
+    std::chrono::time_point<std::chrono::steady_clock, Duration> deadline) {
+  return sleep_awaiter(
+      std::chrono::time_point_cast<event_loop::clock::duration>(deadline));
 }
-/// co_await concur::yield(): lets every other ready task run once (asyncio.sleep(0)).
-[[nodiscard]] inline sleep_awaiter yield() { return sleep_awaiter(event_loop::clock::time_point::min()); }
+/// co_await concur::yield(): lets every other ready task run once
+/// (asyncio.sleep(0)).
+[[nodiscard]] inline sleep_awaiter yield() {
+  return sleep_awaiter(event_loop::clock::time_point::min());
+}
 
 /// Inside a task: the stop_token requested when this task is cancelled
 /// (std::stop_token interop: hand it to code that polls a token or registers
@@ -596,9 +633,12 @@ root_coroutine run_root(std::shared_ptr<task_state<T>> state, task<T> body) {
 }
 } // namespace detail
 
-template <class T> void event_loop::finish(detail::task_state<T> &state) { finish_base(state); }
+template <class T> void event_loop::finish(detail::task_state<T> &state) {
+  finish_base(state);
+}
 
-template <class T> task_handle<T> event_loop::spawn(task<T> body, std::string name) {
+template <class T>
+task_handle<T> event_loop::spawn(task<T> body, std::string name) {
   if (!body.valid())
     throw std::invalid_argument("concur::event_loop::spawn: empty task");
   auto state = std::make_shared<detail::task_state<T>>();
@@ -612,18 +652,20 @@ template <class T> task_handle<T> event_loop::spawn(task<T> body, std::string na
 }
 
 template <class T>
-task_handle<T> event_loop::spawn(task<T> body, std::stop_token token, std::string name) {
+task_handle<T> event_loop::spawn(task<T> body, std::stop_token token,
+                                 std::string name) {
   task_handle<T> handle = spawn(std::move(body), std::move(name));
   if (token.stop_possible()) {
     std::weak_ptr<detail::task_state_base> weak = handle.weak_state();
     // The callback may run on any thread: it posts the cancel to the loop.
-    handle.state()->external_stop = std::make_unique<std::stop_callback<std::function<void()>>>(
-        std::move(token), std::function<void()>([anchor = anchor_, weak] {
-          anchor->post([weak] { // refused if the loop is gone
-            if (auto state = weak.lock(); state && !state->done)
-              state->loop->cancel(*state);
-          });
-        }));
+    handle.state()->external_stop =
+        std::make_unique<std::stop_callback<std::function<void()>>>(
+            std::move(token), std::function<void()>([anchor = anchor_, weak] {
+              anchor->post([weak] { // refused if the loop is gone
+                if (auto state = weak.lock(); state && !state->done)
+                  state->loop->cancel(*state);
+              });
+            }));
   }
   return handle;
 }
@@ -632,7 +674,8 @@ template <class T> T event_loop::run(task<T> main) {
   task_handle<T> handle = spawn(std::move(main), "main");
   run_until([&] { return handle.done(); });
   if (!handle.done())
-    throw std::runtime_error("concur::event_loop::run: stopped before the main task finished");
+    throw std::runtime_error(
+        "concur::event_loop::run: stopped before the main task finished");
   if constexpr (std::is_void_v<T>)
     handle.result();
   else
@@ -653,5 +696,3 @@ template <class T> T run(task<T> main, event_loop_options options) {
 }
 
 } // namespace concur
-
-#endif // CONCUR_EVENT_LOOP_HPP

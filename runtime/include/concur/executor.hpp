@@ -18,8 +18,8 @@
 #include <mutex>
 #include <optional>
 #include <ranges>
-#include <string>
 #include <stop_token>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -88,19 +88,23 @@ using clock = std::chrono::steady_clock;
 
 inline clock::time_point deadline_after(clock::duration timeout) {
   auto now = clock::now();
-  return timeout >= clock::time_point::max() - now ? clock::time_point::max() : now + timeout;
+  return timeout >= clock::time_point::max() - now ? clock::time_point::max()
+                                                   : now + timeout;
 }
 
 } // namespace detail
 
 /// Waits until `when` holds for `futures` or `timeout` passes (no
 /// exception on timeout: look at not_done). Works on futures from any pool.
-template <std::ranges::input_range Range,
-          class Future = std::remove_cvref_t<std::ranges::range_reference_t<Range>>>
-wait_result<Future> wait(Range &&futures, return_when when = return_when::all_completed,
+template <
+    std::ranges::input_range Range,
+    class Future = std::remove_cvref_t<std::ranges::range_reference_t<Range>>>
+wait_result<Future> wait(Range &&futures,
+                         return_when when = return_when::all_completed,
                          std::chrono::steady_clock::duration timeout =
                              std::chrono::steady_clock::duration::max()) {
-  std::vector<Future> all(std::ranges::begin(futures), std::ranges::end(futures));
+  std::vector<Future> all(std::ranges::begin(futures),
+                          std::ranges::end(futures));
   auto deadline = detail::deadline_after(timeout);
   auto queue = detail::watch(all);
   {
@@ -148,7 +152,9 @@ public:
       return *this;
     }
     void operator++(int) { ++*this; }
-    friend bool operator==(const iterator &it, std::default_sentinel_t) { return it.at_end(); }
+    friend bool operator==(const iterator &it, std::default_sentinel_t) {
+      return it.at_end();
+    }
 
   private:
     friend class as_completed_range;
@@ -157,8 +163,10 @@ public:
     as_completed_range *range_ = nullptr;
   };
 
-  as_completed_range(std::vector<Future> futures, detail::clock::time_point deadline)
-      : futures_(std::move(futures)), deadline_(deadline), queue_(detail::watch(futures_)) {}
+  as_completed_range(std::vector<Future> futures,
+                     detail::clock::time_point deadline)
+      : futures_(std::move(futures)), deadline_(deadline),
+        queue_(detail::watch(futures_)) {}
   as_completed_range(const as_completed_range &) = delete;
   as_completed_range &operator=(const as_completed_range &) = delete;
 
@@ -181,8 +189,9 @@ private:
     if (deadline_ == detail::clock::time_point::max())
       queue_->cv.wait(lock, ready);
     else if (!queue_->cv.wait_until(lock, deadline_, ready))
-      throw timeout_error("concur: as_completed: " + std::to_string(futures_.size() - yielded_) +
-                          " of " + std::to_string(futures_.size()) +
+      throw timeout_error("concur: as_completed: " +
+                          std::to_string(futures_.size() - yielded_) + " of " +
+                          std::to_string(futures_.size()) +
                           " futures unfinished at the deadline");
     current_ = queue_->order[yielded_++];
   }
@@ -194,13 +203,15 @@ private:
   std::size_t current_ = 0;
 };
 
-template <std::ranges::input_range Range,
-          class Future = std::remove_cvref_t<std::ranges::range_reference_t<Range>>>
+template <
+    std::ranges::input_range Range,
+    class Future = std::remove_cvref_t<std::ranges::range_reference_t<Range>>>
 [[nodiscard]] as_completed_range<Future>
 as_completed(Range &&futures, std::chrono::steady_clock::duration timeout =
                                   std::chrono::steady_clock::duration::max()) {
   return as_completed_range<Future>(
-      std::vector<Future>(std::ranges::begin(futures), std::ranges::end(futures)),
+      std::vector<Future>(std::ranges::begin(futures),
+                          std::ranges::end(futures)),
       detail::deadline_after(timeout));
 }
 
@@ -223,17 +234,20 @@ template <executor_backend Pool = thread_pool> class executor {
 public:
   /// Uses `pool` without owning it.
   explicit executor(Pool &pool) noexcept : pool_(&pool) {}
-  /// Owns a pool built from `args` (`executor<thread_pool> ex(std::in_place, 8)`).
+  /// Owns a pool built from `args` (`executor<thread_pool> ex(std::in_place,
+  /// 8)`).
   template <class... A>
   explicit executor(std::in_place_t, A &&...args)
-      : owned_(std::make_unique<Pool>(std::forward<A>(args)...)), pool_(owned_.get()) {}
+      : owned_(std::make_unique<Pool>(std::forward<A>(args)...)),
+        pool_(owned_.get()) {}
   executor(const executor &) = delete;
   executor &operator=(const executor &) = delete;
   /// shutdown(true, false).
   ~executor() {
     try {
       shutdown(true, false);
-    } catch (...) { // a destructor must not throw; the tasks' errors stay in their futures
+    } catch (...) { // a destructor must not throw; the tasks' errors stay in
+                    // their futures
     }
   }
 
@@ -262,26 +276,31 @@ public:
   /// the chunk's token.
   template <class F, std::ranges::input_range Range>
   auto map(F &&f, Range &&items, std::size_t chunk_size = 0) {
-    detail::check_size("concur::executor::map", "chunk_size", chunk_size == 0 ? 1 : chunk_size, 1,
-                       max_chunk_size, " (or 0 for about four chunks per worker)");
+    detail::check_size("concur::executor::map", "chunk_size",
+                       chunk_size == 0 ? 1 : chunk_size, 1, max_chunk_size,
+                       " (or 0 for about four chunks per worker)");
     using item_ref = std::ranges::range_reference_t<Range>;
     using R = typename detail::item_result<F &, item_ref>::type;
     if constexpr (!std::ranges::forward_range<Range>) {
       // One pass only: materialise, then map over the copy.
-      std::vector<std::ranges::range_value_t<Range>> copy(std::ranges::begin(items),
-                                                          std::ranges::end(items));
+      std::vector<std::ranges::range_value_t<Range>> copy(
+          std::ranges::begin(items), std::ranges::end(items));
       return map(std::forward<F>(f), copy, chunk_size);
     } else {
       check_open();
       auto first = std::ranges::begin(items);
-      std::size_t count = static_cast<std::size_t>(std::ranges::distance(items));
+      std::size_t count =
+          static_cast<std::size_t>(std::ranges::distance(items));
       if (chunk_size == 0)
-        chunk_size = std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
+        chunk_size =
+            std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
       using item = std::ranges::range_value_t<Range>;
       constexpr bool backend_batches =
           requires { pool_->submit_batch(f, std::vector<item>()); };
-      if constexpr (!backend_batches && !std::is_void_v<R> && !std::is_same_v<R, bool> &&
-                    std::is_default_constructible_v<R> && std::is_move_assignable_v<R>) {
+      if constexpr (!backend_batches && !std::is_void_v<R> &&
+                    !std::is_same_v<R, bool> &&
+                    std::is_default_constructible_v<R> &&
+                    std::is_move_assignable_v<R>) {
         // Chunks write straight into the result (no per-chunk vectors to
         // concatenate). Not for bool: vector<bool> packs bits, so
         // neighbouring writes would race.
@@ -291,27 +310,30 @@ public:
         try {
           for (std::size_t start = 0; start < count; start += chunk_size) {
             std::size_t length = std::min(chunk_size, count - start);
-            auto chunk_first = std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
+            auto chunk_first =
+                std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
             R *out = results.data() + start;
-            chunks.push_back(submit([&f, chunk_first, length, out](std::stop_token stop) {
-              // The token is checked once per block, outside the inner
-              // loop, so a loop over tiny items stays vectorisable.
-              constexpr std::size_t block = 256;
-              auto it = chunk_first;
-              for (std::size_t base = 0; base < length; base += block) {
-                if (stop.stop_requested())
-                  throw cancelled_error();
-                std::size_t end = std::min(base + block, length);
-                if constexpr (std::random_access_iterator<decltype(it)>) {
-                  for (std::size_t i = base; i < end; ++i)
-                    out[i] = call(f, stop, it[static_cast<std::ptrdiff_t>(i - base)]);
-                  it += static_cast<std::ptrdiff_t>(end - base);
-                } else {
-                  for (std::size_t i = base; i < end; ++i, ++it)
-                    out[i] = call(f, stop, *it);
-                }
-              }
-            }));
+            chunks.push_back(
+                submit([&f, chunk_first, length, out](std::stop_token stop) {
+                  // The token is checked once per block, outside the inner
+                  // loop, so a loop over tiny items stays vectorisable.
+                  constexpr std::size_t block = 256;
+                  auto it = chunk_first;
+                  for (std::size_t base = 0; base < length; base += block) {
+                    if (stop.stop_requested())
+                      throw cancelled_error();
+                    std::size_t end = std::min(base + block, length);
+                    if constexpr (std::random_access_iterator<decltype(it)>) {
+                      for (std::size_t i = base; i < end; ++i)
+                        out[i] = call(
+                            f, stop, it[static_cast<std::ptrdiff_t>(i - base)]);
+                      it += static_cast<std::ptrdiff_t>(end - base);
+                    } else {
+                      for (std::size_t i = base; i < end; ++i, ++it)
+                        out[i] = call(f, stop, *it);
+                    }
+                  }
+                }));
           }
         } catch (...) {
           settle(chunks);
@@ -321,13 +343,15 @@ public:
           collect(chunks, chunk);
         return results;
       } else {
-        using chunk_result = std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
+        using chunk_result =
+            std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
         std::vector<future<chunk_result>> chunks;
         chunks.reserve((count + chunk_size - 1) / chunk_size);
         try {
           for (std::size_t start = 0; start < count; start += chunk_size) {
             std::size_t length = std::min(chunk_size, count - start);
-            auto chunk_first = std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
+            auto chunk_first =
+                std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
             chunks.push_back(submit_chunk<R>(f, chunk_first, length));
           }
         } catch (...) {
@@ -342,7 +366,8 @@ public:
           results.reserve(count);
           for (auto &chunk : chunks) {
             auto values = collect(chunks, chunk);
-            std::move(values.begin(), values.end(), std::back_inserter(results));
+            std::move(values.begin(), values.end(),
+                      std::back_inserter(results));
           }
           return results;
         }
@@ -391,13 +416,16 @@ private:
     tracked_.push_back(detail::future_access::base(f));
   }
 
-  template <class R, class F, class It> auto submit_chunk(F &f, It chunk_first, std::size_t length) {
+  template <class R, class F, class It>
+  auto submit_chunk(F &f, It chunk_first, std::size_t length) {
     using item = std::iter_value_t<It>;
     if constexpr (requires { pool_->submit_batch(f, std::vector<item>()); }) {
       // The backend ships the items itself (a process pool serialises them).
       auto result = pool_->submit_batch(
-          f, std::vector<item>(chunk_first,
-                               std::ranges::next(chunk_first, static_cast<std::ptrdiff_t>(length))));
+          f, std::vector<item>(
+                 chunk_first,
+                 std::ranges::next(chunk_first,
+                                   static_cast<std::ptrdiff_t>(length))));
       track(result);
       return result;
     } else {
@@ -425,7 +453,8 @@ private:
     }
   }
 
-  template <class F, class Item> static decltype(auto) call(F &f, std::stop_token &stop, Item &&item) {
+  template <class F, class Item>
+  static decltype(auto) call(F &f, std::stop_token &stop, Item &&item) {
     if constexpr (std::is_invocable_v<F &, std::stop_token, Item>)
       return std::invoke(f, stop, std::forward<Item>(item));
     else
@@ -434,7 +463,8 @@ private:
 
   // Waits for `chunk`; on failure cancels the rest, waits for all of them
   // (they may refer to the caller's items), and rethrows.
-  template <class Chunks, class Chunk> static decltype(auto) collect(Chunks &chunks, Chunk &chunk) {
+  template <class Chunks, class Chunk>
+  static decltype(auto) collect(Chunks &chunks, Chunk &chunk) {
     try {
       return std::move(chunk).get();
     } catch (...) {

@@ -42,7 +42,8 @@ public:
 /// A timed wait (get_for, as_completed, wait with a timeout) ran out of time.
 class timeout_error : public std::runtime_error {
 public:
-  timeout_error() : std::runtime_error("concur: timed out waiting for a result") {}
+  timeout_error()
+      : std::runtime_error("concur: timed out waiting for a result") {}
   using std::runtime_error::runtime_error;
 };
 
@@ -57,7 +58,8 @@ public:
 class broken_promise : public std::runtime_error {
 public:
   broken_promise()
-      : std::runtime_error("concur: the promise was destroyed without setting a result") {}
+      : std::runtime_error(
+            "concur: the promise was destroyed without setting a result") {}
 };
 
 /// Misuse of a future or promise: no shared state, or a result set twice.
@@ -123,19 +125,22 @@ public:
   bool claim_to_take_back() noexcept {
     std::uint32_t s = status_.load(std::memory_order_relaxed);
     while ((s & phase_mask) == phase_pending) {
-      if (status_.compare_exchange_weak(s, (s & ~phase_mask) | phase_running | flag_taking_back,
-                                        std::memory_order_acq_rel))
+      if (status_.compare_exchange_weak(
+              s, (s & ~phase_mask) | phase_running | flag_taking_back,
+              std::memory_order_acq_rel))
         return true;
     }
     return false;
   }
   void end_take_back() noexcept {
-    status_.fetch_and(~std::uint32_t(flag_taking_back), std::memory_order_release);
+    status_.fetch_and(~std::uint32_t(flag_taking_back),
+                      std::memory_order_release);
   }
   /// Waits (briefly: a few pointer moves under the queue's lock) until a
   /// waiter that claimed the task has let go of the pool's queue.
   void wait_take_back() const noexcept {
-    for (int spins = 0; status_.load(std::memory_order_acquire) & flag_taking_back; ++spins) {
+    for (int spins = 0;
+         status_.load(std::memory_order_acquire) & flag_taking_back; ++spins) {
       if (spins < 64)
         cpu_relax();
       else
@@ -194,7 +199,8 @@ public:
   }
 
   template <class Clock, class Duration>
-  bool wait_until(const std::chrono::time_point<Clock, Duration> &deadline) const {
+  bool
+  wait_until(const std::chrono::time_point<Clock, Duration> &deadline) const {
     if (done())
       return true;
     std::unique_lock lock(mutex_);
@@ -210,7 +216,8 @@ public:
       std::unique_lock lock(mutex_);
       std::uint32_t s = status_.load(std::memory_order_acquire);
       while ((s & phase_mask) < phase_finished) {
-        if (status_.compare_exchange_weak(s, s | flag_callbacks, std::memory_order_acq_rel)) {
+        if (status_.compare_exchange_weak(s, s | flag_callbacks,
+                                          std::memory_order_acq_rel)) {
           callbacks_.push_back(std::move(callback));
           return;
         }
@@ -249,7 +256,8 @@ private:
     }
     if (wait_spin_ns_ == 0)
       return done();
-    auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(wait_spin_ns_);
+    auto until = std::chrono::steady_clock::now() +
+                 std::chrono::nanoseconds(wait_spin_ns_);
     do {
       for (int i = 0; i < 16; ++i) {
         if (done())
@@ -264,7 +272,8 @@ private:
   bool mark_waiting() const noexcept {
     std::uint32_t s = status_.load(std::memory_order_acquire);
     while ((s & phase_mask) < phase_finished) {
-      if (status_.compare_exchange_weak(s, s | flag_waiters, std::memory_order_acq_rel))
+      if (status_.compare_exchange_weak(s, s | flag_waiters,
+                                        std::memory_order_acq_rel))
         return true;
     }
     return false;
@@ -319,7 +328,8 @@ public:
     if (p_)
       p_->add_ref();
   }
-  state_ref(state_ref &&other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
+  state_ref(state_ref &&other) noexcept
+      : p_(std::exchange(other.p_, nullptr)) {}
   state_ref &operator=(state_ref other) noexcept {
     std::swap(p_, other.p_);
     return *this;
@@ -365,7 +375,9 @@ public:
   /// cancelled.
   bool done() const { return checked()->done(); }
   bool running() const { return checked()->phase() == detail::phase_running; }
-  bool cancelled() const { return checked()->phase() == detail::phase_cancelled; }
+  bool cancelled() const {
+    return checked()->phase() == detail::phase_cancelled;
+  }
 
   /// Cancels the task if it has not started. Returns true if the future is
   /// now cancelled (also when it already was), false if it is running or
@@ -389,11 +401,13 @@ public:
 
   /// Waits at most `timeout`; true if the future is done.
   template <class Rep, class Period>
-  [[nodiscard]] bool wait_for(const std::chrono::duration<Rep, Period> &timeout) const {
+  [[nodiscard]] bool
+  wait_for(const std::chrono::duration<Rep, Period> &timeout) const {
     return checked()->wait_until(std::chrono::steady_clock::now() + timeout);
   }
   template <class Clock, class Duration>
-  [[nodiscard]] bool wait_until(const std::chrono::time_point<Clock, Duration> &deadline) const {
+  [[nodiscard]] bool
+  wait_until(const std::chrono::time_point<Clock, Duration> &deadline) const {
     return checked()->wait_until(deadline);
   }
 
@@ -414,7 +428,8 @@ public:
 
   /// Like get(), but throws timeout_error if not done within `timeout`.
   template <class Rep, class Period>
-  decltype(auto) get_for(const std::chrono::duration<Rep, Period> &timeout) const {
+  decltype(auto)
+  get_for(const std::chrono::duration<Rep, Period> &timeout) const {
     if (!wait_for(timeout))
       throw timeout_error();
     return result();
@@ -434,10 +449,12 @@ public:
   /// completes it. Callbacks should be short and must not throw.
   template <class Callback> void add_done_callback(Callback &&callback) {
     auto *s = checked();
-    if constexpr (std::is_invocable_v<std::decay_t<Callback> &, const future &>) {
-      s->add_callback([self = *this, cb = std::forward<Callback>(callback)]() mutable {
-        cb(static_cast<const future &>(self));
-      });
+    if constexpr (std::is_invocable_v<std::decay_t<Callback> &,
+                                      const future &>) {
+      s->add_callback(
+          [self = *this, cb = std::forward<Callback>(callback)]() mutable {
+            cb(static_cast<const future &>(self));
+          });
     } else {
       static_assert(std::is_invocable_v<std::decay_t<Callback> &>,
                     "a done callback takes the future or nothing");
@@ -453,7 +470,8 @@ public:
 private:
   template <class U> friend class promise;
   friend struct detail::future_access;
-  template <class U> friend future<U> detail::make_future(detail::shared_state<U> *) noexcept;
+  template <class U>
+  friend future<U> detail::make_future(detail::shared_state<U> *) noexcept;
 
   explicit future(detail::state_ref<detail::shared_state<T>> state) noexcept
       : state_(std::move(state)) {}
@@ -510,18 +528,22 @@ public:
 
   template <class... A> void set_value(A &&...value) {
     if (!checked()->set_value(std::forward<A>(value)...))
-      throw invalid_future_state("concur: promise already satisfied or cancelled");
+      throw invalid_future_state(
+          "concur: promise already satisfied or cancelled");
   }
   void set_exception(std::exception_ptr error) {
     if (!checked()->set_exception(std::move(error)))
-      throw invalid_future_state("concur: promise already satisfied or cancelled");
+      throw invalid_future_state(
+          "concur: promise already satisfied or cancelled");
   }
 
   /// Marks the task as running. Returns false if the future was cancelled:
   /// then the task must not run (Python's set_running_or_notify_cancel).
   [[nodiscard]] bool set_running() { return checked()->set_running(); }
   /// True once the future was cancelled.
-  bool cancelled() const { return checked()->phase() == detail::phase_cancelled; }
+  bool cancelled() const {
+    return checked()->phase() == detail::phase_cancelled;
+  }
   /// A stop token for the task; request_stop() on the future triggers it.
   std::stop_token get_stop_token() {
     auto *s = checked();
@@ -545,7 +567,8 @@ private:
 };
 
 /// A future that is already done with `value`.
-template <class T> [[nodiscard]] future<std::decay_t<T>> make_ready_future(T &&value) {
+template <class T>
+[[nodiscard]] future<std::decay_t<T>> make_ready_future(T &&value) {
   promise<std::decay_t<T>> p;
   p.set_value(std::forward<T>(value));
   return p.get_future();
@@ -556,7 +579,8 @@ template <class T> [[nodiscard]] future<std::decay_t<T>> make_ready_future(T &&v
   return p.get_future();
 }
 /// A future that is already done with `error`.
-template <class T> [[nodiscard]] future<T> make_exceptional_future(std::exception_ptr error) {
+template <class T>
+[[nodiscard]] future<T> make_exceptional_future(std::exception_ptr error) {
   promise<T> p;
   p.set_exception(std::move(error));
   return p.get_future();

@@ -5,16 +5,16 @@
 //   std::vector<int> all = co_await concur::gather(std::move(tasks)); // range
 //   auto outcomes = co_await concur::gather_outcomes(std::move(tasks));
 //   auto first = co_await concur::when_any(std::move(tasks));
-//   auto [done, pending] = co_await concur::async_wait(handles, concur::return_when::first_completed);
-//   int v = co_await concur::wait_for(fetch(x), 2s);            // timeout_error
+//   auto [done, pending] = co_await concur::async_wait(handles,
+//   concur::return_when::first_completed); int v = co_await
+//   concur::wait_for(fetch(x), 2s);            // timeout_error
 //
 // Structured, unlike asyncio.gather: gather owns the tasks it starts. When one
 // fails it cancels the others and waits for them to unwind before rethrowing
 // the first exception (asyncio.TaskGroup's rule), so no child outlives the
 // frame whose references it may hold. Cancelling the awaiting task cancels
 // them too. async_wait only observes handles you own and cancels nothing.
-#ifndef CONCUR_GATHER_HPP
-#define CONCUR_GATHER_HPP
+#pragma once
 
 #include "concur/event_loop.hpp"
 #include "concur/executor.hpp"
@@ -49,7 +49,8 @@ template <> struct when_any_result<void> {
 namespace detail {
 
 /// The value type gather produces for a task<T>: void becomes std::monostate.
-template <class T> using gathered_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+template <class T>
+using gathered_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
 /// Waits on a set of spawned tasks until a condition holds. With `owns`, it
 /// cancels its tasks when the awaiting task is cancelled (or on the first
@@ -63,10 +64,13 @@ public:
     bool timed_out = false;
   };
 
-  group_wait(std::vector<task_state_base *> states, return_when until, bool owns, bool fail_fast,
-             std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt)
-      : states_(std::move(states)), until_(until), owns_(owns), fail_fast_(fail_fast),
-        deadline_(deadline), members_(std::make_unique<member[]>(states_.size())) {}
+  group_wait(std::vector<task_state_base *> states, return_when until,
+             bool owns, bool fail_fast,
+             std::optional<std::chrono::steady_clock::time_point> deadline =
+                 std::nullopt)
+      : states_(std::move(states)), until_(until), owns_(owns),
+        fail_fast_(fail_fast), deadline_(deadline),
+        members_(std::make_unique<member[]>(states_.size())) {}
   group_wait(const group_wait &) = delete;
   group_wait &operator=(const group_wait &) = delete;
   ~group_wait() {
@@ -82,7 +86,8 @@ public:
   }
 
   bool await_suspend(std::coroutine_handle<> coro) {
-    event_loop &loop = event_loop::require_current("concur: waiting for tasks outside an event loop");
+    event_loop &loop = event_loop::require_current(
+        "concur: waiting for tasks outside an event loop");
     if (!loop.park(*this, coro)) {
       if (owns_) { // cancelled before suspending: take the children down too
         cancel_children();
@@ -253,7 +258,8 @@ template <class T> void mark_retrieved(std::vector<task_handle<T>> &handles) {
   for (task_handle<T> &h : handles)
     (void)h.exception();
 }
-template <class... Ts> void mark_retrieved(std::tuple<task_handle<Ts>...> &handles) {
+template <class... Ts>
+void mark_retrieved(std::tuple<task_handle<Ts>...> &handles) {
   std::apply([](auto &...h) { ((void)h.exception(), ...); }, handles);
 }
 
@@ -268,7 +274,8 @@ template <class T> outcome<T> take_outcome(task_handle<T> &handle) {
 
 template <class T>
 std::vector<task_handle<T>> spawn_all(std::vector<task<T>> &tasks) {
-  event_loop &loop = event_loop::require_current("concur::gather outside an event loop");
+  event_loop &loop =
+      event_loop::require_current("concur::gather outside an event loop");
   std::vector<task_handle<T>> handles;
   handles.reserve(tasks.size());
   for (task<T> &t : tasks)
@@ -276,7 +283,9 @@ std::vector<task_handle<T>> spawn_all(std::vector<task<T>> &tasks) {
   return handles;
 }
 
-template <class T> std::vector<task_state_base *> states_of(const std::vector<task_handle<T>> &handles) {
+template <class T>
+std::vector<task_state_base *>
+states_of(const std::vector<task_handle<T>> &handles) {
   std::vector<task_state_base *> states;
   states.reserve(handles.size());
   for (const task_handle<T> &h : handles)
@@ -286,12 +295,19 @@ template <class T> std::vector<task_state_base *> states_of(const std::vector<ta
 
 template <class... Ts>
 std::tuple<task_handle<Ts>...> spawn_each(task<Ts> &...tasks) {
-  event_loop &loop = event_loop::require_current("concur::gather outside an event loop");
+  event_loop &loop =
+      event_loop::require_current("concur::gather outside an event loop");
   return std::tuple<task_handle<Ts>...>{loop.spawn(std::move(tasks))...};
 }
 
-template <class... Ts> std::vector<task_state_base *> states_of(const std::tuple<task_handle<Ts>...> &handles) {
-  return std::apply([](const auto &...h) { return std::vector<task_state_base *>{h.state()...}; }, handles);
+template <class... Ts>
+std::vector<task_state_base *>
+states_of(const std::tuple<task_handle<Ts>...> &handles) {
+  return std::apply(
+      [](const auto &...h) {
+        return std::vector<task_state_base *>{h.state()...};
+      },
+      handles);
 }
 
 } // namespace detail
@@ -300,16 +316,21 @@ template <class... Ts> std::vector<task_state_base *> states_of(const std::tuple
 /// std::monostate for task<void>). On the first failure the others are
 /// cancelled, and once all have finished the failure is rethrown.
 template <class... Ts>
-[[nodiscard]] task<std::tuple<detail::gathered_t<Ts>...>> gather(task<Ts>... tasks) {
+[[nodiscard]] task<std::tuple<detail::gathered_t<Ts>...>>
+gather(task<Ts>... tasks) {
   auto handles = detail::spawn_each(tasks...);
-  auto info = co_await detail::group_wait(detail::states_of(handles), return_when::all_completed,
+  auto info = co_await detail::group_wait(detail::states_of(handles),
+                                          return_when::all_completed,
                                           /*owns=*/true, /*fail_fast=*/true);
   if (info.first_error) {
     detail::mark_retrieved(handles);
     std::rethrow_exception(info.first_error);
   }
-  co_return std::apply([](auto &...h) { return std::tuple<detail::gathered_t<Ts>...>{detail::take_value(h)...}; },
-                       handles);
+  co_return std::apply(
+      [](auto &...h) {
+        return std::tuple<detail::gathered_t<Ts>...>{detail::take_value(h)...};
+      },
+      handles);
 }
 
 /// Range form: runs every task concurrently; values in the input's order.
@@ -319,7 +340,8 @@ template <class T>
 {
   std::vector<task_handle<T>> handles = detail::spawn_all(tasks);
   tasks.clear();
-  auto info = co_await detail::group_wait(detail::states_of(handles), return_when::all_completed, true, true);
+  auto info = co_await detail::group_wait(
+      detail::states_of(handles), return_when::all_completed, true, true);
   if (info.first_error) {
     detail::mark_retrieved(handles);
     std::rethrow_exception(info.first_error);
@@ -337,7 +359,8 @@ template <class T>
 {
   std::vector<task_handle<void>> handles = detail::spawn_all(tasks);
   tasks.clear();
-  auto info = co_await detail::group_wait(detail::states_of(handles), return_when::all_completed, true, true);
+  auto info = co_await detail::group_wait(
+      detail::states_of(handles), return_when::all_completed, true, true);
   if (info.first_error) {
     detail::mark_retrieved(handles);
     std::rethrow_exception(info.first_error);
@@ -347,17 +370,25 @@ template <class T>
 /// asyncio.gather(return_exceptions=True): every task runs to its end; each
 /// outcome holds its value or its exception. Nothing is cancelled.
 template <class... Ts>
-[[nodiscard]] task<std::tuple<outcome<Ts>...>> gather_outcomes(task<Ts>... tasks) {
+[[nodiscard]] task<std::tuple<outcome<Ts>...>>
+gather_outcomes(task<Ts>... tasks) {
   auto handles = detail::spawn_each(tasks...);
-  co_await detail::group_wait(detail::states_of(handles), return_when::all_completed, true, false);
-  co_return std::apply([](auto &...h) { return std::tuple<outcome<Ts>...>{detail::take_outcome(h)...}; }, handles);
+  co_await detail::group_wait(detail::states_of(handles),
+                              return_when::all_completed, true, false);
+  co_return std::apply(
+      [](auto &...h) {
+        return std::tuple<outcome<Ts>...>{detail::take_outcome(h)...};
+      },
+      handles);
 }
 
 template <class T>
-[[nodiscard]] task<std::vector<outcome<T>>> gather_outcomes(std::vector<task<T>> tasks) {
+[[nodiscard]] task<std::vector<outcome<T>>>
+gather_outcomes(std::vector<task<T>> tasks) {
   std::vector<task_handle<T>> handles = detail::spawn_all(tasks);
   tasks.clear();
-  co_await detail::group_wait(detail::states_of(handles), return_when::all_completed, true, false);
+  co_await detail::group_wait(detail::states_of(handles),
+                              return_when::all_completed, true, false);
   std::vector<outcome<T>> outcomes;
   outcomes.reserve(handles.size());
   for (task_handle<T> &h : handles)
@@ -373,17 +404,20 @@ template <class... Args> [[nodiscard]] auto when_all(Args &&...args) {
 /// Runs the tasks concurrently; the first to finish wins, the others are
 /// cancelled and awaited. Returns the winner's index and value, or rethrows
 /// the winner's exception. std::invalid_argument for an empty range.
-template <class T> [[nodiscard]] task<when_any_result<T>> when_any(std::vector<task<T>> tasks) {
+template <class T>
+[[nodiscard]] task<when_any_result<T>> when_any(std::vector<task<T>> tasks) {
   if (tasks.empty())
     throw std::invalid_argument("concur::when_any: no tasks");
   std::vector<task_handle<T>> handles = detail::spawn_all(tasks);
   tasks.clear();
-  auto first = co_await detail::group_wait(detail::states_of(handles), return_when::first_completed, true, false);
+  auto first = co_await detail::group_wait(
+      detail::states_of(handles), return_when::first_completed, true, false);
   std::size_t winner = *first.first_done;
   for (std::size_t i = 0; i < handles.size(); ++i)
     if (i != winner)
       handles[i].cancel();
-  co_await detail::group_wait(detail::states_of(handles), return_when::all_completed, true, false);
+  co_await detail::group_wait(detail::states_of(handles),
+                              return_when::all_completed, true, false);
   for (std::size_t i = 0; i < handles.size(); ++i)
     if (i != winner)
       (void)handles[i].exception(); // the losers' cancellations are expected
@@ -400,12 +434,14 @@ template <class T> [[nodiscard]] task<when_any_result<T>> when_any(std::vector<t
 /// nothing, not even on timeout.
 template <class T>
 [[nodiscard]] task<async_wait_result>
-async_wait(const std::vector<task_handle<T>> &handles, return_when until = return_when::all_completed,
+async_wait(const std::vector<task_handle<T>> &handles,
+           return_when until = return_when::all_completed,
            std::optional<std::chrono::nanoseconds> timeout = std::nullopt) {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (timeout)
     deadline = std::chrono::steady_clock::now() + *timeout;
-  co_await detail::group_wait(detail::states_of(handles), until, false, false, deadline);
+  co_await detail::group_wait(detail::states_of(handles), until, false, false,
+                              deadline);
   async_wait_result result;
   for (std::size_t i = 0; i < handles.size(); ++i)
     (handles[i].done() ? result.done : result.pending).push_back(i);
@@ -414,13 +450,16 @@ async_wait(const std::vector<task_handle<T>> &handles, return_when until = retur
 
 /// asyncio.wait_for: runs `body`; if it has not finished after `timeout`, it
 /// is cancelled, awaited, and concur::timeout_error is thrown.
-template <class T> [[nodiscard]] task<T> wait_for(task<T> body, std::chrono::nanoseconds timeout) {
-  event_loop &loop = event_loop::require_current("concur::wait_for outside an event loop");
+template <class T>
+[[nodiscard]] task<T> wait_for(task<T> body, std::chrono::nanoseconds timeout) {
+  event_loop &loop =
+      event_loop::require_current("concur::wait_for outside an event loop");
   task_handle<T> handle = loop.spawn(std::move(body));
   // (A named vector: GCC 12 rejects an initializer list inside co_await.)
   std::vector<detail::task_state_base *> states{handle.state()};
-  auto info = co_await detail::group_wait(std::move(states), return_when::all_completed, true, false,
-                                          std::chrono::steady_clock::now() + timeout);
+  auto info = co_await detail::group_wait(
+      std::move(states), return_when::all_completed, true, false,
+      std::chrono::steady_clock::now() + timeout);
   if (info.timed_out && handle.cancelled()) {
     (void)handle.exception();
     throw timeout_error();
@@ -432,16 +471,16 @@ template <class T> [[nodiscard]] task<T> wait_for(task<T> body, std::chrono::nan
 }
 
 /// Another name for wait_for, after asyncio.timeout.
-template <class T> [[nodiscard]] task<T> timeout(std::chrono::nanoseconds limit, task<T> body) {
+template <class T>
+[[nodiscard]] task<T> timeout(std::chrono::nanoseconds limit, task<T> body) {
   return wait_for(std::move(body), limit);
 }
 
 /// wait_for with an absolute deadline.
 template <class T>
-[[nodiscard]] task<T> wait_until(task<T> body, std::chrono::steady_clock::time_point deadline) {
+[[nodiscard]] task<T>
+wait_until(task<T> body, std::chrono::steady_clock::time_point deadline) {
   return wait_for(std::move(body), deadline - std::chrono::steady_clock::now());
 }
 
 } // namespace concur
-
-#endif // CONCUR_GATHER_HPP

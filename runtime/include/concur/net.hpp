@@ -2,10 +2,10 @@
 //
 //   auto listener = concur::tcp_listen("127.0.0.1", 0);
 //   concur::tcp_stream client = co_await listener.accept();
-//   std::size_t n = co_await client.read_some(buffer);       // 0 at end of stream
-//   co_await client.read_exact(header);                      // incomplete_read_error
-//   co_await client.write_all(reply);
-//   auto s = co_await concur::tcp_connect("example.org", 80, 5s); // DNS off the loop
+//   std::size_t n = co_await client.read_some(buffer);       // 0 at end of
+//   stream co_await client.read_exact(header);                      //
+//   incomplete_read_error co_await client.write_all(reply); auto s = co_await
+//   concur::tcp_connect("example.org", 80, 5s); // DNS off the loop
 //
 // Sockets are non-blocking and registered with the loop once; an operation
 // is tried at once and only waits for readiness when it would block. Errors
@@ -13,8 +13,7 @@
 // the errno text). Every wait is cancellable; a cancelled write_all may have
 // sent part of its data. One reader and one writer at a time per socket.
 // UDP: udp_bind / udp_socket::send_to / receive_from.
-#ifndef CONCUR_NET_HPP
-#define CONCUR_NET_HPP
+#pragma once
 
 #include "concur/event_loop.hpp"
 
@@ -49,9 +48,12 @@ class socket_address {
 public:
   socket_address() = default;
   /// From a numeric host ("127.0.0.1", "::1"); std::invalid_argument otherwise.
-  static socket_address parse(std::string_view numeric_host, std::uint16_t port);
+  static socket_address parse(std::string_view numeric_host,
+                              std::uint16_t port);
   socket_address(const sockaddr *address, socklen_t length);
-  [[nodiscard]] const sockaddr *data() const noexcept { return reinterpret_cast<const sockaddr *>(&storage_); }
+  [[nodiscard]] const sockaddr *data() const noexcept {
+    return reinterpret_cast<const sockaddr *>(&storage_);
+  }
   [[nodiscard]] socklen_t size() const noexcept { return length_; }
   [[nodiscard]] int family() const noexcept { return storage_.ss_family; }
   [[nodiscard]] std::uint16_t port() const noexcept;
@@ -70,7 +72,8 @@ public:
   loop_socket() = default;
   loop_socket(event_loop &loop, int fd); // takes ownership, registers
   loop_socket(loop_socket &&other) noexcept
-      : loop_(std::exchange(other.loop_, nullptr)), fd_(std::exchange(other.fd_, -1)) {}
+      : loop_(std::exchange(other.loop_, nullptr)),
+        fd_(std::exchange(other.fd_, -1)) {}
   loop_socket &operator=(loop_socket &&other) noexcept;
   ~loop_socket() { close(); }
   void close() noexcept;
@@ -88,7 +91,9 @@ private:
 template <class Derived, bool ForWrite> struct socket_op : io_op {
   event_loop *op_loop = nullptr;
   bool await_ready() { return op_loop->start_io(*this); }
-  bool await_suspend(std::coroutine_handle<> coro) { return op_loop->suspend_io(*this, ForWrite, coro); }
+  bool await_suspend(std::coroutine_handle<> coro) {
+    return op_loop->suspend_io(*this, ForWrite, coro);
+  }
   void throw_if_failed(const char *what) const;
 };
 [[noreturn]] void throw_socket_error(int error, const char *what, int fd);
@@ -121,12 +126,15 @@ public:
   };
   /// Sends every byte (asyncio's write + drain).
   [[nodiscard]] write_op write_all(std::span<const std::byte> data);
-  [[nodiscard]] write_op write_all(std::string_view data) { return write_all(std::as_bytes(std::span(data))); }
+  [[nodiscard]] write_op write_all(std::string_view data) {
+    return write_all(std::as_bytes(std::span(data)));
+  }
 
   /// Fills `buffer` exactly; incomplete_read_error at end of stream first.
   [[nodiscard]] task<void> read_exact(std::span<std::byte> buffer);
   /// Reads until `delimiter` (included) or end of stream; at most max_bytes.
-  [[nodiscard]] task<std::string> read_until(std::string delimiter, std::size_t max_bytes = 1 << 20);
+  [[nodiscard]] task<std::string> read_until(std::string delimiter,
+                                             std::size_t max_bytes = 1 << 20);
 
   /// Half-close: the peer reads end of stream; reading still works.
   void shutdown_write();
@@ -149,7 +157,8 @@ public:
   tcp_listener() = default;
   /// Binds and listens on a numeric address ("0.0.0.0", "::", "127.0.0.1");
   /// port 0 picks a free port (see local_address()). SO_REUSEADDR is set.
-  static tcp_listener bind(event_loop &loop, std::string_view host, std::uint16_t port, int backlog = 4096);
+  static tcp_listener bind(event_loop &loop, std::string_view host,
+                           std::uint16_t port, int backlog = 4096);
 
   struct accept_op : detail::socket_op<accept_op, false> {
     int accepted = -1;
@@ -172,7 +181,8 @@ class udp_socket {
 public:
   udp_socket() = default;
   /// Binds a numeric address; port 0 picks a free port.
-  static udp_socket bind(event_loop &loop, std::string_view host, std::uint16_t port);
+  static udp_socket bind(event_loop &loop, std::string_view host,
+                         std::uint16_t port);
 
   struct send_op : detail::socket_op<send_op, true> {
     std::span<const std::byte> data;
@@ -180,8 +190,10 @@ public:
     void await_resume() const { throw_if_failed("sendto"); }
   };
   /// Sends one datagram.
-  [[nodiscard]] send_op send_to(std::span<const std::byte> data, const socket_address &to);
-  [[nodiscard]] send_op send_to(std::string_view data, const socket_address &to) {
+  [[nodiscard]] send_op send_to(std::span<const std::byte> data,
+                                const socket_address &to);
+  [[nodiscard]] send_op send_to(std::string_view data,
+                                const socket_address &to) {
     return send_to(std::as_bytes(std::span(data)), to);
   }
 
@@ -192,7 +204,9 @@ public:
     socklen_t from_length = sizeof(sockaddr_storage);
     std::pair<std::size_t, socket_address> await_resume() const {
       throw_if_failed("recvfrom");
-      return {received, socket_address(reinterpret_cast<const sockaddr *>(&from), from_length)};
+      return {received,
+              socket_address(reinterpret_cast<const sockaddr *>(&from),
+                             from_length)};
     }
   };
   /// Receives one datagram: its size (truncated to the buffer) and sender.
@@ -211,20 +225,24 @@ private:
 [[nodiscard]] udp_socket udp_bind(std::string_view host, std::uint16_t port);
 
 /// tcp_listener::bind on the running loop (asyncio.start_server's socket).
-[[nodiscard]] tcp_listener tcp_listen(std::string_view host, std::uint16_t port, int backlog = 4096);
+[[nodiscard]] tcp_listener tcp_listen(std::string_view host, std::uint16_t port,
+                                      int backlog = 4096);
 
 /// Resolves host (getaddrinfo on the I/O pool, so the loop never blocks on
 /// DNS); numeric hosts are parsed in place. std::system_error-like
 /// std::runtime_error with gai_strerror's text when resolution fails.
-[[nodiscard]] task<std::vector<socket_address>> resolve(std::string host, std::uint16_t port);
+[[nodiscard]] task<std::vector<socket_address>> resolve(std::string host,
+                                                        std::uint16_t port);
 
 /// Connects to host:port, trying each resolved address in turn. With a
 /// timeout, concur::timeout_error when it passes first.
-[[nodiscard]] task<tcp_stream> tcp_connect(std::string host, std::uint16_t port,
-                                           std::optional<std::chrono::nanoseconds> timeout = std::nullopt);
+[[nodiscard]] task<tcp_stream>
+tcp_connect(std::string host, std::uint16_t port,
+            std::optional<std::chrono::nanoseconds> timeout = std::nullopt);
 
 template <class Derived, bool ForWrite>
-void detail::socket_op<Derived, ForWrite>::throw_if_failed(const char *what) const {
+void detail::socket_op<Derived, ForWrite>::throw_if_failed(
+    const char *what) const {
   if (this->cancelled)
     throw cancelled_error();
   if (this->error)
@@ -232,5 +250,3 @@ void detail::socket_op<Derived, ForWrite>::throw_if_failed(const char *what) con
 }
 
 } // namespace concur
-
-#endif // CONCUR_NET_HPP

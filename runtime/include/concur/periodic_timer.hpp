@@ -60,10 +60,12 @@ private:
     if constexpr (std::is_invocable_v<std::decay_t<F> &, std::stop_token>)
       return callback(std::forward<F>(f));
     else
-      return callback([g = std::forward<F>(f)](std::stop_token) mutable { g(); });
+      return callback(
+          [g = std::forward<F>(f)](std::stop_token) mutable { g(); });
   }
 
-  periodic_timer(std::chrono::steady_clock::duration period, callback f, timer_mode mode);
+  periodic_timer(std::chrono::steady_clock::duration period, callback f,
+                 timer_mode mode);
   void loop(std::stop_token stop);
 
   std::chrono::steady_clock::duration period_;

@@ -3,10 +3,11 @@
 // with its own memory (the `multiprocessing` row of the selection table).
 //
 //   int main() {
-//     concur::start_fork_server();          // first thing, while single-threaded
-//     concur::process_pool pool;            // one worker per core
-//     concur::future<int> f = pool.submit(legacy_parse, std::string("a,b,c"));
-//     std::vector<long> sums = pool.map(checksum, records);
+//     concur::start_fork_server();          // first thing, while
+//     single-threaded concur::process_pool pool;            // one worker per
+//     core concur::future<int> f = pool.submit(legacy_parse,
+//     std::string("a,b,c")); std::vector<long> sums = pool.map(checksum,
+//     records);
 //   }
 //
 // How workers start: a fork server (see docs/runtime-process-pool.md) is
@@ -21,7 +22,8 @@
 //     captureless lambda, or a function object with a serialize() member.
 //     Lambdas with captures are refused at compile time. Code loaded with
 //     dlopen() after the server started cannot run in a worker.
-//   * arguments and results are copied (see serialize.hpp); concur::shared_buffer
+//   * arguments and results are copied (see serialize.hpp);
+//   concur::shared_buffer
 //     shares memory instead.
 //
 // Failure model: a worker that dies while running a task (signal, exit(),
@@ -67,7 +69,8 @@ class broken_worker : public broken_executor {
 public:
   enum class cause {
     signal,  ///< killed by a signal (crash, abort, OOM killer, kill -9 ...)
-    exit,    ///< the process exited (exit(), _exit(), quick_exit()) during the task
+    exit,    ///< the process exited (exit(), _exit(), quick_exit()) during the
+             ///< task
     timeout, ///< the task ran past its timeout and the pool killed the worker
   };
   broken_worker(cause why, int pid, int code, const std::string &what)
@@ -92,7 +95,8 @@ public:
   remote_error(std::string type_name, std::string message)
       : std::runtime_error(type_name + (message.empty() ? "" : ": " + message)),
         type_name_(std::move(type_name)), message_(std::move(message)) {}
-  /// The dynamic type of the exception, demangled (e.g. "std::invalid_argument").
+  /// The dynamic type of the exception, demangled (e.g.
+  /// "std::invalid_argument").
   const std::string &type_name() const noexcept { return type_name_; }
   /// Its what(), or empty if it was not a std::exception.
   const std::string &message() const noexcept { return message_; }
@@ -152,7 +156,8 @@ public:
     future<R> result = promise_.get_future();
     // A worker answers a short task in tens of microseconds, through two
     // wake-ups: a waiter that spins that long is woken by nobody.
-    detail::future_access::base(result)->set_wait_spin(std::chrono::microseconds(40));
+    detail::future_access::base(result)->set_wait_spin(
+        std::chrono::microseconds(40));
     return result;
   }
   bool start() override { return promise_.set_running(); }
@@ -206,7 +211,8 @@ template <class F> F load_callable(input_archive &in) {
   }
 }
 
-template <class F, class... Args> void run_task(input_archive &in, output_archive &out) {
+template <class F, class... Args>
+void run_task(input_archive &in, output_archive &out) {
   F f = load_callable<F>(in);
   std::tuple<Args...> args;
   std::apply([&](Args &...values) { in(values...); }, args);
@@ -220,7 +226,8 @@ template <class F, class... Args> void run_task(input_archive &in, output_archiv
   }
 }
 
-template <class F, class Item> void run_chunk(input_archive &in, output_archive &out) {
+template <class F, class Item>
+void run_chunk(input_archive &in, output_archive &out) {
   F f = load_callable<F>(in);
   std::vector<Item> items;
   in(items);
@@ -240,17 +247,23 @@ template <class F, class Item> void run_chunk(input_archive &in, output_archive 
 
 template <class F, class R, class... Args> void check_task_types() {
   static_assert(sendable_callable<F>,
-                "concur::process_pool: the callable must be a function, a function pointer, a "
-                "captureless lambda or a function object with a serialize() member; a lambda's "
-                "captures cannot be sent to another process, pass them as arguments instead");
+                "concur::process_pool: the callable must be a function, a "
+                "function pointer, a "
+                "captureless lambda or a function object with a serialize() "
+                "member; a lambda's "
+                "captures cannot be sent to another process, pass them as "
+                "arguments instead");
   static_assert((serializable<Args> && ...),
-                "concur::process_pool: every argument must be serialisable (see concur/serialize.hpp)");
+                "concur::process_pool: every argument must be serialisable "
+                "(see concur/serialize.hpp)");
   static_assert((std::is_default_constructible_v<Args> && ...),
-                "concur::process_pool: arguments are rebuilt in the worker and must be default-constructible");
-  static_assert(std::is_void_v<R> || (serializable<std::decay_t<R>> &&
-                                      std::is_default_constructible_v<std::decay_t<R>>),
-                "concur::process_pool: the result must be void or a serialisable, "
-                "default-constructible type");
+                "concur::process_pool: arguments are rebuilt in the worker and "
+                "must be default-constructible");
+  static_assert(
+      std::is_void_v<R> || (serializable<std::decay_t<R>> &&
+                            std::is_default_constructible_v<std::decay_t<R>>),
+      "concur::process_pool: the result must be void or a serialisable, "
+      "default-constructible type");
 }
 
 class pool_core;
@@ -277,22 +290,26 @@ public:
 
   /// Runs f(args...) in a worker.
   template <class F, class... Args>
-  [[nodiscard]] auto submit(F &&f, Args &&...args)
-      -> future<std::invoke_result_t<std::decay_t<F> &, std::decay_t<Args>...>> {
+  [[nodiscard]] auto submit(F &&f, Args &&...args) -> future<
+      std::invoke_result_t<std::decay_t<F> &, std::decay_t<Args>...>> {
     return submit_with_timeout(std::chrono::milliseconds(0), std::forward<F>(f),
                                std::forward<Args>(args)...);
   }
 
   /// Like submit, with a timeout for this task (0: the pool's task_timeout).
   template <class F, class... Args>
-  [[nodiscard]] auto submit_with_timeout(std::chrono::milliseconds timeout, F &&f, Args &&...args)
-      -> future<std::invoke_result_t<std::decay_t<F> &, std::decay_t<Args>...>> {
+  [[nodiscard]] auto submit_with_timeout(std::chrono::milliseconds timeout,
+                                         F &&f, Args &&...args)
+      -> future<
+          std::invoke_result_t<std::decay_t<F> &, std::decay_t<Args>...>> {
     using callable = std::decay_t<F>;
     using R = std::invoke_result_t<callable &, std::decay_t<Args>...>;
     detail::ipc::check_task_types<callable, R, std::decay_t<Args>...>();
-    detail::ipc::task_message task{&detail::ipc::run_task<callable, std::decay_t<Args>...>,
-                                   output_archive(shared_memory_threshold(), blocks()), nullptr, timeout};
-    detail::ipc::save_callable(task.arguments, static_cast<const callable &>(f));
+    detail::ipc::task_message task{
+        &detail::ipc::run_task<callable, std::decay_t<Args>...>,
+        output_archive(shared_memory_threshold(), blocks()), nullptr, timeout};
+    detail::ipc::save_callable(task.arguments,
+                               static_cast<const callable &>(f));
     task.arguments(static_cast<const std::decay_t<Args> &>(args)...);
     auto sink = std::make_unique<detail::ipc::promise_sink<R>>();
     auto result = sink->get_future();
@@ -309,12 +326,15 @@ public:
   [[nodiscard]] auto submit_batch(F &&f, std::vector<Item> items) {
     using callable = std::decay_t<F>;
     using R = std::invoke_result_t<callable &, Item &>;
-    using batch_result = std::conditional_t<std::is_void_v<R>, void, std::vector<std::decay_t<R>>>;
+    using batch_result = std::conditional_t<std::is_void_v<R>, void,
+                                            std::vector<std::decay_t<R>>>;
     detail::ipc::check_task_types<callable, R, Item>();
-    detail::ipc::task_message task{&detail::ipc::run_chunk<callable, Item>,
-                                   output_archive(shared_memory_threshold(), blocks()), nullptr,
-                                   std::chrono::milliseconds(0)};
-    detail::ipc::save_callable(task.arguments, static_cast<const callable &>(f));
+    detail::ipc::task_message task{
+        &detail::ipc::run_chunk<callable, Item>,
+        output_archive(shared_memory_threshold(), blocks()), nullptr,
+        std::chrono::milliseconds(0)};
+    detail::ipc::save_callable(task.arguments,
+                               static_cast<const callable &>(f));
     task.arguments(items);
     auto sink = std::make_unique<detail::ipc::promise_sink<batch_result>>();
     future<batch_result> result = sink->get_future();
@@ -333,11 +353,14 @@ public:
     using R = std::invoke_result_t<std::decay_t<F> &, item &>;
     std::vector<item> all(std::ranges::begin(items), std::ranges::end(items));
     if (chunk_size == 0)
-      chunk_size = std::max<std::size_t>(1, (all.size() + 4 * size() - 1) / (4 * size()));
+      chunk_size = std::max<std::size_t>(1, (all.size() + 4 * size() - 1) /
+                                                (4 * size()));
     std::vector<decltype(submit_batch(f, std::vector<item>()))> chunks;
     for (std::size_t first = 0; first < all.size(); first += chunk_size) {
-      auto last = all.begin() + std::ptrdiff_t(std::min(all.size(), first + chunk_size));
-      chunks.push_back(submit_batch(f, std::vector<item>(all.begin() + std::ptrdiff_t(first), last)));
+      auto last = all.begin() +
+                  std::ptrdiff_t(std::min(all.size(), first + chunk_size));
+      chunks.push_back(submit_batch(
+          f, std::vector<item>(all.begin() + std::ptrdiff_t(first), last)));
     }
     std::exception_ptr first_error;
     for (auto &chunk : chunks)
@@ -373,9 +396,9 @@ public:
   std::vector<int> worker_pids() const;
 
   struct statistics {
-    std::size_t tasks_completed = 0; ///< finished with a value or an exception
-    std::size_t workers_started = 0; ///< including the initial ones
-    std::size_t workers_lost = 0;    ///< died or killed during a task
+    std::size_t tasks_completed = 0;  ///< finished with a value or an exception
+    std::size_t workers_started = 0;  ///< including the initial ones
+    std::size_t workers_lost = 0;     ///< died or killed during a task
     std::size_t workers_recycled = 0; ///< retired after max_tasks_per_worker
   };
   statistics stats() const;

@@ -18,7 +18,8 @@
 //   struct point {
 //     double x, y;
 //     std::string label;
-//     template <class Archive> void serialize(Archive &archive) { archive(x, y, label); }
+//     template <class Archive> void serialize(Archive &archive) { archive(x, y,
+//     label); }
 //   };
 //
 // This is the shape cereal uses, so a type already written for cereal's
@@ -67,7 +68,8 @@ public:
 };
 
 /// Blocks of this many bytes or more go through shared memory by default.
-inline constexpr std::size_t default_shared_memory_threshold = std::size_t(1) << 20;
+inline constexpr std::size_t default_shared_memory_threshold = std::size_t(1)
+                                                               << 20;
 
 namespace detail {
 template <class T> struct codec;
@@ -93,8 +95,9 @@ public:
 /// memory blocks) that travel with it.
 class output_archive {
 public:
-  explicit output_archive(std::size_t shared_memory_threshold = default_shared_memory_threshold,
-                          block_allocator *blocks = nullptr)
+  explicit output_archive(
+      std::size_t shared_memory_threshold = default_shared_memory_threshold,
+      block_allocator *blocks = nullptr)
       : threshold_(shared_memory_threshold), blocks_(blocks) {}
 
   template <class... T> output_archive &operator()(const T &...values) {
@@ -116,11 +119,15 @@ public:
   std::uint32_t attach(detail::ipc::unique_fd descriptor);
 
   std::vector<std::byte> &bytes() noexcept { return bytes_; }
-  std::vector<detail::ipc::unique_fd> &descriptors() noexcept { return descriptors_; }
+  std::vector<detail::ipc::unique_fd> &descriptors() noexcept {
+    return descriptors_;
+  }
   std::size_t shared_memory_threshold() const noexcept { return threshold_; }
   /// Indices into descriptors() of the blocks written by write_block (not
   /// shared_buffers): those may be reused once the receiver has read them.
-  const std::vector<std::uint32_t> &block_descriptors() const noexcept { return blocks_written_; }
+  const std::vector<std::uint32_t> &block_descriptors() const noexcept {
+    return blocks_written_;
+  }
 
 private:
   std::vector<std::byte> bytes_;
@@ -164,7 +171,8 @@ public:
   /// A shared block mapped read-only (page-aligned), unmapped on destruction.
   class mapped_block {
   public:
-    mapped_block(const void *data, std::size_t size) noexcept : data_(data), size_(size) {}
+    mapped_block(const void *data, std::size_t size) noexcept
+        : data_(data), size_(size) {}
     mapped_block(const mapped_block &) = delete;
     mapped_block &operator=(const mapped_block &) = delete;
     ~mapped_block();
@@ -198,24 +206,29 @@ namespace detail {
 template <class T> inline constexpr bool always_false = false;
 
 template <class T, class A>
-concept member_serializable = requires(T &value, A &archive) { value.serialize(archive); };
+concept member_serializable =
+    requires(T &value, A &archive) { value.serialize(archive); };
 template <class T, class A>
-concept free_serializable = requires(T &value, A &archive) { serialize(archive, value); };
+concept free_serializable =
+    requires(T &value, A &archive) { serialize(archive, value); };
 
 template <class T> inline constexpr bool points_elsewhere = false;
 template <class T>
 inline constexpr bool points_elsewhere<T *> = !std::is_function_v<T>;
-template <class C, class Tr> inline constexpr bool points_elsewhere<std::basic_string_view<C, Tr>> = true;
-template <class T, std::size_t N> inline constexpr bool points_elsewhere<std::span<T, N>> = true;
-template <class T> inline constexpr bool points_elsewhere<std::reference_wrapper<T>> = true;
+template <class C, class Tr>
+inline constexpr bool points_elsewhere<std::basic_string_view<C, Tr>> = true;
+template <class T, std::size_t N>
+inline constexpr bool points_elsewhere<std::span<T, N>> = true;
+template <class T>
+inline constexpr bool points_elsewhere<std::reference_wrapper<T>> = true;
 
 // Values whose bytes are the value: copied with memcpy.
 template <class T>
 concept bytewise = std::is_trivially_copyable_v<T> && !points_elsewhere<T>;
 
 template <class T> struct codec {
-  static constexpr bool custom =
-      member_serializable<T, output_archive> || free_serializable<T, output_archive>;
+  static constexpr bool custom = member_serializable<T, output_archive> ||
+                                 free_serializable<T, output_archive>;
   /// True when a T is sent as its raw bytes (so a vector of T is one block).
   static constexpr bool raw = !custom && bytewise<T>;
   static constexpr bool supported = custom || raw;
@@ -229,10 +242,11 @@ template <class T> struct codec {
     else if constexpr (raw)
       archive.write_value(value);
     else
-      static_assert(always_false<T>,
-                    "concur: this type cannot cross a process boundary; give it a "
-                    "`template <class Archive> void serialize(Archive &)` member that "
-                    "lists its fields (pointers, spans and string_views are refused)");
+      static_assert(
+          always_false<T>,
+          "concur: this type cannot cross a process boundary; give it a "
+          "`template <class Archive> void serialize(Archive &)` member that "
+          "lists its fields (pointers, spans and string_views are refused)");
   }
   static void load(input_archive &archive, T &value) {
     if constexpr (member_serializable<T, input_archive>)
@@ -242,7 +256,8 @@ template <class T> struct codec {
     else if constexpr (raw)
       archive.read_bytes(&value, sizeof value);
     else
-      static_assert(always_false<T>, "concur: this type cannot cross a process boundary");
+      static_assert(always_false<T>,
+                    "concur: this type cannot cross a process boundary");
   }
 };
 
@@ -259,16 +274,21 @@ inline std::size_t plausible(input_archive &archive, std::size_t count) {
 }
 
 // Contiguous storage of raw elements: one block (shared memory when large).
-template <class Container> void save_contiguous(output_archive &archive, const Container &c) {
+template <class Container>
+void save_contiguous(output_archive &archive, const Container &c) {
   save_size(archive, c.size());
-  archive.write_block(c.data(), c.size() * sizeof(typename Container::value_type));
+  archive.write_block(c.data(),
+                      c.size() * sizeof(typename Container::value_type));
 }
-template <class Container> void load_contiguous(input_archive &archive, Container &c) {
+template <class Container>
+void load_contiguous(input_archive &archive, Container &c) {
   using value_type = typename Container::value_type;
   std::size_t count = load_size(archive);
   auto where = archive.begin_block();
-  if (count > SIZE_MAX / sizeof(value_type) || where.size != count * sizeof(value_type))
-    throw serialization_error("concur: a contiguous block's size does not match its element count");
+  if (count > SIZE_MAX / sizeof(value_type) ||
+      where.size != count * sizeof(value_type))
+    throw serialization_error(
+        "concur: a contiguous block's size does not match its element count");
   if (where.shared && count > 0) {
     // Copy straight from the mapping into fresh storage: one pass, where
     // resize() + read would first zero the storage.
@@ -284,15 +304,18 @@ template <class Container> void load_contiguous(input_archive &archive, Containe
   }
 }
 
-template <class Container> void save_sequence(output_archive &archive, const Container &c) {
+template <class Container>
+void save_sequence(output_archive &archive, const Container &c) {
   save_size(archive, c.size());
   for (const auto &element : c)
     codec<std::remove_cvref_t<decltype(element)>>::save(archive, element);
 }
 
-template <class C, class Tr, class A> struct codec<std::basic_string<C, Tr, A>> {
+template <class C, class Tr, class A>
+struct codec<std::basic_string<C, Tr, A>> {
   static constexpr bool raw = false, supported = codec<C>::raw;
-  static void save(output_archive &archive, const std::basic_string<C, Tr, A> &s) {
+  static void save(output_archive &archive,
+                   const std::basic_string<C, Tr, A> &s) {
     save_contiguous(archive, s);
   }
   static void load(input_archive &archive, std::basic_string<C, Tr, A> &s) {
@@ -338,13 +361,15 @@ template <class T, std::size_t N> struct codec<std::array<T, N>> {
 
 template <class A, class B> struct codec<std::pair<A, B>> {
   static constexpr bool raw = false;
-  static constexpr bool supported = codec<std::remove_const_t<A>>::supported && codec<B>::supported;
+  static constexpr bool supported =
+      codec<std::remove_const_t<A>>::supported && codec<B>::supported;
   static void save(output_archive &archive, const std::pair<A, B> &p) {
     codec<std::remove_const_t<A>>::save(archive, p.first);
     codec<B>::save(archive, p.second);
   }
   static void load(input_archive &archive, std::pair<A, B> &p) {
-    codec<std::remove_const_t<A>>::load(archive, const_cast<std::remove_const_t<A> &>(p.first));
+    codec<std::remove_const_t<A>>::load(
+        archive, const_cast<std::remove_const_t<A> &>(p.first));
     codec<B>::load(archive, p.second);
   }
 };
@@ -352,10 +377,13 @@ template <class A, class B> struct codec<std::pair<A, B>> {
 template <class... T> struct codec<std::tuple<T...>> {
   static constexpr bool raw = false, supported = (codec<T>::supported && ...);
   static void save(output_archive &archive, const std::tuple<T...> &t) {
-    std::apply([&](const T &...elements) { (codec<T>::save(archive, elements), ...); }, t);
+    std::apply(
+        [&](const T &...elements) { (codec<T>::save(archive, elements), ...); },
+        t);
   }
   static void load(input_archive &archive, std::tuple<T...> &t) {
-    std::apply([&](T &...elements) { (codec<T>::load(archive, elements), ...); }, t);
+    std::apply(
+        [&](T &...elements) { (codec<T>::load(archive, elements), ...); }, t);
   }
 };
 
@@ -386,8 +414,11 @@ template <class... T> struct codec<std::variant<T...>> {
     if (v.valueless_by_exception())
       throw serialization_error("concur: cannot send a valueless variant");
     archive.write_value(std::uint32_t(v.index()));
-    std::visit([&](const auto &value) { codec<std::remove_cvref_t<decltype(value)>>::save(archive, value); },
-               v);
+    std::visit(
+        [&](const auto &value) {
+          codec<std::remove_cvref_t<decltype(value)>>::save(archive, value);
+        },
+        v);
   }
   static void load(input_archive &archive, std::variant<T...> &v) {
     auto index = archive.read_value<std::uint32_t>();
@@ -398,20 +429,24 @@ template <class... T> struct codec<std::variant<T...>> {
 
 private:
   template <std::size_t... I>
-  static void load_alternative(input_archive &archive, std::variant<T...> &v, std::size_t index,
-                               std::index_sequence<I...>) {
+  static void load_alternative(input_archive &archive, std::variant<T...> &v,
+                               std::size_t index, std::index_sequence<I...>) {
     ((I == index ? (void)load_as<I>(archive, v) : void()), ...);
   }
-  template <std::size_t I> static void load_as(input_archive &archive, std::variant<T...> &v) {
+  template <std::size_t I>
+  static void load_as(input_archive &archive, std::variant<T...> &v) {
     auto &value = v.template emplace<I>();
-    codec<std::variant_alternative_t<I, std::variant<T...>>>::load(archive, value);
+    codec<std::variant_alternative_t<I, std::variant<T...>>>::load(archive,
+                                                                   value);
   }
 };
 
 // Associative and node-based containers: a count, then each element.
 template <class Container, class Element> struct sequence_codec {
   static constexpr bool raw = false, supported = codec<Element>::supported;
-  static void save(output_archive &archive, const Container &c) { save_sequence(archive, c); }
+  static void save(output_archive &archive, const Container &c) {
+    save_sequence(archive, c);
+  }
   static void load(input_archive &archive, Container &c) {
     std::size_t count = load_size(archive);
     c.clear();
@@ -424,7 +459,8 @@ template <class Container, class Element> struct sequence_codec {
 };
 
 template <class K, class V, class... R>
-struct codec<std::map<K, V, R...>> : sequence_codec<std::map<K, V, R...>, std::pair<K, V>> {};
+struct codec<std::map<K, V, R...>>
+    : sequence_codec<std::map<K, V, R...>, std::pair<K, V>> {};
 template <class K, class V, class... R>
 struct codec<std::multimap<K, V, R...>>
     : sequence_codec<std::multimap<K, V, R...>, std::pair<K, V>> {};
@@ -434,19 +470,25 @@ struct codec<std::unordered_map<K, V, R...>>
 template <class K, class V, class... R>
 struct codec<std::unordered_multimap<K, V, R...>>
     : sequence_codec<std::unordered_multimap<K, V, R...>, std::pair<K, V>> {};
-template <class K, class... R> struct codec<std::set<K, R...>> : sequence_codec<std::set<K, R...>, K> {};
 template <class K, class... R>
-struct codec<std::multiset<K, R...>> : sequence_codec<std::multiset<K, R...>, K> {};
+struct codec<std::set<K, R...>> : sequence_codec<std::set<K, R...>, K> {};
 template <class K, class... R>
-struct codec<std::unordered_set<K, R...>> : sequence_codec<std::unordered_set<K, R...>, K> {};
-template <class T, class A> struct codec<std::list<T, A>> : sequence_codec<std::list<T, A>, T> {};
-template <class T, class A> struct codec<std::deque<T, A>> : sequence_codec<std::deque<T, A>, T> {};
+struct codec<std::multiset<K, R...>>
+    : sequence_codec<std::multiset<K, R...>, K> {};
+template <class K, class... R>
+struct codec<std::unordered_set<K, R...>>
+    : sequence_codec<std::unordered_set<K, R...>, K> {};
+template <class T, class A>
+struct codec<std::list<T, A>> : sequence_codec<std::list<T, A>, T> {};
+template <class T, class A>
+struct codec<std::deque<T, A>> : sequence_codec<std::deque<T, A>, T> {};
 
 } // namespace detail
 
 /// Serialises `values` into a fresh archive (for tests and tools).
 template <serializable... T>
-output_archive to_archive(std::size_t shared_memory_threshold, const T &...values) {
+output_archive to_archive(std::size_t shared_memory_threshold,
+                          const T &...values) {
   output_archive archive(shared_memory_threshold);
   archive(values...);
   return archive;

@@ -50,8 +50,9 @@ private:
 } // namespace detail::ipc
 
 template <class T> class shared_buffer {
-  static_assert(std::is_trivially_copyable_v<T> && !std::is_pointer_v<T>,
-                "concur::shared_buffer holds trivially copyable values without pointers");
+  static_assert(
+      std::is_trivially_copyable_v<T> && !std::is_pointer_v<T>,
+      "concur::shared_buffer holds trivially copyable values without pointers");
 
 public:
   using value_type = T;
@@ -65,15 +66,20 @@ public:
   /// `count` zero-initialised elements. std::invalid_argument above
   /// max_count (which a negative count converted to std::size_t is).
   explicit shared_buffer(std::size_t count)
-      : region_(checked(count) ? std::make_shared<detail::ipc::shared_region>(count * sizeof(T)) : nullptr),
+      : region_(checked(count) ? std::make_shared<detail::ipc::shared_region>(
+                                     count * sizeof(T))
+                               : nullptr),
         size_(count) {}
   /// A copy of `values`.
-  explicit shared_buffer(std::span<const T> values) : shared_buffer(values.size()) {
+  explicit shared_buffer(std::span<const T> values)
+      : shared_buffer(values.size()) {
     if (!values.empty())
       std::memcpy(data(), values.data(), values.size_bytes());
   }
 
-  T *data() const noexcept { return region_ ? static_cast<T *>(region_->data()) : nullptr; }
+  T *data() const noexcept {
+    return region_ ? static_cast<T *>(region_->data()) : nullptr;
+  }
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
   T &operator[](std::size_t i) const noexcept { return data()[i]; }
@@ -83,7 +89,8 @@ public:
 
 private:
   static std::size_t checked(std::size_t count) {
-    detail::check_size("concur::shared_buffer", "count", count, 0, max_count, " (1 TiB of elements)");
+    detail::check_size("concur::shared_buffer", "count", count, 0, max_count,
+                       " (1 TiB of elements)");
     return count;
   }
 
@@ -98,7 +105,8 @@ template <class T> struct codec<shared_buffer<T>> {
   static void save(output_archive &archive, const shared_buffer<T> &buffer) {
     archive.write_value(std::uint64_t(buffer.size_));
     if (buffer.size_)
-      archive.write_value(archive.attach(ipc::duplicate(buffer.region_->descriptor())));
+      archive.write_value(
+          archive.attach(ipc::duplicate(buffer.region_->descriptor())));
   }
   static void load(input_archive &archive, shared_buffer<T> &buffer) {
     auto count = archive.read_value<std::uint64_t>();
@@ -106,9 +114,11 @@ template <class T> struct codec<shared_buffer<T>> {
       buffer = shared_buffer<T>();
       return;
     }
-    auto region = std::make_shared<ipc::shared_region>(archive.take(archive.read_value<std::uint32_t>()));
+    auto region = std::make_shared<ipc::shared_region>(
+        archive.take(archive.read_value<std::uint32_t>()));
     if (count > region->size() / sizeof(T))
-      throw serialization_error("concur: a shared_buffer is smaller than its element count");
+      throw serialization_error(
+          "concur: a shared_buffer is smaller than its element count");
     buffer.region_ = std::move(region);
     buffer.size_ = std::size_t(count);
   }

@@ -11,8 +11,7 @@
 // loop. A task's exception is rethrown in whoever awaits it.
 //
 // Row: asyncio (and mixed, with run_in_executor). See docs/runtime-asyncio.md.
-#ifndef CONCUR_TASK_HPP
-#define CONCUR_TASK_HPP
+#pragma once
 
 #include "concur/future.hpp"
 
@@ -35,11 +34,15 @@ namespace concur {
 template <class T> class outcome {
 public:
   outcome() = default;
-  explicit outcome(T value) : state_(std::in_place_index<1>, std::move(value)) {}
-  explicit outcome(std::exception_ptr error) : state_(std::in_place_index<2>, std::move(error)) {}
+  explicit outcome(T value)
+      : state_(std::in_place_index<1>, std::move(value)) {}
+  explicit outcome(std::exception_ptr error)
+      : state_(std::in_place_index<2>, std::move(error)) {}
 
   [[nodiscard]] bool has_value() const noexcept { return state_.index() == 1; }
-  [[nodiscard]] bool has_exception() const noexcept { return state_.index() == 2; }
+  [[nodiscard]] bool has_exception() const noexcept {
+    return state_.index() == 2;
+  }
   /// The value; rethrows the exception if the task failed.
   T &value() & {
     rethrow_if_failed();
@@ -66,7 +69,8 @@ private:
 template <> class outcome<void> {
 public:
   outcome() = default;
-  explicit outcome(std::exception_ptr error) : error_(std::move(error)), has_error_(true) {}
+  explicit outcome(std::exception_ptr error)
+      : error_(std::move(error)), has_error_(true) {}
   [[nodiscard]] bool has_value() const noexcept { return !has_error_; }
   [[nodiscard]] bool has_exception() const noexcept { return has_error_; }
   void value() const {
@@ -89,7 +93,9 @@ template <class T> struct task_result_storage {
   template <class U> void return_value(U &&value) {
     result.template emplace<1>(std::forward<U>(value));
   }
-  void unhandled_exception() noexcept { result.template emplace<2>(std::current_exception()); }
+  void unhandled_exception() noexcept {
+    result.template emplace<2>(std::current_exception());
+  }
   T take() {
     if (result.index() == 2)
       std::rethrow_exception(std::get<2>(result));
@@ -116,7 +122,8 @@ template <class T> struct task_promise : task_result_storage<T> {
   struct final_awaiter {
     bool await_ready() const noexcept { return false; }
     // Symmetric transfer back to the awaiter: a tail call, not a nested resume.
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<task_promise> self) noexcept {
+    std::coroutine_handle<>
+    await_suspend(std::coroutine_handle<task_promise> self) noexcept {
       return self.promise().continuation;
     }
     void await_resume() const noexcept {}
@@ -134,7 +141,8 @@ public:
   using value_type = T;
 
   task() noexcept = default;
-  explicit task(std::coroutine_handle<promise_type> handle) noexcept : handle_(handle) {}
+  explicit task(std::coroutine_handle<promise_type> handle) noexcept
+      : handle_(handle) {}
   task(task &&other) noexcept : handle_(std::exchange(other.handle_, {})) {}
   task &operator=(task other) noexcept {
     std::swap(handle_, other.handle_);
@@ -153,7 +161,8 @@ public:
   struct awaiter {
     std::coroutine_handle<promise_type> handle;
     bool await_ready() const noexcept { return !handle || handle.done(); }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    std::coroutine_handle<>
+    await_suspend(std::coroutine_handle<> awaiting) noexcept {
       handle.promise().continuation = awaiting;
       return handle; // symmetric transfer into the child
     }
@@ -166,16 +175,17 @@ public:
   awaiter operator co_await() && noexcept { return awaiter{handle_}; }
 
   /// Low-level access for the loop and for adaptors.
-  [[nodiscard]] std::coroutine_handle<promise_type> handle() const noexcept { return handle_; }
+  [[nodiscard]] std::coroutine_handle<promise_type> handle() const noexcept {
+    return handle_;
+  }
 
 private:
   std::coroutine_handle<promise_type> handle_;
 };
 
-template <class T> task<T> detail::task_promise<T>::get_return_object() noexcept {
+template <class T>
+task<T> detail::task_promise<T>::get_return_object() noexcept {
   return task<T>(std::coroutine_handle<task_promise>::from_promise(*this));
 }
 
 } // namespace concur
-
-#endif // CONCUR_TASK_HPP

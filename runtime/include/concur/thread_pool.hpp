@@ -16,10 +16,10 @@
 
 #include <cstddef>
 #include <cstring>
-#include <new>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <new>
 #include <stop_token>
 #include <tuple>
 #include <type_traits>
@@ -63,10 +63,12 @@ template <class F, class... A> struct task_result {
 template <class F, class... A>
   requires takes_stop_token_v<F, A...>
 struct task_result<F, A...> {
-  using type = std::invoke_result_t<std::decay_t<F> &, std::stop_token, std::decay_t<A>...>;
+  using type = std::invoke_result_t<std::decay_t<F> &, std::stop_token,
+                                    std::decay_t<A>...>;
 };
 /// What a task returns, whether or not it takes a std::stop_token.
-template <class F, class... A> using task_result_t = typename task_result<F, A...>::type;
+template <class F, class... A>
+using task_result_t = typename task_result<F, A...>::type;
 
 // A submitted task and its future's shared state in one allocation.
 template <class R, class F, class... A>
@@ -112,7 +114,8 @@ protected:
   // While it does, the task stays claimed with flag_taking_back: a worker
   // that pops it meanwhile waits in run() before it lets the pool go on.
   bool run_inline() const noexcept override {
-    auto *self = const_cast<future_task *>(this); // wait() is const; the task is not
+    auto *self =
+        const_cast<future_task *>(this); // wait() is const; the task is not
     if (!self->claim_to_take_back())
       return false;
     bool taken_back = home_core_ && take_back(*home_core_, home_slot_, self);
@@ -130,12 +133,15 @@ private:
     try {
       if constexpr (takes_stop_token_v<F, A...>) {
         // Stopping the pool stops every running task that listens.
-        std::stop_callback forward(pool_stop, [this]() noexcept { this->request_stop(); });
+        std::stop_callback forward(pool_stop,
+                                   [this]() noexcept { this->request_stop(); });
         invoke([this](auto &f, auto &...args) -> R {
           return std::invoke(f, this->stop_token(), std::move(args)...);
         });
       } else {
-        invoke([](auto &f, auto &...args) -> R { return std::invoke(f, std::move(args)...); });
+        invoke([](auto &f, auto &...args) -> R {
+          return std::invoke(f, std::move(args)...);
+        });
       }
     } catch (...) {
       error = std::current_exception();
@@ -172,10 +178,15 @@ public:
   void run(const std::stop_token &pool_stop) noexcept override {
     // Like std::thread: an exception escaping a posted task terminates.
     if constexpr (takes_stop_token_v<F, A...>)
-      std::apply([&](auto &f, auto &...args) { std::invoke(f, pool_stop, std::move(args)...); },
-                 call_);
+      std::apply(
+          [&](auto &f, auto &...args) {
+            std::invoke(f, pool_stop, std::move(args)...);
+          },
+          call_);
     else
-      std::apply([](auto &f, auto &...args) { std::invoke(f, std::move(args)...); }, call_);
+      std::apply(
+          [](auto &f, auto &...args) { std::invoke(f, std::move(args)...); },
+          call_);
     delete this;
   }
   void discard() noexcept override { delete this; }
@@ -196,17 +207,16 @@ struct task_cell {
   alignas(16) unsigned char storage[48];
 
   // Moves what `from` holds into this (empty) cell; `from` becomes empty.
-  void take(task_cell &from) noexcept {
-    from.ops(move, from, this, nullptr);
-  }
+  void take(task_cell &from) noexcept { from.ops(move, from, this, nullptr); }
 };
 
 template <class T>
-inline constexpr bool fits_in_cell_v = sizeof(T) <= sizeof(task_cell::storage) &&
-                                       alignof(T) <= 16 &&
-                                       std::is_nothrow_move_constructible_v<T>;
+inline constexpr bool fits_in_cell_v =
+    sizeof(T) <= sizeof(task_cell::storage) && alignof(T) <= 16 &&
+    std::is_nothrow_move_constructible_v<T>;
 
-inline void node_cell_ops(task_cell::op what, task_cell &self, task_cell *target,
+inline void node_cell_ops(task_cell::op what, task_cell &self,
+                          task_cell *target,
                           const std::stop_token *pool_stop) noexcept {
   task_node *node;
   std::memcpy(&node, self.storage, sizeof node);
@@ -231,9 +241,9 @@ inline void make_node_cell(task_cell &cell, task_node *node) noexcept {
 }
 
 // A posted callable with its arguments, stored in the cell itself.
-template <class Call> void inline_cell_ops(task_cell::op what, task_cell &self,
-                                           task_cell *target,
-                                           const std::stop_token *pool_stop) noexcept {
+template <class Call>
+void inline_cell_ops(task_cell::op what, task_cell &self, task_cell *target,
+                     const std::stop_token *pool_stop) noexcept {
   Call *call = std::launder(reinterpret_cast<Call *>(self.storage));
   switch (what) {
   case task_cell::run:
@@ -257,7 +267,9 @@ template <class F, class... A> struct bound_call {
   std::tuple<A...> args;
   void operator()(const std::stop_token &pool_stop) {
     if constexpr (takes_stop_token_v<F, A...>)
-      std::apply([&](auto &...a) { std::invoke(f, pool_stop, std::move(a)...); }, args);
+      std::apply(
+          [&](auto &...a) { std::invoke(f, pool_stop, std::move(a)...); },
+          args);
     else
       std::apply([&](auto &...a) { std::invoke(f, std::move(a)...); }, args);
   }
@@ -286,10 +298,12 @@ public:
   /// future::request_stop() and shutdown(..., true) trigger. Throws
   /// broken_executor after shutdown.
   template <class F, class... A>
-  [[nodiscard]] future<detail::task_result_t<F, A...>> submit(F &&f, A &&...args) {
+  [[nodiscard]] future<detail::task_result_t<F, A...>> submit(F &&f,
+                                                              A &&...args) {
     using R = detail::task_result_t<F, A...>;
-    auto *task = new detail::future_task<R, std::decay_t<F>, std::decay_t<A>...>(
-        std::forward<F>(f), std::forward<A>(args)...);
+    auto *task =
+        new detail::future_task<R, std::decay_t<F>, std::decay_t<A>...>(
+            std::forward<F>(f), std::forward<A>(args)...);
     future<R> result = detail::make_future<R>(task);
     detail::task_cell cell;
     detail::make_node_cell(cell, task);
@@ -307,8 +321,9 @@ public:
           call{std::forward<F>(f), {std::forward<A>(args)...}};
       cell.ops = &detail::inline_cell_ops<call>;
     } else {
-      detail::make_node_cell(cell, new detail::posted_task<std::decay_t<F>, std::decay_t<A>...>(
-                                       std::forward<F>(f), std::forward<A>(args)...));
+      detail::make_node_cell(
+          cell, new detail::posted_task<std::decay_t<F>, std::decay_t<A>...>(
+                    std::forward<F>(f), std::forward<A>(args)...));
     }
     enqueue(cell);
   }

@@ -26,8 +26,9 @@ inline std::string size_text(std::uint64_t value) {
 
 /// Throws std::invalid_argument("<where>: <what> must be between <min> and
 /// <max><note>, got <value>") unless min <= value <= max.
-inline void check_size(std::string_view where, std::string_view what, std::uint64_t value,
-                       std::uint64_t min, std::uint64_t max, std::string_view note = {}) {
+inline void check_size(std::string_view where, std::string_view what,
+                       std::uint64_t value, std::uint64_t min,
+                       std::uint64_t max, std::string_view note = {}) {
   if (value >= min && value <= max)
     return;
   std::string message(where);

@@ -17,7 +17,9 @@ void deallocate_task_block(void *block, std::size_t size) noexcept;
 
 // Class-specific allocation for task types (inherit to use).
 struct recycled_task_memory {
-  static void *operator new(std::size_t size) { return allocate_task_block(size); }
+  static void *operator new(std::size_t size) {
+    return allocate_task_block(size);
+  }
   static void operator delete(void *block, std::size_t size) noexcept {
     deallocate_task_block(block, size);
   }

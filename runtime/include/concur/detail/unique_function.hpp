@@ -28,8 +28,10 @@ public:
   template <class F>
     requires(!std::is_same_v<std::remove_cvref_t<F>, unique_function> &&
              std::is_invocable_r_v<R, std::decay_t<F> &, A...>)
-  unique_function(F &&f) // NOLINT(google-explicit-constructor): like std::function
-      : impl_(std::make_unique<callable<std::decay_t<F>>>(std::forward<F>(f))) {}
+  unique_function(
+      F &&f) // NOLINT(google-explicit-constructor): like std::function
+      : impl_(std::make_unique<callable<std::decay_t<F>>>(std::forward<F>(f))) {
+  }
 
   explicit operator bool() const noexcept { return impl_ != nullptr; }
   R operator()(A... args) { return impl_->call(std::forward<A>(args)...); }
