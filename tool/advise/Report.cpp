@@ -1,11 +1,13 @@
 //===--- Report.cpp - Rendering what the database holds -------------------===//
 
 #include "Report.h"
+#include "Emitter.h"
 #include "Advice.h"
 #include "CheckDocs.h"
 #include "SelectionTable.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -659,6 +661,16 @@ void renderHtml(const Report &R, const RenderOptions &Opts, raw_ostream &OS) {
 }
 
 } // namespace
+
+std::optional<Format> parseFormat(StringRef Name) {
+  return StringSwitch<std::optional<Format>>(Name)
+      .Case("text", Format::Text)
+      .Case("json", Format::Json)
+      .Case("sarif", Format::Sarif)
+      .Case("html", Format::Html)
+      .Case("markdown", Format::Markdown)
+      .Default(std::nullopt);
+}
 
 void render(const Report &R, const RenderOptions &Opts, raw_ostream &OS) {
   switch (Opts.Form) {

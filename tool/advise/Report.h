@@ -43,17 +43,6 @@ struct Report {
 llvm::Expected<Report> loadReport(SummaryDatabase &Db,
                                   llvm::ArrayRef<std::string> Units);
 
-enum class Format { Text, Json, Sarif, Html, Markdown };
-
-struct RenderOptions {
-  Format Form = Format::Text;
-  /// Base of the links to each check's documentation (ends with '/').
-  std::string DocBase;
-  bool Color = false;
-};
-
-void render(const Report &R, const RenderOptions &Opts, llvm::raw_ostream &OS);
-
 /// Counts per class and model, and the top functions by blocking and work.
 void renderSummary(const Report &R, llvm::raw_ostream &OS);
 
