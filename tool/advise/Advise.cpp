@@ -1,7 +1,10 @@
 //===--- Advise.cpp - One run of concur-advise ----------------------------===//
 
 #include "Advise.h"
-#include "Report.h"
+#include "Baseline.h"
+#include "Decide.h"
+#include "Explain.h"
+#include "Fixes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CrashRecoveryContext.h"
@@ -274,6 +277,7 @@ Expected<Report *> AdviseRun::loadDecidedReport() {
                                              : Units);
   if (!Loaded)
     return Loaded.takeError();
+  decideReport(*Loaded);
   // The report lives until the process exits: freeing its thousands of
   // evidence chains only delays the exit (as clang's -disable-free).
   auto Owned = std::make_unique<Report>(std::move(*Loaded));
