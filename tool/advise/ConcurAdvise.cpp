@@ -10,7 +10,8 @@
 // ------
 // Three layers, as in include-what-you-use: collect, decide, report.
 //
-//  * Collect (UnitRunner). Each translation unit is parsed once, in process.
+//  * Collect (UnitRunner, UnitScheduler). Each translation unit is parsed
+//    once, in process, on one of -j worker threads.
 //    On that AST, clang-tidy's own library (ClangTidyASTConsumerFactory,
 //    ClangTidyDiagnosticConsumer) runs the concur checks, so messages, notes,
 //    NOLINT, .clang-tidy options, header filters and fixes are exactly
@@ -21,7 +22,7 @@
 //    summaries, installed for the worker thread; it records each USR looked
 //    up with the fingerprint of the answer.
 //
-//  * Decide (Project, SummaryDatabase). Local summaries, findings, the files
+//  * Decide (ProjectRun, SummaryDatabase). Local summaries, findings, the files
 //    each unit read (with content hashes) and its lookups go to SQLite. The
 //    linker folds external calls bottom-up over the whole-program call graph
 //    (Tarjan's SCCs, so recursion across units is solved like recursion in
@@ -36,11 +37,18 @@
 //    version) or the content of a file it read changed; an unchanged tree
 //    parses nothing.
 //
-//  * Report (Report). Everything is rendered from the database alone, so
-//    --from-db and `merge` of sharded databases need no parsing. Formats:
-//    text (clang-style, evidence chain as notes), json (schema
-//    "concur-advise/1"), sarif (2.1.0), html (one self-contained page),
-//    markdown.
+//  * Report (Report, Decide, Emitter). Everything is read from the database
+//    alone, so --from-db and `merge` of sharded databases need no parsing.
+//    The report takes its rows from the checks' findings (the analysis'
+//    decision); only a function without a finding asks the selection table,
+//    in one place (Decide.h). One emitter per format: text (clang-style,
+//    evidence chain as notes), json (schema "concur-advise/1"), sarif
+//    (2.1.0), html (one self-contained page), markdown.
+//
+// Files: Options (the command line), Advise (one run, step by step),
+// Project and Scheduler (collect), Report, Decide, the emitters, Explain,
+// Baseline and Fixes (report). All but main() form concurAdviseLib, which
+// the unit tests link.
 //
 // Glossary
 //   unit         a translation unit: one main file of the compile database
