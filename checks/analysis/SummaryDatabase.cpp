@@ -1083,15 +1083,4 @@ RecordingSummaryProvider::takeLookups() const {
   return Lookups;
 }
 
-static thread_local const SummaryProvider *ActiveProvider = nullptr;
-
-const SummaryProvider *activeSummaryProvider() { return ActiveProvider; }
-
-ScopedSummaryProvider::ScopedSummaryProvider(const SummaryProvider *P)
-    : Previous(ActiveProvider) {
-  ActiveProvider = P;
-}
-
-ScopedSummaryProvider::~ScopedSummaryProvider() { ActiveProvider = Previous; }
-
 } // namespace concur

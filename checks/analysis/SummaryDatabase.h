@@ -314,23 +314,6 @@ private:
   mutable std::map<std::string, FingerprintingSummaryProvider::Answer> Seen;
 };
 
-/// The provider that in-process front ends install for the translation unit
-/// the current thread analyses; the checks prefer it to their SummaryFile
-/// option. Null when none is installed.
-const SummaryProvider *activeSummaryProvider();
-
-/// Installs a provider for the current thread for its lifetime.
-class ScopedSummaryProvider {
-public:
-  explicit ScopedSummaryProvider(const SummaryProvider *P);
-  ~ScopedSummaryProvider();
-  ScopedSummaryProvider(const ScopedSummaryProvider &) = delete;
-  ScopedSummaryProvider &operator=(const ScopedSummaryProvider &) = delete;
-
-private:
-  const SummaryProvider *Previous;
-};
-
 } // namespace concur
 
 #endif // CONCUR_ANALYSIS_SUMMARYDATABASE_H

@@ -6,10 +6,6 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/VirtualFileSystem.h"
-#include <map>
-#include <mutex>
 
 namespace clang::tidy::concur {
 
@@ -35,103 +31,31 @@ void ConcurCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 #include "ConfigOptions.def"
 }
 
-void ConcurCheck::onStartOfTranslationUnit() { Unit.reset(); }
-
-struct ConcurCheck::UnitAnalysis {
-  /// The main file's configuration. Its problems are reported by every
-  /// check sharing it, as each would had it read the configuration itself.
-  ::concur::FileConfiguration Config;
-  std::shared_ptr<::concur::DatabaseSummaryProvider> Summaries;
-  std::unique_ptr<WorkloadAnalyzer> Analyzer;
-};
-
-std::shared_ptr<ConcurCheck::UnitAnalysis>
-ConcurCheck::configure(ASTContext &Ctx) {
-  const SourceManager &SM = Ctx.getSourceManager();
-  // Cross-file facts: the provider an in-process front end installed for
-  // this thread (concur-advise), else the summaries database configured by
-  // the SummaryFile option or `.concur.yaml`.
-  const ::concur::SummaryProvider *Installed = ::concur::activeSummaryProvider();
-
-  // The checks of one translation unit with the same options share one
-  // analysis. A clang-tidy context serves one translation unit at a time, and
-  // its checks all let go of the previous one (onStartOfTranslationUnit)
-  // before any configures for the next, so a live entry is never another
-  // unit's.
-  std::string Key;
-  llvm::raw_string_ostream(Key)
-      << static_cast<const void *>(TidyContext) << '\0'
-      << static_cast<const void *>(&Ctx) << '\0'
-      << static_cast<const void *>(Installed) << '\0' << CheckOptions.key();
-  static std::mutex RegistryMutex;
-  static std::map<std::string, std::weak_ptr<UnitAnalysis>> Registry;
-  {
-    std::lock_guard<std::mutex> Lock(RegistryMutex);
-    for (auto It = Registry.begin(); It != Registry.end();)
-      It = It->second.expired() ? Registry.erase(It) : std::next(It);
-    if (auto It = Registry.find(Key); It != Registry.end())
-      return It->second.lock();
-  }
-
-  // Built unlocked (it reads files): only this unit's thread uses this key.
-  auto U = std::make_shared<UnitAnalysis>();
-  std::string MainFile;
-  if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
-    MainFile = Main->getName().str();
-  U->Config = ::concur::resolveConfiguration(MainFile, CheckOptions);
-
-  // Else concur-advise's default database next to compile_commands.json:
-  // clang-tidy and clangd set the working directory to the compile command's.
-  std::string SummaryPath = U->Config.SummaryPath;
-  if (SummaryPath.empty()) {
-    llvm::vfs::FileSystem &FS = SM.getFileManager().getVirtualFileSystem();
-    if (llvm::ErrorOr<std::string> Dir = FS.getCurrentWorkingDirectory()) {
-      SmallString<256> Candidate(*Dir);
-      llvm::sys::path::append(Candidate, "concur-summaries.db");
-      if (FS.exists(Candidate))
-        SummaryPath = std::string(Candidate);
-    }
-  }
-
-  const ::concur::SummaryProvider *External = Installed;
-  if (!External && !SummaryPath.empty()) {
-    if (auto Opened = ::concur::DatabaseSummaryProvider::shared(SummaryPath))
-      U->Summaries = *Opened;
-    else
-      U->Config.Problems.push_back(
-          {::concur::ConfigProblem::ProjectFile,
-           llvm::toString(Opened.takeError()) +
-               "; cross-file facts are not used"});
-    External = U->Summaries.get();
-  }
-  U->Analyzer = std::make_unique<WorkloadAnalyzer>(
-      Ctx, U->Config.knowledgeBase(), U->Config.Options, External);
-  std::lock_guard<std::mutex> Lock(RegistryMutex);
-  Registry[Key] = U;
-  return U;
-}
+void ConcurCheck::onStartOfTranslationUnit() { Session.reset(); }
 
 WorkloadAnalyzer &ConcurCheck::analyzer(ASTContext &Ctx) {
-  if (Unit && &Unit->Analyzer->context() == &Ctx)
-    return *Unit->Analyzer;
-  Unit = configure(Ctx);
+  if (Session && &Session->analyzer().context() == &Ctx)
+    return Session->analyzer();
+  Session = sharedSession(*TidyContext, Ctx, CheckOptions);
+  // Each check sharing the session reports its configuration's problems, as
+  // it would had it read the configuration itself.
   const SourceManager &SM = Ctx.getSourceManager();
-  for (const ::concur::ConfigProblem &P : Unit->Config.Problems)
+  for (const ::concur::ConfigProblem &P : Session->configuration().Problems)
     if (P.Source == ::concur::ConfigProblem::CheckOption)
       configurationDiag("%0") << P.Message;
     else
       diag(SM.getLocForStartOfFile(SM.getMainFileID()), "%0",
            DiagnosticIDs::Error)
           << P.Message;
-  return *Unit->Analyzer;
+  return Session->analyzer();
 }
 
 const AnalysisOptions &ConcurCheck::analysisOptions() const {
-  return Unit->Config.Options;
+  return Session->options();
 }
 
 const KnowledgeBase &ConcurCheck::knowledgeBase() const {
-  return Unit->Config.knowledgeBase();
+  return Session->knowledgeBase();
 }
 
 SourceLocation ConcurCheck::locationOf(const Hop &H, ASTContext &Ctx) {

@@ -1,10 +1,9 @@
 //===--- ConcurCheck.h - What every concur check shares ---------*- C++ -*-===//
 //
 // The common base of the concur checks: it reads the check options and
-// resolves the configuration of the main file with them (Configuration.h:
-// defaults, check options, `.concur.yaml`), shares one
-// WorkloadAnalyzer per translation unit with the other concur checks
-// configured alike, and renders evidence chains as notes. Checks derive from
+// analyses each translation unit in the session it shares with the other
+// concur checks configured alike (SessionRegistry.h), and renders evidence
+// chains as notes. Checks derive from
 // it and stay thin: matchers find the sites, the analysis decides, the check
 // formats.
 //
@@ -18,7 +17,7 @@
 #include "Configuration.h"
 #include "ProjectConfig.h"
 #include "SelectionTable.h"
-#include "SummaryDatabase.h"
+#include "SessionRegistry.h"
 #include "WorkloadAnalyzer.h"
 #include <memory>
 
@@ -99,15 +98,11 @@ private:
   /// the global one.
   ::concur::CheckOptionValues CheckOptions;
 
-  /// What the concur checks of one translation unit share when their options
-  /// are the same: the configuration, read once, and the analyzer, whose
-  /// caches then serve every check (each would otherwise summarise the same
-  /// functions and analyse the same loops again).
-  struct UnitAnalysis;
-  std::shared_ptr<UnitAnalysis> Unit;
+  /// The current translation unit's session, shared with the other concur
+  /// checks configured alike (SessionRegistry.h).
+  std::shared_ptr<::concur::AnalysisSession> Session;
   ClangTidyContext *TidyContext;
 
-  std::shared_ptr<UnitAnalysis> configure(ASTContext &Ctx);
   SourceLocation locationOf(const ::concur::Hop &H, ASTContext &Ctx);
 };
 

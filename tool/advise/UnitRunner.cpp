@@ -5,8 +5,10 @@
 #include "ClangTidyDiagnosticConsumer.h"
 #include "ClangTidyModule.h"
 #include "ClangTidyOptions.h"
+#include "AnalysisSession.h"
 #include "Configuration.h"
 #include "WorkloadAnalyzer.h"
+#include "utils/SessionRegistry.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -23,6 +25,7 @@
 using namespace llvm;
 using namespace clang;
 using namespace clang::tidy;
+using clang::tidy::concur::ScopedUnitFacts;
 
 namespace concur::advise {
 
@@ -131,17 +134,12 @@ public:
 
   void collect(ASTContext &Ctx, std::vector<StoredFunction> &Out) {
     const SourceManager &SM = Ctx.getSourceManager();
-    std::string MainFile;
-    if (OptionalFileEntryRef Main =
-            SM.getFileEntryRefForID(SM.getMainFileID()))
-      MainFile = Main->getName().str();
-    // Its problems are the checks' to report.
-    ::concur::FileConfiguration Config =
-        ::concur::resolveConfiguration(MainFile, CheckOptions);
     // Local summaries: calls into other units stay unresolved, so linking
-    // can fold in whatever those units say now.
-    WorkloadAnalyzer Local(Ctx, Config.knowledgeBase(), Config.Options,
-                           nullptr);
+    // can fold in whatever those units say now. The configuration's problems
+    // are the checks' to report.
+    ::concur::AnalysisSession Session(
+        Ctx, CheckOptions, ::concur::AnalysisSession::FactsSource::None);
+    WorkloadAnalyzer &Local = Session.analyzer();
     using namespace ast_matchers;
     auto Functions =
         match(functionDecl(isDefinition(), unless(isImplicit()),
@@ -560,7 +558,7 @@ UnitOutcome UnitRunner::run(StringRef File,
     Again = std::make_unique<CheckAgain>(optionsProvider(Settings, Unused, FS),
                                          FS);
     RecordingSummaryProvider AgainRecording(Final);
-    ScopedSummaryProvider Install(&AgainRecording);
+    ScopedUnitFacts Install(Again->Context, AgainRecording);
     Again->Checks = Again->Factory.createASTConsumer(CI, MainFile);
     Again->Checks->HandleTranslationUnit(Ctx);
     Second.emplace();
@@ -570,7 +568,7 @@ UnitOutcome UnitRunner::run(StringRef File,
   };
   int Status;
   {
-    ScopedSummaryProvider Install(&Recording);
+    ScopedUnitFacts Install(Context, Recording);
     UnitActionFactory Factory(Context, Out, Files, Pass, FS,
                               Keep && Pass == UnitPass::Analyse
                                   ? AfterChecksFn(KeepUnit)
