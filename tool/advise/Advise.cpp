@@ -74,13 +74,13 @@ private:
   std::string DbPath;
   std::optional<FileRemover> Scratch;
   std::vector<std::string> Units;
-  std::unique_ptr<SummaryDatabase> Db;
+  std::unique_ptr<UnitCache> Db;
 };
 
 int AdviseRun::run() {
-  for (auto Step : {&AdviseRun::openCompilations, &AdviseRun::chooseDatabasePath,
-                    &AdviseRun::selectUnits, &AdviseRun::openDatabase,
-                    &AdviseRun::analyse})
+  for (auto Step :
+       {&AdviseRun::openCompilations, &AdviseRun::chooseDatabasePath,
+        &AdviseRun::selectUnits, &AdviseRun::openDatabase, &AdviseRun::analyse})
     if (Error E = (this->*Step)())
       return reportUsage(std::move(E));
   Expected<Report *> Loaded = loadDecidedReport();
@@ -224,9 +224,9 @@ Error AdviseRun::checkNamedFiles() {
 }
 
 Error AdviseRun::openDatabase() {
-  auto Opened = SummaryDatabase::open(
-      DbPath, Opts.FromDb ? SummaryDatabase::OpenMode::ReadOnly
-                          : SummaryDatabase::OpenMode::RebuildIfInvalid);
+  auto Opened = UnitCache::open(
+      DbPath, Opts.FromDb ? UnitCache::OpenMode::ReadOnly
+                          : UnitCache::OpenMode::RebuildIfInvalid);
   if (!Opened)
     return Opened.takeError();
   Db = std::move(*Opened);
@@ -401,11 +401,11 @@ int runMerge(const MergeOptions &Opts) {
     return reportUsage(usageError("merge: " + Error));
   for (const std::string &In : Opts.Inputs)
     if (absolute(In) == absolute(Opts.Output))
-      return reportUsage(
-          usageError("merge: the output '" + Opts.Output + "' is also an input"));
+      return reportUsage(usageError("merge: the output '" + Opts.Output +
+                                    "' is also an input"));
   for (StringRef Suffix : {"", "-wal", "-shm"})
     sys::fs::remove(Opts.Output + Suffix.str());
-  auto Db = SummaryDatabase::open(Opts.Output, SummaryDatabase::OpenMode::ReadWrite);
+  auto Db = UnitCache::open(Opts.Output, UnitCache::OpenMode::ReadWrite);
   if (!Db)
     return reportUsage(Db.takeError());
   for (const std::string &In : Opts.Inputs)

@@ -22,7 +22,7 @@
 //    summaries, installed for the worker thread; it records each USR looked
 //    up with the fingerprint of the answer.
 //
-//  * Decide (ProjectRun, SummaryDatabase). Local summaries, findings, the files
+//  * Decide (ProjectRun, UnitCache). Local summaries, findings, the files
 //    each unit read (with content hashes) and its lookups go to SQLite. The
 //    linker folds external calls bottom-up over the whole-program call graph
 //    (Tarjan's SCCs, so recursion across units is solved like recursion in

@@ -33,7 +33,8 @@ EditsByFile chooseEdits(const Report &R, FixOutcome &Out) {
   EditsByFile ByFile;
   // A header's finding reported by several units offers the same fix; it
   // is applied once.
-  using FixKey = std::vector<std::tuple<std::string, unsigned, unsigned, std::string>>;
+  using FixKey =
+      std::vector<std::tuple<std::string, unsigned, unsigned, std::string>>;
   std::set<FixKey> Seen;
   for (const FindingRecord &F : R.Findings) {
     // As clang-tidy without --fix-errors: the compiler's own fix-its are not

@@ -133,7 +133,7 @@ std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
   return hashContent(Key);
 }
 
-Error linkDatabase(SummaryDatabase &Db, const TidySettings &Tidy,
+Error linkDatabase(UnitCache &Db, const TidySettings &Tidy,
                    unsigned *Functions) {
   // Read before the summaries: a unit stored meanwhile makes this link
   // out of date rather than wrongly current.
@@ -151,7 +151,7 @@ Error linkDatabase(SummaryDatabase &Db, const TidySettings &Tidy,
 }
 
 Expected<std::vector<std::string>>
-staleFindings(SummaryDatabase &Db, ArrayRef<std::string> Units) {
+staleFindings(UnitCache &Db, ArrayRef<std::string> Units) {
   Expected<StringMap<std::string>> Fingerprints = Db.linkedFingerprints();
   if (!Fingerprints)
     return Fingerprints.takeError();
@@ -196,7 +196,7 @@ double secondsSince(Clock::time_point Start) {
 /// them, link, re-check the units whose facts changed.
 class ProjectRun {
 public:
-  ProjectRun(const ProjectOptions &Opts, SummaryDatabase &Db)
+  ProjectRun(const ProjectOptions &Opts, UnitCache &Db)
       : Opts(Opts), Db(Db) {}
 
   Expected<ProjectStats> run();
@@ -215,7 +215,7 @@ private:
   Error recheckStale();
 
   const ProjectOptions &Opts;
-  SummaryDatabase &Db;
+  UnitCache &Db;
   ProjectStats Stats;
   FileCache Files;
   /// What the database knew before this run.
@@ -436,7 +436,7 @@ Error ProjectRun::recheckStale() {
 } // namespace
 
 Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
-                                      SummaryDatabase &Db) {
+                                      UnitCache &Db) {
   return ProjectRun(Opts, Db).run();
 }
 

@@ -67,16 +67,16 @@ AnalysisOptions optionsForFile(llvm::StringRef File,
 
 /// Links all local summaries in \p Db and stores the result; \p Tidy gives
 /// the check options of each file.
-llvm::Error linkDatabase(SummaryDatabase &Db, const TidySettings &Tidy,
+llvm::Error linkDatabase(UnitCache &Db, const TidySettings &Tidy,
                          unsigned *Functions = nullptr);
 
 /// The units whose recorded lookups disagree with the linked summaries.
 llvm::Expected<std::vector<std::string>>
-staleFindings(SummaryDatabase &Db, llvm::ArrayRef<std::string> Units);
+staleFindings(UnitCache &Db, llvm::ArrayRef<std::string> Units);
 
 /// Brings \p Db up to date for \p Opts.Units.
 llvm::Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
-                                            SummaryDatabase &Db);
+                                            UnitCache &Db);
 
 } // namespace concur::advise
 

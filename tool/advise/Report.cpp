@@ -30,7 +30,7 @@ bool findingLess(const FindingRecord &A, const FindingRecord &B) {
          std::tie(B.At.File, B.At.Line, B.At.Column, B.Check, B.Message);
 }
 
-Error loadUnits(SummaryDatabase &Db, const UnitFilter &Selected, Report &R) {
+Error loadUnits(UnitCache &Db, const UnitFilter &Selected, Report &R) {
   Expected<std::vector<UnitState>> States =
       Db.units(/*WithDeps=*/false, /*WithLookups=*/false);
   if (!States)
@@ -46,7 +46,7 @@ Error loadUnits(SummaryDatabase &Db, const UnitFilter &Selected, Report &R) {
 }
 
 /// Linked summaries of the functions defined in the selected units.
-Error loadFunctions(SummaryDatabase &Db, const UnitFilter &Selected,
+Error loadFunctions(UnitCache &Db, const UnitFilter &Selected,
                     Report &R) {
   Expected<std::vector<StoredFunction>> Local =
       Db.localFunctions(/*WithSummaries=*/false);
@@ -81,7 +81,7 @@ Error loadFunctions(SummaryDatabase &Db, const UnitFilter &Selected,
   return Error::success();
 }
 
-Error damaged(SummaryDatabase &Db, const std::string &Unit,
+Error damaged(UnitCache &Db, const std::string &Unit,
               const Twine &What) {
   return createStringError(inconvertibleErrorCode(),
                            "summaries database '%s': damaged %s",
@@ -91,7 +91,7 @@ Error damaged(SummaryDatabase &Db, const std::string &Unit,
 
 /// Findings of the selected units, once each (a header's finding may be
 /// reported by every unit that includes it).
-Error loadFindings(SummaryDatabase &Db, const UnitFilter &Selected,
+Error loadFindings(UnitCache &Db, const UnitFilter &Selected,
                    Report &R) {
   Expected<std::map<std::string, std::string>> Stored = Db.findings();
   if (!Stored)
@@ -128,7 +128,7 @@ Error loadFindings(SummaryDatabase &Db, const UnitFilter &Selected,
 
 } // namespace
 
-Expected<Report> loadReport(SummaryDatabase &Db, ArrayRef<std::string> Units) {
+Expected<Report> loadReport(UnitCache &Db, ArrayRef<std::string> Units) {
   Report R;
   UnitFilter Selected(Units);
   if (Error E = loadUnits(Db, Selected, R))

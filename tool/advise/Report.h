@@ -9,7 +9,7 @@
 #define CONCUR_TOOL_ADVISE_REPORT_H
 
 #include "Records.h"
-#include "SummaryDatabase.h"
+#include "UnitCache.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace concur::advise {
@@ -41,7 +41,7 @@ struct Report {
 /// Reads the report of \p Units (all units when empty): failed units,
 /// functions by file and line, findings once each by file, line, column and
 /// check. Nothing is decided yet: see decideReport().
-llvm::Expected<Report> loadReport(SummaryDatabase &Db,
+llvm::Expected<Report> loadReport(UnitCache &Db,
                                   llvm::ArrayRef<std::string> Units);
 
 } // namespace concur::advise
