@@ -46,9 +46,12 @@ void BlockingCallInCoroutineCheck::check(
     if (!Top || Top->Chain.empty())
       return true;
 
-    Recommendation Rec = table().decide(
-        {::concur::WorkloadClass::Io, false, true, E.ioKinds(), "runtime",
-         false, !E.ThreadUnsafe, false});
+    ::concur::SiteFacts Facts;
+    Facts.Class = ::concur::WorkloadClass::Io;
+    Facts.InCoroutine = true;
+    Facts.IoKinds = E.ioKinds();
+    Facts.ThreadSafe = !E.ThreadUnsafe;
+    Recommendation Rec = table().decide(Facts);
     SourceLocation Loc = cast<Expr>(S)->getExprLoc();
     const std::string &Blocker = Top->Chain.back().Callee;
     bool Direct = Top->Chain.size() == 1;

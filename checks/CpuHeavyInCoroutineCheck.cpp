@@ -34,9 +34,10 @@ void CpuHeavyInCoroutineCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   WorkloadAnalyzer &Analyzer = analyzer(Ctx);
   const AnalysisOptions &Opts = analysisOptions();
-  Recommendation Rec = table().decide({::concur::WorkloadClass::Cpu, false,
-                                       true, {}, "runtime", false, true,
-                                       false});
+  ::concur::SiteFacts Facts;
+  Facts.Class = ::concur::WorkloadClass::Cpu;
+  Facts.InCoroutine = true;
+  Recommendation Rec = table().decide(Facts);
 
   auto Report = [&](SourceLocation Loc, const Effects &E, StringRef What) {
     const Evidence *Top = ::concur::topEvidence(E, EvidenceKind::Cpu);

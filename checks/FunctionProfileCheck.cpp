@@ -35,7 +35,7 @@ void FunctionProfileCheck::registerMatchers(MatchFinder *Finder) {
 void FunctionProfileCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>("function");
   // Uninstantiated templates have no meaningful class yet.
-  if (Function->isDependentContext() || Function->getLocation().isMacroID() ||
+  if (Function->isDependentContext() ||
       Function->getTemplateInstantiationPattern())
     return;
   // A lambda is profiled as part of the function that calls it.
@@ -70,7 +70,7 @@ void FunctionProfileCheck::check(const MatchFinder::MatchResult &Result) {
   diag(Function->getLocation(), "'%0' is %1 (%2); model: %3%4",
        DiagnosticIDs::Remark)
       << Function->getName() << ::concur::toString(S.Class.Class) << Detail
-      << (Rec.Row ? Rec.Row->Id : std::string("sequential")) << Top;
+      << ::concur::toString(Rec.id()) << Top;
 }
 
 } // namespace clang::tidy::concur

@@ -193,7 +193,7 @@ void FutureGetInLoopCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   const ::concur::FunctionSummary &Summary = Analyzer.summarize(Task);
   ::concur::SiteFacts Site = ::concur::functionSite(Summary);
-  Site.FanOut = ::concur::toString(Facts.Shape).str();
+  Site.Shape = Facts.Shape;
   Site.Batch = true;
   Recommendation Rec = table().decide(Site);
   std::vector<Evidence> Shown =
@@ -202,7 +202,7 @@ void FutureGetInLoopCheck::check(const MatchFinder::MatchResult &Result) {
   std::string StarterName = Starter->getQualifiedNameAsString();
   std::string WaitName = Wait->getMethodDecl()->getNameAsString();
 
-  if (!Rec.Row || Rec.Row->Id == "sequential")
+  if (Rec.id() == ::concur::RowId::Sequential)
     diag(Wait->getExprLoc(),
          "'%0' waits in the same iteration for the task that '%1' started "
          "for %2; the task costs more than it saves: call it directly (%3)")

@@ -38,8 +38,8 @@ void ModelMismatchCheck::check(const MatchFinder::MatchResult &Result) {
       if (!Top || Top->Chain.empty())
         continue;
       Facts.Dependent = false;
-      if (Facts.FanOut == "single")
-        Facts.FanOut = "small";
+      if (Facts.Shape == ::concur::FanOut::Single)
+        Facts.Shape = ::concur::FanOut::Small;
       Recommendation Rec = table().decide(Facts);
       diag(Site.Loc, "%0 blocks on %1 I/O (%2) but runs on CPU-oriented "
                      "parallelism ('%3'), which keeps only as many waits in "

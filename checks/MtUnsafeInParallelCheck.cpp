@@ -38,7 +38,7 @@ void MtUnsafeInParallelCheck::check(const MatchFinder::MatchResult &Result) {
       continue;
     Facts.ThreadSafe = false;
     Recommendation Rec = table().decide(Facts);
-    bool Processes = Rec.Row && Rec.Row->Id == "multiprocessing";
+    bool Processes = Rec.id() == ::concur::RowId::Multiprocessing;
     diag(Site.Loc, "%0 runs on several threads ('%1') but is not thread-safe: "
                    "%2; synchronise it or use thread-safe forms%3 (%4)")
         << Site.describe() << Site.Api

@@ -271,9 +271,9 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
   ::concur::SiteFacts Site;
   Site.Class = ::concur::WorkloadClass::Io;
   Site.IoKinds = Kinds;
-  Site.FanOut = ::concur::toString(Facts.Shape).str();
+  Site.Shape = Facts.Shape;
   Recommendation Rec = table().decide(Site);
-  if (!Rec.Row || Rec.Row->Id == "sequential")
+  if (Rec.id() == ::concur::RowId::Sequential)
     return;
 
   const SourceManager &SM = Ctx.getSourceManager();

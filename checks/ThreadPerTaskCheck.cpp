@@ -111,14 +111,14 @@ void ThreadPerTaskCheck::check(const MatchFinder::MatchResult &Result) {
 
   const ::concur::FunctionSummary &Summary = Analyzer.summarize(Task);
   ::concur::SiteFacts Site = ::concur::functionSite(Summary);
-  Site.FanOut = ::concur::toString(Facts.Shape).str();
+  Site.Shape = Facts.Shape;
   Site.Batch = Facts.Dependences.CollectsResults;
   Recommendation Rec = table().decide(Site);
   std::vector<Evidence> Shown =
       taskEvidence(Summary, Task, Arg->getBeginLoc(), Analyzer);
   std::string Work = describeTaskWork(Summary, Shown, analysisOptions());
 
-  if (!Rec.Row || Rec.Row->Id == "sequential")
+  if (Rec.id() == ::concur::RowId::Sequential)
     diag(Start->getBeginLoc(),
          "'%0' starts a thread per iteration of %1 for %2; starting a thread "
          "costs more than the work: call it inline (%3)")

@@ -11,7 +11,7 @@ SiteFacts loopSite(const LoopFacts &Loop, bool InCoroutine) {
   Facts.Dependent = !Loop.Dependences.Independent;
   Facts.InCoroutine = InCoroutine;
   Facts.IoKinds = Loop.IterationClass.IoKinds;
-  Facts.FanOut = toString(Loop.Shape).str();
+  Facts.Shape = Loop.Shape;
   Facts.Batch = Loop.Dependences.CollectsResults;
   Facts.ThreadSafe = !Loop.PerIteration.ThreadUnsafe;
   Facts.Numeric = Loop.IterationClass.Numeric;
@@ -23,7 +23,7 @@ SiteFacts functionSite(const FunctionSummary &Summary) {
   Facts.Class = Summary.Class.Class;
   Facts.InCoroutine = Summary.IsCoroutine;
   Facts.IoKinds = Summary.Class.IoKinds;
-  Facts.FanOut = "runtime";
+  Facts.Shape = FanOut::Runtime;
   Facts.ThreadSafe = !Summary.Total.ThreadUnsafe;
   Facts.Numeric = Summary.Class.Numeric;
   return Facts;
@@ -142,7 +142,7 @@ SiteFacts criticalSectionSite(const Effects &Blocking, IoKindSet Kinds,
   for (unsigned I = 0; I < NumIoKinds; ++I)
     if (Kinds.contains(IoKind(I)) && Blocking.BlockingByKind[I] > 0)
       Facts.IoKinds.insert(IoKind(I));
-  Facts.FanOut = "small";
+  Facts.Shape = FanOut::Small;
   Facts.ThreadSafe = !Blocking.ThreadUnsafe;
   return Facts;
 }

@@ -21,9 +21,14 @@ struct RuleText {
   std::vector<std::string> FanOuts;
   std::string Row, Pool, Why;
 };
+/// A row as written in the file.
+struct RowText {
+  std::string Id;
+  ModelRow Row;
+};
 struct TableText {
   int Version = 0;
-  std::vector<ModelRow> Rows;
+  std::vector<RowText> Rows;
   std::vector<RuleText> Rules;
 };
 } // namespace
@@ -32,7 +37,7 @@ struct TableText {
 
 using namespace concur;
 
-LLVM_YAML_IS_SEQUENCE_VECTOR(ModelRow)
+LLVM_YAML_IS_SEQUENCE_VECTOR(RowText)
 LLVM_YAML_IS_SEQUENCE_VECTOR(RuleText)
 LLVM_YAML_IS_FLOW_SEQUENCE_VECTOR(WorkloadClass)
 LLVM_YAML_IS_FLOW_SEQUENCE_VECTOR(IoKind)
@@ -47,9 +52,10 @@ template <> struct ScalarEnumerationTraits<WorkloadClass> {
   }
 };
 
-template <> struct MappingTraits<ModelRow> {
-  static void mapping(IO &Io, ModelRow &Row) {
-    Io.mapRequired("id", Row.Id);
+template <> struct MappingTraits<RowText> {
+  static void mapping(IO &Io, RowText &Text) {
+    ModelRow &Row = Text.Row;
+    Io.mapRequired("id", Text.Id);
     Io.mapRequired("seeds-row", Row.SeedsRow);
     Io.mapRequired("model", Row.Model);
     Io.mapRequired("runtime", Row.Runtime);
@@ -103,12 +109,12 @@ bool DecisionRule::matches(const SiteFacts &Facts) const {
     return false;
   if (!IoKinds.empty() && !IoKinds.intersects(Facts.IoKinds))
     return false;
-  if (!FanOuts.empty() && !is_contained(FanOuts, Facts.FanOut))
+  if (!FanOuts.empty() && !is_contained(FanOuts, Facts.Shape))
     return false;
   return true;
 }
 
-const ModelRow *SelectionTable::row(StringRef Id) const {
+const ModelRow *SelectionTable::row(RowId Id) const {
   for (const ModelRow &R : Rows)
     if (R.Id == Id)
       return &R;
@@ -119,7 +125,7 @@ Recommendation SelectionTable::decide(const SiteFacts &Facts) const {
   for (const DecisionRule &Rule : Rules)
     if (Rule.matches(Facts))
       return {row(Rule.Row), &Rule};
-  return {row("sequential"), nullptr};
+  return {row(RowId::Sequential), nullptr};
 }
 
 struct SelectionTableParser {
@@ -139,18 +145,28 @@ struct SelectionTableParser {
     if (Text.Version != 1)
       return Invalid("unsupported version " + std::to_string(Text.Version));
     SelectionTable Table;
-    Table.Rows = std::move(Text.Rows);
+    for (RowText &R : Text.Rows) {
+      std::optional<RowId> Id = parseRowId(R.Id);
+      if (!Id)
+        return Invalid("unknown row '" + R.Id + "'");
+      R.Row.Id = *Id;
+      Table.Rows.push_back(std::move(R.Row));
+    }
     for (RuleText &R : Text.Rules) {
-      if (!Table.row(R.Row))
-        return Invalid("decision rule of step " + std::to_string(R.Step) +
-                       " names unknown row '" + R.Row + "'");
-      for (const std::string &F : R.FanOuts)
-        if (!is_contained(
-                std::initializer_list<StringRef>{"single", "small", "large",
-                                                 "runtime", "server"},
-                F))
-          return Invalid("unknown fan-out '" + F + "'");
+      std::string Step = "decision rule of step " + std::to_string(R.Step);
+      std::optional<RowId> Row = parseRowId(R.Row);
+      if (!Row)
+        return Invalid(Step + " names unknown row '" + R.Row + "'");
+      if (!Table.row(*Row))
+        return Invalid(Step + " names row '" + R.Row +
+                       "', which the table does not define");
       DecisionRule Rule;
+      for (const std::string &F : R.FanOuts) {
+        std::optional<FanOut> Shape = parseFanOut(F);
+        if (!Shape)
+          return Invalid(Step + " names unknown fan-out '" + F + "'");
+        Rule.FanOuts.push_back(*Shape);
+      }
       Rule.Step = R.Step;
       Rule.Classes = std::move(R.Classes);
       Rule.Dependent = R.Dependent;
@@ -160,13 +176,12 @@ struct SelectionTableParser {
       Rule.Numeric = R.Numeric;
       for (IoKind K : R.IoKinds)
         Rule.IoKinds.insert(K);
-      Rule.FanOuts = std::move(R.FanOuts);
-      Rule.Row = std::move(R.Row);
+      Rule.Row = *Row;
       Rule.Pool = std::move(R.Pool);
       Rule.Why = std::move(R.Why);
       Table.Rules.push_back(std::move(Rule));
     }
-    if (!Table.row("sequential"))
+    if (!Table.row(RowId::Sequential))
       return Invalid("the table needs a 'sequential' row");
     return Table;
   }

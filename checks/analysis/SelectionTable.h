@@ -20,7 +20,7 @@ namespace concur {
 
 /// One row: a concurrency model.
 struct ModelRow {
-  std::string Id;
+  RowId Id = RowId::Sequential;
   std::string SeedsRow;
   std::string Model;
   std::string Runtime;
@@ -35,8 +35,7 @@ struct SiteFacts {
   bool Dependent = false;
   bool InCoroutine = false;
   IoKindSet IoKinds;
-  /// single, small, large, runtime or server (see FanOut).
-  std::string FanOut = "runtime";
+  FanOut Shape = FanOut::Runtime;
   bool Batch = false;
   bool ThreadSafe = true;
   bool Numeric = false;
@@ -48,8 +47,8 @@ struct DecisionRule {
   std::vector<WorkloadClass> Classes;
   std::optional<bool> Dependent, InCoroutine, Batch, ThreadSafe, Numeric;
   IoKindSet IoKinds;
-  std::vector<std::string> FanOuts;
-  std::string Row;
+  std::vector<FanOut> FanOuts;
+  RowId Row = RowId::Sequential;
   std::string Pool;
   std::string Why;
 
@@ -59,6 +58,8 @@ struct DecisionRule {
 struct Recommendation {
   const ModelRow *Row = nullptr;
   const DecisionRule *Rule = nullptr;
+  /// The row chosen: sequential when there is none.
+  RowId id() const { return Row ? Row->Id : RowId::Sequential; }
   /// For the futures row: "io" or "cpu", the pool that backs the executor.
   llvm::StringRef pool() const { return Rule ? Rule->Pool : ""; }
 };
@@ -74,7 +75,7 @@ public:
   /// always a row (sequential when nothing else fits).
   Recommendation decide(const SiteFacts &Facts) const;
 
-  const ModelRow *row(llvm::StringRef Id) const;
+  const ModelRow *row(RowId Id) const;
   llvm::ArrayRef<ModelRow> rows() const { return Rows; }
   llvm::ArrayRef<DecisionRule> rules() const { return Rules; }
 

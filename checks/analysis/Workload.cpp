@@ -13,10 +13,17 @@ static constexpr std::array<llvm::StringLiteral, NumCpuKinds> CpuKindNames = {
     "parse", "linalg", "format", "memory", "loop",   "numeric-loop"};
 static constexpr std::array<llvm::StringLiteral, 4> ClassNames = {
     "trivial", "io", "cpu", "mixed"};
+static constexpr std::array<llvm::StringLiteral, NumFanOuts> FanOutNames = {
+    "single", "small", "large", "runtime", "server"};
+static constexpr std::array<llvm::StringLiteral, NumRowIds> RowNames = {
+    "threading", "asyncio", "futures", "multiprocessing",
+    "joblib",    "mixed",   "sequential"};
 
 llvm::StringRef toString(IoKind K) { return IoKindNames[unsigned(K)]; }
 llvm::StringRef toString(CpuKind K) { return CpuKindNames[unsigned(K)]; }
 llvm::StringRef toString(WorkloadClass C) { return ClassNames[unsigned(C)]; }
+llvm::StringRef toString(FanOut F) { return FanOutNames[unsigned(F)]; }
+llvm::StringRef toString(RowId R) { return RowNames[unsigned(R)]; }
 
 template <typename Enum, size_t N>
 static std::optional<Enum>
@@ -35,6 +42,12 @@ std::optional<CpuKind> parseCpuKind(llvm::StringRef S) {
 }
 std::optional<WorkloadClass> parseWorkloadClass(llvm::StringRef S) {
   return parseName<WorkloadClass>(S, ClassNames);
+}
+std::optional<FanOut> parseFanOut(llvm::StringRef S) {
+  return parseName<FanOut>(S, FanOutNames);
+}
+std::optional<RowId> parseRowId(llvm::StringRef S) {
+  return parseName<RowId>(S, RowNames);
 }
 
 bool isNumericByNature(CpuKind K) {

@@ -51,6 +51,28 @@ inline constexpr unsigned NumCpuKinds = 13;
 /// The four workload classes of the selection table.
 enum class WorkloadClass : uint8_t { Trivial, Io, Cpu, Mixed };
 
+/// The shape of a loop's fan-out, as the selection table uses it.
+enum class FanOut : uint8_t {
+  Single,  ///< At most one iteration.
+  Small,   ///< A small constant number of iterations.
+  Large,   ///< A large constant number of iterations.
+  Runtime, ///< A number only known at run time (a container, a bound).
+  Server,  ///< An endless loop that serves requests.
+};
+inline constexpr unsigned NumFanOuts = 5;
+
+/// The rows (concurrency models) of the selection table.
+enum class RowId : uint8_t {
+  Threading,
+  Asyncio,
+  Futures,
+  Multiprocessing,
+  Joblib,
+  Mixed,
+  Sequential,
+};
+inline constexpr unsigned NumRowIds = 7;
+
 /// A set of I/O kinds as a bit mask.
 class IoKindSet {
 public:
@@ -73,9 +95,13 @@ private:
 llvm::StringRef toString(IoKind K);
 llvm::StringRef toString(CpuKind K);
 llvm::StringRef toString(WorkloadClass C);
+llvm::StringRef toString(FanOut F);
+llvm::StringRef toString(RowId R);
 std::optional<IoKind> parseIoKind(llvm::StringRef S);
 std::optional<CpuKind> parseCpuKind(llvm::StringRef S);
 std::optional<WorkloadClass> parseWorkloadClass(llvm::StringRef S);
+std::optional<FanOut> parseFanOut(llvm::StringRef S);
+std::optional<RowId> parseRowId(llvm::StringRef S);
 
 /// Whether a CPU kind is floating-point numeric work by nature.
 bool isNumericByNature(CpuKind K);

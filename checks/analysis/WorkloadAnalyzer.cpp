@@ -31,22 +31,6 @@ namespace concur {
 
 SummaryProvider::~SummaryProvider() = default;
 
-StringRef toString(FanOut F) {
-  switch (F) {
-  case FanOut::Single:
-    return "single";
-  case FanOut::Small:
-    return "small";
-  case FanOut::Large:
-    return "large";
-  case FanOut::Runtime:
-    return "runtime";
-  case FanOut::Server:
-    return "server";
-  }
-  llvm_unreachable("unknown fan-out");
-}
-
 namespace {
 
 /// An edge of the call graph found while scanning a body.

@@ -37,16 +37,6 @@ public:
   virtual const FunctionSummary *lookup(llvm::StringRef USR) const = 0;
 };
 
-/// The shape of a loop's fan-out, as the selection table uses it.
-enum class FanOut : uint8_t {
-  Single,  ///< At most one iteration.
-  Small,   ///< A small constant number of iterations.
-  Large,   ///< A large constant number of iterations.
-  Runtime, ///< A number only known at run time (a container, a bound).
-  Server,  ///< An endless loop that serves requests.
-};
-llvm::StringRef toString(FanOut F);
-
 /// Everything the checks need to know about one loop.
 struct LoopFacts {
   /// The effects of one iteration, with evidence chains starting in the body.

@@ -111,7 +111,7 @@ void ConcurCheck::emitChain(const Evidence &E, ASTContext &Ctx) {
 void ConcurCheck::emitRowNote(SourceLocation Loc, const Recommendation &Rec) {
   if (!Rec.Row)
     return;
-  std::string Text = "row '" + Rec.Row->Id + "'";
+  std::string Text = "row '" + ::concur::toString(Rec.Row->Id).str() + "'";
   if (Rec.Rule)
     Text += " (decision step " + std::to_string(Rec.Rule->Step) +
             "): " + Rec.Rule->Why;
@@ -122,7 +122,7 @@ void ConcurCheck::emitRowNote(SourceLocation Loc, const Recommendation &Rec) {
 }
 
 std::string ConcurCheck::rowLabel(const Recommendation &Rec) {
-  std::string Label = "row: " + (Rec.Row ? Rec.Row->Id : "sequential");
+  std::string Label = "row: " + ::concur::toString(Rec.id()).str();
   if (Rec.pool() == "io")
     Label += ", I/O pool";
   else if (Rec.pool() == "cpu")

@@ -36,7 +36,7 @@ void OutermostLoopCheck::check(
           return;
         const LoopFacts &Facts = *qualifying(Loop, Ctx);
         Recommendation Rec = table().decide(::concur::loopSite(Facts, false));
-        if (!Rec.Row || Rec.Row->Id == "sequential")
+        if (Rec.id() == ::concur::RowId::Sequential)
           return;
         report(Loop, Facts, Rec, Ctx);
       });

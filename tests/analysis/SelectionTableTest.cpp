@@ -11,17 +11,21 @@ SiteFacts facts(WorkloadClass C) {
 }
 std::string decide(const SiteFacts &F) {
   Recommendation R = SelectionTable::builtin().decide(F);
-  return R.Row ? R.Row->Id : "none";
+  return R.Row ? toString(R.Row->Id).str() : "none";
 }
 } // namespace
 
 TEST(SelectionTable, HasTheSevenRowsOfTheSpec) {
   const SelectionTable &T = SelectionTable::builtin();
-  for (const char *Id : {"threading", "asyncio", "futures", "multiprocessing",
-                         "joblib", "mixed", "sequential"}) {
-    const ModelRow *Row = T.row(Id);
-    ASSERT_NE(Row, nullptr) << Id;
-    EXPECT_FALSE(Row->Pros.empty()) << Id;
+  for (const char *Name : {"threading", "asyncio", "futures",
+                           "multiprocessing", "joblib", "mixed",
+                           "sequential"}) {
+    std::optional<RowId> Id = parseRowId(Name);
+    ASSERT_TRUE(Id) << Name;
+    EXPECT_EQ(toString(*Id), Name);
+    const ModelRow *Row = T.row(*Id);
+    ASSERT_NE(Row, nullptr) << Name;
+    EXPECT_FALSE(Row->Pros.empty()) << Name;
   }
   EXPECT_EQ(T.rows().size(), 7u);
 }
@@ -49,16 +53,16 @@ TEST(SelectionTable, DecisionOrderFollowsTheSpec) {
   SiteFacts Network = facts(WorkloadClass::Io);
   Network.IoKinds.insert(IoKind::Network);
   EXPECT_EQ(decide(Network), "asyncio");
-  Network.FanOut = "server";
+  Network.Shape = FanOut::Server;
   EXPECT_EQ(decide(Network), "asyncio");
-  Network.FanOut = "small";
+  Network.Shape = FanOut::Small;
   EXPECT_EQ(decide(Network), "threading");
   SiteFacts Database = facts(WorkloadClass::Io);
   Database.IoKinds.insert(IoKind::Database);
   EXPECT_EQ(decide(Database), "threading");
   Database.Batch = true;
   Recommendation R = SelectionTable::builtin().decide(Database);
-  EXPECT_EQ(R.Row->Id, "futures");
+  EXPECT_EQ(R.id(), RowId::Futures);
   EXPECT_EQ(R.pool(), "io");
 
   // Step 5: unsafe → processes; numeric → joblib; else futures on cores.
@@ -70,7 +74,7 @@ TEST(SelectionTable, DecisionOrderFollowsTheSpec) {
   EXPECT_EQ(decide(Cpu), "joblib");
   Cpu.Numeric = false;
   R = SelectionTable::builtin().decide(Cpu);
-  EXPECT_EQ(R.Row->Id, "futures");
+  EXPECT_EQ(R.id(), RowId::Futures);
   EXPECT_EQ(R.pool(), "cpu");
   ASSERT_NE(R.Rule, nullptr);
   EXPECT_EQ(R.Rule->Step, 5u);
@@ -88,5 +92,36 @@ decision-order:
   ASSERT_FALSE(bool(T));
   std::string Message = llvm::toString(T.takeError());
   EXPECT_NE(Message.find("unknown row 'warp-drive'"), std::string::npos)
+      << Message;
+}
+
+TEST(SelectionTable, RejectsRulesForRowsTheTableDoesNotDefine) {
+  auto T = SelectionTable::parse(R"(
+version: 1
+rows:
+  - {id: sequential, seeds-row: x, model: x, runtime: x, data: x, pros: x, cons: x}
+decision-order:
+  - {step: 1, row: joblib, why: x}
+)",
+                                 "table.yaml");
+  ASSERT_FALSE(bool(T));
+  std::string Message = llvm::toString(T.takeError());
+  EXPECT_NE(Message.find("names row 'joblib', which the table does not define"),
+            std::string::npos)
+      << Message;
+}
+
+TEST(SelectionTable, RejectsUnknownFanOuts) {
+  auto T = SelectionTable::parse(R"(
+version: 1
+rows:
+  - {id: sequential, seeds-row: x, model: x, runtime: x, data: x, pros: x, cons: x}
+decision-order:
+  - {step: 1, fan-out: [huge], row: sequential, why: x}
+)",
+                                 "table.yaml");
+  ASSERT_FALSE(bool(T));
+  std::string Message = llvm::toString(T.takeError());
+  EXPECT_NE(Message.find("names unknown fan-out 'huge'"), std::string::npos)
       << Message;
 }

@@ -78,7 +78,7 @@ TEST(Decide, TheDecisionPathEndsAtTheRowChosen) {
   DecisionPath Path = functionDecisionPath(Cpu.S);
   ASSERT_FALSE(Path.Rules.empty());
   EXPECT_TRUE(Path.Rules.back().Matches);
-  EXPECT_EQ(Path.Rules.back().Rule->Row, functionRow(Cpu.S));
+  EXPECT_EQ(toString(Path.Rules.back().Rule->Row), functionRow(Cpu.S));
   for (size_t I = 0; I + 1 < Path.Rules.size(); ++I)
     EXPECT_FALSE(Path.Rules[I].Matches);
   EXPECT_EQ(Path.Facts.Class, WorkloadClass::Cpu);

@@ -385,6 +385,16 @@ def test_json_schema(scratch):
                     "square"], f"functions not sorted by file and line: {names}")
 
 
+def test_macro_functions(scratch):
+    """Functions named through macros are listed, and their findings name them."""
+    p = Project("macros", scratch)
+    report, _ = p.json(expect=1)
+    names = sorted(fn["qualified_name"] for fn in report["functions"])
+    check(names == ["drain_all", "mod_status_read"], names)
+    loops = [f for f in report["findings"] if f["check"] == "concur-sequential-blocking-loop"]
+    check(len(loops) == 1 and loops[0]["function"] == "drain_all", report["findings"])
+
+
 def test_text(scratch):
     p = Project("crossfile", scratch)
     run = p.run("--format=text", "--progress=none", expect=1)

@@ -9,7 +9,7 @@ namespace concur::advise {
 
 std::string functionRow(const FunctionSummary &S) {
   Recommendation Rec = SelectionTable::builtin().decide(functionSite(S));
-  return Rec.Row ? Rec.Row->Id : "sequential";
+  return toString(Rec.id()).str();
 }
 
 DecisionPath functionDecisionPath(const FunctionSummary &S) {

@@ -82,12 +82,12 @@ void explainDecision(const FunctionSummary &S, raw_ostream &OS) {
   const SiteFacts &Facts = Path.Facts;
   OS << "  selection table, running calls of it concurrently (class "
      << toString(Facts.Class) << ", io kinds '" << Facts.IoKinds.str()
-     << "', fan-out " << Facts.FanOut << ", "
+     << "', fan-out " << toString(Facts.Shape) << ", "
      << (Facts.ThreadSafe ? "thread-safe" : "not thread-safe")
      << (Facts.InCoroutine ? ", in a coroutine" : "") << "):\n";
   for (const RuleTried &Tried : Path.Rules)
-    OS << "    step " << Tried.Rule->Step << " (" << Tried.Rule->Row << "): "
-       << (Tried.Matches ? "matches" : "does not match") << " - "
+    OS << "    step " << Tried.Rule->Step << " (" << toString(Tried.Rule->Row)
+       << "): " << (Tried.Matches ? "matches" : "does not match") << " - "
        << Tried.Rule->Why << "\n";
 }
 

@@ -148,7 +148,7 @@ public:
               Ctx);
     for (const BoundNodes &Node : Functions) {
       const auto *F = Node.getNodeAs<FunctionDecl>("f");
-      if (F->isDependentContext() || F->getLocation().isMacroID() ||
+      if (F->isDependentContext() ||
           F->getTemplateInstantiationPattern())
         continue;
       if (const auto *Method = dyn_cast<CXXMethodDecl>(F);
