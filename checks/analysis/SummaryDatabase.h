@@ -1,13 +1,17 @@
-//===--- SummaryDatabase.h - Per-function summaries in SQLite ---*- C++ -*-===//
+//===--- SummaryDatabase.h - Linked summaries in SQLite ---------*- C++ -*-===//
 //
 // The summaries database links what each translation unit knows about its
-// functions into facts about the whole program. concur-advise writes it; every
-// front end (the clang-tidy plugin with the SummaryFile option or the
-// `summaries` key of `.concur.yaml`, concur-clangd) reads it through
+// functions into facts about the whole program. concur-advise writes it (its
+// unit cache, tool/advise/UnitCache.h); every front end (the clang-tidy
+// plugin with the SummaryFile option or the `summaries` key of
+// `.concur.yaml`, concur-clangd) reads its linked summaries through
 // DatabaseSummaryProvider, so a per-file run sees that the helper in b.cpp
-// that a loop in a.cpp calls ends in `recv`.
+// that a loop in a.cpp calls ends in `recv`. This is the part every front
+// end needs: the file's schema, opening and validating it, and reading
+// linked summaries.
 //
-// Layout (schema "concur-summaries", version SchemaVersion; see the .cpp):
+// Layout (schema "concur-summaries", version SchemaVersion; the tables are
+// defined once, by SchemaSql in the .cpp):
 //   meta       key/value: schema name, version, tool version
 //   units      one row per analysed translation unit: its key (compile
 //              command and configuration), status, error, the linked facts
@@ -22,15 +26,12 @@
 //
 // Concurrency: WAL journal and a busy timeout, and every write is one
 // IMMEDIATE transaction, so two processes on one file serialise their writes
-// and readers never see a half-written unit. Writers open the file one at a
-// time (an flock on FILE.lock), so creating, checking and rebuilding it
-// never race. One SummaryDatabase object may
+// and readers never see a half-written unit. One SummaryDatabase object may
 // be used from several threads (calls are serialised by a mutex).
 //
 // Bad files: a file that is not SQLite, a SQLite file of another schema or
 // version, or a damaged one is reported as an error naming the file and the
-// problem. Writers may instead ask for such a file to be rebuilt (OpenMode::
-// RebuildIfInvalid); the open then says what was wrong in rebuildReason().
+// problem.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,7 +43,6 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,51 +54,8 @@ struct sqlite3;
 
 namespace concur {
 
-/// A file a translation unit read, as it was when the unit was analysed.
-struct FileStamp {
-  std::string Path;
-  uint64_t Size = 0;
-  int64_t MTime = 0; ///< Nanoseconds since the epoch.
-  std::string Hash;  ///< Hex content hash (see hashContent()).
-};
-
-/// A function's local summary as one translation unit computed it.
-struct StoredFunction {
-  FunctionSummary Summary;
-  std::string Unit; ///< The main file of the unit that computed it.
-  /// Defined in the unit's main file (not in a header it includes).
-  bool InMainFile = true;
-  /// Last line of the definition, to place findings in functions.
-  unsigned EndLine = 0;
-};
-
-/// Everything stored about one translation unit.
-struct UnitRecord {
-  std::string File; ///< Absolute path of the main file: the unit's name.
-  /// Hash of everything besides file contents that decides the result: the
-  /// compile command, the enabled checks, their options and the tool.
-  std::string Key;
-  bool Failed = false;
-  std::string Error; ///< Why the unit could not be analysed.
-  std::vector<FileStamp> Deps;
-  /// The linked summaries the unit's checks looked up, by USR, with the
-  /// fingerprint each had then ("" when there was none).
-  std::map<std::string, std::string> Lookups;
-  /// The findings, as a JSON array in the front end's own form.
-  std::string Findings = "[]";
-  std::vector<StoredFunction> Functions;
-};
-
-/// A unit as listed without its functions.
-struct UnitState {
-  std::string File;
-  std::string Key;
-  bool Failed = false;
-  std::string Error;
-  std::vector<FileStamp> Deps;
-  std::map<std::string, std::string> Lookups;
-};
-
+/// A summaries database opened to read its linked summaries. concur-advise's
+/// unit cache derives from it to read and write the rest.
 class SummaryDatabase {
 public:
   static constexpr llvm::StringLiteral SchemaName = "concur-summaries";
@@ -108,52 +65,16 @@ public:
   /// 4: summaries say whether the function takes or releases a lock for
   /// its caller (a lock wrapper).
   static constexpr int SchemaVersion = 4;
+  /// The tables of a new database, as SQL (see the layout above).
+  static const char *const SchemaSql;
 
-  enum class OpenMode {
-    ReadOnly,        ///< Must exist and be valid.
-    ReadWrite,       ///< Created when missing; must be valid otherwise.
-    RebuildIfInvalid ///< Like ReadWrite, but a bad file is replaced.
-  };
-
+  /// Opens \p Path read-only; it must exist and be valid.
   static llvm::Expected<std::unique_ptr<SummaryDatabase>>
-  open(llvm::StringRef Path, OpenMode Mode);
-  ~SummaryDatabase();
+  open(llvm::StringRef Path);
+  virtual ~SummaryDatabase();
 
   const std::string &path() const { return Path; }
-  /// Why the file was rebuilt on open (empty when it was not).
-  const std::string &rebuildReason() const { return RebuildReason; }
 
-  // --- units ---
-  /// Every unit; with \p WithDeps false, without the files each read (Deps
-  /// left empty), which is much cheaper; with \p WithLookups false, without
-  /// what its checks looked up (Lookups left empty).
-  llvm::Expected<std::vector<UnitState>> units(bool WithDeps = true,
-                                               bool WithLookups = true);
-  /// Replaces everything stored for R.File in one transaction.
-  llvm::Error storeUnit(const UnitRecord &R);
-  /// Replaces only the findings and lookups of a unit (a re-check after
-  /// linking changed facts it consulted).
-  llvm::Error updateFindings(llvm::StringRef File,
-                             const std::map<std::string, std::string> &Lookups,
-                             llvm::StringRef Findings);
-  llvm::Error removeUnit(llvm::StringRef File);
-  /// Findings JSON of every unit, by main file.
-  llvm::Expected<std::map<std::string, std::string>> findings();
-
-  // --- summaries ---
-  /// Every local summary; with \p WithSummaries false, only where each
-  /// function is (Summary holds just its USR), which is much cheaper.
-  llvm::Expected<std::vector<StoredFunction>>
-  localFunctions(bool WithSummaries = true);
-  /// Replaces the linked summaries (one transaction). \p Generation is
-  /// localGeneration() as read before the local summaries they come from.
-  llvm::Error storeLinked(llvm::ArrayRef<FunctionSummary> Linked,
-                          llvm::StringRef Generation = "");
-  /// Changes whenever local summaries are stored, removed or merged in.
-  llvm::Expected<std::string> localGeneration();
-  /// Whether the linked summaries were computed from the local summaries
-  /// as they are now (so an unchanged tree need not be linked again).
-  llvm::Expected<bool> linkIsCurrent();
   /// How many linked summaries there are.
   llvm::Expected<unsigned> linkedCount();
   /// The linked summary of \p USR, if any.
@@ -168,24 +89,23 @@ public:
   /// Fingerprints of all linked summaries, by USR.
   llvm::Expected<llvm::StringMap<std::string>> linkedFingerprints();
 
-  /// Copies every unit of \p Other into this database (a unit present in
-  /// both is taken from \p Other). Linked summaries are not copied: link
-  /// again after merging.
-  llvm::Error mergeFrom(llvm::StringRef OtherPath);
-
-  /// Runs SQLite's integrity check.
-  llvm::Error checkIntegrity();
-
-private:
-  SummaryDatabase(std::string Path, sqlite3 *Db) : Path(std::move(Path)), Db(Db) {}
+protected:
+  explicit SummaryDatabase(std::string Path) : Path(std::move(Path)) {}
+  /// Whether \p Path can be opened at all: not a directory, and present
+  /// when \p MustExist.
+  static llvm::Error checkPath(llvm::StringRef Path, bool MustExist);
+  /// Opens the connection, read-only or read-write (creating the file).
+  llvm::Error connect(bool Writable);
   llvm::Error exec(llvm::StringRef Sql);
   llvm::Error error(llvm::StringRef What) const;
+  /// Checks that the file is a summaries database of SchemaVersion.
   llvm::Error validate();
-  llvm::Error createSchema();
+  /// Decodes a stored summary; \p Where names the file in errors.
+  static llvm::Expected<FunctionSummary> summaryFromBlob(llvm::StringRef Bytes,
+                                                         llvm::StringRef Where);
 
   std::string Path;
   sqlite3 *Db = nullptr;
-  std::string RebuildReason;
   std::mutex Mutex;
 };
 
@@ -194,19 +114,6 @@ std::string hashContent(llvm::StringRef Data);
 
 /// The stable fingerprint of a linked summary.
 std::string fingerprint(const FunctionSummary &S);
-
-/// Folds each summary's calls into other units into it, bottom-up over the
-/// whole program's call graph; a recursive group of functions (within or
-/// across units) is folded by the analyzer's own foldComponent()
-/// (ComponentFold.h), so a recursion split across files comes out as it
-/// does in one. The result is the fixed point of "a summary includes its
-/// callees' summaries".
-/// \p OptionsFor gives the thresholds that classify a function (from the
-/// `.concur.yaml` that applies to its file).
-std::vector<FunctionSummary>
-linkSummaries(llvm::ArrayRef<StoredFunction> Local,
-              llvm::function_ref<AnalysisOptions(const FunctionSummary &)>
-                  OptionsFor);
 
 /// A SummaryProvider that also gives the fingerprint of each answer, so a
 /// front end can tell later whether the facts a result used have changed.
@@ -255,49 +162,6 @@ private:
   std::unique_ptr<SummaryDatabase> Db;
   mutable std::mutex Mutex;
   mutable llvm::StringMap<Entry> Cache;
-};
-
-/// Links on demand the local summaries of the units added so far: a look-up
-/// links the callee with everything it calls among them. In a cold run of
-/// a whole project this gives each unit the facts of the units analysed
-/// before it; when those already hold the callee's whole call closure, the
-/// answer is what the final link gives, and the unit need not be checked
-/// again. Answers, once given, stay valid for the linker's lifetime.
-/// Thread-safe.
-class IncrementalLinker : public FingerprintingSummaryProvider {
-public:
-  using OptionsFunction =
-      std::function<AnalysisOptions(const FunctionSummary &)>;
-  /// \p OptionsFor as for linkSummaries(); it is called under a lock.
-  explicit IncrementalLinker(OptionsFunction OptionsFor);
-  ~IncrementalLinker() override;
-  /// Adds the local summaries of \p Unit, replacing those it had.
-  void addUnit(llvm::StringRef Unit, std::vector<StoredFunction> Functions);
-  Answer answer(llvm::StringRef USR) const override;
-
-private:
-  struct Linked {
-    std::unique_ptr<FunctionSummary> Summary;
-    std::string Fingerprint;
-    /// Callees that had no summary when this was linked: it is out of date
-    /// once one of them has.
-    std::shared_ptr<const std::vector<std::string>> Missing;
-  };
-  bool current(const Linked &L) const;
-  /// Makes \p F the definition of its USR if it is preferred; returns the
-  /// one it replaced, if any.
-  const StoredFunction *choose(const StoredFunction &F);
-  /// Drops every memoised answer (those given stay readable).
-  void retireAnswers();
-
-  OptionsFunction OptionsFor;
-  mutable std::mutex Mutex;
-  std::map<std::string, std::vector<StoredFunction>> Units;
-  /// The local summary the whole-program link would use for each USR.
-  llvm::StringMap<const StoredFunction *> Chosen;
-  mutable llvm::StringMap<Linked> Memo;
-  /// Summaries replaced in Memo, kept because answers point to them.
-  mutable std::vector<std::unique_ptr<FunctionSummary>> Retired;
 };
 
 /// Wraps a provider and records each USR looked up with the fingerprint of

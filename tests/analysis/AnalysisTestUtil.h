@@ -4,7 +4,7 @@
 #define CONCUR_TESTS_ANALYSISTESTUTIL_H
 
 #include "KnowledgeBase.h"
-#include "SummaryDatabase.h"
+#include "SummaryLinker.h"
 #include "WorkloadAnalyzer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"

@@ -1,64 +1,12 @@
 #include "Advice.h"
-#include "AnalysisTestUtil.h"
+#include "LinkTestUtil.h"
+#include "SqliteStatement.h"
 #include "SummaryDatabase.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/raw_ostream.h"
-#include <sqlite3.h>
 
 using namespace concur;
 using namespace concur::test;
 
 namespace {
-
-/// A scratch directory removed at the end of the test.
-struct ScratchDir {
-  llvm::SmallString<128> Path;
-  ScratchDir() {
-    EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("concur-db", Path));
-  }
-  ~ScratchDir() { llvm::sys::fs::remove_directories(Path); }
-  std::string file(llvm::StringRef Name) const {
-    llvm::SmallString<128> F(Path);
-    llvm::sys::path::append(F, Name);
-    return std::string(F);
-  }
-};
-
-void writeFile(const std::string &Path, llvm::StringRef Text) {
-  std::error_code EC;
-  llvm::raw_fd_ostream Out(Path, EC);
-  ASSERT_FALSE(EC);
-  Out << Text;
-}
-
-// a.cpp: a loop calls a helper that calls into b.cpp; b.cpp: the function
-// that blocks on recv.
-constexpr llvm::StringLiteral UnitA = R"(
-  long net_read(int fd);
-  long helper(int fd) { return net_read(fd); }
-  long loop_all(int *fds, int n) {
-    long total = 0;
-    for (int i = 0; i < n; ++i) total += helper(fds[i]);
-    return total;
-  }
-)";
-constexpr llvm::StringLiteral UnitB = R"(
-  extern "C" long recv(int, void *, unsigned long, int);
-  long net_read(int fd) { char b[64]; return recv(fd, b, 64, 0); }
-)";
-
-std::vector<FunctionSummary> linkAB() {
-  Parsed A(UnitA), B(UnitB);
-  std::vector<StoredFunction> Local = localsOf(A, "a.cpp", {"helper", "loop_all"});
-  for (StoredFunction &F : localsOf(B, "b.cpp", {"net_read"}))
-    Local.push_back(std::move(F));
-  return linkSummaries(Local, [](const FunctionSummary &) {
-    return AnalysisOptions();
-  });
-}
-
-} // namespace
 
 TEST(SummaryDatabase, ExternalCallsIncludeCalleesInTheSameUnit) {
   Parsed A(UnitA);
@@ -200,88 +148,52 @@ TEST(RecordingSummaryProvider, KeepsTheFirstAnswerForAUnit) {
   EXPECT_EQ(Lookups[LoopUSR], fingerprint(*First));
 }
 
-TEST(SummaryDatabase, StoresUnitsAndServesLinkedSummaries) {
-  ScratchDir Dir;
-  std::string Path = Dir.file("s.db");
-  auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);
-  ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
-  UnitRecord R;
-  R.File = "/src/a.cpp";
-  R.Key = "k1";
-  R.Deps.push_back({"/src/a.cpp", 10, 20, "abc"});
-  R.Lookups["c:@F@x"] = "";
-  R.Findings = R"([{"check":"x"}])";
-  {
-    Parsed A(UnitA);
-    R.Functions = localsOf(A, "/src/a.cpp", {"helper"});
+/// Writes \p Linked as the linked summaries of a new summaries database,
+/// with SQLite alone: the readers need no writer of the unit cache.
+void writeLinkedDatabase(const std::string &Path,
+                         llvm::ArrayRef<FunctionSummary> Linked) {
+  sqlite3 *Raw = nullptr;
+  ASSERT_EQ(sqlite3_open(Path.c_str(), &Raw), SQLITE_OK);
+  std::string Sql = std::string(SummaryDatabase::SchemaSql) +
+                    "INSERT INTO meta VALUES('schema', '" +
+                    SummaryDatabase::SchemaName.str() + "'), ('version', '" +
+                    std::to_string(SummaryDatabase::SchemaVersion) + "');";
+  ASSERT_EQ(sqlite3_exec(Raw, Sql.c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  for (const FunctionSummary &S : Linked) {
+    SqliteStatement Insert(Raw, "INSERT INTO linked VALUES(?1, ?2, ?3)");
+    std::string Bytes = encodeSummary(S);
+    Insert.bind(1, S.USR);
+    Insert.bind(2, hashContent(Bytes));
+    Insert.bindBlob(3, Bytes);
+    ASSERT_EQ(Insert.step(), SQLITE_DONE);
   }
-  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
-  auto Units = (*Db)->units();
-  ASSERT_TRUE(bool(Units));
-  ASSERT_EQ(Units->size(), 1u);
-  EXPECT_EQ((*Units)[0].Key, "k1");
-  ASSERT_EQ((*Units)[0].Deps.size(), 1u);
-  EXPECT_EQ((*Units)[0].Deps[0].Hash, "abc");
-  EXPECT_EQ((*Units)[0].Lookups.count("c:@F@x"), 1u);
-
-  std::vector<FunctionSummary> Linked = linkAB();
-  ASSERT_FALSE(bool((*Db)->storeLinked(Linked)));
-  Db->reset();
-
-  auto Provider = DatabaseSummaryProvider::open(Path);
-  ASSERT_TRUE(bool(Provider)) << llvm::toString(Provider.takeError());
-  const FunctionSummary *Loop = findNamed(Linked, "helper");
-  ASSERT_NE(Loop, nullptr);
-  const FunctionSummary *Served = (*Provider)->lookup(Loop->USR);
-  ASSERT_NE(Served, nullptr);
-  EXPECT_EQ(Served->Class.Class, WorkloadClass::Io);
-  EXPECT_EQ((*Provider)->answer(Loop->USR).Fingerprint, fingerprint(*Loop));
-  EXPECT_EQ((*Provider)->lookup("c:@F@nothing"), nullptr);
+  sqlite3_close(Raw);
 }
 
-TEST(SummaryDatabase, LinkIsCurrentUntilLocalSummariesChange) {
+TEST(SummaryDatabase, ServesLinkedSummaries) {
   ScratchDir Dir;
-  auto Db = SummaryDatabase::open(Dir.file("s.db"),
-                                  SummaryDatabase::OpenMode::ReadWrite);
-  ASSERT_TRUE(bool(Db));
-  auto Current = [&] {
-    auto C = (*Db)->linkIsCurrent();
-    EXPECT_TRUE(bool(C));
-    return C && *C;
-  };
-  EXPECT_FALSE(Current()); // never linked
-  UnitRecord R;
-  R.File = "/src/a.cpp";
-  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
-  auto Generation = (*Db)->localGeneration();
-  ASSERT_TRUE(bool(Generation));
-  ASSERT_FALSE(bool((*Db)->storeLinked(linkAB(), *Generation)));
-  EXPECT_TRUE(Current());
-  auto Count = (*Db)->linkedCount();
+  std::string Path = Dir.file("s.db");
+  std::vector<FunctionSummary> Linked = linkAB();
+  writeLinkedDatabase(Path, Linked);
+  auto Provider = DatabaseSummaryProvider::open(Path);
+  ASSERT_TRUE(bool(Provider)) << llvm::toString(Provider.takeError());
+  const FunctionSummary *Helper = findNamed(Linked, "helper");
+  ASSERT_NE(Helper, nullptr);
+  const FunctionSummary *Served = (*Provider)->lookup(Helper->USR);
+  ASSERT_NE(Served, nullptr);
+  EXPECT_EQ(Served->Class.Class, WorkloadClass::Io);
+  EXPECT_EQ((*Provider)->answer(Helper->USR).Fingerprint, fingerprint(*Helper));
+  EXPECT_EQ((*Provider)->lookup("c:@F@nothing"), nullptr);
+  auto Count = (*Provider)->database().linkedCount();
   ASSERT_TRUE(bool(Count));
-  EXPECT_EQ(*Count, linkAB().size());
-  // New findings do not change local summaries; a stored unit does, and so
-  // does a unit removed.
-  ASSERT_FALSE(bool((*Db)->updateFindings(R.File, {}, "[]")));
-  EXPECT_TRUE(Current());
-  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
-  EXPECT_FALSE(Current());
-  Generation = (*Db)->localGeneration();
-  ASSERT_TRUE(bool(Generation));
-  ASSERT_FALSE(bool((*Db)->storeLinked(linkAB(), *Generation)));
-  EXPECT_TRUE(Current());
-  ASSERT_FALSE(bool((*Db)->removeUnit(R.File)));
-  EXPECT_FALSE(Current());
+  EXPECT_EQ(*Count, Linked.size());
 }
 
 TEST(SummaryDatabase, AnalyzerSeesCrossFileFactsThroughTheProvider) {
   ScratchDir Dir;
   std::string Path = Dir.file("s.db");
-  {
-    auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);
-    ASSERT_TRUE(bool(Db));
-    ASSERT_FALSE(bool((*Db)->storeLinked(linkAB())));
-  }
+  writeLinkedDatabase(Path, linkAB());
   auto Provider = DatabaseSummaryProvider::open(Path);
   ASSERT_TRUE(bool(Provider));
   RecordingSummaryProvider Recording(Provider->get());
@@ -303,10 +215,7 @@ TEST(SummaryDatabase, SharedProviderFollowsCommitsAndReplacedFiles) {
   std::vector<FunctionSummary> Linked = linkAB();
   const FunctionSummary *Helper = findNamed(Linked, "helper");
   ASSERT_NE(Helper, nullptr);
-  {
-    auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);
-    ASSERT_TRUE(bool(Db));
-  }
+  writeLinkedDatabase(Path, {});
   auto First = DatabaseSummaryProvider::shared(Path);
   ASSERT_TRUE(bool(First)) << llvm::toString(First.takeError());
   EXPECT_EQ((*First)->lookup(Helper->USR), nullptr);
@@ -315,9 +224,17 @@ TEST(SummaryDatabase, SharedProviderFollowsCommitsAndReplacedFiles) {
   EXPECT_EQ(Again->get(), First->get()) << "unchanged file: the same provider";
 
   { // another connection commits, as a re-run of concur-advise does
-    auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);
-    ASSERT_TRUE(bool(Db));
-    ASSERT_FALSE(bool((*Db)->storeLinked(Linked)));
+    sqlite3 *Raw = nullptr;
+    ASSERT_EQ(sqlite3_open(Path.c_str(), &Raw), SQLITE_OK);
+    {
+      SqliteStatement Insert(Raw, "INSERT INTO linked VALUES(?1, ?2, ?3)");
+      std::string Bytes = encodeSummary(*Helper);
+      Insert.bind(1, Helper->USR);
+      Insert.bind(2, hashContent(Bytes));
+      Insert.bindBlob(3, Bytes);
+      EXPECT_EQ(Insert.step(), SQLITE_DONE);
+    }
+    sqlite3_close(Raw);
   }
   auto Committed = DatabaseSummaryProvider::shared(Path);
   ASSERT_TRUE(bool(Committed));
@@ -328,10 +245,7 @@ TEST(SummaryDatabase, SharedProviderFollowsCommitsAndReplacedFiles) {
 
   // The file is replaced by an empty database (a rebuild).
   ASSERT_FALSE(llvm::sys::fs::remove(Path));
-  {
-    auto Db = SummaryDatabase::open(Path, SummaryDatabase::OpenMode::ReadWrite);
-    ASSERT_TRUE(bool(Db));
-  }
+  writeLinkedDatabase(Path, {});
   auto Rebuilt = DatabaseSummaryProvider::shared(Path);
   ASSERT_TRUE(bool(Rebuilt));
   EXPECT_EQ((*Rebuilt)->lookup(Helper->USR), nullptr);
@@ -342,27 +256,18 @@ TEST(SummaryDatabase, SharedProviderFollowsCommitsAndReplacedFiles) {
   llvm::consumeError(Gone.takeError());
 }
 
-TEST(SummaryDatabase, BadFilesAreReportedOrRebuilt) {
+TEST(SummaryDatabase, BadFilesAreReported) {
   ScratchDir Dir;
-  using Mode = SummaryDatabase::OpenMode;
-
-  auto Missing = SummaryDatabase::open(Dir.file("none.db"), Mode::ReadOnly);
+  auto Missing = SummaryDatabase::open(Dir.file("none.db"));
   ASSERT_FALSE(bool(Missing));
   EXPECT_NE(llvm::toString(Missing.takeError()).find("does not exist"),
             std::string::npos);
 
   std::string Garbage = Dir.file("garbage.db");
   writeFile(Garbage, std::string(4096, 'x'));
-  auto NotDb = SummaryDatabase::open(Garbage, Mode::ReadOnly);
+  auto NotDb = SummaryDatabase::open(Garbage);
   ASSERT_FALSE(bool(NotDb));
   EXPECT_NE(llvm::toString(NotDb.takeError()).find("not a valid SQLite"),
-            std::string::npos);
-  auto NotDbRw = SummaryDatabase::open(Garbage, Mode::ReadWrite);
-  EXPECT_FALSE(bool(NotDbRw));
-  llvm::consumeError(NotDbRw.takeError());
-  auto Rebuilt = SummaryDatabase::open(Garbage, Mode::RebuildIfInvalid);
-  ASSERT_TRUE(bool(Rebuilt)) << llvm::toString(Rebuilt.takeError());
-  EXPECT_NE((*Rebuilt)->rebuildReason().find("not a valid SQLite"),
             std::string::npos);
 
   // A SQLite file of some other program.
@@ -373,17 +278,14 @@ TEST(SummaryDatabase, BadFilesAreReportedOrRebuilt) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(Raw);
-  auto Other = SummaryDatabase::open(Foreign, Mode::ReadWrite);
+  auto Other = SummaryDatabase::open(Foreign);
   ASSERT_FALSE(bool(Other));
   EXPECT_NE(llvm::toString(Other.takeError()).find("not a concur summaries"),
             std::string::npos);
 
   // Another schema version.
   std::string Old = Dir.file("old.db");
-  {
-    auto Db = SummaryDatabase::open(Old, Mode::ReadWrite);
-    ASSERT_TRUE(bool(Db));
-  }
+  writeLinkedDatabase(Old, {});
   ASSERT_EQ(sqlite3_open(Old.c_str(), &Raw), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(Raw, "UPDATE meta SET value = '99' WHERE key = "
                               "'version'",
@@ -395,3 +297,5 @@ TEST(SummaryDatabase, BadFilesAreReportedOrRebuilt) {
   EXPECT_NE(llvm::toString(Versioned.takeError()).find("schema version 99"),
             std::string::npos);
 }
+
+} // namespace

@@ -2,20 +2,15 @@
 
 #include "Project.h"
 #include "Configuration.h"
+#include "Scheduler.h"
 #include "UnitOrder.h"
 #include "clang/Driver/Types.h"
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/CrashRecoveryContext.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
-#include "llvm/Support/Threading.h"
-#include <condition_variable>
-#include <list>
+#include <chrono>
+#include <map>
 #include <set>
-#include <thread>
 #include <unistd.h>
 
 using namespace llvm;
@@ -26,75 +21,6 @@ namespace concur::advise {
 /// that results stored by an older build are not reused.
 /// (3: the link takes thresholds from the check options too.)
 static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/3";
-
-//===----------------------------------------------------------------------===//
-// Progress
-//===----------------------------------------------------------------------===//
-
-static std::string duration(double Seconds) {
-  unsigned S = unsigned(Seconds + 0.5);
-  if (S < 60)
-    return std::to_string(S) + "s";
-  return std::to_string(S / 60) + "m" + (S % 60 < 10 ? "0" : "") +
-         std::to_string(S % 60) + "s";
-}
-
-Progress::Progress(ProgressMode Mode, StringRef Phase, unsigned Total)
-    : Bar(Mode == ProgressMode::Bar ||
-          (Mode == ProgressMode::Auto && sys::Process::StandardErrIsDisplayed())),
-      Enabled(Mode != ProgressMode::None && Total > 0), Phase(Phase.str()),
-      Total(Total), Start(std::chrono::steady_clock::now()), LastLine(Start) {
-  if (Enabled && !Bar)
-    errs() << "concur-advise: " << Phase << " " << Total << " units\n";
-}
-
-Progress::~Progress() {
-  if (!Enabled)
-    return;
-  std::lock_guard<std::mutex> Lock(Mutex);
-  draw(/*Final=*/true);
-}
-
-void Progress::tick(StringRef File) {
-  if (!Enabled)
-    return;
-  std::lock_guard<std::mutex> Lock(Mutex);
-  ++Done;
-  Current = sys::path::filename(File).str();
-  draw(/*Final=*/false);
-}
-
-void Progress::draw(bool Final) {
-  auto Now = std::chrono::steady_clock::now();
-  double Elapsed = std::chrono::duration<double>(Now - Start).count();
-  double Eta = Done ? Elapsed / Done * (Total - Done) : 0;
-  unsigned Percent = Total ? Done * 100 / Total : 100;
-  if (Bar) {
-    constexpr unsigned Width = 30;
-    unsigned Filled = Total ? Done * Width / Total : Width;
-    std::string Line = "\r" + Phase + " [" + std::string(Filled, '#') +
-                       std::string(Width - Filled, '.') + "] " +
-                       std::to_string(Done) + "/" + std::to_string(Total) +
-                       " " + std::to_string(Percent) + "%";
-    Line += Final ? " in " + duration(Elapsed) : " ETA " + duration(Eta) + " " +
-                                                     Current;
-    errs() << Line << "\x1b[K";
-    if (Final)
-      errs() << "\n";
-    return;
-  }
-  // Plain lines: at most one every five seconds, and the last one.
-  if (!Final &&
-      std::chrono::duration<double>(Now - LastLine).count() < 5 && Done != Total)
-    return;
-  if (Final && Done == Total && LastLine != Start &&
-      std::chrono::duration<double>(Now - LastLine).count() < 0.001)
-    return;
-  LastLine = Now;
-  errs() << formatv("concur-advise: {0} {1}/{2} ({3}%), {4} elapsed{5}\n",
-                    Phase, Done, Total, Percent, duration(Elapsed),
-                    Done < Total ? ", ETA " + duration(Eta) : std::string());
-}
 
 //===----------------------------------------------------------------------===//
 // Keys and linking
@@ -207,7 +133,7 @@ std::string unitKey(const clang::tooling::CompilationDatabase &Compilations,
   return hashContent(Key);
 }
 
-Error linkDatabase(SummaryDatabase &Db, const TidySettings &Tidy,
+Error linkDatabase(UnitCache &Db, const TidySettings &Tidy,
                    unsigned *Functions) {
   // Read before the summaries: a unit stored meanwhile makes this link
   // out of date rather than wrongly current.
@@ -225,7 +151,7 @@ Error linkDatabase(SummaryDatabase &Db, const TidySettings &Tidy,
 }
 
 Expected<std::vector<std::string>>
-staleFindings(SummaryDatabase &Db, ArrayRef<std::string> Units) {
+staleFindings(UnitCache &Db, ArrayRef<std::string> Units) {
   Expected<StringMap<std::string>> Fingerprints = Db.linkedFingerprints();
   if (!Fingerprints)
     return Fingerprints.takeError();
@@ -260,356 +186,232 @@ size_t defaultKeptBudget() {
 
 namespace {
 
-/// How runUnits keeps units parsed after their first checks (KeepHook), so
-/// that one whose facts change once every unit is in is checked again on the
-/// same AST instead of being parsed again. Each kept unit holds a worker
-/// thread, which waits, and its AST; a new worker takes its place.
-struct Keeping {
-  /// No more units are kept once the heap holds this many bytes.
-  size_t Budget = 0;
-  /// Called once every unit has delivered its first outcome, for each kept
-  /// one with what it delivered: whether its facts changed since. Those are
-  /// checked again, with the facts runUnits was given.
-  function_ref<bool(const UnitRecord &)> FactsChanged;
-  /// Runs on the calling thread while the kept units are checked again; it
-  /// takes one of the -j jobs.
-  function_ref<Error()> Meanwhile;
-  /// Takes the outcome of a kept unit's second checks.
-  function_ref<Error(UnitOutcome &)> Rechecked;
-};
+using Clock = std::chrono::steady_clock;
 
-/// Runs \p Units on worker threads; \p Done is called (serialised) with each
-/// outcome. A unit starts after the units that \p Needs lists for it
-/// (positions in \p Units; none when empty) where it can: rather than leave
-/// a worker idle, the first waiting unit starts anyway. \p Calls lists all
-/// the units each one calls into, for Keep.
-Error runUnits(const ProjectOptions &Opts, ArrayRef<std::string> Units,
-               ArrayRef<std::vector<unsigned>> Needs,
-               ArrayRef<std::vector<unsigned>> Calls, StringRef Phase,
-               UnitPass Pass, const FingerprintingSummaryProvider *Facts,
-               function_ref<Error(UnitOutcome &)> Done, FileCache &Files,
-               Keeping *Keep = nullptr) {
-  if (Units.empty())
-    return Error::success();
-  unsigned Jobs = Opts.Jobs ? Opts.Jobs
-                            : std::max(1u, std::thread::hardware_concurrency());
-  Jobs = std::max(1u, std::min<unsigned>(Jobs, Units.size()));
-  std::vector<bool> Started(Units.size()), Finished(Units.size());
-  size_t FirstWaiting = 0, Delivered = 0;
-  // When each unit started and delivered, counted in deliveries.
-  std::vector<size_t> StartedAt(Units.size()), DeliveredAt(Units.size());
-  Progress Bar(Opts.Progress, Phase, unsigned(Units.size()));
-  UnitRunner Runner(*Opts.Compilations, Opts.Tidy, Files);
-  std::mutex DoneMutex;
-  std::condition_variable Changed;
-  std::vector<std::thread> Workers;
-  Error First = Error::success();
-  auto Note = [&](Error E) {
-    if (!First)
-      First = std::move(E);
-    else
-      consumeError(std::move(E));
-  };
-  // Under DoneMutex. A delivered unit counts as done for the units that
-  // need it: its summaries are stored.
-  auto Deliver = [&](size_t I, UnitOutcome &Out) {
-    Note(Done(Out));
-    Bar.tick(Out.Record.File);
-    Finished[I] = true;
-    DeliveredAt[I] = Delivered++;
-    Changed.notify_all();
-  };
-
-  // Under DoneMutex: whether every unit that unit I calls into, directly
-  // or through others, had delivered when I started. Then the facts its
-  // checks saw are final (as far as the plan's guess of the calls goes):
-  // it is not worth keeping. Through a cycle back to I they are not.
-  auto CalleesDoneFirst = [&](size_t I) {
-    SmallVector<size_t, 16> Stack{I};
-    DenseSet<size_t> Seen{I};
-    while (!Stack.empty()) {
-      size_t U = Stack.pop_back_val();
-      for (unsigned N : Calls[U]) {
-        if (N == I || !Finished[N] || DeliveredAt[N] >= StartedAt[I] ||
-            Seen.size() > 4096)
-          return false;
-        if (Seen.insert(N).second)
-          Stack.push_back(N);
-      }
-    }
-    return true;
-  };
-
-  struct Kept {
-    /// What the unit delivered: its worker waits, so this lives.
-    const UnitRecord *First;
-    bool Decided = false;
-    bool Again = false;
-  };
-  std::list<Kept> KeptUnits;
-  // Jobs taken by re-checks and by Keep->Meanwhile.
-  unsigned Rechecking = 0;
-  std::function<void()> Work;
-
-  auto One = [&](size_t I) {
-    const std::string &File = Units[I];
-    bool WasDelivered = false, CheckedAgain = false;
-    auto KeepUnit = [&](UnitOutcome &Out) -> const FingerprintingSummaryProvider * {
-      std::unique_lock<std::mutex> Lock(DoneMutex);
-      Deliver(I, Out);
-      WasDelivered = true;
-      if (Out.Record.Failed || Out.Record.Lookups.empty() ||
-          (!Calls.empty() && CalleesDoneFirst(I)) ||
-          sys::Process::GetMallocUsage() >= Keep->Budget)
-        return nullptr;
-      Kept &K = KeptUnits.emplace_back(Kept{&Out.Record});
-      if (FirstWaiting < Units.size())
-        Workers.emplace_back(Work); // in this thread's place meanwhile
-      // Checked again at most Jobs at a time, like the parses.
-      Changed.wait(Lock, [&] {
-        return K.Decided && (!K.Again || Rechecking < Jobs);
-      });
-      if (!K.Again)
-        return nullptr;
-      ++Rechecking;
-      CheckedAgain = true;
-      return Facts;
-    };
-    UnitOutcome Out;
-    CrashRecoveryContext CRC;
-    if (!CRC.RunSafely([&] {
-          Out = Runner.run(File, Facts, Pass,
-                           Keep ? KeepHook(KeepUnit) : KeepHook());
-        })) {
-      Out = UnitOutcome();
-      Out.Record.File = File;
-      Out.Record.Failed = true;
-      Out.Record.Error = "the analysis crashed on this file";
-    }
-    std::lock_guard<std::mutex> Lock(DoneMutex);
-    if (!WasDelivered)
-      Deliver(I, Out);
-    else if (Out.Rechecked || Out.Record.Failed)
-      Note(Keep->Rechecked(Out));
-    if (CheckedAgain) {
-      --Rechecking;
-      Changed.notify_all();
-    }
-  };
-  // The next unit to start, under DoneMutex; a bounded look-ahead keeps the
-  // choice cheap on huge projects.
-  auto Next = [&]() -> std::optional<size_t> {
-    while (FirstWaiting < Units.size() && Started[FirstWaiting])
-      ++FirstWaiting;
-    if (FirstWaiting == Units.size())
-      return std::nullopt;
-    size_t Pick = FirstWaiting;
-    for (size_t I = FirstWaiting, E = std::min(Units.size(), I + 256);
-         I < E && !Needs.empty(); ++I)
-      if (!Started[I] &&
-          llvm::all_of(Needs[I], [&](unsigned N) { return Finished[N]; })) {
-        Pick = I;
-        break;
-      }
-    Started[Pick] = true;
-    StartedAt[Pick] = Delivered;
-    return Pick;
-  };
-  Work = [&] {
-    for (;;) {
-      std::optional<size_t> I;
-      {
-        std::lock_guard<std::mutex> Lock(DoneMutex);
-        I = Next();
-      }
-      if (!I)
-        return;
-      One(*I);
-    }
-  };
-  {
-    std::unique_lock<std::mutex> Lock(DoneMutex);
-    for (unsigned J = 0; J < Jobs; ++J)
-      Workers.emplace_back(Work);
-    Changed.wait(Lock, [&] { return Delivered == Units.size(); });
-  }
-  if (Keep) {
-    // Every unit has delivered: the kept ones wait and KeptUnits is final.
-    std::vector<bool> Again;
-    for (const Kept &K : KeptUnits)
-      Again.push_back(Facts && Keep->FactsChanged(*K.First));
-    {
-      std::lock_guard<std::mutex> Lock(DoneMutex);
-      auto It = Again.begin();
-      for (Kept &K : KeptUnits) {
-        K.Decided = true;
-        K.Again = *It++;
-      }
-      ++Rechecking; // for Meanwhile
-      Changed.notify_all();
-    }
-    Error E = Keep->Meanwhile();
-    std::lock_guard<std::mutex> Lock(DoneMutex);
-    Note(std::move(E));
-    --Rechecking;
-    Changed.notify_all();
-  }
-  // Every unit has started: no worker is added any more.
-  for (std::thread &W : Workers)
-    W.join();
-  return First;
+double secondsSince(Clock::time_point Start) {
+  return std::chrono::duration<double>(Clock::now() - Start).count();
 }
 
-} // namespace
+/// One analyseProject(), phase by phase: find the changed units, parse
+/// them, link, re-check the units whose facts changed.
+class ProjectRun {
+public:
+  ProjectRun(const ProjectOptions &Opts, UnitCache &Db)
+      : Opts(Opts), Db(Db) {}
 
-Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
-                                      SummaryDatabase &Db) {
+  Expected<ProjectStats> run();
+
+private:
+  Error checkConfiguration();
+  Error findChanged();
+  bool isFresh(const std::string &File, const std::string &Key);
+  Error prune();
+  Error analyseChanged();
+  Error loadStoredFacts(IncrementalLinker &Facts);
+  Error storeAnalysed(UnitOutcome &Out, IncrementalLinker &Facts);
+  Error storeRechecked(UnitOutcome &Out);
+  Error link();
+  Error linkIfNeeded();
+  Error recheckStale();
+
+  const ProjectOptions &Opts;
+  UnitCache &Db;
   ProjectStats Stats;
-  Stats.Units = unsigned(Opts.Units.size());
   FileCache Files;
-  {
-    std::string Error = UnitRunner(*Opts.Compilations, Opts.Tidy, Files).validate();
-    if (!Error.empty())
-      return createStringError(inconvertibleErrorCode(), "%s", Error.c_str());
-  }
-  // A malformed .concur.yaml is a configuration error for the whole run.
+  /// What the database knew before this run.
+  std::vector<UnitState> States;
+  std::map<std::string, const UnitState *> Known;
+  std::map<std::string, std::string> Keys;
+  /// The units to parse: new, or changed since they were stored.
+  std::vector<std::string> Changed;
+  /// Units checked again after their first checks in this run: a unit is
+  /// re-checked once.
+  std::set<std::string> RecheckedOnce;
+  /// The link, timed on its own: it may run within the analysis phase,
+  /// beside the re-checks of kept units.
+  std::optional<double> LinkedSeconds;
+};
+
+Expected<ProjectStats> ProjectRun::run() {
+  Stats.Units = unsigned(Opts.Units.size());
+  if (Error E = checkConfiguration())
+    return E;
+  // 1. Which units changed: the key, then every file each one read.
+  if (Error E = findChanged())
+    return E;
+  if (Opts.Prune)
+    if (Error E = prune())
+      return E;
+  // 2. Parse the changed units.
+  Clock::time_point PhaseStart = Clock::now();
+  if (Error E = analyseChanged())
+    return E;
+  Stats.AnalyseSeconds = secondsSince(PhaseStart);
+  // 3. Link, then re-check the units whose facts changed.
+  PhaseStart = Clock::now();
+  if (Error E = linkIfNeeded())
+    return E;
+  Stats.LinkSeconds = LinkedSeconds.value_or(secondsSince(PhaseStart));
+  PhaseStart = Clock::now();
+  if (Error E = recheckStale())
+    return E;
+  Stats.RecheckSeconds = secondsSince(PhaseStart);
+  llvm::sort(Stats.Parsed);
+  llvm::sort(Stats.Rechecked);
+  return Stats;
+}
+
+/// A bad --config or a malformed .concur.yaml is a configuration error for
+/// the whole run.
+Error ProjectRun::checkConfiguration() {
+  std::string Error =
+      UnitRunner(*Opts.Compilations, Opts.Tidy, Files).validate();
+  if (!Error.empty())
+    return createStringError(inconvertibleErrorCode(), "%s", Error.c_str());
   for (const std::string &File : Opts.Units)
     if (auto Config = ProjectConfigFinder::shared().find(File); !Config)
       return Config.takeError();
+  return Error::success();
+}
 
-  // 1. Which units changed: the key, then every file each one read.
-  Expected<std::vector<UnitState>> States =
+Error ProjectRun::findChanged() {
+  Expected<std::vector<UnitState>> Stored =
       Db.units(/*WithDeps=*/true, /*WithLookups=*/false);
-  if (!States)
-    return States.takeError();
-  std::map<std::string, const UnitState *> Known;
-  for (const UnitState &U : *States)
+  if (!Stored)
+    return Stored.takeError();
+  States = std::move(*Stored);
+  for (const UnitState &U : States)
     Known[U.File] = &U;
-  std::map<std::string, std::string> Keys;
-  std::vector<std::string> Changed;
   for (const std::string &File : Opts.Units) {
     std::string Key = unitKey(*Opts.Compilations, File, Opts.Tidy);
-    Keys[File] = Key;
-    auto It = Known.find(File);
-    bool Fresh = It != Known.end() && It->second->Key == Key &&
-                 !It->second->Failed && !It->second->Deps.empty() &&
-                 llvm::all_of(It->second->Deps, [&](const FileStamp &D) {
-                   return Files.unchanged(D);
-                 });
-    if (!Fresh)
+    if (!isFresh(File, Key))
       Changed.push_back(File);
+    Keys[File] = std::move(Key);
   }
-  if (Opts.Prune) {
-    std::set<std::string> Selected(Opts.Units.begin(), Opts.Units.end());
-    for (const UnitState &U : *States)
-      if (!Selected.count(U.File))
-        if (Error E = Db.removeUnit(U.File))
-          return E;
-  }
+  return Error::success();
+}
 
-  using Clock = std::chrono::steady_clock;
-  auto Since = [](Clock::time_point Start) {
-    return std::chrono::duration<double>(Clock::now() - Start).count();
+bool ProjectRun::isFresh(const std::string &File, const std::string &Key) {
+  auto It = Known.find(File);
+  return It != Known.end() && It->second->Key == Key && !It->second->Failed &&
+         !It->second->Deps.empty() &&
+         llvm::all_of(It->second->Deps, [&](const FileStamp &D) {
+           return Files.unchanged(D);
+         });
+}
+
+/// A full run removes the units that left the compilation database.
+Error ProjectRun::prune() {
+  std::set<std::string> Selected(Opts.Units.begin(), Opts.Units.end());
+  for (const UnitState &U : States)
+    if (!Selected.count(U.File))
+      if (Error E = Db.removeUnit(U.File))
+        return E;
+  return Error::success();
+}
+
+/// Parses the changed units. Their checks see the facts of the units stored
+/// before (by earlier runs, or by this one before they started), linked as
+/// they ask; a unit that saw what the final link gives is not checked
+/// again. Units whose facts may still change are kept parsed: once every
+/// unit is in, Facts answers as the final link does, and those whose facts
+/// changed are checked again on their AST while the database is linked;
+/// their findings are stored after it.
+Error ProjectRun::analyseChanged() {
+  if (Changed.empty())
+    return Error::success();
+  IncrementalLinker Facts{OptionsByFile(Opts.Tidy)};
+  if (Error E = loadStoredFacts(Facts))
+    return E;
+  std::vector<UnitOutcome> RecheckedKept;
+  auto FactsChanged = [&](const UnitRecord &First) {
+    return llvm::any_of(First.Lookups, [&](const auto &Seen) {
+      return Facts.answer(Seen.first).Fingerprint != Seen.second;
+    });
   };
-  // 2. Parse the changed units. Their checks see the facts of the units
-  // stored before (by earlier runs, or by this one before they started),
-  // linked as they ask; a unit that saw what the final link gives is not
-  // checked again.
-  Clock::time_point PhaseStart = Clock::now();
-  // What a re-check leaves: the new findings and what they looked up.
-  std::set<std::string> RecheckedOnce;
-  // The link, timed on its own: it may run within phase 2, beside the
-  // re-checks of kept units.
-  std::optional<double> LinkedSeconds;
-  auto Link = [&]() -> Error {
-    Clock::time_point LinkStart = Clock::now();
-    if (Error E = linkDatabase(Db, Opts.Tidy, &Stats.Functions))
-      return E;
-    LinkedSeconds = Since(LinkStart);
+  auto Link = [this] { return link(); };
+  auto KeepRechecked = [&](UnitOutcome &Out) {
+    RecheckedKept.push_back(std::move(Out));
     return Error::success();
   };
-  auto Rechecked = [&](UnitOutcome &Out) -> Error {
-    Stats.Rechecked.push_back(Out.Record.File);
-    RecheckedOnce.insert(Out.Record.File);
-    if (Out.Record.Failed) {
-      Out.Record.Key = Keys[Out.Record.File];
-      return Db.storeUnit(Out.Record);
-    }
-    return Db.updateFindings(Out.Record.File, Out.Record.Lookups,
-                             Out.Record.Findings);
-  };
-  if (!Changed.empty()) {
-    IncrementalLinker Facts{OptionsByFile(Opts.Tidy)};
-    if (!Known.empty()) {
-      Expected<std::vector<StoredFunction>> Stored = Db.localFunctions();
-      if (!Stored)
-        return Stored.takeError();
-      std::map<std::string, std::vector<StoredFunction>> ByUnit;
-      for (StoredFunction &F : *Stored)
-        ByUnit[F.Unit].push_back(std::move(F));
-      for (auto &[Unit, Functions] : ByUnit)
-        Facts.addUnit(Unit, std::move(Functions));
-    }
-    // Units whose facts may still change are kept parsed. Once every unit is
-    // in, Facts answers as the final link does: those whose facts changed
-    // are checked again on their AST while the database is linked; their
-    // findings are stored after it.
-    Keeping Keep;
-    Keep.Budget = Opts.KeptBudget;
-    auto FactsChanged = [&](const UnitRecord &First) {
-      return llvm::any_of(First.Lookups, [&](const auto &Seen) {
-        return Facts.answer(Seen.first).Fingerprint != Seen.second;
-      });
-    };
-    Keep.FactsChanged = FactsChanged;
-    Keep.Meanwhile = Link;
-    std::vector<UnitOutcome> RecheckedKept;
-    auto KeepRechecked = [&](UnitOutcome &Out) {
-      RecheckedKept.push_back(std::move(Out));
-      return Error::success();
-    };
-    Keep.Rechecked = KeepRechecked;
-    UnitPlan Plan = planUnits(Changed);
-    if (Error E = runUnits(
-            Opts, Plan.Order, Plan.Needs, Plan.Calls, "analysing",
-            UnitPass::Analyse,
-            &Facts,
-            [&](UnitOutcome &Out) {
-              Out.Record.Key = Keys[Out.Record.File];
-              Stats.Parsed.push_back(Out.Record.File);
-              if (!Out.Record.Failed)
-                Facts.addUnit(Out.Record.File, Out.Record.Functions);
-              return Db.storeUnit(Out.Record);
-            },
-            Files, &Keep))
+  auto Store = [&](UnitOutcome &Out) { return storeAnalysed(Out, Facts); };
+  Keeping Keep{Opts.KeptBudget, FactsChanged, Link, KeepRechecked};
+  UnitPlan Plan = planUnits(Changed);
+  UnitBatch Batch{Plan.Order, Plan.Needs,         Plan.Calls, "analysing",
+                  UnitPass::Analyse, &Facts, Store, &Keep};
+  if (Error E = UnitScheduler(Opts, Files, Batch).run())
+    return E;
+  Stats.RecheckedKept = unsigned(RecheckedKept.size());
+  for (UnitOutcome &Out : RecheckedKept)
+    if (Error E = storeRechecked(Out))
       return E;
-    Stats.RecheckedKept = unsigned(RecheckedKept.size());
-    for (UnitOutcome &Out : RecheckedKept)
-      if (Error E = Rechecked(Out))
-        return E;
-  }
+  return Error::success();
+}
 
-  // 3. Link, then re-check the units whose facts changed; linking reads
-  // only local summaries, so one round reaches the fixed point. The loop
-  // guards against a unit whose lookups vary between parses.
-  Stats.AnalyseSeconds = Since(PhaseStart);
-  PhaseStart = Clock::now();
-  // An unchanged database (nothing parsed or removed here or by another
-  // run since the last link) is not linked again.
+Error ProjectRun::loadStoredFacts(IncrementalLinker &Facts) {
+  if (Known.empty())
+    return Error::success();
+  Expected<std::vector<StoredFunction>> Stored = Db.localFunctions();
+  if (!Stored)
+    return Stored.takeError();
+  std::map<std::string, std::vector<StoredFunction>> ByUnit;
+  for (StoredFunction &F : *Stored)
+    ByUnit[F.Unit].push_back(std::move(F));
+  for (auto &[Unit, Functions] : ByUnit)
+    Facts.addUnit(Unit, std::move(Functions));
+  return Error::success();
+}
+
+Error ProjectRun::storeAnalysed(UnitOutcome &Out, IncrementalLinker &Facts) {
+  Out.Record.Key = Keys[Out.Record.File];
+  Stats.Parsed.push_back(Out.Record.File);
+  if (!Out.Record.Failed)
+    Facts.addUnit(Out.Record.File, Out.Record.Functions);
+  return Db.storeUnit(Out.Record);
+}
+
+/// What a re-check leaves: the new findings and what they looked up.
+Error ProjectRun::storeRechecked(UnitOutcome &Out) {
+  Stats.Rechecked.push_back(Out.Record.File);
+  RecheckedOnce.insert(Out.Record.File);
+  if (Out.Record.Failed) {
+    Out.Record.Key = Keys[Out.Record.File];
+    return Db.storeUnit(Out.Record);
+  }
+  return Db.updateFindings(Out.Record.File, Out.Record.Lookups,
+                           Out.Record.Findings);
+}
+
+Error ProjectRun::link() {
+  Clock::time_point LinkStart = Clock::now();
+  if (Error E = linkDatabase(Db, Opts.Tidy, &Stats.Functions))
+    return E;
+  LinkedSeconds = secondsSince(LinkStart);
+  return Error::success();
+}
+
+/// An unchanged database (nothing parsed or removed here or by another run
+/// since the last link) is not linked again.
+Error ProjectRun::linkIfNeeded() {
   Expected<bool> Current = Db.linkIsCurrent();
   if (!Current)
     return Current.takeError();
-  if (!*Current) {
-    if (Error E = Link())
-      return E;
-  } else if (!LinkedSeconds) {
+  if (!*Current)
+    return link();
+  if (!LinkedSeconds) {
     Expected<unsigned> Count = Db.linkedCount();
     if (!Count)
       return Count.takeError();
     Stats.Functions = *Count;
   }
-  Stats.LinkSeconds = LinkedSeconds.value_or(Since(PhaseStart));
-  PhaseStart = Clock::now();
+  return Error::success();
+}
+
+/// Linking reads only local summaries, so one round of re-checks reaches
+/// the fixed point. The loop guards against a unit whose lookups vary
+/// between parses.
+Error ProjectRun::recheckStale() {
+  auto Store = [this](UnitOutcome &Out) { return storeRechecked(Out); };
   for (unsigned Round = 0; Round < 3; ++Round) {
     Expected<std::vector<std::string>> Stale = staleFindings(Db, Opts.Units);
     if (!Stale)
@@ -623,14 +425,19 @@ Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
     auto Facts = DatabaseSummaryProvider::open(Db.path());
     if (!Facts)
       return Facts.takeError();
-    if (Error E = runUnits(Opts, Todo, {}, {}, "re-checking",
-                           UnitPass::Recheck, Facts->get(), Rechecked, Files))
+    UnitBatch Batch{Todo, {}, {}, "re-checking", UnitPass::Recheck,
+                    Facts->get(), Store};
+    if (Error E = UnitScheduler(Opts, Files, Batch).run())
       return E;
   }
-  Stats.RecheckSeconds = Since(PhaseStart);
-  llvm::sort(Stats.Parsed);
-  llvm::sort(Stats.Rechecked);
-  return Stats;
+  return Error::success();
+}
+
+} // namespace
+
+Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
+                                      UnitCache &Db) {
+  return ProjectRun(Opts, Db).run();
 }
 
 } // namespace concur::advise

@@ -9,33 +9,12 @@
 #ifndef CONCUR_TOOL_ADVISE_PROJECT_H
 #define CONCUR_TOOL_ADVISE_PROJECT_H
 
+#include "Progress.h"
 #include "UnitRunner.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/raw_ostream.h"
-#include <chrono>
 
 namespace concur::advise {
-
-enum class ProgressMode { Auto, Bar, Lines, None };
-
-/// Progress of one phase on stderr: a redrawn bar with counts and ETA on a
-/// terminal, a plain line every few seconds otherwise (CI logs).
-class Progress {
-public:
-  Progress(ProgressMode Mode, llvm::StringRef Phase, unsigned Total);
-  ~Progress();
-  void tick(llvm::StringRef File);
-
-private:
-  void draw(bool Final);
-  bool Bar;
-  bool Enabled;
-  std::string Phase;
-  unsigned Total, Done = 0;
-  std::chrono::steady_clock::time_point Start, LastLine;
-  std::mutex Mutex;
-  std::string Current;
-};
 
 struct ProjectOptions {
   const clang::tooling::CompilationDatabase *Compilations = nullptr;
@@ -88,16 +67,16 @@ AnalysisOptions optionsForFile(llvm::StringRef File,
 
 /// Links all local summaries in \p Db and stores the result; \p Tidy gives
 /// the check options of each file.
-llvm::Error linkDatabase(SummaryDatabase &Db, const TidySettings &Tidy,
+llvm::Error linkDatabase(UnitCache &Db, const TidySettings &Tidy,
                          unsigned *Functions = nullptr);
 
 /// The units whose recorded lookups disagree with the linked summaries.
 llvm::Expected<std::vector<std::string>>
-staleFindings(SummaryDatabase &Db, llvm::ArrayRef<std::string> Units);
+staleFindings(UnitCache &Db, llvm::ArrayRef<std::string> Units);
 
 /// Brings \p Db up to date for \p Opts.Units.
 llvm::Expected<ProjectStats> analyseProject(const ProjectOptions &Opts,
-                                            SummaryDatabase &Db);
+                                            UnitCache &Db);
 
 } // namespace concur::advise
 

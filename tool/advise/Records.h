@@ -3,7 +3,7 @@
 // Plain records of a run: findings as the checks emitted them (with line and
 // column resolved), functions with their linked summaries, and units that
 // could not be analysed. They are stored in the summaries database as JSON
-// and rendered by Report.cpp; nothing here decides anything.
+// and rendered by the emitters; nothing here decides anything.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,8 +1,7 @@
 //===--- Report.h - Rendering what the database holds -----------*- C++ -*-===//
 //
 // A report is read from the summaries database only (so --from-db needs no
-// parsing) and rendered in one of the output formats. The JSON form is the
-// stable schema "concur-advise/1" (tests/tool pins it).
+// parsing), then decided (Decide.h) and written by an Emitter.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,7 +9,7 @@
 #define CONCUR_TOOL_ADVISE_REPORT_H
 
 #include "Records.h"
-#include "SummaryDatabase.h"
+#include "UnitCache.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace concur::advise {
@@ -19,7 +18,7 @@ struct FunctionRecord {
   FunctionSummary S;
   unsigned EndLine = 0;
   /// The row for the best opportunity inside the function, else the row for
-  /// running calls of it concurrently.
+  /// running calls of it concurrently (set by decideReport()).
   std::string Model;
 };
 
@@ -39,44 +38,11 @@ struct Report {
   unsigned Hidden = 0; ///< Findings hidden by a baseline.
 };
 
-/// Reads the report of \p Units (all units when empty).
-llvm::Expected<Report> loadReport(SummaryDatabase &Db,
+/// Reads the report of \p Units (all units when empty): failed units,
+/// functions by file and line, findings once each by file, line, column and
+/// check. Nothing is decided yet: see decideReport().
+llvm::Expected<Report> loadReport(UnitCache &Db,
                                   llvm::ArrayRef<std::string> Units);
-
-enum class Format { Text, Json, Sarif, Html, Markdown };
-
-struct RenderOptions {
-  Format Form = Format::Text;
-  /// Base of the links to each check's documentation (ends with '/').
-  std::string DocBase;
-  bool Color = false;
-};
-
-void render(const Report &R, const RenderOptions &Opts, llvm::raw_ostream &OS);
-
-/// Counts per class and model, and the top functions by blocking and work.
-void renderSummary(const Report &R, llvm::raw_ostream &OS);
-
-/// One function's class, scores, evidence and the selection table's
-/// decision path. False when no function has that name.
-bool explain(const Report &R, llvm::StringRef Name, llvm::raw_ostream &OS);
-
-/// Baselines: fingerprints of accepted findings.
-llvm::Error writeBaseline(const Report &R, llvm::StringRef Path);
-/// Removes the findings \p Path records (each recorded finding hides one).
-llvm::Error applyBaseline(Report &R, llvm::StringRef Path);
-
-struct FixOutcome {
-  unsigned Applied = 0;     ///< Findings whose fix was applied.
-  unsigned Conflicting = 0; ///< Skipped: they overlap a fix applied first.
-  unsigned Files = 0;       ///< Files rewritten.
-};
-
-/// Applies the fixes of the warnings and errors in \p R. The offsets are
-/// those of the files as this run analysed (or verified) them; an edit past
-/// the end of its file is an error, and then nothing is written. The same fix offered by
-/// several units is applied once; of overlapping fixes, the first wins.
-llvm::Expected<FixOutcome> applyFixes(const Report &R);
 
 } // namespace concur::advise
 

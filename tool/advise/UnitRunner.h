@@ -14,7 +14,7 @@
 
 #include "Configuration.h"
 #include "Records.h"
-#include "SummaryDatabase.h"
+#include "UnitCache.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include <functional>

@@ -1,0 +1,151 @@
+//===--- UnitCacheTest.cpp - concur-advise's incremental state -------------===//
+//
+// The writer's side of the summaries database; the readers' side is tested
+// in tests/analysis/SummaryDatabaseTest.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinkTestUtil.h"
+#include "UnitCache.h"
+#include <sqlite3.h>
+
+using namespace concur;
+using namespace concur::advise;
+using namespace concur::test;
+
+namespace {
+
+TEST(UnitCache, StoresUnitsAndServesLinkedSummaries) {
+  ScratchDir Dir;
+  std::string Path = Dir.file("s.db");
+  auto Db = UnitCache::open(Path, UnitCache::OpenMode::ReadWrite);
+  ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
+  UnitRecord R;
+  R.File = "/src/a.cpp";
+  R.Key = "k1";
+  R.Deps.push_back({"/src/a.cpp", 10, 20, "abc"});
+  R.Lookups["c:@F@x"] = "";
+  R.Findings = R"([{"check":"x"}])";
+  {
+    Parsed A(UnitA);
+    R.Functions = localsOf(A, "/src/a.cpp", {"helper"});
+  }
+  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
+  auto Units = (*Db)->units();
+  ASSERT_TRUE(bool(Units));
+  ASSERT_EQ(Units->size(), 1u);
+  EXPECT_EQ((*Units)[0].Key, "k1");
+  ASSERT_EQ((*Units)[0].Deps.size(), 1u);
+  EXPECT_EQ((*Units)[0].Deps[0].Hash, "abc");
+  EXPECT_EQ((*Units)[0].Lookups.count("c:@F@x"), 1u);
+
+  std::vector<FunctionSummary> Linked = linkAB();
+  ASSERT_FALSE(bool((*Db)->storeLinked(Linked)));
+  Db->reset();
+
+  auto Provider = DatabaseSummaryProvider::open(Path);
+  ASSERT_TRUE(bool(Provider)) << llvm::toString(Provider.takeError());
+  const FunctionSummary *Loop = findNamed(Linked, "helper");
+  ASSERT_NE(Loop, nullptr);
+  const FunctionSummary *Served = (*Provider)->lookup(Loop->USR);
+  ASSERT_NE(Served, nullptr);
+  EXPECT_EQ(Served->Class.Class, WorkloadClass::Io);
+  EXPECT_EQ((*Provider)->answer(Loop->USR).Fingerprint, fingerprint(*Loop));
+  EXPECT_EQ((*Provider)->lookup("c:@F@nothing"), nullptr);
+}
+
+TEST(UnitCache, LinkIsCurrentUntilLocalSummariesChange) {
+  ScratchDir Dir;
+  auto Db = UnitCache::open(Dir.file("s.db"),
+                                  UnitCache::OpenMode::ReadWrite);
+  ASSERT_TRUE(bool(Db));
+  auto Current = [&] {
+    auto C = (*Db)->linkIsCurrent();
+    EXPECT_TRUE(bool(C));
+    return C && *C;
+  };
+  EXPECT_FALSE(Current()); // never linked
+  UnitRecord R;
+  R.File = "/src/a.cpp";
+  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
+  auto Generation = (*Db)->localGeneration();
+  ASSERT_TRUE(bool(Generation));
+  ASSERT_FALSE(bool((*Db)->storeLinked(linkAB(), *Generation)));
+  EXPECT_TRUE(Current());
+  auto Count = (*Db)->linkedCount();
+  ASSERT_TRUE(bool(Count));
+  EXPECT_EQ(*Count, linkAB().size());
+  // New findings do not change local summaries; a stored unit does, and so
+  // does a unit removed.
+  ASSERT_FALSE(bool((*Db)->updateFindings(R.File, {}, "[]")));
+  EXPECT_TRUE(Current());
+  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
+  EXPECT_FALSE(Current());
+  Generation = (*Db)->localGeneration();
+  ASSERT_TRUE(bool(Generation));
+  ASSERT_FALSE(bool((*Db)->storeLinked(linkAB(), *Generation)));
+  EXPECT_TRUE(Current());
+  ASSERT_FALSE(bool((*Db)->removeUnit(R.File)));
+  EXPECT_FALSE(Current());
+}
+
+TEST(UnitCache, BadFilesAreReportedOrRebuilt) {
+  ScratchDir Dir;
+  using Mode = UnitCache::OpenMode;
+
+  auto Missing = UnitCache::open(Dir.file("none.db"), Mode::ReadOnly);
+  ASSERT_FALSE(bool(Missing));
+  EXPECT_NE(llvm::toString(Missing.takeError()).find("does not exist"),
+            std::string::npos);
+
+  std::string Garbage = Dir.file("garbage.db");
+  writeFile(Garbage, std::string(4096, 'x'));
+  auto NotDb = UnitCache::open(Garbage, Mode::ReadOnly);
+  ASSERT_FALSE(bool(NotDb));
+  EXPECT_NE(llvm::toString(NotDb.takeError()).find("not a valid SQLite"),
+            std::string::npos);
+  auto NotDbRw = UnitCache::open(Garbage, Mode::ReadWrite);
+  EXPECT_FALSE(bool(NotDbRw));
+  llvm::consumeError(NotDbRw.takeError());
+  auto Rebuilt = UnitCache::open(Garbage, Mode::RebuildIfInvalid);
+  ASSERT_TRUE(bool(Rebuilt)) << llvm::toString(Rebuilt.takeError());
+  EXPECT_NE((*Rebuilt)->rebuildReason().find("not a valid SQLite"),
+            std::string::npos);
+
+  // A SQLite file of some other program is not replaced by a plain writer.
+  std::string Foreign = Dir.file("foreign.db");
+  sqlite3 *Raw = nullptr;
+  ASSERT_EQ(sqlite3_open(Foreign.c_str(), &Raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(Raw, "CREATE TABLE t(x); INSERT INTO t VALUES(1);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(Raw);
+  auto Other = UnitCache::open(Foreign, Mode::ReadWrite);
+  ASSERT_FALSE(bool(Other));
+  EXPECT_NE(llvm::toString(Other.takeError()).find("not a concur summaries"),
+            std::string::npos);
+}
+
+TEST(UnitCache, MergeTakesTheOtherFilesUnits) {
+  ScratchDir Dir;
+  auto Write = [&](const std::string &Path, const std::string &Key) {
+    auto Db = UnitCache::open(Path, UnitCache::OpenMode::ReadWrite);
+    ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
+    UnitRecord R;
+    R.File = "/src/a.cpp";
+    R.Key = Key;
+    ASSERT_FALSE(bool((*Db)->storeUnit(R)));
+  };
+  Write(Dir.file("mine.db"), "old");
+  Write(Dir.file("theirs.db"), "new");
+  auto Db = UnitCache::open(Dir.file("mine.db"), UnitCache::OpenMode::ReadWrite);
+  ASSERT_TRUE(bool(Db));
+  ASSERT_FALSE(bool((*Db)->mergeFrom(Dir.file("theirs.db"))));
+  auto Units = (*Db)->units();
+  ASSERT_TRUE(bool(Units));
+  ASSERT_EQ(Units->size(), 1u);
+  EXPECT_EQ((*Units)[0].Key, "new");
+  EXPECT_FALSE(bool((*Db)->checkIntegrity()));
+}
+
+} // namespace
