@@ -138,6 +138,14 @@ double Effects::substantialBlocking() const {
   return Blocking - BlockingByKind[unsigned(IoKind::Console)];
 }
 
+void Effects::asConsoleOutput() {
+  BlockingByKind = {};
+  BlockingByKind[unsigned(IoKind::Console)] = Blocking;
+  for (Evidence &E : Items)
+    if (E.Kind == EvidenceKind::Io)
+      E.What = toString(IoKind::Console).str();
+}
+
 Classification classify(const Effects &E, const AnalysisOptions &Opts) {
   Classification C;
   double Waiting = E.substantialBlocking();
@@ -188,8 +196,9 @@ void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
 namespace {
 
 /// Format tag, first byte of every encoded summary. 2: external calls carry
-/// whether they are synchronised and whether they are callbacks.
-constexpr uint8_t SummaryFormat = 2;
+/// whether they are synchronised and whether they are callbacks. 3: whether
+/// the function is a log sink.
+constexpr uint8_t SummaryFormat = 3;
 
 void appendULEB128(std::string &Out, uint64_t V) {
   do {
@@ -370,7 +379,7 @@ std::string encodeSummary(const FunctionSummary &S) {
   W.string(S.File);
   W.number(S.Line);
   W.number(S.Column);
-  W.byte(S.IsCoroutine);
+  W.byte(uint8_t(S.IsCoroutine) | uint8_t(S.LogSink) << 1);
   const Effects &T = S.Total;
   W.real(T.Work);
   W.real(T.NumericWork);
@@ -417,7 +426,9 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   S.File = R.string();
   S.Line = R.small();
   S.Column = R.small();
-  S.IsCoroutine = R.byte() != 0;
+  uint8_t Traits = R.byte();
+  S.IsCoroutine = Traits & 1;
+  S.LogSink = Traits & 2;
   Effects &T = S.Total;
   T.Work = R.real();
   T.NumericWork = R.real();

@@ -82,6 +82,8 @@ struct Effects {
   IoKindSet ioKinds(double MinBlocking = 0) const;
   /// Blocking that makes a function wait for real (all kinds but console).
   double substantialBlocking() const;
+  /// Counts all waiting as console output (the code is diagnostics).
+  void asConsoleOutput();
 };
 
 /// The class of some code, derived from its effects.
@@ -130,6 +132,9 @@ struct FunctionSummary {
   unsigned Line = 0;
   unsigned Column = 0;
   bool IsCoroutine = false;
+  /// The function is diagnostic output (a logger): its I/O counts as
+  /// console output for its callers.
+  bool LogSink = false;
   Effects Total;
   std::vector<ExternalCall> ExternalCalls;
   Classification Class;
