@@ -143,6 +143,14 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
   forEachAtLevel(Body, CollectWrites);
   if (const auto *For = dyn_cast<ForStmt>(Loop); For && For->getInc())
     forEachAtLevel(For->getInc(), CollectWrites);
+  // `while (tries--)` counts in its own condition.
+  if (const Expr *Cond = loopCondition(Loop))
+    forEachAtLevel(Cond, [&](const Stmt *S) {
+      if (const auto *UO = dyn_cast<UnaryOperator>(S);
+          UO && UO->isIncrementDecrementOp())
+        NoteWrite(UO->getSubExpr(), nullptr);
+      return true;
+    });
 
   // A counted loop (its condition tests what the iteration writes) is a
   // bounded retry with a back-off, not a wait for a state change.

@@ -138,9 +138,13 @@ double Effects::substantialBlocking() const {
   return Blocking - BlockingByKind[unsigned(IoKind::Console)];
 }
 
-void Effects::asConsoleOutput() {
+void Effects::asDiagnostics() {
   BlockingByKind = {};
   BlockingByKind[unsigned(IoKind::Console)] = Blocking;
+  Work = 0;
+  NumericWork = 0;
+  llvm::erase_if(Items,
+                 [](const Evidence &E) { return E.Kind == EvidenceKind::Cpu; });
   for (Evidence &E : Items)
     if (E.Kind == EvidenceKind::Io)
       E.What = toString(IoKind::Console).str();

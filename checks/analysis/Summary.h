@@ -82,8 +82,9 @@ struct Effects {
   IoKindSet ioKinds(double MinBlocking = 0) const;
   /// Blocking that makes a function wait for real (all kinds but console).
   double substantialBlocking() const;
-  /// Counts all waiting as console output (the code is diagnostics).
-  void asConsoleOutput();
+  /// The effects of diagnostics (a logger): all waiting is console output,
+  /// and formatting the message is not work.
+  void asDiagnostics();
 };
 
 /// The class of some code, derived from its effects.

@@ -830,7 +830,7 @@ private:
       // A logger's output stays console output whatever it reaches in
       // other units.
       if (S.LogSink)
-        S.Total.asConsoleOutput();
+        S.Total.asDiagnostics();
       S.Class = classify(S.Total, Folded.Recursive ? OptionsFor(S) : GroupOpts);
       Nodes[I].Linked = std::move(S);
       Nodes[I].Done = true;

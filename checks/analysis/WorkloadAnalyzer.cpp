@@ -34,6 +34,10 @@ SummaryProvider::~SummaryProvider() = default;
 
 namespace {
 
+/// Operations per iteration up to which a loop that prints is only the
+/// printing of what it walks.
+constexpr double PrintingLoopOps = 40;
+
 /// An edge of the call graph found while scanning a body.
 struct CallEdge {
   const FunctionDecl *Callee;
@@ -290,16 +294,16 @@ bool hasWord(ArrayRef<std::string> Words, ArrayRef<std::string> Wanted) {
   });
 }
 
-/// Whether \p S leaves the code around it at once, with nothing computed on
-/// the way: `return;`, `return -1;`, `return rc;`, `goto err;`, `break;`,
-/// `continue;`, a throw, or a call that ends the program; for a block, its
-/// last statement.
+/// Whether \p S leaves the function at once, with nothing computed on the
+/// way: `return;`, `return -1;`, `return rc;`, `goto err;`, a throw, or a
+/// call that ends the program; for a block, its last statement. Not `break`
+/// or `continue`: `if (!it) { ...; continue; }` is how loops skip an item.
 bool bailsOut(const Stmt *S, ASTContext &Ctx) {
   if (const auto *Block = dyn_cast_or_null<CompoundStmt>(S))
     return !Block->body_empty() && bailsOut(Block->body_back(), Ctx);
   if (!S)
     return false;
-  if (isa<GotoStmt, BreakStmt, ContinueStmt, CXXThrowExpr>(S))
+  if (isa<GotoStmt, CXXThrowExpr>(S))
     return true;
   if (const auto *Return = dyn_cast<ReturnStmt>(S)) {
     const Expr *Value = Return->getRetValue();
@@ -604,6 +608,7 @@ void Scanner::loop(const Stmt *Loop, double Times, unsigned Depth) {
   double BodyTimes =
       std::min(MaxTimes, Times * Trip.value_or(Opts.UnknownTripCount));
   double OpsBefore = LocalOps, NumericBefore = LocalNumericOps;
+  double ConsoleBefore = Out.BlockingByKind[unsigned(IoKind::Console)];
   ++LoopDepth;
   if (const auto *For = dyn_cast<ForStmt>(Loop)) {
     scan(For->getInit(), Times, Depth + 1);
@@ -625,6 +630,16 @@ void Scanner::loop(const Stmt *Loop, double Times, unsigned Depth) {
   --LoopDepth;
   double Ops = LocalOps - OpsBefore;
   double NumericOps = LocalNumericOps - NumericBefore;
+  // A loop that prints what it walks (a Dump() method, a listing) is
+  // console output: stepping through the items to print them is not work.
+  if (Out.BlockingByKind[unsigned(IoKind::Console)] > ConsoleBefore &&
+      Ops <= PrintingLoopOps * BodyTimes) {
+    Out.Work -= Ops;
+    Out.NumericWork -= NumericOps;
+    LocalOps = OpsBefore;
+    LocalNumericOps = NumericBefore;
+    return;
+  }
   // The outermost loop of a body stands for the arithmetic written in it.
   if (LoopDepth == 0 && Ops >= Opts.MinIterationWork) {
     bool Numeric = NumericOps >= Opts.NumericShare * Ops;
@@ -1095,7 +1110,7 @@ void WorkloadAnalyzer::Impl::finalize(FunctionSummary &S,
     }
   if (A.isLogSink(Def, S.Total)) {
     S.LogSink = true;
-    S.Total.asConsoleOutput();
+    S.Total.asDiagnostics();
   }
   S.Class = classify(S.Total, Opts);
 }

@@ -76,6 +76,19 @@ int open_retry(const char *path) {
   }
 }
 
+// negative: at most five tries, counted in the condition.
+int create_temp(const char *path) {
+  int fd = -1;
+  int tries = 5;
+  while (tries--) {
+    fd = open(path, 0);
+    if (fd != -1)
+      break;
+    sleep(1);
+  }
+  return fd;
+}
+
 // A spin that only yields until another thread sets the flag.
 volatile int go_flag;
 void spin_until_go() {
