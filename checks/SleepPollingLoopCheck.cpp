@@ -143,6 +143,14 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
   forEachAtLevel(Body, CollectWrites);
   if (const auto *For = dyn_cast<ForStmt>(Loop); For && For->getInc())
     forEachAtLevel(For->getInc(), CollectWrites);
+  // `while (tries--)` counts in its own condition.
+  if (const Expr *Cond = loopCondition(Loop))
+    forEachAtLevel(Cond, [&](const Stmt *S) {
+      if (const auto *UO = dyn_cast<UnaryOperator>(S);
+          UO && UO->isIncrementDecrementOp())
+        NoteWrite(UO->getSubExpr(), nullptr);
+      return true;
+    });
 
   // A counted loop (its condition tests what the iteration writes) is a
   // bounded retry with a back-off, not a wait for a state change.
@@ -231,21 +239,97 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
       Facts.Shape == ::concur::FanOut::Single ||
       Facts.Shape == ::concur::FanOut::Small)
     return;
-  Effects SleepEffects;
-  forEachAtLevel(Body, [&](const Stmt *S) {
-    const auto *Call = dyn_cast<CallExpr>(S);
-    if (SleepCall || !Call)
-      return !SleepCall;
-    Effects E = Analyzer.analyzeCall(Call);
-    if (E.BlockingByKind[Sleep] > 0) {
-      SleepCall = Call;
-      SleepEffects = std::move(E);
-    }
-    return !SleepCall;
-  });
-  if (!SleepCall)
+  // A loop that computes every round is a periodic worker (maintenance
+  // with a pause between rounds), not a wait for a state change.
+  if (Facts.PerIteration.Work >= analysisOptions().SubstantialWork)
     return;
-
+  // The sleep the loop makes at its own level, and the condition of the
+  // innermost `if` around it in the body, if any.
+  Effects SleepEffects;
+  const Expr *SleepGuard = nullptr;
+  bool WaitsOnNotification = false;
+  std::function<void(const Stmt *, const Expr *)> FindSleep =
+      [&](const Stmt *S, const Expr *Guard) {
+        if (!S || isa<LambdaExpr, BlockExpr, ForStmt, CXXForRangeStmt,
+                      WhileStmt, DoStmt>(S))
+          return;
+        if (const auto *If = dyn_cast<IfStmt>(S)) {
+          FindSleep(If->getCond(), Guard);
+          FindSleep(If->getThen(), If->getCond());
+          FindSleep(If->getElse(), If->getCond());
+          return;
+        }
+        if (const auto *Call = dyn_cast<CallExpr>(S)) {
+          // The longest sleep stands for the loop's (a yield next to a
+          // usleep is not the wait).
+          Effects E = Analyzer.analyzeCall(Call);
+          if (E.BlockingByKind[Sleep] > 0 &&
+              (!SleepCall || E.BlockingByKind[Sleep] >
+                                 SleepEffects.BlockingByKind[Sleep])) {
+            SleepCall = Call;
+            SleepGuard = Guard;
+            SleepEffects = std::move(E);
+          }
+        }
+        for (const Stmt *Child : S->children())
+          FindSleep(Child, Guard);
+      };
+  FindSleep(Body, nullptr);
+  // A condition variable's wait (or a semaphore's, a join) anywhere in the
+  // body: the loop already waits for a notification, the recommended form.
+  std::function<void(const Stmt *)> FindWait = [&](const Stmt *S) {
+    if (!S || WaitsOnNotification || isa<LambdaExpr, BlockExpr>(S))
+      return;
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *Callee = Call->getDirectCallee())
+        if (std::optional<::concur::ApiEffects> Api =
+                Analyzer.apiEffects(Callee);
+            Api && Api->Io == ::concur::IoKind::Sync && !Api->AcquiresLock)
+          WaitsOnNotification = true;
+    for (const Stmt *Child : S->children())
+      FindWait(Child);
+  };
+  FindWait(Body);
+  if (!SleepCall || WaitsOnNotification)
+    return;
+  // The sleep must be one the loop makes, directly or through a helper or
+  // two, not one found deep in what an iteration processes.
+  const Evidence *SleepEvidence = nullptr;
+  for (const Evidence &E : SleepEffects.Items)
+    if (E.Kind == EvidenceKind::Io &&
+        E.What == ::concur::toString(::concur::IoKind::Sleep)) {
+      SleepEvidence = &E;
+      break;
+    }
+  if (!SleepEvidence || SleepEvidence->Chain.size() > 3)
+    return;
+  // A sleep behind a condition that does not read the polled state is a
+  // throttle or a back-off (`if (++n % 64 == 0) usleep(...)`, `if
+  // (config.interval) usleep(...)`), not the wait between checks.
+  if (SleepGuard) {
+    llvm::SmallPtrSet<const Decl *, 8> PolledDecls;
+    std::function<void(const Stmt *, llvm::SmallPtrSetImpl<const Decl *> &)>
+        Reads = [&](const Stmt *S, llvm::SmallPtrSetImpl<const Decl *> &Out) {
+          if (!S)
+            return;
+          if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+            Out.insert(Ref->getDecl());
+          if (const auto *Member = dyn_cast<MemberExpr>(S))
+            Out.insert(Member->getMemberDecl());
+          for (const Stmt *Child : S->children())
+            Reads(Child, Out);
+        };
+    for (const Expr *Cond : Conditions)
+      Reads(Cond, PolledDecls);
+    for (const Expr *E : Polled)
+      Reads(E, PolledDecls);
+    llvm::SmallPtrSet<const Decl *, 8> GuardDecls;
+    Reads(SleepGuard, GuardDecls);
+    if (llvm::none_of(GuardDecls, [&](const Decl *D) {
+          return PolledDecls.contains(D) && !isa<EnumConstantDecl>(D);
+        }))
+      return;
+  }
 
   // What the loop waits for: I/O readiness when the polled state is read
   // by a blocking call, otherwise another thread.
@@ -282,12 +366,6 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
       Ctx.getLangOpts());
   std::string Condition = Text.size() > 40 ? (Text.take_front(37) + "...").str()
                                            : Text.str();
-  const Evidence *SleepEvidence = nullptr;
-  for (const Evidence &E : SleepEffects.Items)
-    if (E.Kind == EvidenceKind::Io && E.What == "sleep") {
-      SleepEvidence = &E;
-      break;
-    }
   std::string SleepText = SleepEvidence
                               ? ::concur::describeEvidence(*SleepEvidence)
                               : std::string("a sleep");

@@ -38,6 +38,11 @@ void ApiEffects::merge(const ApiEffects &Other) {
     Runs = Other.Runs;
   UnlessObject.insert(UnlessObject.end(), Other.UnlessObject.begin(),
                       Other.UnlessObject.end());
+  LogSink |= Other.LogSink;
+  if (Other.ConsoleStreamArg >= 0)
+    ConsoleStreamArg = Other.ConsoleStreamArg;
+  if (Other.WakeUpSizeArg >= 0)
+    WakeUpSizeArg = Other.WakeUpSizeArg;
 }
 
 ApiEffects KnowledgeBaseEntry::effects() const {
@@ -57,6 +62,9 @@ ApiEffects KnowledgeBaseEntry::effects() const {
   E.ReleasesLock = ReleasesLock;
   E.Runs = Runs;
   E.UnlessObject = UnlessObject;
+  E.LogSink = LogSink;
+  E.ConsoleStreamArg = ConsoleStreamArg.value_or(-1);
+  E.WakeUpSizeArg = WakeUpSizeArg.value_or(-1);
   return E;
 }
 
@@ -81,9 +89,13 @@ namespace {
 struct CostsBlock {
   std::map<std::string, double> Io, Cpu;
 };
+struct IncidentalBlock {
+  std::vector<std::string> LogWords, LevelWords, ErrorLabelWords;
+};
 struct KnowledgeBaseDocument {
   int Version = 0;
   CostsBlock Costs;
+  IncidentalBlock Incidental;
   std::vector<KnowledgeBaseEntry> Entries;
 };
 } // namespace
@@ -91,6 +103,7 @@ struct KnowledgeBaseDocument {
 
 namespace llvm::yaml {
 using concur::CostsBlock;
+using concur::IncidentalBlock;
 using concur::KnowledgeBaseDocument;
 template <> struct CustomMappingTraits<std::map<std::string, double>> {
   static void inputOne(IO &Io, StringRef Key,
@@ -110,10 +123,19 @@ template <> struct MappingTraits<CostsBlock> {
   }
 };
 
+template <> struct MappingTraits<IncidentalBlock> {
+  static void mapping(IO &Io, IncidentalBlock &Block) {
+    Io.mapOptional("log-words", Block.LogWords);
+    Io.mapOptional("level-words", Block.LevelWords);
+    Io.mapOptional("error-label-words", Block.ErrorLabelWords);
+  }
+};
+
 template <> struct MappingTraits<KnowledgeBaseDocument> {
   static void mapping(IO &Io, KnowledgeBaseDocument &Doc) {
     Io.mapRequired("version", Doc.Version);
     Io.mapOptional("costs", Doc.Costs);
+    Io.mapOptional("incidental", Doc.Incidental);
     Io.mapOptional("entries", Doc.Entries);
   }
 };
@@ -150,6 +172,15 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
     add({Entry.getKey().str()}, Entry.getValue());
   for (const auto &[Prefix, Effects] : Other.Prefixes)
     add({Prefix + "*"}, Effects);
+  auto Append = [](std::vector<std::string> &To,
+                   const std::vector<std::string> &From) {
+    for (const std::string &Word : From)
+      if (!llvm::is_contained(To, Word))
+        To.push_back(Word);
+  };
+  Append(Incidental.Log, Other.Incidental.Log);
+  Append(Incidental.Level, Other.Incidental.Level);
+  Append(Incidental.ErrorLabel, Other.Incidental.ErrorLabel);
   for (unsigned I = 0; I < NumIoKinds; ++I)
     if (Other.IoCostSet[I]) {
       Costs.Io[I] = Other.Costs.Io[I];
@@ -164,7 +195,8 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
 
 bool KnowledgeBase::empty() const {
   auto None = [](bool Set) { return !Set; };
-  return size() == 0 && llvm::all_of(IoCostSet, None) &&
+  return size() == 0 && Incidental.Log.empty() && Incidental.Level.empty() &&
+         Incidental.ErrorLabel.empty() && llvm::all_of(IoCostSet, None) &&
          llvm::all_of(CpuCostSet, None);
 }
 
@@ -241,6 +273,9 @@ Expected<KnowledgeBase> KnowledgeBaseParser::parse(StringRef Yaml,
   }
   for (const KnowledgeBaseEntry &Entry : Doc.Entries)
     KB.add(Entry.Names, Entry.effects());
+  KB.Incidental.Log = Doc.Incidental.LogWords;
+  KB.Incidental.Level = Doc.Incidental.LevelWords;
+  KB.Incidental.ErrorLabel = Doc.Incidental.ErrorLabelWords;
   return KB;
 }
 
@@ -299,7 +334,9 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
     static const char *const Known[] = {
         "names",      "io",       "cpu",   "numeric",      "cost",
         "mt-unsafe",  "safe-form", "async", "async-form",  "fix",
-        "callback",   "spawns",   "acquires-lock", "unless-object"};
+        "callback",   "spawns",   "acquires-lock", "releases-lock",
+        "runs-on",    "unless-object", "log-sink", "console-stream-arg",
+        "wake-up-size-arg"};
     for (StringRef Key : Io.keys())
       if (!llvm::is_contained(Known, Key))
         Entry.HasUnknownKeys = true;
@@ -320,6 +357,9 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
   Io.mapOptional("releases-lock", Entry.ReleasesLock);
   Io.mapOptional("runs-on", Entry.Runs);
   Io.mapOptional("unless-object", Entry.UnlessObject);
+  Io.mapOptional("log-sink", Entry.LogSink);
+  Io.mapOptional("console-stream-arg", Entry.ConsoleStreamArg);
+  Io.mapOptional("wake-up-size-arg", Entry.WakeUpSizeArg);
 }
 
 std::string MappingTraits<KnowledgeBaseEntry>::validate(
@@ -338,12 +378,16 @@ std::string MappingTraits<KnowledgeBaseEntry>::validate(
       return "invalid name '" + Name + "': '*' may only end a name";
   if (Entry.Cost && *Entry.Cost < 0)
     return "cost must not be negative";
+  if ((Entry.ConsoleStreamArg && *Entry.ConsoleStreamArg < 0) ||
+      (Entry.WakeUpSizeArg && *Entry.WakeUpSizeArg < 0))
+    return "an argument index must not be negative";
   if (!Entry.Io && !Entry.Cpu && !Entry.Cost && !Entry.MtUnsafe &&
       !Entry.Async &&
       Entry.Callback == CallbackPolicy::Unspecified && !Entry.Spawns &&
       !Entry.AcquiresLock && !Entry.ReleasesLock &&
       Entry.Runs == RunsOn::Caller && Entry.SafeForm.empty() && Entry.Fix.empty() &&
-      Entry.AsyncForm.empty())
+      Entry.AsyncForm.empty() && !Entry.LogSink && !Entry.ConsoleStreamArg &&
+      !Entry.WakeUpSizeArg)
     return "entry for '" + Entry.Names.front() + "' states no effect";
   return "";
 }

@@ -60,9 +60,38 @@ struct ApiEffects {
   /// object of a member call, else the first argument) has one of these
   /// types: `std::getline` on a std::basic_istringstream is parsing, not I/O.
   std::vector<std::string> UnlessObject;
+  /// The function is diagnostic output (a logger, syslog, perror): a call
+  /// counts as console output, whatever the function does inside.
+  bool LogSink = false;
+  /// When the argument at this index names the terminal (stdout, stderr,
+  /// std::cout, descriptor 1 or 2), the call is console output:
+  /// fprintf(stderr, ...) is not file I/O.
+  int ConsoleStreamArg = -1;
+  /// When the argument at this index is a constant of at most
+  /// MaxWakeUpBytes, the call is a wake-up (an eventfd or self-pipe write),
+  /// not I/O that waits.
+  int WakeUpSizeArg = -1;
 
   /// Folds \p Other into this entry (a name listed in several entries).
   void merge(const ApiEffects &Other);
+};
+
+/// Writes of at most this many bytes wake a thread up; they do not wait.
+inline constexpr uint64_t MaxWakeUpBytes = 8;
+
+/// Words that say code is incidental to the workload (`incidental:` block
+/// of the knowledge base): matched against the words of a name split at
+/// underscores, case changes and digits.
+struct IncidentalWords {
+  /// A function named with one of these, whose parameters take a format,
+  /// and whose only I/O is output, is a log sink (serverLog, log_error).
+  std::vector<std::string> Log;
+  /// A branch whose condition reads a variable named with one of these is
+  /// level-gated diagnostics (`if (verbose > 1)`, `if (log->level >= X)`
+  /// matches both "log" and "level").
+  std::vector<std::string> Level;
+  /// A label named with one of these starts an error path (`goto err;`).
+  std::vector<std::string> ErrorLabel;
 };
 
 /// Default cost per kind, from the `costs` block of the knowledge base.
@@ -97,6 +126,7 @@ public:
   double cpuCost(const ApiEffects &E) const;
 
   const KindCosts &costs() const { return Costs; }
+  const IncidentalWords &incidental() const { return Incidental; }
   size_t size() const { return Exact.size() + Prefixes.size(); }
   /// No entries and no costs: extending with it changes nothing.
   bool empty() const;
@@ -106,6 +136,7 @@ private:
   /// Patterns with a trailing '*', longest first.
   std::vector<std::pair<std::string, ApiEffects>> Prefixes;
   KindCosts Costs;
+  IncidentalWords Incidental;
   std::array<bool, NumIoKinds> IoCostSet{};
   std::array<bool, NumCpuKinds> CpuCostSet{};
 

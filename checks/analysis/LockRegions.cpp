@@ -155,8 +155,37 @@ ArrayRef<const Expr *> argsOf(const Expr *E) {
 void LockWalker::walk(const Stmt *S) {
   if (!S || isa<LambdaExpr, BlockExpr>(S))
     return;
-  if (isa<CompoundStmt, IfStmt, ForStmt, CXXForRangeStmt, WhileStmt, DoStmt,
-          SwitchStmt>(S)) {
+  if (const auto *If = dyn_cast<IfStmt>(S)) {
+    // A branch taken only on failure (a lock that failed, a call that
+    // failed) or for level-gated diagnostics is not the workload: its calls
+    // are not visited. Locks it releases are released on that path only.
+    ++Depth;
+    walk(If->getInit());
+    walk(If->getConditionVariableDeclStmt());
+    walk(If->getCond());
+    for (const Stmt *Branch : {If->getThen(), If->getElse()})
+      if (Branch && !A.isIncidentalBranch(If, Branch))
+        walk(Branch);
+    erase_if(HeldLocks,
+             [&](const Held &H) { return H.Guard && H.Depth >= Depth; });
+    --Depth;
+    return;
+  }
+  if (const auto *Block = dyn_cast<CompoundStmt>(S)) {
+    ++Depth;
+    for (const Stmt *Child : Block->body()) {
+      // The error path from an error label on is not visited.
+      if (const auto *Label = dyn_cast<LabelStmt>(Child);
+          Label && A.isErrorLabel(Label))
+        break;
+      walk(Child);
+    }
+    erase_if(HeldLocks,
+             [&](const Held &H) { return H.Guard && H.Depth >= Depth; });
+    --Depth;
+    return;
+  }
+  if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt, SwitchStmt>(S)) {
     scope(S);
     return;
   }

@@ -138,6 +138,18 @@ double Effects::substantialBlocking() const {
   return Blocking - BlockingByKind[unsigned(IoKind::Console)];
 }
 
+void Effects::asDiagnostics() {
+  BlockingByKind = {};
+  BlockingByKind[unsigned(IoKind::Console)] = Blocking;
+  Work = 0;
+  NumericWork = 0;
+  llvm::erase_if(Items,
+                 [](const Evidence &E) { return E.Kind == EvidenceKind::Cpu; });
+  for (Evidence &E : Items)
+    if (E.Kind == EvidenceKind::Io)
+      E.What = toString(IoKind::Console).str();
+}
+
 Classification classify(const Effects &E, const AnalysisOptions &Opts) {
   Classification C;
   double Waiting = E.substantialBlocking();
@@ -189,7 +201,7 @@ namespace {
 
 /// Format tag, first byte of every encoded summary. 2: external calls carry
 /// whether they are synchronised and whether they are callbacks. 3: the
-/// function's lock wrapping.
+/// function's lock wrapping and whether it is a log sink.
 constexpr uint8_t SummaryFormat = 3;
 
 void appendULEB128(std::string &Out, uint64_t V) {
@@ -371,7 +383,7 @@ std::string encodeSummary(const FunctionSummary &S) {
   W.string(S.File);
   W.number(S.Line);
   W.number(S.Column);
-  W.byte(S.IsCoroutine);
+  W.byte(uint8_t(S.IsCoroutine) | uint8_t(S.LogSink) << 1);
   W.byte(uint8_t(S.Lock.Effect));
   W.string(S.Lock.Mutex);
   const Effects &T = S.Total;
@@ -420,7 +432,9 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   S.File = R.string();
   S.Line = R.small();
   S.Column = R.small();
-  S.IsCoroutine = R.byte() != 0;
+  uint8_t Traits = R.byte();
+  S.IsCoroutine = Traits & 1;
+  S.LogSink = Traits & 2;
   uint8_t Lock = R.byte();
   if (Lock > uint8_t(LockEffect::Releases))
     R.fail("unknown lock effect");

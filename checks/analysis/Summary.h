@@ -82,6 +82,9 @@ struct Effects {
   IoKindSet ioKinds(double MinBlocking = 0) const;
   /// Blocking that makes a function wait for real (all kinds but console).
   double substantialBlocking() const;
+  /// The effects of diagnostics (a logger): all waiting is console output,
+  /// and formatting the message is not work.
+  void asDiagnostics();
 };
 
 /// The class of some code, derived from its effects.
@@ -145,6 +148,9 @@ struct FunctionSummary {
   unsigned Line = 0;
   unsigned Column = 0;
   bool IsCoroutine = false;
+  /// The function is diagnostic output (a logger): its I/O counts as
+  /// console output for its callers.
+  bool LogSink = false;
   LockWrapping Lock;
   Effects Total;
   std::vector<ExternalCall> ExternalCalls;

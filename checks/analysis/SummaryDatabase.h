@@ -63,7 +63,7 @@ public:
   /// 3: external calls say whether they are synchronised callbacks, and
   /// callbacks defined in other units are external calls.
   /// 4: summaries say whether the function takes or releases a lock for
-  /// its caller (a lock wrapper).
+  /// its caller (a lock wrapper), and whether it is a log sink.
   static constexpr int SchemaVersion = 4;
   /// The tables of a new database, as SQL (see the layout above).
   static const char *const SchemaSql;

@@ -82,6 +82,8 @@ private:
     S.Line = Local.Line;
     S.Column = Local.Column;
     S.IsCoroutine = Local.IsCoroutine;
+    S.LogSink = Local.LogSink;
+    S.Lock = Local.Lock;
     S.Total = Local.Total;
     S.Class = Local.Class;
     return S;
@@ -141,6 +143,10 @@ private:
       bool Last = I == Sorted.back();
       S.Total = Last ? std::move(Folded.Total) : Folded.Total;
       S.ExternalCalls = Last ? std::move(Folded.External) : Folded.External;
+      // A logger's output stays console output whatever it reaches in
+      // other units.
+      if (S.LogSink)
+        S.Total.asDiagnostics();
       S.Class = classify(S.Total, Folded.Recursive ? OptionsFor(S) : GroupOpts);
       Nodes[I].Linked = std::move(S);
       Nodes[I].Done = true;

@@ -22,6 +22,7 @@
 #include "clang/Index/USRGeneration.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
 
@@ -33,6 +34,10 @@ namespace concur {
 SummaryProvider::~SummaryProvider() = default;
 
 namespace {
+
+/// Operations per iteration up to which a loop that prints is only the
+/// printing of what it walks.
+constexpr double PrintingLoopOps = 40;
 
 /// An edge of the call graph found while scanning a body.
 struct CallEdge {
@@ -257,6 +262,209 @@ bool endsTheProgram(const Stmt *S) {
   return false;
 }
 
+/// The words of an identifier, lower-cased: split at underscores, colons,
+/// digits and case changes ("serverLogRaw" is server, log, raw;
+/// "HTTPLogger" is http, logger).
+SmallVector<std::string, 6> nameWords(StringRef Name) {
+  SmallVector<std::string, 6> Words;
+  std::string Word;
+  auto Flush = [&] {
+    if (!Word.empty())
+      Words.push_back(std::move(Word));
+    Word.clear();
+  };
+  for (size_t I = 0; I < Name.size(); ++I) {
+    char C = Name[I];
+    if (!isAlpha(C)) {
+      Flush();
+      continue;
+    }
+    bool Upper = isUpper(C);
+    bool PrevLower = I > 0 && isLower(Name[I - 1]);
+    bool NextLower = I + 1 < Name.size() && isLower(Name[I + 1]);
+    bool PrevUpper = I > 0 && isUpper(Name[I - 1]);
+    if (Upper && (PrevLower || (PrevUpper && NextLower)))
+      Flush();
+    Word.push_back(toLower(C));
+  }
+  Flush();
+  return Words;
+}
+
+bool hasWord(ArrayRef<std::string> Words, ArrayRef<std::string> Wanted) {
+  return any_of(Words, [&](const std::string &W) {
+    return any_of(Wanted, [&](const std::string &X) {
+      return StringRef(W).equals_insensitive(X);
+    });
+  });
+}
+
+/// Whether \p S leaves the function at once, with nothing computed on the
+/// way: `return;`, `return -1;`, `return rc;`, `goto err;`, a throw, or a
+/// call that ends the program; for a block, its last statement. Not `break`
+/// or `continue`: `if (!it) { ...; continue; }` is how loops skip an item.
+bool bailsOut(const Stmt *S, ASTContext &Ctx) {
+  if (const auto *Block = dyn_cast_or_null<CompoundStmt>(S))
+    return !Block->body_empty() && bailsOut(Block->body_back(), Ctx);
+  if (!S)
+    return false;
+  if (isa<GotoStmt, CXXThrowExpr>(S))
+    return true;
+  if (const auto *Return = dyn_cast<ReturnStmt>(S)) {
+    const Expr *Value = Return->getRetValue();
+    if (!Value)
+      return true;
+    Value = Value->IgnoreParenImpCasts();
+    if (const auto *Minus = dyn_cast<UnaryOperator>(Value))
+      Value = Minus->getSubExpr()->IgnoreParenImpCasts();
+    return isa<IntegerLiteral, DeclRefExpr, MemberExpr, CXXNullPtrLiteralExpr,
+               CXXBoolLiteralExpr, GNUNullExpr>(Value) ||
+           (!Value->isValueDependent() &&
+            Value->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNull));
+  }
+  return endsTheProgram(S);
+}
+
+/// Whether a statement contains a loop (error handlers do not loop).
+bool containsLoop(const Stmt *S) {
+  if (!S || isa<LambdaExpr, BlockExpr>(S))
+    return false;
+  if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S))
+    return true;
+  return any_of(S->children(), [](const Stmt *C) { return containsLoop(C); });
+}
+
+/// How surely a condition tests that a call failed.
+enum class FailureTest { No, IfBailingOut, Sure };
+
+FailureTest failureTest(const Expr *Cond, ASTContext &Ctx) {
+  if (!Cond)
+    return FailureTest::No;
+  Cond = Cond->IgnoreParenImpCasts();
+  if (const auto *Call = dyn_cast<CallExpr>(Cond)) {
+    // unlikely(x), __builtin_expect(x, 0)
+    if (Call->getBuiltinCallee() == Builtin::BI__builtin_expect &&
+        Call->getNumArgs() == 2)
+      return failureTest(Call->getArg(0), Ctx);
+    // if (pthread_mutex_lock(&m)): an error code.
+    return Call->getType()->isIntegerType() ? FailureTest::IfBailingOut
+                                            : FailureTest::No;
+  }
+  if (const auto *Not = dyn_cast<UnaryOperator>(Cond)) {
+    if (Not->getOpcode() != UO_LNot)
+      return FailureTest::No;
+    const Expr *Sub = Not->getSubExpr()->IgnoreParenImpCasts();
+    // if (!p), if (!open_thing(...))
+    return Sub->getType()->isPointerType() || isa<CallExpr>(Sub)
+               ? FailureTest::IfBailingOut
+               : FailureTest::No;
+  }
+  const auto *BO = dyn_cast<BinaryOperator>(Cond);
+  if (!BO)
+    return FailureTest::No;
+  if (BO->getOpcode() == BO_LOr)
+    return std::min(failureTest(BO->getLHS(), Ctx),
+                    failureTest(BO->getRHS(), Ctx));
+  const Expr *L = BO->getLHS()->IgnoreParenImpCasts();
+  const Expr *R = BO->getRHS()->IgnoreParenImpCasts();
+  BinaryOperatorKind Op = BO->getOpcode();
+  auto Constant = [&](const Expr *E) -> std::optional<int64_t> {
+    Expr::EvalResult Result;
+    if (!E->isValueDependent() && E->getType()->isIntegerType() &&
+        E->EvaluateAsInt(Result, Ctx))
+      return Result.Val.getInt().getExtValue();
+    return std::nullopt;
+  };
+  auto IsNull = [&](const Expr *E) {
+    if (std::optional<int64_t> Zero = Constant(E))
+      return *Zero == 0;
+    return (E->getType()->isAnyPointerType() ||
+            isa<CXXNullPtrLiteralExpr, GNUNullExpr>(E)) &&
+           !E->isValueDependent() &&
+           E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNull);
+  };
+  // The constant on the right.
+  if ((Constant(L) || IsNull(L)) && !Constant(R) && !IsNull(R)) {
+    std::swap(L, R);
+    if (BinaryOperator::isRelationalOp(Op))
+      Op = BinaryOperator::reverseComparisonOp(Op);
+  }
+  if (L->getType()->isAnyPointerType())
+    return Op == BO_EQ && IsNull(R) ? FailureTest::IfBailingOut
+                                    : FailureTest::No;
+  std::optional<int64_t> Value = Constant(R);
+  if (!Value)
+    return FailureTest::No;
+  if ((Op == BO_LT && *Value == 0) || (Op == BO_EQ && *Value < 0) ||
+      (Op == BO_LE && *Value < 0))
+    return FailureTest::Sure; // fd < 0, ret == -1
+  if (Op == BO_NE && *Value == 0)
+    return FailureTest::IfBailingOut; // rc != 0
+  return FailureTest::No;
+}
+
+/// The declarations a condition reads: variables, members (with the
+/// objects they are members of) and functions.
+void namesRead(const Stmt *S, SmallVectorImpl<StringRef> &Names) {
+  if (!S)
+    return;
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+    if (const IdentifierInfo *Id = Ref->getDecl()->getIdentifier())
+      Names.push_back(Id->getName());
+  if (const auto *Member = dyn_cast<MemberExpr>(S))
+    if (const IdentifierInfo *Id = Member->getMemberDecl()->getIdentifier())
+      Names.push_back(Id->getName());
+  for (const Stmt *Child : S->children())
+    namesRead(Child, Names);
+}
+
+/// The argument of a call at \p Index, or null.
+const Expr *argumentAt(const Expr *Call, int Index) {
+  if (Index < 0)
+    return nullptr;
+  if (const auto *CE = dyn_cast<CallExpr>(Call))
+    return unsigned(Index) < CE->getNumArgs() ? CE->getArg(Index) : nullptr;
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call))
+    return unsigned(Index) < Construct->getNumArgs() ? Construct->getArg(Index)
+                                                     : nullptr;
+  return nullptr;
+}
+
+/// A constant size of a few bytes: a wake-up, not a transfer.
+bool isWakeUpSize(const Expr *Size, ASTContext &Ctx) {
+  Expr::EvalResult Result;
+  if (Size->isValueDependent() || !Size->EvaluateAsInt(Result, Ctx))
+    return false;
+  const APSInt &Value = Result.Val.getInt();
+  return !Value.isNegative() && Value.getZExtValue() <= MaxWakeUpBytes;
+}
+
+/// Whether a stream or descriptor argument names the terminal: stdout,
+/// stderr, std::cout/cerr/clog, descriptors 1 and 2 (also fileno(stderr)).
+bool namesConsole(const Expr *Stream, ASTContext &Ctx) {
+  Stream = Stream->IgnoreParenImpCasts();
+  if (const auto *Call = dyn_cast<CallExpr>(Stream))
+    if (const FunctionDecl *Callee = Call->getDirectCallee();
+        Callee && Callee->getIdentifier() && Callee->getName() == "fileno" &&
+        Call->getNumArgs() == 1)
+      return namesConsole(Call->getArg(0), Ctx);
+  if (Stream->getType()->isIntegerType()) {
+    Expr::EvalResult Result;
+    if (Stream->isValueDependent() || !Stream->EvaluateAsInt(Result, Ctx))
+      return false;
+    int64_t Fd = Result.Val.getInt().getExtValue();
+    return Fd == 1 || Fd == 2;
+  }
+  const auto *Ref = dyn_cast<DeclRefExpr>(Stream);
+  const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  if (!Var || !Var->getIdentifier() || !Var->hasGlobalStorage())
+    return false;
+  StringRef Name = Var->getName();
+  return Name == "stdout" || Name == "stderr" || Name == "cout" ||
+         Name == "cerr" || Name == "clog" || Name == "wcout" ||
+         Name == "wcerr" || Name == "wclog";
+}
+
 void Scanner::scanFunction(const FunctionDecl *Def) {
   forEachCallUnderLock(Def->getBody(), I.A,
                        [&](const Expr *Call, const HeldLock &) {
@@ -303,13 +511,42 @@ void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
   // ends so (main calling exit), only branches and expressions are cut.
   if (isa<Expr>(S) && endsTheProgram(S))
     return;
+  // Evaluated by the compiler: a consteval call, a constant expression
+  // (fmt's compile-time format-string check runs here).
+  if (isa<ConstantExpr>(S))
+    return;
   if (const auto *If = dyn_cast<IfStmt>(S)) {
     scan(If->getInit(), Times, Depth + 1);
+    if (If->isConstexpr()) {
+      // Only the branch the compiler keeps runs.
+      if (std::optional<const Stmt *> Kept =
+              If->getNondiscardedCase(I.Ctx))
+        scan(*Kept, Times, Depth + 1);
+      return;
+    }
     scan(If->getConditionVariableDeclStmt(), Times, Depth + 1);
     scan(If->getCond(), Times, Depth + 1);
     for (const Stmt *Branch : {If->getThen(), If->getElse()})
-      if (!endsTheProgram(Branch))
+      if (!I.A.isIncidentalBranch(If, Branch))
         scan(Branch, Times, Depth + 1);
+    return;
+  }
+  if (const auto *Block = dyn_cast<CompoundStmt>(S)) {
+    // An error label starts the error path: it and what follows it in the
+    // block (the cleanup and the return of the error) are not the workload.
+    for (const Stmt *Child : Block->body()) {
+      if (const auto *Label = dyn_cast<LabelStmt>(Child);
+          Label && I.A.isErrorLabel(Label))
+        break;
+      scan(Child, Times, Depth + 1);
+    }
+    return;
+  }
+  if (const auto *Decls = dyn_cast<DeclStmt>(S)) {
+    // A constexpr variable's initialiser is computed by the compiler.
+    for (const Decl *D : Decls->decls())
+      if (const auto *Var = dyn_cast<VarDecl>(D); Var && !Var->isConstexpr())
+        scan(Var->getInit(), Times, Depth + 1);
     return;
   }
   if (const auto *Omp = dyn_cast<OMPExecutableDirective>(S)) {
@@ -380,6 +617,7 @@ void Scanner::loop(const Stmt *Loop, double Times, unsigned Depth) {
   double BodyTimes =
       std::min(MaxTimes, Times * Trip.value_or(Opts.UnknownTripCount));
   double OpsBefore = LocalOps, NumericBefore = LocalNumericOps;
+  double ConsoleBefore = Out.BlockingByKind[unsigned(IoKind::Console)];
   ++LoopDepth;
   if (const auto *For = dyn_cast<ForStmt>(Loop)) {
     scan(For->getInit(), Times, Depth + 1);
@@ -401,6 +639,16 @@ void Scanner::loop(const Stmt *Loop, double Times, unsigned Depth) {
   --LoopDepth;
   double Ops = LocalOps - OpsBefore;
   double NumericOps = LocalNumericOps - NumericBefore;
+  // A loop that prints what it walks (a Dump() method, a listing) is
+  // console output: stepping through the items to print them is not work.
+  if (Out.BlockingByKind[unsigned(IoKind::Console)] > ConsoleBefore &&
+      Ops <= PrintingLoopOps * BodyTimes) {
+    Out.Work -= Ops;
+    Out.NumericWork -= NumericOps;
+    LocalOps = OpsBefore;
+    LocalNumericOps = NumericBefore;
+    return;
+  }
   // The outermost loop of a body stands for the arithmetic written in it.
   if (LoopDepth == 0 && Ops >= Opts.MinIterationWork) {
     bool Numeric = NumericOps >= Opts.NumericShare * Ops;
@@ -508,6 +756,9 @@ void Scanner::externalCallback(const FunctionDecl *Target, double Times,
 
 void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
   SourceLocation Loc = E->getExprLoc();
+  // An immediate function runs in the compiler.
+  if (Callee && Callee->isConsteval())
+    return;
   if (!Callee) {
     // Calls in uninstantiated templates resolve later; the instantiation is
     // analysed instead.
@@ -590,8 +841,24 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
       opaqueCall(Times);
       return;
     }
-    applyApi(*Api, Name, Times, I.A.makeHop(Name, Loc));
-    callbackArgs(E, Times, Api->Callback);
+    const Expr *WakeUpSize = argumentAt(E, Api->WakeUpSizeArg);
+    if (WakeUpSize && isWakeUpSize(WakeUpSize, I.Ctx)) {
+      opaqueCall(Times);
+      return;
+    }
+    ApiEffects Effective = *Api;
+    const Expr *Stream = argumentAt(E, Api->ConsoleStreamArg);
+    if (Api->LogSink || (Api->Io && Stream && namesConsole(Stream, I.Ctx))) {
+      // Diagnostics: console output, whatever the function does inside.
+      Effective.Io = IoKind::Console;
+      Effective.Cost = -1;
+      if (Api->LogSink) {
+        Effective.Cpu.reset();
+        Effective.Callback = CallbackPolicy::Elsewhere;
+      }
+    }
+    applyApi(Effective, Name, Times, I.A.makeHop(Name, Loc));
+    callbackArgs(E, Times, Effective.Callback);
     return;
   }
   if (const FunctionDecl *Def = definitionOf(Callee);
@@ -857,6 +1124,10 @@ void WorkloadAnalyzer::Impl::finalize(FunctionSummary &S,
       erase_if(S.Total.Items,
                [](const Evidence &E) { return E.Kind == EvidenceKind::Io; });
     }
+  if (A.isLogSink(Def, S.Total)) {
+    S.LogSink = true;
+    S.Total.asDiagnostics();
+  }
   S.Class = classify(S.Total, Opts);
 }
 
@@ -1168,6 +1439,90 @@ WorkloadAnalyzer::apiEffects(const FunctionDecl *FD) {
     Result = KB.lookup(knowledgeBaseName(FD));
   P->ApiCache[FD] = Result;
   return Result;
+}
+
+bool WorkloadAnalyzer::isIncidentalBranch(const IfStmt *If,
+                                          const Stmt *Branch) {
+  if (!Branch)
+    return false;
+  if (endsTheProgram(Branch))
+    return true;
+  if (Branch != If->getThen() || containsLoop(Branch))
+    return false;
+  const Expr *Cond = If->getCond();
+  switch (failureTest(Cond, Ctx)) {
+  case FailureTest::Sure:
+    return true;
+  case FailureTest::IfBailingOut:
+    if (bailsOut(Branch, Ctx))
+      return true;
+    break;
+  case FailureTest::No:
+    break;
+  }
+  // Level-gated diagnostics: `if (settings.verbose > 1)`, `if (log->level
+  // >= LOG_DEBUG)`; not `if (!verbose)`, whose branch is the quiet path.
+  const Expr *Test = Cond->IgnoreParenImpCasts();
+  if (const auto *Not = dyn_cast<UnaryOperator>(Test);
+      Not && Not->getOpcode() == UO_LNot)
+    return false;
+  if (const auto *BO = dyn_cast<BinaryOperator>(Test);
+      BO && BO->getOpcode() == BO_EQ)
+    return false;
+  const IncidentalWords &Words = KB.incidental();
+  SmallVector<StringRef, 4> Names;
+  namesRead(Test, Names);
+  bool Log = false, Level = false;
+  for (StringRef Name : Names) {
+    SmallVector<std::string, 6> Parts = nameWords(Name);
+    if (hasWord(Parts, Words.Level))
+      return true;
+    Log |= hasWord(Parts, Words.Log);
+    Level |= hasWord(Parts, {std::string("level")});
+  }
+  return Log && Level;
+}
+
+bool WorkloadAnalyzer::isErrorLabel(const LabelStmt *Label) const {
+  return hasWord(nameWords(Label->getName()), KB.incidental().ErrorLabel);
+}
+
+bool WorkloadAnalyzer::isLogSink(const FunctionDecl *FD,
+                                 const Effects &Total) const {
+  StringRef Own;
+  if (const auto *Dtor = dyn_cast<CXXDestructorDecl>(FD))
+    Own = Dtor->getParent()->getName();
+  else if (FD->getIdentifier())
+    Own = FD->getName();
+  if (Own.empty() || !hasWord(nameWords(Own), KB.incidental().Log))
+    return false;
+  // A logger takes a format: it is variadic, takes a va_list, or a string
+  // named like a format or a message. A destructor flushes a message built
+  // before (a LOG(ERROR) << ... stream).
+  bool TakesFormat = FD->isVariadic() || isa<CXXDestructorDecl>(FD);
+  for (const ParmVarDecl *Param : FD->parameters()) {
+    QualType T = Param->getType();
+    if (StringRef(Param->getOriginalType().getAsString()).contains("va_list")) {
+      TakesFormat = true;
+      break;
+    }
+    if (T->isPointerType() && T->getPointeeType()->isCharType() &&
+        Param->getIdentifier() &&
+        hasWord(nameWords(Param->getName()),
+                {std::string("fmt"), std::string("format"),
+                 std::string("msg"), std::string("message")})) {
+      TakesFormat = true;
+      break;
+    }
+  }
+  if (!TakesFormat)
+    return false;
+  // Its only I/O is output: to files, the console, under a lock.
+  for (IoKind K : {IoKind::Network, IoKind::Database, IoKind::Ipc,
+                   IoKind::Process, IoKind::Sleep})
+    if (Total.BlockingByKind[unsigned(K)] > 0)
+      return false;
+  return true;
 }
 
 Hop WorkloadAnalyzer::makeHop(StringRef Callee, SourceLocation Loc) const {

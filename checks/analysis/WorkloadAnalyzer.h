@@ -96,6 +96,20 @@ public:
 
   Hop makeHop(llvm::StringRef Callee, clang::SourceLocation Loc) const;
 
+  /// Whether \p Branch of \p If is not part of the workload: it ends the
+  /// program, it is taken only when a call failed (`if (rc != 0) { log;
+  /// return; }`, `if (fd < 0)`, `if (!p) goto err;`), or it is diagnostics
+  /// behind a level check (`if (settings.verbose > 1)`).
+  bool isIncidentalBranch(const clang::IfStmt *If, const clang::Stmt *Branch);
+
+  /// Whether \p Label starts an error path (`err:`, `fail_close:`): the
+  /// statements from it to the end of its block are not the workload.
+  bool isErrorLabel(const clang::LabelStmt *Label) const;
+
+  /// Whether \p FD is a log sink by its name and its effects: named as a
+  /// logger, taking a format, and doing no I/O but output.
+  bool isLogSink(const clang::FunctionDecl *FD, const Effects &Total) const;
+
   const AnalysisOptions &options() const { return Opts; }
   const KnowledgeBase &knowledgeBase() const { return KB; }
   clang::ASTContext &context() const { return Ctx; }

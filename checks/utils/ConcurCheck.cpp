@@ -157,8 +157,10 @@ ast_matchers::internal::Matcher<Decl> ConcurCheck::coroutineMatcher() {
 }
 
 ast_matchers::internal::Matcher<Decl> ConcurCheck::loopFunctionMatcher() {
+  // A consteval function's loops run in the compiler.
   return functionDecl(isDefinition(), unless(isExpansionInSystemHeader()),
-                      unless(isImplicit()), unless(isTemplateInstantiation()))
+                      unless(isImplicit()), unless(isTemplateInstantiation()),
+                      unless(isConsteval()))
       .bind("function");
 }
 

@@ -156,3 +156,36 @@ TEST(KnowledgeBase, LocksAndWhereCallablesRun) {
   std::string Message = llvm::toString(Bad.takeError());
   EXPECT_NE(Message.find("bad.yaml:4:"), std::string::npos) << Message;
 }
+
+TEST(KnowledgeBase, DiagnosticsAndWakeUps) {
+  const KnowledgeBase &KB = KnowledgeBase::builtin();
+  for (const char *Name : {"syslog", "perror", "warnx"}) {
+    std::optional<ApiEffects> Found = KB.lookup(Name);
+    ASSERT_TRUE(Found) << Name;
+    EXPECT_TRUE(Found->LogSink) << Name;
+  }
+  EXPECT_EQ(KB.lookup("fprintf")->ConsoleStreamArg, 0);
+  EXPECT_EQ(KB.lookup("fwrite")->ConsoleStreamArg, 3);
+  EXPECT_EQ(KB.lookup("write")->ConsoleStreamArg, 0);
+  EXPECT_EQ(KB.lookup("write")->WakeUpSizeArg, 2);
+  EXPECT_EQ(KB.lookup("write")->Io, IoKind::File);
+  EXPECT_FALSE(KB.lookup("eventfd_write")->Io);
+  EXPECT_FALSE(KB.incidental().Log.empty());
+  EXPECT_FALSE(KB.incidental().Level.empty());
+  EXPECT_FALSE(KB.incidental().ErrorLabel.empty());
+
+  // A project names its own logger, as `.concur.yaml` entries do.
+  auto Extra = KnowledgeBase::parse("version: 1\nentries:\n"
+                                    "  - names: [app_trace]\n"
+                                    "    log-sink: true\n",
+                                    "extra.yaml");
+  ASSERT_TRUE(bool(Extra)) << toString(Extra.takeError());
+  ASSERT_TRUE(Extra->lookup("app_trace"));
+  EXPECT_TRUE(Extra->lookup("app_trace")->LogSink);
+  auto Negative = KnowledgeBase::parse("version: 1\nentries:\n"
+                                       "  - names: [w]\n"
+                                       "    wake-up-size-arg: -1\n",
+                                       "bad.yaml");
+  EXPECT_FALSE(bool(Negative));
+  consumeError(Negative.takeError());
+}

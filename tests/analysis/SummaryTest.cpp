@@ -17,6 +17,7 @@ static void expectSameSummary(const FunctionSummary &A,
   EXPECT_EQ(A.Line, B.Line);
   EXPECT_EQ(A.Column, B.Column);
   EXPECT_EQ(A.IsCoroutine, B.IsCoroutine);
+  EXPECT_EQ(A.LogSink, B.LogSink);
   EXPECT_EQ(A.Total.Work, B.Total.Work);
   EXPECT_EQ(A.Total.NumericWork, B.Total.NumericWork);
   EXPECT_EQ(A.Total.Blocking, B.Total.Blocking);
@@ -85,6 +86,7 @@ TEST(Summary, BinaryRoundTripKeepsEverything) {
   S.ExternalCalls.back().Callback = true;
   S.Total.Spawns = true;
   S.IsCoroutine = true;
+  S.LogSink = true;
   std::string Bytes = encodeSummary(S);
   llvm::Expected<FunctionSummary> Back = decodeSummary(Bytes);
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());

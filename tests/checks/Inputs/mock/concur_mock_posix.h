@@ -188,6 +188,9 @@ int fgetc(FILE *f);
 int getc(FILE *f);
 ssize_t getline(char **line, size_t *n, FILE *f);
 int fprintf(FILE *f, const char *fmt, ...);
+typedef __builtin_va_list va_list;
+int vfprintf(FILE *f, const char *fmt, va_list ap);
+int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int fscanf(FILE *f, const char *fmt, ...);
 int fflush(FILE *f);
 int fseek(FILE *f, long offset, int whence);
@@ -209,6 +212,17 @@ int sprintf(char *buf, const char *fmt, ...);
 int snprintf(char *buf, size_t n, const char *fmt, ...);
 int sscanf(const char *s, const char *fmt, ...);
 char *tmpnam(char *s);
+
+/* --- the system log and eventfd ------------------------------------------ */
+#define LOG_ERR 3
+#define LOG_DEBUG 7
+void syslog(int priority, const char *fmt, ...);
+typedef unsigned long eventfd_t;
+int eventfd(unsigned int initval, int flags);
+int eventfd_write(int fd, eventfd_t value);
+int sched_yield(void);
+#define STDOUT_FILENO 1
+#define STDERR_FILENO 2
 
 /* --- processes ------------------------------------------------------------ */
 int system(const char *command);
