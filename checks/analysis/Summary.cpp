@@ -188,8 +188,9 @@ void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
 namespace {
 
 /// Format tag, first byte of every encoded summary. 2: external calls carry
-/// whether they are synchronised and whether they are callbacks.
-constexpr uint8_t SummaryFormat = 2;
+/// whether they are synchronised and whether they are callbacks. 3: the
+/// parameters the function writes through (WrittenParams).
+constexpr uint8_t SummaryFormat = 3;
 
 void appendULEB128(std::string &Out, uint64_t V) {
   do {
@@ -402,6 +403,7 @@ std::string encodeSummary(const FunctionSummary &S) {
   W.real(S.Class.Confidence);
   W.byte(S.Class.Numeric);
   W.number(S.Class.IoKinds.raw());
+  W.number(S.WrittenParams);
   return W.finish();
 }
 
@@ -466,6 +468,7 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   for (unsigned K = 0; K < NumIoKinds; ++K)
     if (Kinds & (1u << K))
       S.Class.IoKinds.insert(IoKind(K));
+  S.WrittenParams = R.number();
   if (!R.failed() && !R.atEnd())
     R.fail("trailing data");
   if (R.failed())

@@ -769,6 +769,7 @@ private:
     S.IsCoroutine = Local.IsCoroutine;
     S.Total = Local.Total;
     S.Class = Local.Class;
+    S.WrittenParams = Local.WrittenParams;
     return S;
   }
 

@@ -105,7 +105,8 @@ public:
   /// 2: summaries are stored in encodeSummary()'s binary form (1: JSON).
   /// 3: external calls say whether they are synchronised callbacks, and
   /// callbacks defined in other units are external calls.
-  static constexpr int SchemaVersion = 3;
+  /// 4: summaries carry the parameters a function writes through.
+  static constexpr int SchemaVersion = 4;
 
   enum class OpenMode {
     ReadOnly,        ///< Must exist and be valid.
