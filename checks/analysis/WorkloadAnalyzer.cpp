@@ -1140,10 +1140,13 @@ uint64_t WorkloadAnalyzer::Impl::writtenParams(const FunctionDecl *FD,
                               *Api->Io == IoKind::File ||
                               *Api->Io == IoKind::Database ||
                               *Api->Io == IoKind::Ipc);
-    // Positional I/O (pread, pwrite) names its offset: no cursor moves.
-    bool Positional = FD->getIdentifier() && FD->getName().starts_with("p") &&
-                      (FD->getName().contains("read") ||
-                       FD->getName().contains("write"));
+    // Positional I/O (pread, pwrite) names its offset: no cursor moves;
+    // accept hands out a new connection each time.
+    bool Positional = FD->getIdentifier() &&
+                      ((FD->getName().starts_with("p") &&
+                        (FD->getName().contains("read") ||
+                         FD->getName().contains("write"))) ||
+                       FD->getName().starts_with("accept"));
     if (Stream && !Positional && FD->getNumParams() > 0 &&
         FD->getParamDecl(0)->getType()->isIntegerType())
       Result |= 1;
