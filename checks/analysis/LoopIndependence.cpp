@@ -6,6 +6,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
+#include <functional>
 
 using namespace clang;
 
@@ -84,9 +85,27 @@ bool mentions(const Stmt *S, const llvm::DenseSet<const ValueDecl *> &Vars) {
   return false;
 }
 
+/// Variables an assignment or increment in \p S changes.
+void collectAssigned(const Stmt *S, llvm::DenseSet<const ValueDecl *> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  const Expr *Target = nullptr;
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
+    Target = BO->getLHS();
+  else if (const auto *UO = dyn_cast<UnaryOperator>(S);
+           UO && UO->isIncrementDecrementOp())
+    Target = UO->getSubExpr();
+  if (Target)
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Target->IgnoreParenImpCasts()))
+      Out.insert(DRE->getDecl());
+  for (const Stmt *Child : S->children())
+    collectAssigned(Child, Out);
+}
+
 class DependenceFinder {
 public:
-  DependenceFinder(ASTContext &Ctx) : Ctx(Ctx) {}
+  DependenceFinder(ASTContext &Ctx, WrittenParamsFn WrittenParams)
+      : Ctx(Ctx), WrittenParams(WrittenParams) {}
 
   Dependence run(const Stmt *Loop) {
     const Stmt *Body = nullptr;
@@ -104,6 +123,11 @@ public:
     }
     LoopBody = Body;
     collectLocals(Body);
+    // What differs from one iteration to the next: the loop's variables,
+    // those declared in its body, and whatever it assigns.
+    Varying.insert(IndexVars.begin(), IndexVars.end());
+    Varying.insert(Locals.begin(), Locals.end());
+    collectAssigned(Loop, Varying);
     // A while loop's condition runs per iteration: reading the next item
     // from a shared stream there is a dependence between iterations.
     if (const auto *While = dyn_cast<WhileStmt>(Loop))
@@ -117,8 +141,9 @@ public:
 
 private:
   ASTContext &Ctx;
+  WrittenParamsFn WrittenParams;
   Dependence Result;
-  llvm::DenseSet<const ValueDecl *> IndexVars, ItemVars, Locals;
+  llvm::DenseSet<const ValueDecl *> IndexVars, ItemVars, Locals, Varying;
   /// Outer arrays written one slot per iteration (`out[i] = ...`).
   llvm::DenseSet<const ValueDecl *> ItemArrays;
   /// Outer scalars updated as reductions; true while every update is a
@@ -257,6 +282,13 @@ private:
   }
 
   void collectIndexVars(const ForStmt *For) {
+    // `for (; p; p = p->next)`: what the increment advances is an index too.
+    llvm::DenseSet<const ValueDecl *> Advanced;
+    collectAssigned(For->getInc(), Advanced);
+    for (const ValueDecl *VD : Advanced) {
+      IndexVars.insert(VD);
+      ItemVars.insert(VD);
+    }
     if (const auto *DS = dyn_cast_or_null<DeclStmt>(For->getInit()))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D)) {
@@ -298,10 +330,38 @@ private:
       return false;
     if (Ctx.getSourceManager().isInSystemHeader(VD->getLocation()))
       return false;
+    // A const pointer (`T *const p`) still points to a mutable object.
     if (const auto *Var = dyn_cast<VarDecl>(VD))
-      if (Var->getType().isConstQualified() || Var->isConstexpr())
+      if ((Var->getType().isConstQualified() &&
+           !Var->getType()->isPointerType()) ||
+          Var->isConstexpr())
         return false;
     return isa<VarDecl, FieldDecl, BindingDecl>(VD);
+  }
+
+  /// The callee's WrittenParams mask.
+  uint64_t writtenParamsOf(const FunctionDecl *Callee) const {
+    return WrittenParams ? WrittenParams(Callee)
+                         : signatureWrittenParams(Callee);
+  }
+
+  /// The object \p Arg designates when it is the same on every iteration:
+  /// declared outside the loop, and the expression mentions nothing the loop
+  /// varies (`c`, `&p->conf`, `db->cursor`; not `&items[i]`).
+  const ValueDecl *sameObject(const Expr *Arg, bool Descriptor) const {
+    if (mentions(Arg, Varying))
+      return nullptr;
+    const ValueDecl *VD = baseDeclOf(Arg);
+    if (!VD || Locals.contains(VD) || IndexVars.contains(VD))
+      return nullptr;
+    // A descriptor may be a constant variable; an object may not.
+    if (Descriptor)
+      return isa<VarDecl, FieldDecl, BindingDecl>(VD) &&
+                     !Ctx.getSourceManager().isInSystemHeader(
+                         VD->getLocation())
+                 ? VD
+                 : nullptr;
+    return isOuter(VD) ? VD : nullptr;
   }
 
   /// `out[i]` with exactly the loop's index: one slot per iteration.
@@ -431,7 +491,10 @@ private:
                      "' that may change the object's state",
                  Call->getBeginLoc());
         } else if (const ValueDecl *VD = baseDeclOf(Object); isOuter(VD)) {
-          if (isCollectingMethod(MD->getName()))
+          if (hasItemSubscript(Object) || isAccessor(MD)) {
+            // `docs[i].data()`: the iteration's own element; `m.find(k)`:
+            // a read (a write to its result is seen as a write).
+          } else if (isCollectingMethod(MD->getName()))
             Result.CollectsResults = true;
           else
             depend("calls '" + MD->getNameAsString() + "' on " + name(VD) +
@@ -463,32 +526,46 @@ private:
     }
     if (!Callee)
       return;
-    // Outer state passed by non-const reference or by address.
+    // One object passed on every iteration to a parameter the callee
+    // changes: the iterations all write that object (a buffer, a reply, a
+    // FILE*, a cursor) or advance that descriptor's stream.
     unsigned Offset = isa<CXXOperatorCallExpr>(Call) &&
                               isa<CXXMethodDecl>(Callee)
                           ? 1
                           : 0;
+    uint64_t Written = writtenParamsOf(Callee);
     for (unsigned I = Offset; I < Call->getNumArgs(); ++I) {
       unsigned ParamIndex = I - Offset;
       if (ParamIndex >= Callee->getNumParams())
         break;
+      if (!writesParam(Written, ParamIndex))
+        continue;
       QualType ParamType = Callee->getParamDecl(ParamIndex)->getType();
       bool MutableRef = ParamType->isReferenceType() &&
                         !ParamType.getNonReferenceType().isConstQualified();
       bool MutablePtr = ParamType->isPointerType() &&
                         !ParamType->getPointeeType().isConstQualified();
+      bool Descriptor = ParamType->isIntegerType();
+      if (!(MutableRef || MutablePtr || Descriptor))
+        continue;
       const Expr *Arg = Call->getArg(I)->IgnoreParenImpCasts();
-      bool TakesAddress = isa<UnaryOperator>(Arg) &&
-                          cast<UnaryOperator>(Arg)->getOpcode() == UO_AddrOf;
-      if (!(MutableRef || (MutablePtr && TakesAddress)))
-        continue;
       const Expr *Subscript = nullptr;
-      const ValueDecl *VD = baseDeclOf(Arg, &Subscript);
-      if (!isOuter(VD) || (Subscript && isItem(Subscript)))
+      baseDeclOf(Arg, &Subscript);
+      if (Subscript && isItem(Subscript))
         continue;
-      depend("passes " + name(VD) + " declared outside the loop to '" +
-                 Callee->getNameAsString() + "', which may change it",
-             Arg->getBeginLoc());
+      const ValueDecl *VD = sameObject(Arg, Descriptor);
+      if (!VD)
+        continue;
+      if (Descriptor)
+        depend("uses the descriptor " + name(VD) +
+                   " on every iteration in '" + Callee->getNameAsString() +
+                   "', which reads or writes its stream",
+               Arg->getBeginLoc());
+      else
+        depend("passes " + name(VD) + ", the same object on every iteration, "
+                   "to '" + Callee->getNameAsString() +
+                   "', which may change it",
+               Arg->getBeginLoc());
     }
   }
 
@@ -531,8 +608,89 @@ private:
 
 } // namespace
 
-Dependence analyzeLoopDependence(const Stmt *Loop, ASTContext &Ctx) {
-  return DependenceFinder(Ctx).run(Loop);
+bool isAccessor(const CXXMethodDecl *MD) {
+  if (!MD || MD->isConst() || MD->isStatic())
+    return false;
+  for (const NamedDecl *ND : MD->getParent()->lookup(MD->getDeclName())) {
+    const auto *Other = dyn_cast<CXXMethodDecl>(ND);
+    if (const auto *Template = dyn_cast<FunctionTemplateDecl>(ND))
+      Other = dyn_cast<CXXMethodDecl>(Template->getTemplatedDecl());
+    if (Other && Other != MD && Other->isConst() &&
+        Other->getNumParams() == MD->getNumParams())
+      return true;
+  }
+  return false;
+}
+
+bool hasConstantInputs(const Stmt *Loop) {
+  llvm::DenseSet<const ValueDecl *> Own;
+  llvm::DenseSet<const Expr *> WrittenBases;
+  std::function<void(const Stmt *)> Collect = [&](const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<ValueDecl>(D))
+          Own.insert(VD);
+    if (const auto *BO = dyn_cast<BinaryOperator>(S);
+        BO && BO->isAssignmentOp())
+      if (const auto *ASE =
+              dyn_cast<ArraySubscriptExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+        WrittenBases.insert(ASE->getBase()->IgnoreParenImpCasts());
+    for (const Stmt *Child : S->children())
+      Collect(Child);
+  };
+  Collect(Loop);
+  if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop))
+    Own.insert(Range->getLoopVariable());
+  auto IsFixed = [&](const DeclRefExpr *DRE) {
+    const ValueDecl *D = DRE->getDecl();
+    if (Own.contains(D) || WrittenBases.contains(DRE) ||
+        isa<FunctionDecl, EnumConstantDecl>(D))
+      return true;
+    const auto *Var = dyn_cast<VarDecl>(D);
+    if (!Var)
+      return false;
+    QualType T = Var->getType();
+    if (Var->isConstexpr() ||
+        (T.isConstQualified() && !T->isPointerType() && !T->isReferenceType()))
+      return true;
+    if (isa<ConstantArrayType>(T.getTypePtr()))
+      return true;
+    // A table passed as `T table[][256]`.
+    if (const auto *Ptr = T->getAs<PointerType>())
+      return isa<ConstantArrayType>(Ptr->getPointeeType().getTypePtr());
+    return false;
+  };
+  std::function<bool(const Stmt *)> Fixed = [&](const Stmt *S) {
+    if (!S)
+      return true;
+    if (isa<CXXThisExpr>(S))
+      return false;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      return IsFixed(DRE);
+    for (const Stmt *Child : S->children())
+      if (!Fixed(Child))
+        return false;
+    return true;
+  };
+  return Fixed(Loop);
+}
+
+uint64_t signatureWrittenParams(const FunctionDecl *FD) {
+  uint64_t Mask = 0;
+  for (unsigned I = 0; I < FD->getNumParams() && I < 64; ++I) {
+    QualType T = FD->getParamDecl(I)->getType();
+    if ((T->isPointerType() && !T->getPointeeType().isConstQualified()) ||
+        (T->isReferenceType() && !T.getNonReferenceType().isConstQualified()))
+      Mask |= uint64_t(1) << I;
+  }
+  return Mask;
+}
+
+Dependence analyzeLoopDependence(const Stmt *Loop, ASTContext &Ctx,
+                                 WrittenParamsFn WrittenParams) {
+  return DependenceFinder(Ctx, WrittenParams).run(Loop);
 }
 
 } // namespace concur

@@ -200,9 +200,10 @@ void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
 namespace {
 
 /// Format tag, first byte of every encoded summary. 2: external calls carry
-/// whether they are synchronised and whether they are callbacks. 3: the
-/// function's lock wrapping and whether it is a log sink.
-constexpr uint8_t SummaryFormat = 3;
+/// whether they are synchronised and whether they are callbacks. 4: the
+/// function's lock wrapping, whether it is a log sink, and the parameters it
+/// writes through (WrittenParams).
+constexpr uint8_t SummaryFormat = 4;
 
 void appendULEB128(std::string &Out, uint64_t V) {
   do {
@@ -417,6 +418,7 @@ std::string encodeSummary(const FunctionSummary &S) {
   W.real(S.Class.Confidence);
   W.byte(S.Class.Numeric);
   W.number(S.Class.IoKinds.raw());
+  W.number(S.WrittenParams);
   return W.finish();
 }
 
@@ -488,6 +490,7 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   for (unsigned K = 0; K < NumIoKinds; ++K)
     if (Kinds & (1u << K))
       S.Class.IoKinds.insert(IoKind(K));
+  S.WrittenParams = R.number();
   if (!R.failed() && !R.atEnd())
     R.fail("trailing data");
   if (R.failed())

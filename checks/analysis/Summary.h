@@ -155,6 +155,13 @@ struct FunctionSummary {
   Effects Total;
   std::vector<ExternalCall> ExternalCalls;
   Classification Class;
+  /// The parameters whose object the function may change, directly or
+  /// through its callees: bit I set when it may write what parameter I
+  /// points or refers to, or reads or writes the stream whose descriptor
+  /// parameter I is. Parameters from the 64th on are all assumed written.
+  /// Callees without a body here are assumed to write every non-const
+  /// pointer or reference they get; linking does not refine this.
+  uint64_t WrittenParams = 0;
 };
 
 /// The compact binary form the summaries database stores: a table of the

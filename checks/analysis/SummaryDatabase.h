@@ -62,9 +62,10 @@ public:
   /// 2: summaries are stored in encodeSummary()'s binary form (1: JSON).
   /// 3: external calls say whether they are synchronised callbacks, and
   /// callbacks defined in other units are external calls.
-  /// 4: summaries say whether the function takes or releases a lock for
-  /// its caller (a lock wrapper), and whether it is a log sink.
-  static constexpr int SchemaVersion = 4;
+  /// 5: summaries say whether the function takes or releases a lock for
+  /// its caller (a lock wrapper), whether it is a log sink, and which
+  /// parameters it writes through.
+  static constexpr int SchemaVersion = 5;
   /// The tables of a new database, as SQL (see the layout above).
   static const char *const SchemaSql;
 

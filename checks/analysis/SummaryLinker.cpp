@@ -84,6 +84,7 @@ private:
     S.IsCoroutine = Local.IsCoroutine;
     S.LogSink = Local.LogSink;
     S.Lock = Local.Lock;
+    S.WrittenParams = Local.WrittenParams;
     S.Total = Local.Total;
     S.Class = Local.Class;
     return S;

@@ -25,6 +25,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
+#include <functional>
 
 using namespace clang;
 using namespace llvm;
@@ -96,6 +97,8 @@ public:
   DenseMap<const FunctionDecl *, std::unique_ptr<FunctionSummary>> Summaries;
   DenseMap<const FunctionDecl *, std::optional<ApiEffects>> ApiCache;
   DenseMap<const FunctionDecl *, LockWrapping> LockCache;
+  DenseMap<const FunctionDecl *, uint64_t> ParamWrites;
+  SmallPtrSet<const FunctionDecl *, 8> FindingWrites;
   DenseMap<const Stmt *, std::unique_ptr<LoopFacts>> Loops;
   DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>>
       Overriders;
@@ -109,6 +112,8 @@ public:
   FunctionSummary describe(const FunctionDecl *Def);
   ArrayRef<const CXXMethodDecl *> overridersOf(const CXXMethodDecl *MD);
   std::optional<double> constantTripCount(const Stmt *Loop);
+  uint64_t writtenParams(const FunctionDecl *FD, unsigned Depth);
+  uint64_t bodyWrittenParams(const FunctionDecl *Def, unsigned Depth);
   bool isSystem(const Decl *D) const {
     return SM.isInSystemHeader(D->getLocation());
   }
@@ -1165,6 +1170,7 @@ void WorkloadAnalyzer::Impl::finishComponent(
     auto S = std::make_unique<FunctionSummary>(describe(Def));
     S->Total = Folded.Total;
     S->ExternalCalls = Folded.External;
+    S->WrittenParams = writtenParams(Def, 0);
     finalize(*S, Def);
     Summaries[Def] = std::move(S);
   }
@@ -1218,6 +1224,235 @@ void WorkloadAnalyzer::Impl::summarizeFrom(const FunctionDecl *Root) {
     std::reverse(Members.begin(), Members.end());
     finishComponent(Members);
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Parameters written through
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Finds the parameters one body changes: writes through a pointer or
+/// reference parameter or a local alias of one (`*p = x`, `p->n++`,
+/// `q = p->buf; q[0] = 0`), non-const member calls on them, and arguments
+/// passed on to callees that change them (WrittenParams of the callee). An
+/// integer parameter is changed when it reaches a callee's descriptor
+/// parameter; so is a pointer parameter whose field does (`read(c->fd)`).
+class ParamWriteFinder {
+public:
+  ParamWriteFinder(function_ref<uint64_t(const FunctionDecl *)> Callee)
+      : CalleeWrites(Callee) {}
+
+  uint64_t run(const FunctionDecl *Def) {
+    for (unsigned I = 0; I < Def->getNumParams() && I < 64; ++I) {
+      const ParmVarDecl *P = Def->getParamDecl(I);
+      QualType T = P->getType();
+      if ((T->isPointerType() && !T->getPointeeType().isConstQualified()) ||
+          (T->isReferenceType() &&
+           !T.getNonReferenceType().isConstQualified()) ||
+          T->isIntegerType())
+        Points[P] = uint64_t(1) << I;
+    }
+    if (Points.empty())
+      return 0;
+    // Aliases of aliases: two rounds cover the common chains.
+    for (int Round = 0; Round < 2; ++Round)
+      aliases(Def->getBody());
+    writes(Def->getBody());
+    return Written;
+  }
+
+private:
+  function_ref<uint64_t(const FunctionDecl *)> CalleeWrites;
+  DenseMap<const ValueDecl *, uint64_t> Points;
+  uint64_t Written = 0;
+
+  static bool isPointerLike(QualType T) {
+    return T->isPointerType() || T->isReferenceType();
+  }
+
+  /// The parameters \p E may point into: its base variable's, looking
+  /// through casts and pointer arithmetic as well.
+  uint64_t bitsOf(const Expr *E) const {
+    while (E) {
+      E = E->IgnoreParenCasts();
+      if (const auto *BO = dyn_cast<BinaryOperator>(E);
+          BO && BO->isAdditiveOp()) {
+        E = BO->getLHS()->getType()->isPointerType() ? BO->getLHS()
+                                                     : BO->getRHS();
+        continue;
+      }
+      break;
+    }
+    if (!E)
+      return 0;
+    const ValueDecl *VD = baseDeclOf(E);
+    return VD ? Points.lookup(VD) : 0;
+  }
+
+  void aliases(const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D);
+            VD && VD->getInit() && isPointerLike(VD->getType()))
+          if (uint64_t Bits = bitsOf(VD->getInit()))
+            Points[VD] |= Bits;
+    if (const auto *BO = dyn_cast<BinaryOperator>(S);
+        BO && BO->getOpcode() == BO_Assign &&
+        BO->getLHS()->getType()->isPointerType())
+      if (const auto *DRE =
+              dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+        if (uint64_t Bits = bitsOf(BO->getRHS()))
+          Points[DRE->getDecl()] |= Bits;
+    for (const Stmt *Child : S->children())
+      aliases(Child);
+  }
+
+  /// A write to the lvalue \p Target: through a tracked pointer when the
+  /// path dereferences it, through a tracked reference always.
+  void writeThrough(const Expr *Target) {
+    unsigned Derefs = 0;
+    const Expr *E = Target;
+    while (E) {
+      E = E->IgnoreParenCasts();
+      if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+        Derefs += ME->isArrow();
+        E = ME->getBase();
+      } else if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+        ++Derefs;
+        E = ASE->getBase();
+      } else if (const auto *UO = dyn_cast<UnaryOperator>(E);
+                 UO && UO->getOpcode() == UO_Deref) {
+        ++Derefs;
+        E = UO->getSubExpr();
+      } else if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(E);
+                 OCE && OCE->getNumArgs() > 0 &&
+                 (OCE->getOperator() == OO_Subscript ||
+                  OCE->getOperator() == OO_Star ||
+                  OCE->getOperator() == OO_Arrow)) {
+        // `(*v)[0] = x`, `r.at(0) = x`: a write into the object.
+        E = OCE->getArg(0);
+      } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+        E = MC->getImplicitObjectArgument();
+      } else if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+        const ValueDecl *VD = DRE->getDecl();
+        if (Derefs > 0 || VD->getType()->isReferenceType())
+          Written |= Points.lookup(VD);
+        return;
+      } else {
+        return;
+      }
+    }
+  }
+
+  void call(const CallExpr *Call) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+      const CXXMethodDecl *MD = MC->getMethodDecl();
+      if (MD && !MD->isConst() && !MD->isStatic() && !isAccessor(MD))
+        if (const Expr *Object = MC->getImplicitObjectArgument())
+          Written |= bitsOf(Object);
+    }
+    unsigned Offset =
+        isa<CXXOperatorCallExpr>(Call) && isa_and_nonnull<CXXMethodDecl>(Callee)
+            ? 1
+            : 0;
+    if (Offset && Call->getNumArgs() > 0) {
+      const auto *MD = cast<CXXMethodDecl>(Callee);
+      if (!MD->isConst() && !isAccessor(MD))
+        Written |= bitsOf(Call->getArg(0));
+    }
+    uint64_t Mask = Callee ? CalleeWrites(Callee) : ~uint64_t(0);
+    bool Scanf = Callee && Callee->getIdentifier() &&
+                 Callee->getName().contains("scanf");
+    for (unsigned I = Offset; I < Call->getNumArgs(); ++I) {
+      unsigned ParamIndex = I - Offset;
+      const Expr *Arg = Call->getArg(I);
+      if (Callee && ParamIndex >= Callee->getNumParams()) {
+        // Variadic: only the scanf family writes through what it gets.
+        if (Scanf && Arg->getType()->isPointerType())
+          Written |= bitsOf(Arg);
+        continue;
+      }
+      if (!writesParam(Mask, ParamIndex))
+        continue;
+      QualType T = Callee ? Callee->getParamDecl(ParamIndex)->getType()
+                          : Arg->getType();
+      if (T->isPointerType() || T->isReferenceType() || T->isIntegerType())
+        Written |= bitsOf(Arg);
+    }
+  }
+
+  void writes(const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+      if (BO->isAssignmentOp())
+        writeThrough(BO->getLHS());
+    } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+      if (UO->isIncrementDecrementOp())
+        writeThrough(UO->getSubExpr());
+    } else if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      call(Call);
+    }
+    for (const Stmt *Child : S->children())
+      writes(Child);
+  }
+};
+
+} // namespace
+
+uint64_t WorkloadAnalyzer::Impl::bodyWrittenParams(const FunctionDecl *Def,
+                                                   unsigned Depth) {
+  auto CalleeWrites = [&](const FunctionDecl *Callee) {
+    return writtenParams(Callee, Depth + 1);
+  };
+  return ParamWriteFinder(CalleeWrites).run(Def);
+}
+
+uint64_t WorkloadAnalyzer::Impl::writtenParams(const FunctionDecl *FD,
+                                               unsigned Depth) {
+  FD = FD->getCanonicalDecl();
+  if (auto It = ParamWrites.find(FD); It != ParamWrites.end())
+    return It->second;
+  uint64_t Result = signatureWrittenParams(FD);
+  const FunctionDecl *Def = definitionOf(FD);
+  if (std::optional<ApiEffects> Api = A.apiEffects(FD)) {
+    if (Api->AcquiresLock || Api->ReleasesLock)
+      Result = 0;
+    // Reading or writing a stream changes it: the descriptor is state.
+    bool Stream = Api->Io && (*Api->Io == IoKind::Network ||
+                              *Api->Io == IoKind::File ||
+                              *Api->Io == IoKind::Database ||
+                              *Api->Io == IoKind::Ipc);
+    // Positional I/O (pread, pwrite) names its offset: no cursor moves;
+    // accept hands out a new connection each time.
+    bool Positional = FD->getIdentifier() &&
+                      ((FD->getName().starts_with("p") &&
+                        (FD->getName().contains("read") ||
+                         FD->getName().contains("write"))) ||
+                       FD->getName().starts_with("accept"));
+    if (Stream && !Positional && FD->getNumParams() > 0 &&
+        FD->getParamDecl(0)->getType()->isIntegerType())
+      Result |= 1;
+  } else if (Def && A.isAnalysable(Def)) {
+    // A recursive visit sees the writes found so far (none), like the
+    // first turn of a recursion; a very deep chain is cut off at the
+    // declaration's word.
+    if (Depth > 32 || !FindingWrites.insert(Def).second)
+      return Depth > 32 ? Result : 0;
+    Result = bodyWrittenParams(Def, Depth);
+    FindingWrites.erase(Def);
+  } else if (External && !isSystem(FD)) {
+    SmallString<128> USR;
+    if (!index::generateUSRForDecl(FD, USR))
+      if (const FunctionSummary *S = External->lookup(USR))
+        Result = S->WrittenParams;
+  }
+  ParamWrites[FD] = Result;
+  return Result;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1281,6 +1516,52 @@ Effects WorkloadAnalyzer::analyzeCall(const Expr *Call) {
   return Out;
 }
 
+namespace {
+
+/// Whether a function's name says it releases something: free, close,
+/// destroy, unref, a reference-count decrement.
+bool isReleaseName(StringRef Name) {
+  std::string Lower = Name.lower();
+  static const char *const Words[] = {
+      "free",    "release", "destroy", "unref",    "decref",
+      "decrref", "dealloc", "cleanup", "dispose",  "close",
+      "delete",  "unlink",  "shutdown", "teardown"};
+  return any_of(Words, [&](const char *W) {
+    return StringRef(Lower).contains(W);
+  });
+}
+
+} // namespace
+
+/// Whether the body of a loop only releases resources: it frees, closes,
+/// destroys or unreferences something (by name, a destructor or `delete`),
+/// and its other calls add up to less than a task's worth of work.
+bool WorkloadAnalyzer::isCleanupBody(const Stmt *Body) {
+  unsigned Releases = 0;
+  Effects Other;
+  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+    if (!S || isa<LambdaExpr, BlockExpr>(S))
+      return;
+    if (isa<CXXDeleteExpr>(S)) {
+      ++Releases;
+    } else if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      if (Callee && (isa<CXXDestructorDecl>(Callee) ||
+                     (Callee->getIdentifier() &&
+                      isReleaseName(Callee->getName())))) {
+        ++Releases;
+        return;
+      }
+      Other.addScaled(analyzeCall(Call), 1, {}, Opts);
+    }
+    for (const Stmt *Child : S->children())
+      Visit(Child);
+  };
+  Visit(Body);
+  return Releases > 0 &&
+         Other.Work + Other.substantialBlocking() < Opts.MinIterationWork;
+}
+
 const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
   if (auto It = P->Loops.find(Loop); It != P->Loops.end())
     return *It->second;
@@ -1328,7 +1609,25 @@ const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
     Facts.Shape = FanOut::Server;
   else
     Facts.Shape = FanOut::Runtime;
-  Facts.Dependences = analyzeLoopDependence(Loop, Ctx);
+  Facts.Dependences =
+      analyzeLoopDependence(Loop, Ctx, [this](const FunctionDecl *Callee) {
+        return writtenParams(Callee);
+      });
+  // A constant number of iterations (at most a table's 1024) over inputs
+  // fixed at compile time (a start-up table) is constant work, however the
+  // per-iteration estimate comes out: trivial, unless it waits.
+  if (Facts.TripCountKnown && Facts.TripCount <= 1024 &&
+      Facts.PerIteration.substantialBlocking() < Opts.SubstantialBlocking &&
+      hasConstantInputs(Loop))
+    Facts.IterationClass = Classification{};
+  // Cleanup is not work: releasing items one by one is not an opportunity.
+  if (Facts.Dependences.Independent && isCleanupBody(Body)) {
+    Facts.Dependences.Independent = false;
+    Facts.Dependences.Reason =
+        "only releases resources (frees, closes, unreferences): cleanup is "
+        "not work worth running concurrently";
+    Facts.Dependences.Loc = Loop->getBeginLoc();
+  }
   // Inserted only now: the analysis above may analyse other loops.
   return *(P->Loops[Loop] = std::make_unique<LoopFacts>(std::move(Facts)));
 }
@@ -1392,6 +1691,10 @@ LockWrapping WorkloadAnalyzer::lockWrapping(const FunctionDecl *FD) {
   }
   P->LockCache[FD] = Result;
   return Result;
+}
+
+uint64_t WorkloadAnalyzer::writtenParams(const FunctionDecl *Callee) {
+  return P->writtenParams(Callee, 0);
 }
 
 std::optional<ApiEffects>

@@ -71,6 +71,12 @@ public:
   /// lives as long as the analyzer.
   const LoopFacts &analyzeLoop(const clang::Stmt *Loop);
 
+  /// The parameters a call of \p Callee may change (FunctionSummary::
+  /// WrittenParams): from its body here, else from its linked summary, else
+  /// from its declaration; a knowledge-base API that reads or writes a
+  /// stream (network, file, database, IPC) changes its descriptor argument.
+  uint64_t writtenParams(const clang::FunctionDecl *Callee);
+
   /// The knowledge-base (or annotation) effects of a function, if any.
   std::optional<ApiEffects> apiEffects(const clang::FunctionDecl *FD);
 
@@ -109,6 +115,10 @@ public:
   /// Whether \p FD is a log sink by its name and its effects: named as a
   /// logger, taking a format, and doing no I/O but output.
   bool isLogSink(const clang::FunctionDecl *FD, const Effects &Total) const;
+
+  /// Whether a loop body only releases resources (frees, closes, destroys,
+  /// unreferences) and otherwise does less than a task's worth of work.
+  bool isCleanupBody(const clang::Stmt *Body);
 
   const AnalysisOptions &options() const { return Opts; }
   const KnowledgeBase &knowledgeBase() const { return KB; }

@@ -94,3 +94,84 @@ TEST(LoopIndependence, CarriedValuesThroughReductionsAndSlots) {
   EXPECT_TRUE(depOf(P, "two_dim").Independent) << depOf(P, "two_dim").Reason;
   EXPECT_TRUE(depOf(P, "sum_only").Independent);
 }
+
+TEST(LoopIndependence, ParametersWrittenThroughAreSummarised) {
+  Parsed P(R"(
+    #include <concur_mock_posix.h>
+    struct buf { char *data; unsigned long len; };
+    struct conn { int fd; long seen; };
+    void put(struct buf *b, char c) { b->data[b->len++] = c; }
+    void put_via_alias(struct buf *b, char c) { struct buf *o = b; put(o, c); }
+    long peek(struct buf *b, const char *s) { return b->len + (s ? 1 : 0); }
+    long pull(struct conn *c) { char x[8]; return recv(c->fd, x, 8, 0); }
+    long pull_fd(int fd, struct buf *scratch) { char x[8]; (void)scratch; return read(fd, x, 8); }
+    long at(int fd, char *out, long off) { return pread(fd, out, 8, off); }
+  )");
+  EXPECT_EQ(P.summary("put").WrittenParams, 1u);
+  EXPECT_EQ(P.summary("put_via_alias").WrittenParams, 1u);
+  EXPECT_EQ(P.summary("peek").WrittenParams, 0u);
+  EXPECT_EQ(P.summary("pull").WrittenParams, 1u);
+  EXPECT_EQ(P.summary("pull_fd").WrittenParams, 1u);
+  // Positional reads move no cursor; the buffer is written.
+  EXPECT_EQ(P.summary("at").WrittenParams, 2u);
+}
+
+TEST(LoopIndependence, OneObjectChangedByEveryIteration) {
+  Parsed P(R"(
+    #include <concur_mock_posix.h>
+    struct buf { char *data; unsigned long len; };
+    struct item { int fd; char name[8]; };
+    void put(struct buf *b, const char *s) { b->data[b->len++] = s[0]; }
+    long peek(struct buf *b, const struct item *it) { return b->len + it->fd; }
+    void touch(struct item *it) { it->name[0] = 0; }
+    void shared(struct buf *b, struct item *items, int n) { for (int i = 0; i < n; ++i) put(b, items[i].name); }
+    void read_only(struct buf *b, struct item *items, int n) { long s = 0; for (int i = 0; i < n; ++i) s += peek(b, &items[i]); }
+    void own(struct item *items, int n) { for (int i = 0; i < n; ++i) touch(&items[i]); }
+    void one_file(FILE *out, const int *v, int n) { for (int i = 0; i < n; ++i) fprintf(out, "%d", v[i]); }
+    void one_socket(int fd, int n) { for (int i = 0; i < n; ++i) { char x[8]; recv(fd, x, 8, 0); } }
+    void own_sockets(const int *fds, int n) { for (int i = 0; i < n; ++i) { char x[8]; recv(fds[i], x, 8, 0); } }
+    void through_const(struct buf *const b, int n) { for (int i = 0; i < n; ++i) put(b, "x"); }
+  )");
+  auto Dep = [&](llvm::StringRef Name) {
+    return analyzeLoopDependence(P.loopIn(Name), P.context(),
+                                 [&](const clang::FunctionDecl *Callee) {
+                                   return P.Analyzer.writtenParams(Callee);
+                                 });
+  };
+  Dependence Shared = Dep("shared");
+  EXPECT_FALSE(Shared.Independent);
+  EXPECT_NE(Shared.Reason.find("'b', the same object"), std::string::npos)
+      << Shared.Reason;
+  EXPECT_TRUE(Dep("read_only").Independent) << Dep("read_only").Reason;
+  EXPECT_TRUE(Dep("own").Independent) << Dep("own").Reason;
+  EXPECT_FALSE(Dep("one_file").Independent);
+  Dependence Socket = Dep("one_socket");
+  EXPECT_FALSE(Socket.Independent);
+  EXPECT_NE(Socket.Reason.find("descriptor 'fd'"), std::string::npos)
+      << Socket.Reason;
+  EXPECT_TRUE(Dep("own_sockets").Independent) << Dep("own_sockets").Reason;
+  EXPECT_FALSE(Dep("through_const").Independent);
+  // Without summaries, a callee may write every non-const pointer it gets.
+  EXPECT_FALSE(depOf(P, "read_only").Independent);
+}
+
+TEST(LoopIndependence, CleanupIsNotWork) {
+  Parsed P(R"(
+    #include <concur_mock_posix.h>
+    struct obj { int refs; char *data; };
+    void obj_unref(struct obj *o) { if (--o->refs == 0) { free(o->data); free(o); } }
+    void release_all(struct obj **objs, int n) { for (int i = 0; i < n; ++i) obj_unref(objs[i]); }
+    void close_all(const int *fds, int n) { for (int i = 0; i < n; ++i) close(fds[i]); }
+    long work(struct obj *o) { long s = 0; for (int k = 0; k < o->refs; ++k) for (int j = 0; j < o->refs; ++j) s += o->data[k] * o->data[j]; return s; }
+    void use_then_free(struct obj **objs, long *out, int n) { for (int i = 0; i < n; ++i) { out[i] = work(objs[i]); free(objs[i]); } }
+  )");
+  auto Facts = [&](llvm::StringRef Name) -> const LoopFacts & {
+    return P.Analyzer.analyzeLoop(P.loopIn(Name));
+  };
+  EXPECT_FALSE(Facts("release_all").Dependences.Independent);
+  EXPECT_NE(Facts("release_all").Dependences.Reason.find("cleanup"),
+            std::string::npos);
+  EXPECT_FALSE(Facts("close_all").Dependences.Independent);
+  EXPECT_TRUE(Facts("use_then_free").Dependences.Independent)
+      << Facts("use_then_free").Dependences.Reason;
+}

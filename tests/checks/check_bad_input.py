@@ -28,9 +28,9 @@ MOCK = os.path.join(HERE, "Inputs", "mock")
 # A loop the blocking-loop check reports: proves the analysis still ran.
 BLOCKING_LOOP = """#include <concur_mock_posix.h>
 void poll_all(const int *fds, int n, long *out) {
-  char buf[64];
+  char (*bufs)[64] = (char (*)[64])(out + n);
   for (int i = 0; i < n; ++i)
-    out[i] = recv(fds[i], buf, sizeof buf, 0);
+    out[i] = recv(fds[i], bufs[i], sizeof bufs[i], 0);
 }
 """
 LOOP_WARNING = "main.cpp:4:3: warning: independent iterations each block on network I/O"

@@ -32,10 +32,10 @@ std::vector<std::string> download_all(const std::vector<std::string> &urls) {
 
 // Evidence: recv directly in the body, one socket per item, index loop with a
 // runtime bound.
-void poll_peers(const int *sockets, int count, long *received) {
-  char buf[512];
+void poll_peers(const int *sockets, int count, char (*bufs)[512],
+                long *received) {
   for (int i = 0; i < count; ++i)
-    received[i] = recv(sockets[i], buf, sizeof buf, 0);
+    received[i] = recv(sockets[i], bufs[i], sizeof bufs[i], 0);
   // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on network I/O in 'recv'; run them concurrently (row: asyncio)
   // CHECK-NOTES: :[[@LINE-2]]:19: note: 'recv' blocks on network I/O
 }
@@ -131,15 +131,15 @@ int count_rows(sqlite3 *db, int id) {
   return sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
 }
 
-void count_each(sqlite3 *db, const std::vector<int> &ids, int *out) {
+void count_each(sqlite3 *const *dbs, const std::vector<int> &ids, int *out) {
   for (size_t i = 0; i < ids.size(); ++i)
-    out[i] = count_rows(db, ids[i]);
+    out[i] = count_rows(dbs[i], ids[i]);
   // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on database I/O in 'sqlite3_exec' via 'count_rows'; run them concurrently (row: futures, I/O pool)
 }
 
-void refresh_views(PGconn *conn, const std::vector<std::string> &views) {
-  for (const std::string &view : views)
-    PQclear(PQexec(conn, view.c_str()));
+void refresh_views(PGconn *const *conns, const std::vector<std::string> &views) {
+  for (size_t i = 0; i < views.size(); ++i)
+    PQclear(PQexec(conns[i], views[i].c_str()));
   // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on database I/O in 'PQexec'; run them concurrently (row: threading)
 }
 
