@@ -94,8 +94,7 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
                                : Top->Chain.front().Callee;
         diag(Loc, "'%0' blocks on %1 I/O%2 while '%3' is locked; release the "
                   "lock before waiting or hand the I/O to a worker (%4)")
-            << What
-            << ::concur::describeIoKindsIn(E, Kinds, Opts)
+            << What << ::concur::describeIoKindsIn(E, Kinds, Opts)
             << (Direct ? std::string() : " ('" + Blocker + "')") << Lock.Mutex
             << rowLabel(Rec);
         emitRowNote(Loc, Rec);

@@ -22,12 +22,14 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<BlockingCallInCoroutineCheck>(
         "concur-blocking-call-in-coroutine");
-    Factories.registerCheck<BlockingUnderLockCheck>("concur-blocking-under-lock");
+    Factories.registerCheck<BlockingUnderLockCheck>(
+        "concur-blocking-under-lock");
     Factories.registerCheck<CpuHeavyInCoroutineCheck>(
         "concur-cpu-heavy-in-coroutine");
     Factories.registerCheck<FunctionProfileCheck>("concur-function-profile");
     Factories.registerCheck<ModelMismatchCheck>("concur-model-mismatch");
-    Factories.registerCheck<MtUnsafeInParallelCheck>("concur-mt-unsafe-in-parallel");
+    Factories.registerCheck<MtUnsafeInParallelCheck>(
+        "concur-mt-unsafe-in-parallel");
     Factories.registerCheck<ParallelizableCpuLoopCheck>(
         "concur-parallelizable-cpu-loop");
     Factories.registerCheck<SequentialBlockingLoopCheck>(
@@ -35,7 +37,8 @@ public:
     Factories.registerCheck<ThreadPerTaskCheck>("concur-thread-per-task");
     Factories.registerCheck<FutureGetInLoopCheck>("concur-future-get-in-loop");
     Factories.registerCheck<SleepPollingLoopCheck>("concur-sleep-polling-loop");
-    Factories.registerCheck<OversubscribedCpuPoolCheck>("concur-oversubscribed-cpu-pool");
+    Factories.registerCheck<OversubscribedCpuPoolCheck>(
+        "concur-oversubscribed-cpu-pool");
   }
 };
 

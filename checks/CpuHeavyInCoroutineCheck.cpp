@@ -42,8 +42,7 @@ void CpuHeavyInCoroutineCheck::check(const MatchFinder::MatchResult &Result) {
   auto Report = [&](SourceLocation Loc, const Effects &E, StringRef What) {
     const Evidence *Top = ::concur::topEvidence(E, EvidenceKind::Cpu);
     std::string Detail =
-        Top ? ::concur::describeWork(*Top)
-            : std::string("computation");
+        Top ? ::concur::describeWork(*Top) : std::string("computation");
     diag(Loc, "%0 does substantial CPU work (%1) inside coroutine '%2'; "
               "offload it to a core-sized pool with run_in_executor (%3)")
         << What << Detail << Coroutine->getName() << rowLabel(Rec);

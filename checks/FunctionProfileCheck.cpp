@@ -56,8 +56,8 @@ void FunctionProfileCheck::check(const MatchFinder::MatchResult &Result) {
   if (S.Total.ThreadUnsafe)
     Detail += "not thread-safe; ";
   std::string Confidence;
-  llvm::raw_string_ostream(Confidence) << llvm::format("%.2f",
-                                                       S.Class.Confidence);
+  llvm::raw_string_ostream(Confidence)
+      << llvm::format("%.2f", S.Class.Confidence);
   Detail += "confidence " + Confidence;
 
   std::string Top;

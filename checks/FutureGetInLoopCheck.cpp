@@ -1,11 +1,11 @@
 //===--- FutureGetInLoopCheck.cpp - concur --------------------------------===//
 
 #include "FutureGetInLoopCheck.h"
-#include "utils/TaskSites.h"
 #include "LoopIndependence.h"
-#include "llvm/ADT/SmallPtrSet.h"
+#include "utils/TaskSites.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include <functional>
 
@@ -16,14 +16,12 @@ namespace clang::tidy::concur {
 static constexpr char DefaultFutureClasses[] =
     "::std::future;::std::shared_future;::boost::future;"
     "::boost::shared_future;::concur::future;::QFuture";
-static constexpr char DefaultWaitMethods[] =
-    "get;wait;result;waitForFinished";
+static constexpr char DefaultWaitMethods[] = "get;wait;result;waitForFinished";
 
 FutureGetInLoopCheck::FutureGetInLoopCheck(StringRef Name,
                                            ClangTidyContext *Context)
-    : ConcurCheck(Name, Context),
-      FutureClasses(qualifiedNameList(
-          Options.get("FutureClasses", DefaultFutureClasses))) {
+    : ConcurCheck(Name, Context), FutureClasses(qualifiedNameList(Options.get(
+                                      "FutureClasses", DefaultFutureClasses))) {
   SmallVector<StringRef, 8> Methods;
   StringRef(Options.get("WaitMethods", DefaultWaitMethods))
       .split(Methods, ';', -1, /*KeepEmpty=*/false);
@@ -42,12 +40,11 @@ void FutureGetInLoopCheck::registerMatchers(MatchFinder *Finder) {
   std::vector<StringRef> Classes(FutureClasses.begin(), FutureClasses.end());
   std::vector<StringRef> Methods(WaitMethods.begin(), WaitMethods.end());
   Finder->addMatcher(
-      cxxMemberCallExpr(
-          callee(cxxMethodDecl(hasAnyName(Methods))),
-          on(hasType(hasUnqualifiedDesugaredType(
-              recordType(hasDeclaration(namedDecl(hasAnyName(Classes))))))),
-          unless(isInTemplateInstantiation()),
-          unless(isExpansionInSystemHeader()))
+      cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName(Methods))),
+                        on(hasType(hasUnqualifiedDesugaredType(recordType(
+                            hasDeclaration(namedDecl(hasAnyName(Classes))))))),
+                        unless(isInTemplateInstantiation()),
+                        unless(isExpansionInSystemHeader()))
           .bind("wait"),
       this);
 }
@@ -90,8 +87,8 @@ const CallExpr *FutureGetInLoopCheck::producer(const Expr *Object,
     return nullptr;
   const SourceManager &SM = Ctx.getSourceManager();
   // Declared in this iteration: `auto f = std::async(...); f.get();`.
-  if (Var->getInit() && Body->getSourceRange().fullyContains(
-                            Var->getSourceRange()))
+  if (Var->getInit() &&
+      Body->getSourceRange().fullyContains(Var->getSourceRange()))
     return asCall(Var->getInit());
   // Assigned earlier in this iteration: `f = pool.submit(...); f.get();`.
   const CallExpr *Found = nullptr;
@@ -101,7 +98,8 @@ const CallExpr *FutureGetInLoopCheck::producer(const Expr *Object,
     if (const auto *Assign = dyn_cast<CXXOperatorCallExpr>(S);
         Assign && Assign->getOperator() == OO_Equal &&
         Assign->getNumArgs() == 2 && referencedVar(Assign->getArg(0)) == Var &&
-        SM.isBeforeInTranslationUnit(Assign->getEndLoc(), Wait->getBeginLoc()) &&
+        SM.isBeforeInTranslationUnit(Assign->getEndLoc(),
+                                     Wait->getBeginLoc()) &&
         enclosingLoop(Assign, Ctx) == Loop)
       Found = asCall(Assign->getArg(1));
     for (const Stmt *Child : S->children())
@@ -133,7 +131,8 @@ static bool startDependsOnLoop(const Stmt *Loop, const CallExpr *Start,
              Op && Op->isAssignmentOp() && Op->getNumArgs() == 2)
       Target = Op->getArg(0);
     if (Target)
-      if (const ValueDecl *D = ::concur::baseDeclOf(Target); D && D != FutureVar)
+      if (const ValueDecl *D = ::concur::baseDeclOf(Target);
+          D && D != FutureVar)
         Written.insert(D);
     for (const Stmt *Child : S->children())
       CollectWrites(Child);

@@ -27,7 +27,8 @@ void ModelMismatchCheck::check(const MatchFinder::MatchResult &Result) {
       continue;
     // The work of one task (one call of the callable, one iteration of an
     // OpenMP loop, one run of an OpenMP region), with chains from the site.
-    auto [Work, Facts] = ::concur::siteTask(Site, Analyzer, /*OneIteration=*/true);
+    auto [Work, Facts] =
+        ::concur::siteTask(Site, Analyzer, /*OneIteration=*/true);
 
     if (Site.Runs == ::concur::RunsOn::Cores) {
       // Waiting on a core-sized pool idles its cores: only as many waits are

@@ -71,8 +71,8 @@ void OversubscribedCpuPoolCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 std::string OversubscribedCpuPoolCheck::oversubscription(const Expr *Size,
-                                                          ASTContext &Ctx,
-                                                          unsigned Depth) {
+                                                         ASTContext &Ctx,
+                                                         unsigned Depth) {
   if (!Size || Size->isValueDependent() || Size->isTypeDependent())
     return "";
   Size = Size->IgnoreParenImpCasts();
@@ -169,10 +169,12 @@ OversubscribedCpuPoolCheck::oversizedPool(const Expr *Object, ASTContext &Ctx,
                   "a pool of " + Why + " ('" + Var->getNameAsString() + "')"};
 }
 
-void OversubscribedCpuPoolCheck::report(
-    const PoolSite &Pool, const ::concur::FunctionSummary &Work,
-    const FunctionDecl *Task, SourceLocation PassedAt, SourceLocation WorkLoc,
-    StringRef WorkNote, ASTContext &Ctx) {
+void OversubscribedCpuPoolCheck::report(const PoolSite &Pool,
+                                        const ::concur::FunctionSummary &Work,
+                                        const FunctionDecl *Task,
+                                        SourceLocation PassedAt,
+                                        SourceLocation WorkLoc,
+                                        StringRef WorkNote, ASTContext &Ctx) {
   if (Work.Class.Class != ::concur::WorkloadClass::Cpu ||
       Reported.contains(Pool.Key))
     return;
@@ -228,8 +230,8 @@ void OversubscribedCpuPoolCheck::checkThreadLoop(const Expr *Start,
   // per item, which concur-thread-per-task reports.
   const Expr *Bound = nullptr;
   std::function<void(const Expr *)> FindBound = [&](const Expr *E) {
-    const auto *BO = E ? dyn_cast<BinaryOperator>(E->IgnoreParenImpCasts())
-                       : nullptr;
+    const auto *BO =
+        E ? dyn_cast<BinaryOperator>(E->IgnoreParenImpCasts()) : nullptr;
     if (!BO || Bound)
       return;
     if (BO->getOpcode() == BO_LAnd) {
@@ -239,9 +241,9 @@ void OversubscribedCpuPoolCheck::checkThreadLoop(const Expr *Start,
     }
     if (!BO->isRelationalOp())
       return;
-    const Expr *Side =
-        BO->getOpcode() == BO_LT || BO->getOpcode() == BO_LE ? BO->getRHS()
-                                                             : BO->getLHS();
+    const Expr *Side = BO->getOpcode() == BO_LT || BO->getOpcode() == BO_LE
+                           ? BO->getRHS()
+                           : BO->getLHS();
     if (mentionsCall(Side, CoreCountFunctions))
       Bound = Side;
   };
@@ -285,15 +287,15 @@ void OversubscribedCpuPoolCheck::checkOpenMP(
       if (const auto *Captured = dyn_cast<CapturedStmt>(Associated))
         Work.Total = Analyzer.analyzeStmt(Captured->getCapturedStmt());
   Work.Class = ::concur::classify(Work.Total, analysisOptions());
-  PoolSite Pool{Directive, Threads->getBeginLoc(),
-                "an OpenMP team of " + Why};
+  PoolSite Pool{Directive, Threads->getBeginLoc(), "an OpenMP team of " + Why};
   report(Pool, Work, nullptr, SourceLocation(), Directive->getBeginLoc(),
          "the parallel region starts here", Ctx);
 }
 
 void OversubscribedCpuPoolCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
-  if (const auto *Submit = Result.Nodes.getNodeAs<CXXMemberCallExpr>("submit")) {
+  if (const auto *Submit =
+          Result.Nodes.getNodeAs<CXXMemberCallExpr>("submit")) {
     if (!Submit->getBeginLoc().isMacroID())
       checkSubmit(Submit, Ctx);
     return;

@@ -18,8 +18,8 @@ void ParallelizableCpuLoopCheck::report(const Stmt *Loop,
                                         ASTContext &Ctx) {
   const Evidence *Top =
       ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Cpu);
-  std::string What = Top ? ::concur::describeWork(*Top)
-                         : std::string("computation");
+  std::string What =
+      Top ? ::concur::describeWork(*Top) : std::string("computation");
   if (Facts.PerIteration.ThreadUnsafe)
     diag(Loop->getBeginLoc(),
          "independent iterations each do substantial CPU work (%0) that is "

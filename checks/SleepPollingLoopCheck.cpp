@@ -38,8 +38,9 @@ void SleepPollingLoopCheck::registerMatchers(MatchFinder *Finder) {
 /// \p Visit returns false to skip a statement's children.
 static void forEachAtLevel(const Stmt *S,
                            llvm::function_ref<bool(const Stmt *)> Visit) {
-  if (!S || isa<LambdaExpr, BlockExpr, ForStmt, CXXForRangeStmt, WhileStmt,
-                DoStmt>(S))
+  if (!S ||
+      isa<LambdaExpr, BlockExpr, ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(
+          S))
     return;
   if (!Visit(S))
     return;
@@ -115,16 +116,15 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
       return false;
     if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
       if (BO->isAssignmentOp())
-        NoteWrite(BO->getLHS(), BO->getOpcode() == BO_Assign ? BO->getRHS()
-                                                             : nullptr);
+        NoteWrite(BO->getLHS(),
+                  BO->getOpcode() == BO_Assign ? BO->getRHS() : nullptr);
     } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
       if (UO->isIncrementDecrementOp())
         NoteWrite(UO->getSubExpr(), nullptr);
     } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S)) {
       if (Op->isAssignmentOp() && Op->getNumArgs() == 2)
-        NoteWrite(Op->getArg(0), Op->getOperator() == OO_Equal
-                                     ? Op->getArg(1)
-                                     : nullptr);
+        NoteWrite(Op->getArg(0),
+                  Op->getOperator() == OO_Equal ? Op->getArg(1) : nullptr);
       else if ((Op->getOperator() == OO_PlusPlus ||
                 Op->getOperator() == OO_MinusMinus) &&
                Op->getNumArgs() >= 1)
@@ -161,8 +161,7 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
       if (!S || Counted)
         return;
       if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
-        if (Written.contains(Ref->getDecl()) &&
-            !ReadInto.count(Ref->getDecl()))
+        if (Written.contains(Ref->getDecl()) && !ReadInto.count(Ref->getDecl()))
           Counted = true;
       for (const Stmt *Child : S->children())
         Find(Child);
@@ -264,8 +263,8 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
           // usleep is not the wait).
           Effects E = Analyzer.analyzeCall(Call);
           if (E.BlockingByKind[Sleep] > 0 &&
-              (!SleepCall || E.BlockingByKind[Sleep] >
-                                 SleepEffects.BlockingByKind[Sleep])) {
+              (!SleepCall ||
+               E.BlockingByKind[Sleep] > SleepEffects.BlockingByKind[Sleep])) {
             SleepCall = Call;
             SleepGuard = Guard;
             SleepEffects = std::move(E);
@@ -364,8 +363,8 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
   StringRef Text = Lexer::getSourceText(
       CharSourceRange::getTokenRange(Shown->getSourceRange()), SM,
       Ctx.getLangOpts());
-  std::string Condition = Text.size() > 40 ? (Text.take_front(37) + "...").str()
-                                           : Text.str();
+  std::string Condition =
+      Text.size() > 40 ? (Text.take_front(37) + "...").str() : Text.str();
   std::string SleepText = SleepEvidence
                               ? ::concur::describeEvidence(*SleepEvidence)
                               : std::string("a sleep");

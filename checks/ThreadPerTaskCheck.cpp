@@ -12,9 +12,8 @@ namespace clang::tidy::concur {
 
 ThreadPerTaskCheck::ThreadPerTaskCheck(StringRef Name,
                                        ClangTidyContext *Context)
-    : ConcurCheck(Name, Context),
-      ThreadClasses(qualifiedNameList(
-          Options.get("ThreadClasses", DefaultThreadClasses))),
+    : ConcurCheck(Name, Context), ThreadClasses(qualifiedNameList(Options.get(
+                                      "ThreadClasses", DefaultThreadClasses))),
       ThreadFunctions(qualifiedNameList(
           Options.get("ThreadFunctions", DefaultThreadFunctions))),
       CoreCountFunctions(qualifiedNameList(Options.getLocalOrGlobal(

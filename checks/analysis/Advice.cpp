@@ -41,9 +41,8 @@ std::string describeIoKinds(const Effects &E, const AnalysisOptions &Opts) {
   for (unsigned I = 0; I < NumIoKinds; ++I)
     if (E.BlockingByKind[I] > 0 && IoKind(I) != IoKind::Console)
       Kinds.emplace_back(E.BlockingByKind[I], IoKind(I));
-  llvm::stable_sort(Kinds, [](const auto &A, const auto &B) {
-    return A.first > B.first;
-  });
+  llvm::stable_sort(
+      Kinds, [](const auto &A, const auto &B) { return A.first > B.first; });
   std::string Out;
   // Secondary kinds are named only when they are a real part of the waiting:
   // closing a socket is not "file I/O" next to the network round trip.

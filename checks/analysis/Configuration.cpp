@@ -69,12 +69,12 @@ void extendFromCheckOptions(FileConfiguration &Config,
   if (!Checks.KnowledgeBaseFile.empty()) {
     auto Buffer = MemoryBuffer::getFile(Checks.KnowledgeBaseFile);
     if (!Buffer) {
-      Config.Problems.push_back(
-          {ConfigProblem::CheckOption,
-           "cannot read knowledge base file '" + Checks.KnowledgeBaseFile +
-               "': " + Buffer.getError().message()});
+      Config.Problems.push_back({ConfigProblem::CheckOption,
+                                 "cannot read knowledge base file '" +
+                                     Checks.KnowledgeBaseFile +
+                                     "': " + Buffer.getError().message()});
     } else if (auto Extra = KnowledgeBase::parse((*Buffer)->getBuffer(),
-                                                  Checks.KnowledgeBaseFile)) {
+                                                 Checks.KnowledgeBaseFile)) {
       if (!Extra->empty())
         Config.extendedKB().extend(*Extra);
     } else {

@@ -72,10 +72,10 @@ void YamlDiagnostics::handle(const SMDiagnostic &Diag, void *Context) {
   auto *Self = static_cast<YamlDiagnostics *>(Context);
   if (!Self->Text.empty())
     Self->Text += "\n";
-  Self->Text += formatv("{0}:{1}:{2}: {3}", Diag.getFilename(),
-                        Diag.getLineNo(), Diag.getColumnNo() + 1,
-                        Diag.getMessage())
-                    .str();
+  Self->Text +=
+      formatv("{0}:{1}:{2}: {3}", Diag.getFilename(), Diag.getLineNo(),
+              Diag.getColumnNo() + 1, Diag.getMessage())
+          .str();
 }
 
 Error YamlDiagnostics::takeError(StringRef What) const {
@@ -331,12 +331,25 @@ void ScalarEnumerationTraits<RunsOn>::enumeration(IO &Io, RunsOn &Value) {
 void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
                                                 KnowledgeBaseEntry &Entry) {
   if (!Io.outputting()) {
-    static const char *const Known[] = {
-        "names",      "io",       "cpu",   "numeric",      "cost",
-        "mt-unsafe",  "safe-form", "async", "async-form",  "fix",
-        "callback",   "spawns",   "acquires-lock", "releases-lock",
-        "runs-on",    "unless-object", "log-sink", "console-stream-arg",
-        "wake-up-size-arg"};
+    static const char *const Known[] = {"names",
+                                        "io",
+                                        "cpu",
+                                        "numeric",
+                                        "cost",
+                                        "mt-unsafe",
+                                        "safe-form",
+                                        "async",
+                                        "async-form",
+                                        "fix",
+                                        "callback",
+                                        "spawns",
+                                        "acquires-lock",
+                                        "releases-lock",
+                                        "runs-on",
+                                        "unless-object",
+                                        "log-sink",
+                                        "console-stream-arg",
+                                        "wake-up-size-arg"};
     for (StringRef Key : Io.keys())
       if (!llvm::is_contained(Known, Key))
         Entry.HasUnknownKeys = true;
@@ -362,8 +375,8 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
   Io.mapOptional("wake-up-size-arg", Entry.WakeUpSizeArg);
 }
 
-std::string MappingTraits<KnowledgeBaseEntry>::validate(
-    IO &, KnowledgeBaseEntry &Entry) {
+std::string
+MappingTraits<KnowledgeBaseEntry>::validate(IO &, KnowledgeBaseEntry &Entry) {
   if (Entry.HasUnknownKeys)
     return "";
   if (Entry.Names.empty())
@@ -382,12 +395,11 @@ std::string MappingTraits<KnowledgeBaseEntry>::validate(
       (Entry.WakeUpSizeArg && *Entry.WakeUpSizeArg < 0))
     return "an argument index must not be negative";
   if (!Entry.Io && !Entry.Cpu && !Entry.Cost && !Entry.MtUnsafe &&
-      !Entry.Async &&
-      Entry.Callback == CallbackPolicy::Unspecified && !Entry.Spawns &&
-      !Entry.AcquiresLock && !Entry.ReleasesLock &&
-      Entry.Runs == RunsOn::Caller && Entry.SafeForm.empty() && Entry.Fix.empty() &&
-      Entry.AsyncForm.empty() && !Entry.LogSink && !Entry.ConsoleStreamArg &&
-      !Entry.WakeUpSizeArg)
+      !Entry.Async && Entry.Callback == CallbackPolicy::Unspecified &&
+      !Entry.Spawns && !Entry.AcquiresLock && !Entry.ReleasesLock &&
+      Entry.Runs == RunsOn::Caller && Entry.SafeForm.empty() &&
+      Entry.Fix.empty() && Entry.AsyncForm.empty() && !Entry.LogSink &&
+      !Entry.ConsoleStreamArg && !Entry.WakeUpSizeArg)
     return "entry for '" + Entry.Names.front() + "' states no effect";
   return "";
 }

@@ -71,8 +71,8 @@ private:
 
   std::string spelling(const Expr *E) const {
     CharSourceRange Range = CharSourceRange::getTokenRange(E->getSourceRange());
-    StringRef Text = Lexer::getSourceText(Range, Ctx.getSourceManager(),
-                                          Ctx.getLangOpts());
+    StringRef Text =
+        Lexer::getSourceText(Range, Ctx.getSourceManager(), Ctx.getLangOpts());
     return Text.str();
   }
   /// The mutex an argument or object names, without & and *.
@@ -106,8 +106,7 @@ private:
     erase_if(HeldLocks, [&](const Held &H) { return H.Key == Key; });
   }
   void hold(const MutexKey &Key, const Expr *At, std::string Via,
-            const VarDecl *Guard, unsigned GuardDepth,
-            std::string Shown = "") {
+            const VarDecl *Guard, unsigned GuardDepth, std::string Shown = "") {
     Held H;
     H.Key = Key;
     H.Lock = {Shown.empty() ? Key.Text : std::move(Shown), At, std::move(Via)};

@@ -48,7 +48,8 @@ void forEachCallUnderLock(
 /// What \p Body does to locks for its caller: it returns holding a lock it
 /// took (an acquire wrapper) or releases one it did not take (a release
 /// wrapper), lock guards aside (they end with their scope).
-LockWrapping lockWrappingOf(const clang::Stmt *Body, WorkloadAnalyzer &Analyzer);
+LockWrapping lockWrappingOf(const clang::Stmt *Body,
+                            WorkloadAnalyzer &Analyzer);
 
 } // namespace concur
 

@@ -2,8 +2,8 @@
 
 #include "LoopIndependence.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/Basic/SourceManager.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 #include <functional>
@@ -17,9 +17,9 @@ namespace {
 /// on an outer container collects per-item results.
 bool isCollectingMethod(StringRef Name) {
   static const llvm::StringSet<> Names = {
-      "push_back", "emplace_back", "push_front", "emplace_front",
-      "insert",    "emplace",      "emplace_hint", "try_emplace",
-      "insert_or_assign", "append", "push"};
+      "push_back",        "emplace_back", "push_front",   "emplace_front",
+      "insert",           "emplace",      "emplace_hint", "try_emplace",
+      "insert_or_assign", "append",       "push"};
   return Names.contains(Name);
 }
 
@@ -233,8 +233,8 @@ private:
       else if (const auto *BO = dyn_cast<BinaryOperator>(E);
                BO && BO->isCompoundAssignmentOp())
         Changed = BO->getLHS();
-      if (Changed && Changed->IgnoreParenImpCasts() ==
-                         Target->IgnoreParenImpCasts())
+      if (Changed &&
+          Changed->IgnoreParenImpCasts() == Target->IgnoreParenImpCasts())
         return true;
     }
     return false;
@@ -248,8 +248,7 @@ private:
       return;
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
       auto It = Reductions.find(DRE->getDecl());
-      if (It != Reductions.end() && !It->second &&
-          !ReductionRefs.contains(DRE))
+      if (It != Reductions.end() && !It->second && !ReductionRefs.contains(DRE))
         depend("reads " + name(DRE->getDecl()) +
                    ", which earlier iterations update",
                DRE->getBeginLoc());
@@ -357,8 +356,7 @@ private:
     // A descriptor may be a constant variable; an object may not.
     if (Descriptor)
       return isa<VarDecl, FieldDecl, BindingDecl>(VD) &&
-                     !Ctx.getSourceManager().isInSystemHeader(
-                         VD->getLocation())
+                     !Ctx.getSourceManager().isInSystemHeader(VD->getLocation())
                  ? VD
                  : nullptr;
     return isOuter(VD) ? VD : nullptr;
@@ -529,10 +527,8 @@ private:
     // One object passed on every iteration to a parameter the callee
     // changes: the iterations all write that object (a buffer, a reply, a
     // FILE*, a cursor) or advance that descriptor's stream.
-    unsigned Offset = isa<CXXOperatorCallExpr>(Call) &&
-                              isa<CXXMethodDecl>(Callee)
-                          ? 1
-                          : 0;
+    unsigned Offset =
+        isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Callee) ? 1 : 0;
     uint64_t Written = writtenParamsOf(Callee);
     for (unsigned I = Offset; I < Call->getNumArgs(); ++I) {
       unsigned ParamIndex = I - Offset;
@@ -557,14 +553,15 @@ private:
       if (!VD)
         continue;
       if (Descriptor)
-        depend("uses the descriptor " + name(VD) +
-                   " on every iteration in '" + Callee->getNameAsString() +
+        depend("uses the descriptor " + name(VD) + " on every iteration in '" +
+                   Callee->getNameAsString() +
                    "', which reads or writes its stream",
                Arg->getBeginLoc());
       else
-        depend("passes " + name(VD) + ", the same object on every iteration, "
-                   "to '" + Callee->getNameAsString() +
-                   "', which may change it",
+        depend("passes " + name(VD) +
+                   ", the same object on every iteration, "
+                   "to '" +
+                   Callee->getNameAsString() + "', which may change it",
                Arg->getBeginLoc());
     }
   }

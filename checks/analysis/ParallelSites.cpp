@@ -31,8 +31,7 @@ Evidence ParallelSite::withoutSite(const Evidence &E) const {
 
 /// The std::execution policy an argument names, if it is a parallel one.
 static std::optional<StringRef> parallelPolicy(const Expr *Arg) {
-  const auto *RD =
-      Arg->getType().getNonReferenceType()->getAsCXXRecordDecl();
+  const auto *RD = Arg->getType().getNonReferenceType()->getAsCXXRecordDecl();
   if (!RD || !RD->getIdentifier())
     return std::nullopt;
   // std::execution::parallel_policy, or libstdc++'s

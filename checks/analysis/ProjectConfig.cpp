@@ -61,8 +61,8 @@ void ProjectConfig::applyTo(AnalysisOptions &Opts) const {
 Expected<ProjectConfig> ProjectConfig::parse(StringRef Yaml, StringRef Path) {
   ConfigText Text;
   YamlDiagnostics Diags;
-  yaml::Input In(MemoryBufferRef(Yaml, Path), nullptr,
-                 &YamlDiagnostics::handle, &Diags);
+  yaml::Input In(MemoryBufferRef(Yaml, Path), nullptr, &YamlDiagnostics::handle,
+                 &Diags);
   // An empty file is a valid, empty configuration.
   if (!Yaml.trim().empty())
     In >> Text;
@@ -130,7 +130,8 @@ ProjectConfigFinder::find(StringRef SourceFile) {
       if (!Config)
         Entry.Error = toString(Config.takeError());
       else
-        Entry.Config = std::make_shared<const ProjectConfig>(std::move(*Config));
+        Entry.Config =
+            std::make_shared<const ProjectConfig>(std::move(*Config));
       It = Files.insert_or_assign(Candidate.str(), std::move(Entry)).first;
     }
     if (!It->second.Error.empty())
@@ -141,4 +142,3 @@ ProjectConfigFinder::find(StringRef SourceFile) {
 }
 
 } // namespace concur
-

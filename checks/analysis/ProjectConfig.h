@@ -26,8 +26,8 @@
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/Error.h"
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 
 namespace concur {
 

@@ -204,4 +204,3 @@ const SelectionTable &SelectionTable::builtin() {
 }
 
 } // namespace concur
-

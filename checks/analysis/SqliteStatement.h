@@ -53,7 +53,7 @@ public:
   llvm::StringRef blob(int I) const {
     const void *B = sqlite3_column_blob(S, I);
     return B ? llvm::StringRef(static_cast<const char *>(B),
-                         size_t(sqlite3_column_bytes(S, I)))
+                               size_t(sqlite3_column_bytes(S, I)))
              : llvm::StringRef();
   }
 

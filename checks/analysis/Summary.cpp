@@ -50,8 +50,9 @@ static bool heavierFirst(const Evidence &A, const Evidence &B) {
     return A.Weight > B.Weight;
   const Hop *HA = A.Chain.empty() ? nullptr : &A.Chain.front();
   const Hop *HB = B.Chain.empty() ? nullptr : &B.Chain.front();
-  if (HA && HB && (HA->File != HB->File || HA->Line != HB->Line ||
-                   HA->Column != HB->Column))
+  if (HA && HB &&
+      (HA->File != HB->File || HA->Line != HB->Line ||
+       HA->Column != HB->Column))
     return std::tie(HA->File, HA->Line, HA->Column) <
            std::tie(HB->File, HB->Line, HB->Column);
   return A.Api < B.Api;
@@ -59,8 +60,7 @@ static bool heavierFirst(const Evidence &A, const Evidence &B) {
 
 void Effects::addEvidence(Evidence E, const AnalysisOptions &Opts) {
   if (E.Chain.size() > Opts.MaxChainLength)
-    E.Chain.erase(E.Chain.begin() + Opts.MaxChainLength - 1,
-                  E.Chain.end() - 1);
+    E.Chain.erase(E.Chain.begin() + Opts.MaxChainLength - 1, E.Chain.end() - 1);
   unsigned SameKind = 0;
   Evidence *Lightest = nullptr;
   for (Evidence &Item : Items) {
@@ -68,9 +68,8 @@ void Effects::addEvidence(Evidence E, const AnalysisOptions &Opts) {
       continue;
     // The same finding reached twice (e.g. two calls of one helper) is
     // reported once, with the weights added.
-    if (Item.Api == E.Api && Item.What == E.What &&
-        !Item.Chain.empty() && !E.Chain.empty() &&
-        Item.Chain.front().Line == E.Chain.front().Line &&
+    if (Item.Api == E.Api && Item.What == E.What && !Item.Chain.empty() &&
+        !E.Chain.empty() && Item.Chain.front().Line == E.Chain.front().Line &&
         Item.Chain.front().Column == E.Chain.front().Column &&
         Item.Chain.front().File == E.Chain.front().File) {
       Item.Weight += E.Weight;
@@ -91,8 +90,7 @@ void Effects::addEvidence(Evidence E, const AnalysisOptions &Opts) {
 }
 
 void Effects::addScaled(const Effects &Callee, double Times,
-                        llvm::ArrayRef<Hop> Path,
-                        const AnalysisOptions &Opts) {
+                        llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts) {
   Work += Callee.Work * Times;
   NumericWork += Callee.NumericWork * Times;
   Blocking += Callee.Blocking * Times;
@@ -195,7 +193,8 @@ void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
   Calls.push_back(std::move(Call));
 }
 
-// --- Binary form ---------------------------------------------------------===//
+// --- Binary form
+// ---------------------------------------------------------===//
 
 namespace {
 
@@ -494,8 +493,7 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   if (!R.failed() && !R.atEnd())
     R.fail("trailing data");
   if (R.failed())
-    return createStringError(inconvertibleErrorCode(), "%s",
-                             R.error().c_str());
+    return createStringError(inconvertibleErrorCode(), "%s", R.error().c_str());
   return S;
 }
 

@@ -256,8 +256,8 @@ void IncrementalLinker::addUnit(StringRef Unit,
     bool Stale = false;
     for (const StoredFunction &F : It->second)
       if (const StoredFunction *Replaced = choose(F))
-        Stale = Stale || encodeSummary(F.Summary) !=
-                             encodeSummary(Replaced->Summary);
+        Stale = Stale ||
+                encodeSummary(F.Summary) != encodeSummary(Replaced->Summary);
     if (Stale)
       retireAnswers();
     return;
@@ -271,8 +271,8 @@ void IncrementalLinker::addUnit(StringRef Unit,
 }
 
 bool IncrementalLinker::current(const Linked &L) const {
-  return llvm::none_of(*L.Missing,
-                       [&](const std::string &USR) { return Chosen.count(USR); });
+  return llvm::none_of(
+      *L.Missing, [&](const std::string &USR) { return Chosen.count(USR); });
 }
 
 FingerprintingSummaryProvider::Answer

@@ -33,10 +33,9 @@ struct StoredFunction {
 /// callees' summaries".
 /// \p OptionsFor gives the thresholds that classify a function (from the
 /// `.concur.yaml` that applies to its file).
-std::vector<FunctionSummary>
-linkSummaries(llvm::ArrayRef<StoredFunction> Local,
-              llvm::function_ref<AnalysisOptions(const FunctionSummary &)>
-                  OptionsFor);
+std::vector<FunctionSummary> linkSummaries(
+    llvm::ArrayRef<StoredFunction> Local,
+    llvm::function_ref<AnalysisOptions(const FunctionSummary &)> OptionsFor);
 
 /// Links on demand the local summaries of the units added so far: a look-up
 /// links the callee with everything it calls among them. In a cold run of

@@ -6,17 +6,17 @@
 namespace concur {
 
 static constexpr std::array<llvm::StringLiteral, NumIoKinds> IoKindNames = {
-    "network", "file", "database", "ipc", "process", "sleep", "sync",
-    "console"};
+    "network", "file",  "database", "ipc",
+    "process", "sleep", "sync",     "console"};
 static constexpr std::array<llvm::StringLiteral, NumCpuKinds> CpuKindNames = {
-    "math",  "sort",   "search", "hash",   "crypto", "compress",     "regex",
+    "math",  "sort",   "search", "hash",   "crypto", "compress",    "regex",
     "parse", "linalg", "format", "memory", "loop",   "numeric-loop"};
 static constexpr std::array<llvm::StringLiteral, 4> ClassNames = {
     "trivial", "io", "cpu", "mixed"};
 static constexpr std::array<llvm::StringLiteral, NumFanOuts> FanOutNames = {
     "single", "small", "large", "runtime", "server"};
 static constexpr std::array<llvm::StringLiteral, NumRowIds> RowNames = {
-    "threading", "asyncio", "futures", "multiprocessing",
+    "threading", "asyncio", "futures",   "multiprocessing",
     "joblib",    "mixed",   "sequential"};
 
 llvm::StringRef toString(IoKind K) { return IoKindNames[unsigned(K)]; }

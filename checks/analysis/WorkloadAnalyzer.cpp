@@ -20,8 +20,8 @@
 #include "clang/AST/StmtOpenMP.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
@@ -66,11 +66,20 @@ const FunctionDecl *definitionOf(const FunctionDecl *FD) {
 
 /// Standard types whose member functions synchronise by themselves.
 bool isSynchronisingType(const CXXRecordDecl *RD) {
-  static const StringSet<> Names = {
-      "atomic",   "atomic_flag",     "atomic_ref",  "mutex",
-      "recursive_mutex", "shared_mutex", "timed_mutex", "once_flag",
-      "condition_variable", "condition_variable_any", "counting_semaphore",
-      "latch",    "barrier",         "stop_source"};
+  static const StringSet<> Names = {"atomic",
+                                    "atomic_flag",
+                                    "atomic_ref",
+                                    "mutex",
+                                    "recursive_mutex",
+                                    "shared_mutex",
+                                    "timed_mutex",
+                                    "once_flag",
+                                    "condition_variable",
+                                    "condition_variable_any",
+                                    "counting_semaphore",
+                                    "latch",
+                                    "barrier",
+                                    "stop_source"};
   return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
          Names.contains(RD->getName());
 }
@@ -132,8 +141,8 @@ public:
 
   Scanner(WorkloadAnalyzer::Impl &I, Effects &Out, EdgeFn OnEdge,
           std::vector<ExternalCall> &ExternalOut)
-      : I(I), Opts(I.Opts), Out(Out), OnEdge(OnEdge),
-        ExternalOut(ExternalOut) {}
+      : I(I), Opts(I.Opts), Out(Out), OnEdge(OnEdge), ExternalOut(ExternalOut) {
+  }
 
   void scan(const Stmt *S, double Times, unsigned Depth = 0);
   void scanFunction(const FunctionDecl *Def);
@@ -217,7 +226,8 @@ bool isExceptedObject(const Expr *Call, ArrayRef<std::string> Types) {
 /// "lambda" for a lambda's call operator (whose qualified name spells out the
 /// enclosing function's signature).
 std::string callableName(const FunctionDecl *FD) {
-  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+      MD && MD->getParent()->isLambda())
     return "lambda";
   return FD->getQualifiedNameAsString();
 }
@@ -244,8 +254,7 @@ const CXXRecordDecl *emplacedElement(const Expr *E) {
 }
 
 bool isFloating(const Expr *E) {
-  return E->getType()->isRealFloatingType() ||
-         E->getType()->isComplexType();
+  return E->getType()->isRealFloatingType() || E->getType()->isComplexType();
 }
 
 /// Whether \p S ends the program: a call of a noreturn function (abort,
@@ -471,10 +480,9 @@ bool namesConsole(const Expr *Stream, ASTContext &Ctx) {
 }
 
 void Scanner::scanFunction(const FunctionDecl *Def) {
-  forEachCallUnderLock(Def->getBody(), I.A,
-                       [&](const Expr *Call, const HeldLock &) {
-                         CallsUnderLock.insert(Call);
-                       });
+  forEachCallUnderLock(
+      Def->getBody(), I.A,
+      [&](const Expr *Call, const HeldLock &) { CallsUnderLock.insert(Call); });
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
     for (const CXXCtorInitializer *Init : Ctor->inits())
       scan(Init->getInit(), 1);
@@ -524,8 +532,7 @@ void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
     scan(If->getInit(), Times, Depth + 1);
     if (If->isConstexpr()) {
       // Only the branch the compiler keeps runs.
-      if (std::optional<const Stmt *> Kept =
-              If->getNondiscardedCase(I.Ctx))
+      if (std::optional<const Stmt *> Kept = If->getNondiscardedCase(I.Ctx))
         scan(*Kept, Times, Depth + 1);
       return;
     }
@@ -556,12 +563,10 @@ void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
   }
   if (const auto *Omp = dyn_cast<OMPExecutableDirective>(S)) {
     OpenMPDirectiveKind K = Omp->getDirectiveKind();
-    bool Synchronised = K == llvm::omp::OMPD_critical ||
-                        K == llvm::omp::OMPD_atomic ||
-                        K == llvm::omp::OMPD_single ||
-                        K == llvm::omp::OMPD_master ||
-                        K == llvm::omp::OMPD_masked ||
-                        K == llvm::omp::OMPD_ordered;
+    bool Synchronised =
+        K == llvm::omp::OMPD_critical || K == llvm::omp::OMPD_atomic ||
+        K == llvm::omp::OMPD_single || K == llvm::omp::OMPD_master ||
+        K == llvm::omp::OMPD_masked || K == llvm::omp::OMPD_ordered;
     OpenMPSyncDepth += Synchronised;
     for (const Stmt *Child : S->children())
       scan(Child, Times, Depth + 1);
@@ -598,8 +603,8 @@ void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
   if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
     if (BO->isAssignmentOp())
       sharedWrite(BO->getLHS(), BO->getOperatorLoc());
-    bool Arithmetic = BO->isAdditiveOp() || BO->isMultiplicativeOp() ||
-                      BO->isAssignmentOp();
+    bool Arithmetic =
+        BO->isAdditiveOp() || BO->isMultiplicativeOp() || BO->isAssignmentOp();
     arithmetic(Times,
                Arithmetic && (isFloating(BO) || isFloating(BO->getLHS()) ||
                               isFloating(BO->getRHS())));
@@ -674,9 +679,9 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name, double Times,
     double Cost = I.KB.ioCost(Api) * Times;
     Out.Blocking += Cost;
     Out.BlockingByKind[unsigned(*Api.Io)] += Cost;
-    Out.addEvidence({EvidenceKind::Io, toString(*Api.Io).str(), Name.str(),
-                     Cost, {Site}},
-                    Opts);
+    Out.addEvidence(
+        {EvidenceKind::Io, toString(*Api.Io).str(), Name.str(), Cost, {Site}},
+        Opts);
     Costed = true;
   }
   if (Api.Cpu) {
@@ -684,18 +689,17 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name, double Times,
     Out.Work += Cost;
     if (Api.Numeric)
       Out.NumericWork += Cost;
-    Out.addEvidence({EvidenceKind::Cpu, toString(*Api.Cpu).str(), Name.str(),
-                     Cost, {Site}},
-                    Opts);
+    Out.addEvidence(
+        {EvidenceKind::Cpu, toString(*Api.Cpu).str(), Name.str(), Cost, {Site}},
+        Opts);
     Costed = true;
   }
   if (!Costed)
     opaqueCall(Times);
   if (Api.MtUnsafe) {
     Out.ThreadUnsafe = true;
-    Out.addEvidence({EvidenceKind::MtUnsafe, "mt-unsafe", Name.str(), Times,
-                     {Site}},
-                    Opts);
+    Out.addEvidence(
+        {EvidenceKind::MtUnsafe, "mt-unsafe", Name.str(), Times, {Site}}, Opts);
   }
   Out.UsesAsyncApi |= Api.Async;
   Out.Spawns |= Api.Spawns;
@@ -770,8 +774,10 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
     if (E->isTypeDependent() || E->isValueDependent())
       return;
     ++Out.UnknownCalls;
-    Out.addEvidence({EvidenceKind::Unknown, "not analysed",
-                     "call through a pointer", 0,
+    Out.addEvidence({EvidenceKind::Unknown,
+                     "not analysed",
+                     "call through a pointer",
+                     0,
                      {I.A.makeHop("(call through a pointer)", Loc)}},
                     Opts);
     return;
@@ -783,16 +789,17 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
     const auto *ME = dyn_cast<MemberExpr>(MC->getCallee()->IgnoreParens());
     const CXXMethodDecl *MD = MC->getMethodDecl();
     if (MD && MD->isVirtual() && ME && !ME->hasQualifier() &&
-        !MD->hasAttr<FinalAttr>() &&
-        !(MD->getParent()->hasAttr<FinalAttr>())) {
+        !MD->hasAttr<FinalAttr>() && !(MD->getParent()->hasAttr<FinalAttr>())) {
       SmallVector<const CXXMethodDecl *, 4> Candidates;
       if (!MD->isPureVirtual())
         Candidates.push_back(MD);
       append_range(Candidates, I.overridersOf(MD));
       if (Candidates.empty()) {
         ++Out.UnknownCalls;
-        Out.addEvidence({EvidenceKind::Unknown, "virtual call",
-                         MD->getQualifiedNameAsString(), 0,
+        Out.addEvidence({EvidenceKind::Unknown,
+                         "virtual call",
+                         MD->getQualifiedNameAsString(),
+                         0,
                          {I.A.makeHop(MD->getQualifiedNameAsString() +
                                           " (virtual, no override visible)",
                                       Loc)}},
@@ -819,8 +826,8 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
           std::string Name = MD->getQualifiedNameAsString() +
                              " (virtual; assumed " +
                              Heaviest->getQualifiedNameAsString() + ")";
-          OnEdge({definitionOf(Heaviest), Times, I.A.makeHop(Name, Loc),
-                  false});
+          OnEdge(
+              {definitionOf(Heaviest), Times, I.A.makeHop(Name, Loc), false});
           return;
         }
       }
@@ -896,9 +903,8 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
       return;
     }
   ++Out.UnknownCalls;
-  Out.addEvidence({EvidenceKind::Unknown, "callee not analysed", Name, 0,
-                   {Site}},
-                  Opts);
+  Out.addEvidence(
+      {EvidenceKind::Unknown, "callee not analysed", Name, 0, {Site}}, Opts);
   ExternalCall Call{USR.str().str(), Name, Times, Site, {}, 1};
   Call.Synchronized = CallsUnderLock.contains(E);
   addExternalCall(ExternalOut, std::move(Call));
@@ -906,7 +912,8 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
 
 void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
   const auto *Var = dyn_cast_or_null<VarDecl>(baseDeclOf(Target));
-  if (!Var || !Var->hasGlobalStorage() || Var->getTLSKind() != VarDecl::TLS_None)
+  if (!Var || !Var->hasGlobalStorage() ||
+      Var->getTLSKind() != VarDecl::TLS_None)
     return;
   // OpenMP threadprivate variables are per thread, like thread_local.
   if (OpenMPSyncDepth || Var->hasAttr<OMPThreadPrivateDeclAttr>())
@@ -994,7 +1001,8 @@ WorkloadAnalyzer::Impl::constantTripCount(const Stmt *Loop) {
           Index = VD;
           Start = Evaluate(VD->getInit());
         }
-    } else if (const auto *BO = dyn_cast_or_null<BinaryOperator>(For->getInit())) {
+    } else if (const auto *BO =
+                   dyn_cast_or_null<BinaryOperator>(For->getInit())) {
       if (BO->getOpcode() == BO_Assign) {
         Index = baseDeclOf(BO->getLHS());
         Start = Evaluate(BO->getRHS());
@@ -1120,8 +1128,7 @@ void WorkloadAnalyzer::Impl::finalize(FunctionSummary &S,
       }
     }
   }
-  for (const FunctionEffectWithCondition &Effect :
-       Def->getFunctionEffects())
+  for (const FunctionEffectWithCondition &Effect : Def->getFunctionEffects())
     if (Effect.Effect.kind() == FunctionEffect::Kind::NonBlocking) {
       // [[clang::nonblocking]] is a promise the compiler checks: trust it.
       S.Total.Blocking = 0;
@@ -1378,8 +1385,8 @@ private:
       }
       if (!writesParam(Mask, ParamIndex))
         continue;
-      QualType T = Callee ? Callee->getParamDecl(ParamIndex)->getType()
-                          : Arg->getType();
+      QualType T =
+          Callee ? Callee->getParamDecl(ParamIndex)->getType() : Arg->getType();
       if (T->isPointerType() || T->isReferenceType() || T->isIntegerType())
         Written |= bitsOf(Arg);
     }
@@ -1423,17 +1430,16 @@ uint64_t WorkloadAnalyzer::Impl::writtenParams(const FunctionDecl *FD,
     if (Api->AcquiresLock || Api->ReleasesLock)
       Result = 0;
     // Reading or writing a stream changes it: the descriptor is state.
-    bool Stream = Api->Io && (*Api->Io == IoKind::Network ||
-                              *Api->Io == IoKind::File ||
-                              *Api->Io == IoKind::Database ||
-                              *Api->Io == IoKind::Ipc);
+    bool Stream =
+        Api->Io && (*Api->Io == IoKind::Network || *Api->Io == IoKind::File ||
+                    *Api->Io == IoKind::Database || *Api->Io == IoKind::Ipc);
     // Positional I/O (pread, pwrite) names its offset: no cursor moves;
     // accept hands out a new connection each time.
-    bool Positional = FD->getIdentifier() &&
-                      ((FD->getName().starts_with("p") &&
-                        (FD->getName().contains("read") ||
-                         FD->getName().contains("write"))) ||
-                       FD->getName().starts_with("accept"));
+    bool Positional =
+        FD->getIdentifier() && ((FD->getName().starts_with("p") &&
+                                 (FD->getName().contains("read") ||
+                                  FD->getName().contains("write"))) ||
+                                FD->getName().starts_with("accept"));
     if (Stream && !Positional && FD->getNumParams() > 0 &&
         FD->getParamDecl(0)->getType()->isIntegerType())
       Result |= 1;
@@ -1462,8 +1468,8 @@ uint64_t WorkloadAnalyzer::Impl::writtenParams(const FunctionDecl *FD,
 WorkloadAnalyzer::WorkloadAnalyzer(ASTContext &Ctx, const KnowledgeBase &KB,
                                    const AnalysisOptions &Opts,
                                    const SummaryProvider *External)
-    : Ctx(Ctx), KB(KB), Opts(Opts),
-      P(std::make_unique<Impl>(*this, External)) {}
+    : Ctx(Ctx), KB(KB), Opts(Opts), P(std::make_unique<Impl>(*this, External)) {
+}
 
 WorkloadAnalyzer::~WorkloadAnalyzer() = default;
 
@@ -1523,12 +1529,11 @@ namespace {
 bool isReleaseName(StringRef Name) {
   std::string Lower = Name.lower();
   static const char *const Words[] = {
-      "free",    "release", "destroy", "unref",    "decref",
-      "decrref", "dealloc", "cleanup", "dispose",  "close",
+      "free",    "release", "destroy",  "unref",   "decref",
+      "decrref", "dealloc", "cleanup",  "dispose", "close",
       "delete",  "unlink",  "shutdown", "teardown"};
-  return any_of(Words, [&](const char *W) {
-    return StringRef(Lower).contains(W);
-  });
+  return any_of(Words,
+                [&](const char *W) { return StringRef(Lower).contains(W); });
 }
 
 } // namespace
@@ -1546,9 +1551,9 @@ bool WorkloadAnalyzer::isCleanupBody(const Stmt *Body) {
       ++Releases;
     } else if (const auto *Call = dyn_cast<CallExpr>(S)) {
       const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Callee && (isa<CXXDestructorDecl>(Callee) ||
-                     (Callee->getIdentifier() &&
-                      isReleaseName(Callee->getName())))) {
+      if (Callee &&
+          (isa<CXXDestructorDecl>(Callee) ||
+           (Callee->getIdentifier() && isReleaseName(Callee->getName())))) {
         ++Releases;
         return;
       }
@@ -1589,8 +1594,7 @@ const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
     Control.addScaled(analyzeStmt(For->getInc()), 1, {}, Opts);
     Facts.PerIteration.addScaled(Control, 1, {}, Opts);
   } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
-    Facts.PerIteration.addScaled(analyzeStmt(While->getCond()), 1, {},
-                                 Opts);
+    Facts.PerIteration.addScaled(analyzeStmt(While->getCond()), 1, {}, Opts);
   }
   // One iteration is worth a task at a lower bar than a whole function: the
   // fan-out multiplies it.
@@ -1601,7 +1605,7 @@ const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
   Facts.TripCountKnown = Trip.has_value();
   Facts.TripCount = Trip.value_or(Opts.UnknownTripCount);
   if (Trip)
-    Facts.Shape = *Trip <= 1                     ? FanOut::Single
+    Facts.Shape = *Trip <= 1                      ? FanOut::Single
                   : *Trip <= Opts.FanOutThreshold ? FanOut::Small
                                                   : FanOut::Large;
   else if (Endless &&
@@ -1697,8 +1701,7 @@ uint64_t WorkloadAnalyzer::writtenParams(const FunctionDecl *Callee) {
   return P->writtenParams(Callee, 0);
 }
 
-std::optional<ApiEffects>
-WorkloadAnalyzer::apiEffects(const FunctionDecl *FD) {
+std::optional<ApiEffects> WorkloadAnalyzer::apiEffects(const FunctionDecl *FD) {
   FD = FD->getCanonicalDecl();
   auto [It, Inserted] = P->ApiCache.try_emplace(FD);
   if (!Inserted)
@@ -1812,8 +1815,8 @@ bool WorkloadAnalyzer::isLogSink(const FunctionDecl *FD,
     if (T->isPointerType() && T->getPointeeType()->isCharType() &&
         Param->getIdentifier() &&
         hasWord(nameWords(Param->getName()),
-                {std::string("fmt"), std::string("format"),
-                 std::string("msg"), std::string("message")})) {
+                {std::string("fmt"), std::string("format"), std::string("msg"),
+                 std::string("message")})) {
       TakesFormat = true;
       break;
     }
@@ -1840,7 +1843,8 @@ Hop WorkloadAnalyzer::makeHop(StringRef Callee, SourceLocation Loc) const {
   H.Line = PLoc.getLine();
   H.Column = PLoc.getColumn();
   H.File = PLoc.getFilename();
-  if (OptionalFileEntryRef File = SM.getFileEntryRefForID(SM.getFileID(Expansion))) {
+  if (OptionalFileEntryRef File =
+          SM.getFileEntryRefForID(SM.getFileID(Expansion))) {
     StringRef Real = File->getFileEntry().tryGetRealPathName();
     if (!Real.empty())
       H.File = Real.str();

@@ -22,13 +22,13 @@ namespace clang::tidy::concur {
 inline ast_matchers::internal::Matcher<Expr> callableArgument() {
   using namespace ast_matchers;
   auto Function = declRefExpr(to(functionDecl()));
-  return ignoringImplicit(ignoringParenImpCasts(anyOf(
-      lambdaExpr(), Function,
-      unaryOperator(hasOperatorName("&"), hasUnaryOperand(Function)),
-      declRefExpr(to(varDecl(hasInitializer(
-          ignoringImplicit(ignoringParenImpCasts(lambdaExpr())))))),
-      cxxConstructExpr(argumentCountIs(1),
-                       hasArgument(0, ignoringImplicit(lambdaExpr()))))));
+  return ignoringImplicit(ignoringParenImpCasts(
+      anyOf(lambdaExpr(), Function,
+            unaryOperator(hasOperatorName("&"), hasUnaryOperand(Function)),
+            declRefExpr(to(varDecl(hasInitializer(
+                ignoringImplicit(ignoringParenImpCasts(lambdaExpr())))))),
+            cxxConstructExpr(argumentCountIs(1),
+                             hasArgument(0, ignoringImplicit(lambdaExpr()))))));
 }
 
 /// Calls and constructions in user code that are given code to run, bound
@@ -46,8 +46,7 @@ addParallelSiteMatchers(ast_matchers::MatchFinder *Finder,
       cxxConstructExpr(InUserCode, hasAnyArgument(callableArgument()))
           .bind("call"),
       Callback);
-  Finder->addMatcher(ompExecutableDirective(InUserCode).bind("omp"),
-                     Callback);
+  Finder->addMatcher(ompExecutableDirective(InUserCode).bind("omp"), Callback);
 }
 
 /// The sites a match of addParallelSiteMatchers stands for.

@@ -1,8 +1,8 @@
 //===--- ConcurCheck.cpp - What every concur check shares -----------------===//
 
 #include "ConcurCheck.h"
-#include "clang/AST/StmtCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringExtras.h"
@@ -198,8 +198,7 @@ void ConcurCheck::forEachLoop(const Stmt *Body,
                               llvm::function_ref<bool(const Stmt *)> Qualifies,
                               llvm::function_ref<void(const Stmt *)> Report,
                               LoopNesting Nesting) {
-  walkLoops(Body, false, Nesting == LoopNesting::Outermost, Qualifies,
-            Report);
+  walkLoops(Body, false, Nesting == LoopNesting::Outermost, Qualifies, Report);
 }
 
 } // namespace clang::tidy::concur

@@ -12,8 +12,8 @@
 #ifndef CONCUR_CHECKS_UTILS_CONCURCHECK_H
 #define CONCUR_CHECKS_UTILS_CONCURCHECK_H
 
-#include "ClangTidyCheck.h"
 #include "Advice.h"
+#include "ClangTidyCheck.h"
 #include "Configuration.h"
 #include "ProjectConfig.h"
 #include "SelectionTable.h"

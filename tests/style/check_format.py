@@ -8,7 +8,7 @@ import sys
 
 # The directories whose code follows .clang-format. Third-party test inputs
 # (mock headers written like the libraries they imitate) are left out.
-FORMATTED = ["runtime", "tests/runtime"]
+FORMATTED = ["checks", "tool", "runtime", "tests/runtime"]
 SUFFIXES = (".c", ".cpp", ".h", ".hpp")
 
 

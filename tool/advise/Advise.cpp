@@ -5,6 +5,7 @@
 #include "Decide.h"
 #include "Explain.h"
 #include "Fixes.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CrashRecoveryContext.h"
@@ -15,7 +16,6 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
-#include "clang/Tooling/JSONCompilationDatabase.h"
 
 using namespace llvm;
 
@@ -34,9 +34,10 @@ std::string absolute(StringRef Path) {
 /// (<prefix>/share/doc/concur/checks/), else those of the source tree it was
 /// built from.
 std::string defaultDocBase(const char *Argv0) {
-  std::string Executable =
-      sys::fs::getMainExecutable(Argv0, reinterpret_cast<void *>(&defaultDocBase));
-  SmallString<256> Installed(sys::path::parent_path(sys::path::parent_path(Executable)));
+  std::string Executable = sys::fs::getMainExecutable(
+      Argv0, reinterpret_cast<void *>(&defaultDocBase));
+  SmallString<256> Installed(
+      sys::path::parent_path(sys::path::parent_path(Executable)));
   sys::path::append(Installed, "share", "doc", "concur", "checks");
   if (!Executable.empty() && sys::fs::is_directory(Installed))
     return "file://" + std::string(Installed) + "/";
@@ -272,9 +273,9 @@ void AdviseRun::printStats(const ProjectStats &Stats) {
 }
 
 Expected<Report *> AdviseRun::loadDecidedReport() {
-  Expected<Report> Loaded = loadReport(
-      *Db, Opts.FromDb && Opts.Files.empty() ? std::vector<std::string>()
-                                             : Units);
+  Expected<Report> Loaded = loadReport(*Db, Opts.FromDb && Opts.Files.empty()
+                                                ? std::vector<std::string>()
+                                                : Units);
   if (!Loaded)
     return Loaded.takeError();
   decideReport(*Loaded);
@@ -421,9 +422,9 @@ int runMerge(const MergeOptions &Opts) {
     consumeError(Stale.takeError());
     return reportUsage(usageError("merge: cannot read the merged database"));
   }
-  errs() << "concur-advise: merged " << Opts.Inputs.size()
-         << " databases into " << Opts.Output << ": " << Units->size()
-         << " units, " << Functions << " functions";
+  errs() << "concur-advise: merged " << Opts.Inputs.size() << " databases into "
+         << Opts.Output << ": " << Units->size() << " units, " << Functions
+         << " functions";
   if (!Stale->empty())
     errs() << "; " << Stale->size()
            << " units used facts from other shards and are re-checked by the "

@@ -43,10 +43,9 @@ Error applyBaseline(Report &R, StringRef Path) {
 Error applyBaselineText(Report &R, StringRef Text, StringRef Path) {
   Expected<json::Value> V = json::parse(Text);
   if (!V)
-    return createStringError(inconvertibleErrorCode(),
-                             "baseline '%s' is not valid JSON: %s",
-                             Path.str().c_str(),
-                             toString(V.takeError()).c_str());
+    return createStringError(
+        inconvertibleErrorCode(), "baseline '%s' is not valid JSON: %s",
+        Path.str().c_str(), toString(V.takeError()).c_str());
   const json::Object *Top = V->getAsObject();
   const json::Array *Entries = Top ? Top->getArray("findings") : nullptr;
   if (!Top || Top->getString("schema") != "concur-advise-baseline/1" ||

@@ -37,8 +37,9 @@ DecisionPath functionDecisionPath(const FunctionSummary &S);
 
 /// The innermost function of \p Functions whose definition contains \p F,
 /// or null.
-const FunctionRecord *enclosingFunction(const FindingRecord &F,
-                              llvm::ArrayRef<FunctionRecord> Functions);
+const FunctionRecord *
+enclosingFunction(const FindingRecord &F,
+                  llvm::ArrayRef<FunctionRecord> Functions);
 
 /// The model of \p Fn: the row named by the most severe of its findings
 /// (\p Findings with their Function set), else functionRow().

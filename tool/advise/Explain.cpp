@@ -27,17 +27,18 @@ void renderSummary(const Report &R, raw_ostream &OS) {
     for (const FunctionRecord &F : R.Functions)
       if (Score(F) > 0)
         Sorted.push_back(&F);
-    llvm::stable_sort(Sorted, [&](const FunctionRecord *A,
-                                  const FunctionRecord *B) {
-      return Score(*A) > Score(*B);
-    });
+    llvm::stable_sort(Sorted,
+                      [&](const FunctionRecord *A, const FunctionRecord *B) {
+                        return Score(*A) > Score(*B);
+                      });
     OS << "  top by " << Title << ":\n";
     if (Sorted.empty())
       OS << "    (none)\n";
     for (size_t I = 0; I < Sorted.size() && I < 5; ++I)
-      OS << format("    %12.0f  ", Score(*Sorted[I])) << Sorted[I]->S.QualifiedName
-         << " (" << sys::path::filename(Sorted[I]->S.File) << ":"
-         << Sorted[I]->S.Line << ")\n";
+      OS << format("    %12.0f  ", Score(*Sorted[I]))
+         << Sorted[I]->S.QualifiedName << " ("
+         << sys::path::filename(Sorted[I]->S.File) << ":" << Sorted[I]->S.Line
+         << ")\n";
   };
   Top("estimated blocking",
       [](const FunctionRecord &F) { return F.S.Total.Blocking; });

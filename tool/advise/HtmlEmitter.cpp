@@ -15,12 +15,23 @@ std::string html(StringRef Text) {
   std::string Out;
   for (char C : Text) {
     switch (C) {
-    case '<': Out += "&lt;"; break;
-    case '>': Out += "&gt;"; break;
-    case '&': Out += "&amp;"; break;
-    case '"': Out += "&quot;"; break;
-    case '\'': Out += "&#39;"; break;
-    default: Out += C;
+    case '<':
+      Out += "&lt;";
+      break;
+    case '>':
+      Out += "&gt;";
+      break;
+    case '&':
+      Out += "&amp;";
+      break;
+    case '"':
+      Out += "&quot;";
+      break;
+    case '\'':
+      Out += "&#39;";
+      break;
+    default:
+      Out += C;
     }
   }
   return Out;
@@ -65,16 +76,18 @@ static constexpr const char *HtmlScript = R"js(
 })();
 )js";
 
-static void renderBars(raw_ostream &OS, const std::map<std::string, unsigned> &Counts,
-                bool ClassColors) {
+static void renderBars(raw_ostream &OS,
+                       const std::map<std::string, unsigned> &Counts,
+                       bool ClassColors) {
   unsigned Max = 1;
   for (const auto &[K, N] : Counts)
     Max = std::max(Max, N);
   OS << "<div class=\"bars\">";
   for (const auto &[K, N] : Counts)
     OS << "<span>" << html(K) << "</span><div class=\"bar"
-       << (ClassColors ? " cls-" + html(K) : std::string()) << "\" style=\"width:"
-       << (N * 100 / Max) << "%\"></div><span>" << N << "</span>";
+       << (ClassColors ? " cls-" + html(K) : std::string())
+       << "\" style=\"width:" << (N * 100 / Max) << "%\"></div><span>" << N
+       << "</span>";
   OS << "</div>\n";
 }
 
@@ -103,9 +116,9 @@ void renderFindings(const Report &R, StringRef DocBase, raw_ostream &OS) {
   if (R.Findings.empty())
     OS << "<p>None.</p>\n";
   for (const FindingRecord &F : R.Findings) {
-    OS << "<div class=\"finding " << html(F.Severity) << "\"><div class=\"loc\">"
-       << html(F.At.File) << ":" << F.At.Line << ":" << F.At.Column << " "
-       << html(F.Severity) << " [";
+    OS << "<div class=\"finding " << html(F.Severity)
+       << "\"><div class=\"loc\">" << html(F.At.File) << ":" << F.At.Line << ":"
+       << F.At.Column << " " << html(F.Severity) << " [";
     if (findCheckDoc(F.Check))
       OS << "<a href=\"" << html(DocBase.str() + F.Check + ".md") << "\">"
          << html(F.Check) << "</a>";
@@ -141,10 +154,10 @@ void renderFunctions(const Report &R, raw_ostream &OS) {
         break;
       }
     OS << "<tr><td>" << html(F.S.QualifiedName) << "</td><td class=\"loc\">"
-       << html(sys::path::filename(F.S.File)) << ":" << F.S.Line
-       << "</td><td>" << toString(F.S.Class.Class) << "</td><td>"
-       << html(F.Model) << "</td><td data-value=\"" << F.S.Class.Confidence
-       << "\">" << format("%.2f", F.S.Class.Confidence) << "</td><td data-value=\""
+       << html(sys::path::filename(F.S.File)) << ":" << F.S.Line << "</td><td>"
+       << toString(F.S.Class.Class) << "</td><td>" << html(F.Model)
+       << "</td><td data-value=\"" << F.S.Class.Confidence << "\">"
+       << format("%.2f", F.S.Class.Confidence) << "</td><td data-value=\""
        << F.S.Total.Work << "\">" << format("%.0f", F.S.Total.Work)
        << "</td><td data-value=\"" << F.S.Total.Blocking << "\">"
        << format("%.0f", F.S.Total.Blocking) << "</td><td>" << html(Evidence)

@@ -23,11 +23,11 @@ static void writeFunctionJson(const FunctionRecord &F, json::OStream &J) {
           J.attribute("callee",
                       Last && !Last->Callee.empty() ? Last->Callee : E.Api);
           J.attribute("category", toString(E.Kind));
-          J.attribute("file", Last ? json::Value(Last->File)
-                                   : json::Value(nullptr));
+          J.attribute("file",
+                      Last ? json::Value(Last->File) : json::Value(nullptr));
           J.attribute("kind", E.What);
-          J.attribute("line", Last ? json::Value(Last->Line)
-                                   : json::Value(nullptr));
+          J.attribute("line",
+                      Last ? json::Value(Last->Line) : json::Value(nullptr));
           J.attributeArray("via", [&] {
             for (size_t I = 0; I + 1 < E.Chain.size(); ++I)
               if (!E.Chain[I].Callee.empty())

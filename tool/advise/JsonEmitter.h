@@ -14,7 +14,6 @@ namespace concur::advise {
 
 class JsonEmitter : public Emitter {
 public:
-
   void emit(const Report &R, llvm::raw_ostream &OS) const override;
 };
 

@@ -1,10 +1,10 @@
 //===--- Options.cpp - concur-advise's command line -----------------------===//
 
 #include "Options.h"
+#include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/WithColor.h"
-#include "clang/Tooling/CompilationDatabase.h"
 
 using namespace llvm;
 
@@ -39,59 +39,80 @@ cl::OptionCategory Category("concur-advise options");
 
 cl::list<std::string> Files(cl::Positional, cl::desc("[<file> ...]"),
                             cl::cat(Category));
-cl::opt<std::string> BuildPath("p", cl::desc("Build directory with compile_commands.json"),
-                               cl::value_desc("build-dir"), cl::cat(Category));
-cl::opt<unsigned> Jobs("j", cl::desc("Translation units analysed in parallel (default: all cores)"),
-                       cl::init(0), cl::Prefix, cl::cat(Category));
+cl::opt<std::string>
+    BuildPath("p", cl::desc("Build directory with compile_commands.json"),
+              cl::value_desc("build-dir"), cl::cat(Category));
+cl::opt<unsigned> Jobs(
+    "j",
+    cl::desc("Translation units analysed in parallel (default: all cores)"),
+    cl::init(0), cl::Prefix, cl::cat(Category));
 cl::opt<std::string> SummariesPath(
     "summaries",
     cl::desc("Summaries database (default: <build-dir>/concur-summaries.db)"),
     cl::value_desc("file"), cl::cat(Category));
-cl::opt<std::string> Shard("shard", cl::desc("Analyse only slice I of N (1-based): I/N"),
+cl::opt<std::string> Shard("shard",
+                           cl::desc("Analyse only slice I of N (1-based): I/N"),
                            cl::value_desc("I/N"), cl::cat(Category));
-cl::opt<bool> FromDb("from-db", cl::desc("Report from the summaries database without parsing"),
-                     cl::cat(Category));
-cl::opt<std::string> FormatName("format",
-                                cl::desc("Output format: text, json, sarif, html, markdown"),
-                                cl::init("text"), cl::cat(Category));
+cl::opt<bool>
+    FromDb("from-db",
+           cl::desc("Report from the summaries database without parsing"),
+           cl::cat(Category));
+cl::opt<std::string>
+    FormatName("format",
+               cl::desc("Output format: text, json, sarif, html, markdown"),
+               cl::init("text"), cl::cat(Category));
 cl::opt<std::string> OutputPath("o", cl::desc("Write the report to this file"),
                                 cl::value_desc("file"), cl::cat(Category));
-cl::opt<std::string> FailOn("fail-on",
-                            cl::desc("Exit 1 for findings at or above: none, note, warning, error"),
-                            cl::init("warning"), cl::cat(Category));
-cl::opt<std::string> Baseline("baseline", cl::desc("Hide findings recorded in this baseline"),
-                              cl::value_desc("file"), cl::cat(Category));
-cl::opt<std::string> WriteBaseline("write-baseline",
-                                   cl::desc("Record the current findings as a baseline"),
-                                   cl::value_desc("file"), cl::cat(Category));
-cl::opt<std::string> Explain("explain",
-                             cl::desc("Explain one function: class, scores, evidence, decision path"),
-                             cl::value_desc("name"), cl::cat(Category));
+cl::opt<std::string> FailOn(
+    "fail-on",
+    cl::desc("Exit 1 for findings at or above: none, note, warning, error"),
+    cl::init("warning"), cl::cat(Category));
+cl::opt<std::string>
+    Baseline("baseline", cl::desc("Hide findings recorded in this baseline"),
+             cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string>
+    WriteBaseline("write-baseline",
+                  cl::desc("Record the current findings as a baseline"),
+                  cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> Explain(
+    "explain",
+    cl::desc("Explain one function: class, scores, evidence, decision path"),
+    cl::value_desc("name"), cl::cat(Category));
 cl::opt<bool> Summary("summary",
                       cl::desc("Print counts per class and model and the top "
                                "functions instead of the report (-o still "
                                "writes it)"),
                       cl::cat(Category));
-cl::opt<std::string> Checks("checks", cl::desc("clang-tidy check globs, after -*,concur-*"),
-                            cl::cat(Category));
-cl::opt<std::string> Config("config", cl::desc("clang-tidy configuration (YAML), as clang-tidy --config"),
-                            cl::cat(Category));
-cl::opt<std::string> HeaderFilter("header-filter",
-                                  cl::desc("Report findings in headers matching this regex"),
-                                  cl::cat(Category));
-cl::list<std::string> ExtraArgs("extra-arg", cl::desc("Append to the compiler command line"),
+cl::opt<std::string>
+    Checks("checks", cl::desc("clang-tidy check globs, after -*,concur-*"),
+           cl::cat(Category));
+cl::opt<std::string>
+    Config("config",
+           cl::desc("clang-tidy configuration (YAML), as clang-tidy --config"),
+           cl::cat(Category));
+cl::opt<std::string>
+    HeaderFilter("header-filter",
+                 cl::desc("Report findings in headers matching this regex"),
+                 cl::cat(Category));
+cl::list<std::string> ExtraArgs("extra-arg",
+                                cl::desc("Append to the compiler command line"),
                                 cl::cat(Category));
-cl::list<std::string> ExtraArgsBefore("extra-arg-before",
-                                      cl::desc("Prepend to the compiler command line"),
-                                      cl::cat(Category));
-cl::opt<std::string> ProgressName("progress",
-                                  cl::desc("Progress on stderr: auto, bar, lines, none"),
-                                  cl::init("auto"), cl::cat(Category));
-cl::opt<bool> Fix("fix", cl::desc("Apply the fixes of warnings and errors"), cl::cat(Category));
-cl::opt<bool> Quiet("quiet", cl::desc("No statistics on stderr"), cl::cat(Category));
-cl::opt<bool> PrintStats("incremental-stats",
-                         cl::desc("Print which units were parsed and re-checked"),
-                         cl::cat(Category));
+cl::list<std::string>
+    ExtraArgsBefore("extra-arg-before",
+                    cl::desc("Prepend to the compiler command line"),
+                    cl::cat(Category));
+cl::opt<std::string>
+    ProgressName("progress",
+                 cl::desc("Progress on stderr: auto, bar, lines, none"),
+                 cl::init("auto"), cl::cat(Category));
+cl::opt<bool> Fix("fix", cl::desc("Apply the fixes of warnings and errors"),
+                  cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("No statistics on stderr"),
+                    cl::cat(Category));
+cl::opt<bool>
+    PrintStats("incremental-stats",
+               cl::desc("Print which units were parsed and re-checked"),
+               cl::cat(Category));
 cl::opt<unsigned> KeptMiB(
     "kept-memory",
     cl::desc("Keep units parsed, to check them again without parsing when "
@@ -99,10 +120,11 @@ cl::opt<unsigned> KeptMiB(
              "this many MiB (default: a quarter of the memory, at most 4096; "
              "0: never)"),
     cl::cat(Category));
-cl::opt<std::string> DocBase("doc-url",
-                             cl::desc("Base URL of the checks' documentation (default: "
-                                      "the installed pages, else the source tree's)"),
-                             cl::cat(Category));
+cl::opt<std::string>
+    DocBase("doc-url",
+            cl::desc("Base URL of the checks' documentation (default: "
+                     "the installed pages, else the source tree's)"),
+            cl::cat(Category));
 
 constexpr const char *Overview =
     "concur-advise: which concurrency model should this C or C++ code "

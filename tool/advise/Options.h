@@ -94,7 +94,8 @@ struct MergeOptions {
 extern const char MergeHelp[];
 
 /// Parses the arguments after `merge`. Errors are UsageErrors.
-llvm::Expected<MergeOptions> parseMergeOptions(llvm::ArrayRef<const char *> Args);
+llvm::Expected<MergeOptions>
+parseMergeOptions(llvm::ArrayRef<const char *> Args);
 
 } // namespace concur::advise
 

@@ -20,7 +20,8 @@ static std::string duration(double Seconds) {
 
 Progress::Progress(ProgressMode Mode, StringRef Phase, unsigned Total)
     : Bar(Mode == ProgressMode::Bar ||
-          (Mode == ProgressMode::Auto && sys::Process::StandardErrIsDisplayed())),
+          (Mode == ProgressMode::Auto &&
+           sys::Process::StandardErrIsDisplayed())),
       Enabled(Mode != ProgressMode::None && Total > 0), Phase(Phase.str()),
       Total(Total), Start(std::chrono::steady_clock::now()), LastLine(Start) {
   if (Enabled && !Bar)
@@ -55,16 +56,16 @@ void Progress::draw(bool Final) {
                        std::string(Width - Filled, '.') + "] " +
                        std::to_string(Done) + "/" + std::to_string(Total) +
                        " " + std::to_string(Percent) + "%";
-    Line += Final ? " in " + duration(Elapsed) : " ETA " + duration(Eta) + " " +
-                                                     Current;
+    Line += Final ? " in " + duration(Elapsed)
+                  : " ETA " + duration(Eta) + " " + Current;
     errs() << Line << "\x1b[K";
     if (Final)
       errs() << "\n";
     return;
   }
   // Plain lines: at most one every five seconds, and the last one.
-  if (!Final &&
-      std::chrono::duration<double>(Now - LastLine).count() < 5 && Done != Total)
+  if (!Final && std::chrono::duration<double>(Now - LastLine).count() < 5 &&
+      Done != Total)
     return;
   if (Final && Done == Total && LastLine != Start &&
       std::chrono::duration<double>(Now - LastLine).count() < 0.001)

@@ -150,8 +150,8 @@ Error linkDatabase(UnitCache &Db, const TidySettings &Tidy,
   return Db.storeLinked(Linked, *Generation);
 }
 
-Expected<std::vector<std::string>>
-staleFindings(UnitCache &Db, ArrayRef<std::string> Units) {
+Expected<std::vector<std::string>> staleFindings(UnitCache &Db,
+                                                 ArrayRef<std::string> Units) {
   Expected<StringMap<std::string>> Fingerprints = Db.linkedFingerprints();
   if (!Fingerprints)
     return Fingerprints.takeError();
@@ -180,7 +180,8 @@ staleFindings(UnitCache &Db, ArrayRef<std::string> Units) {
 //===----------------------------------------------------------------------===//
 
 size_t defaultKeptBudget() {
-  size_t Memory = size_t(::sysconf(_SC_PHYS_PAGES)) * size_t(::sysconf(_SC_PAGESIZE));
+  size_t Memory =
+      size_t(::sysconf(_SC_PHYS_PAGES)) * size_t(::sysconf(_SC_PAGESIZE));
   return std::min(Memory / 4, size_t(4) << 30);
 }
 
@@ -196,8 +197,7 @@ double secondsSince(Clock::time_point Start) {
 /// them, link, re-check the units whose facts changed.
 class ProjectRun {
 public:
-  ProjectRun(const ProjectOptions &Opts, UnitCache &Db)
-      : Opts(Opts), Db(Db) {}
+  ProjectRun(const ProjectOptions &Opts, UnitCache &Db) : Opts(Opts), Db(Db) {}
 
   Expected<ProjectStats> run();
 
@@ -295,9 +295,8 @@ bool ProjectRun::isFresh(const std::string &File, const std::string &Key) {
   auto It = Known.find(File);
   return It != Known.end() && It->second->Key == Key && !It->second->Failed &&
          !It->second->Deps.empty() &&
-         llvm::all_of(It->second->Deps, [&](const FileStamp &D) {
-           return Files.unchanged(D);
-         });
+         llvm::all_of(It->second->Deps,
+                      [&](const FileStamp &D) { return Files.unchanged(D); });
 }
 
 /// A full run removes the units that left the compilation database.
@@ -337,8 +336,8 @@ Error ProjectRun::analyseChanged() {
   auto Store = [&](UnitOutcome &Out) { return storeAnalysed(Out, Facts); };
   Keeping Keep{Opts.KeptBudget, FactsChanged, Link, KeepRechecked};
   UnitPlan Plan = planUnits(Changed);
-  UnitBatch Batch{Plan.Order, Plan.Needs,         Plan.Calls, "analysing",
-                  UnitPass::Analyse, &Facts, Store, &Keep};
+  UnitBatch Batch{Plan.Order,        Plan.Needs, Plan.Calls, "analysing",
+                  UnitPass::Analyse, &Facts,     Store,      &Keep};
   if (Error E = UnitScheduler(Opts, Files, Batch).run())
     return E;
   Stats.RecheckedKept = unsigned(RecheckedKept.size());
@@ -425,7 +424,7 @@ Error ProjectRun::recheckStale() {
     auto Facts = DatabaseSummaryProvider::open(Db.path());
     if (!Facts)
       return Facts.takeError();
-    UnitBatch Batch{Todo, {}, {}, "re-checking", UnitPass::Recheck,
+    UnitBatch Batch{Todo,         {},   {}, "re-checking", UnitPass::Recheck,
                     Facts->get(), Store};
     if (Error E = UnitScheduler(Opts, Files, Batch).run())
       return E;

@@ -1,4 +1,5 @@
-//===--- Project.h - Whole-program runs over a summaries database -*- C++ -*-===//
+//===--- Project.h - Whole-program runs over a summaries database -*- C++
+//-*-===//
 //
 // Decides which translation units need parsing, runs them in parallel,
 // links the summaries and re-checks the units whose cross-unit facts

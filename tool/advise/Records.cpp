@@ -42,8 +42,8 @@ json::Value toJSON(const FindingRecord &F) {
       {"file", F.At.File},
       {"line", F.At.Line},
       {"column", F.At.Column},
-      {"function", F.Function.empty() ? json::Value(nullptr)
-                                      : json::Value(F.Function)},
+      {"function",
+       F.Function.empty() ? json::Value(nullptr) : json::Value(F.Function)},
       {"model", F.Model.empty() ? json::Value(nullptr) : json::Value(F.Model)},
       {"message", F.Message},
       {"notes", std::move(Notes)},
@@ -134,7 +134,8 @@ std::string modelInMessage(StringRef Message) {
   if (At == StringRef::npos)
     return "";
   StringRef Rest = Message.drop_front(At + 6);
-  return Rest.take_while([](char C) { return isAlnum(C) || C == '-' || C == '_'; })
+  return Rest
+      .take_while([](char C) { return isAlnum(C) || C == '-' || C == '_'; })
       .str();
 }
 

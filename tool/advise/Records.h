@@ -52,8 +52,7 @@ struct FindingRecord {
 };
 
 llvm::json::Value toJSON(const FindingRecord &F);
-bool fromJSON(const llvm::json::Value &V, FindingRecord &F,
-              llvm::json::Path P);
+bool fromJSON(const llvm::json::Value &V, FindingRecord &F, llvm::json::Path P);
 
 /// "error" > "warning" > "note"; "none" is above everything.
 int severityRank(llvm::StringRef Severity);

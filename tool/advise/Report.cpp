@@ -46,8 +46,7 @@ Error loadUnits(UnitCache &Db, const UnitFilter &Selected, Report &R) {
 }
 
 /// Linked summaries of the functions defined in the selected units.
-Error loadFunctions(UnitCache &Db, const UnitFilter &Selected,
-                    Report &R) {
+Error loadFunctions(UnitCache &Db, const UnitFilter &Selected, Report &R) {
   Expected<std::vector<StoredFunction>> Local =
       Db.localFunctions(/*WithSummaries=*/false);
   if (!Local)
@@ -81,18 +80,15 @@ Error loadFunctions(UnitCache &Db, const UnitFilter &Selected,
   return Error::success();
 }
 
-Error damaged(UnitCache &Db, const std::string &Unit,
-              const Twine &What) {
-  return createStringError(inconvertibleErrorCode(),
-                           "summaries database '%s': damaged %s",
-                           Db.path().c_str(),
-                           ("findings for '" + Unit + "'" + What).str().c_str());
+Error damaged(UnitCache &Db, const std::string &Unit, const Twine &What) {
+  return createStringError(
+      inconvertibleErrorCode(), "summaries database '%s': damaged %s",
+      Db.path().c_str(), ("findings for '" + Unit + "'" + What).str().c_str());
 }
 
 /// Findings of the selected units, once each (a header's finding may be
 /// reported by every unit that includes it).
-Error loadFindings(UnitCache &Db, const UnitFilter &Selected,
-                   Report &R) {
+Error loadFindings(UnitCache &Db, const UnitFilter &Selected, Report &R) {
   Expected<std::map<std::string, std::string>> Stored = Db.findings();
   if (!Stored)
     return Stored.takeError();

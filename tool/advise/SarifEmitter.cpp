@@ -23,10 +23,10 @@ json::Object sarifLocation(const Location &L, StringRef Message = "") {
   json::Object Region{{"startLine", std::max(1u, L.Line)}};
   if (L.Column)
     Region["startColumn"] = L.Column;
-  json::Object Loc{
-      {"physicalLocation",
-       json::Object{{"artifactLocation", json::Object{{"uri", fileUri(L.File)}}},
-                    {"region", std::move(Region)}}}};
+  json::Object Loc{{"physicalLocation",
+                    json::Object{{"artifactLocation",
+                                  json::Object{{"uri", fileUri(L.File)}}},
+                                 {"region", std::move(Region)}}}};
   if (!Message.empty())
     Loc["message"] = json::Object{{"text", Message}};
   return Loc;
@@ -35,14 +35,15 @@ json::Object sarifLocation(const Location &L, StringRef Message = "") {
 json::Object sarifRule(const std::string &Id, StringRef DocBase) {
   const CheckDoc *Doc = findCheckDoc(Id);
   std::string Short = Doc ? Doc->Summary.str() : describeUndocumented(Id);
-  json::Object Rule{{"id", Id},
-                    {"shortDescription", json::Object{{"text", Short}}},
-                    {"fullDescription",
-                     json::Object{{"text", Doc ? Doc->Summary.str() : Short}}},
-                    {"defaultConfiguration",
-                     json::Object{{"level", StringRef(Id).starts_with("clang-diagnostic-")
-                                                ? "error"
-                                                : "warning"}}}};
+  json::Object Rule{
+      {"id", Id},
+      {"shortDescription", json::Object{{"text", Short}}},
+      {"fullDescription",
+       json::Object{{"text", Doc ? Doc->Summary.str() : Short}}},
+      {"defaultConfiguration",
+       json::Object{{"level", StringRef(Id).starts_with("clang-diagnostic-")
+                                  ? "error"
+                                  : "warning"}}}};
   if (Doc) {
     Rule["helpUri"] = DocBase.str() + Id + ".md";
     Rule["help"] = json::Object{
@@ -100,14 +101,14 @@ void addFixes(const FindingRecord &F, json::Object &Result) {
   std::map<std::string, json::Array> ByFile;
   for (const FixRecord &X : F.Fixes)
     ByFile[X.At.File].push_back(json::Object{
-        {"deletedRegion", json::Object{{"charOffset", X.Offset},
-                                       {"charLength", X.Length}}},
+        {"deletedRegion",
+         json::Object{{"charOffset", X.Offset}, {"charLength", X.Length}}},
         {"insertedContent", json::Object{{"text", X.Replacement}}}});
   json::Array Changes;
   for (auto &[File, Replacements] : ByFile)
-    Changes.push_back(json::Object{
-        {"artifactLocation", json::Object{{"uri", fileUri(File)}}},
-        {"replacements", std::move(Replacements)}});
+    Changes.push_back(
+        json::Object{{"artifactLocation", json::Object{{"uri", fileUri(File)}}},
+                     {"replacements", std::move(Replacements)}});
   Result["fixes"] = json::Array{json::Object{
       {"description", json::Object{{"text", "apply the suggested change"}}},
       {"artifactChanges", std::move(Changes)}}};
@@ -120,8 +121,8 @@ json::Object sarifResult(const FindingRecord &F, unsigned RuleIndex) {
                       {"message", json::Object{{"text", F.Message}}}};
   json::Object Primary = sarifLocation(F.At);
   if (!F.Function.empty())
-    Primary["logicalLocations"] = json::Array{json::Object{
-        {"fullyQualifiedName", F.Function}, {"kind", "function"}}};
+    Primary["logicalLocations"] = json::Array{
+        json::Object{{"fullyQualifiedName", F.Function}, {"kind", "function"}}};
   Result["locations"] = json::Array{std::move(Primary)};
   Result["partialFingerprints"] =
       json::Object{{"concurFindingHash/v1", F.fingerprint()}};
@@ -138,8 +139,8 @@ json::Object sarifInvocation(const Report &R) {
   for (const FailedUnit &U : R.Failed)
     Notifications.push_back(json::Object{
         {"level", "error"},
-        {"message", json::Object{{"text", "could not analyse " + U.File +
-                                              ": " + U.Error}}},
+        {"message", json::Object{{"text", "could not analyse " + U.File + ": " +
+                                              U.Error}}},
         {"locations", json::Array{sarifLocation({U.File, 1, 0})}}});
   json::Object Invocation{{"executionSuccessful", R.Failed.empty()}};
   if (!Notifications.empty())
@@ -157,18 +158,16 @@ void SarifEmitter::emit(const Report &R, raw_ostream &OS) const {
     Results.push_back(sarifResult(F, RuleIndex[F.Check]));
   json::Object Run{
       {"tool",
-       json::Object{{"driver",
-                     json::Object{{"name", "concur-advise"},
-                                  {"semanticVersion", "0.1.0"},
-                                  {"informationUri", DocBase},
-                                  {"rules", std::move(Rules)}}}}},
+       json::Object{{"driver", json::Object{{"name", "concur-advise"},
+                                            {"semanticVersion", "0.1.0"},
+                                            {"informationUri", DocBase},
+                                            {"rules", std::move(Rules)}}}}},
       {"invocations", json::Array{sarifInvocation(R)}},
       {"columnKind", "utf16CodeUnits"},
       {"results", std::move(Results)}};
-  json::Object Log{
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs", json::Array{std::move(Run)}}};
+  json::Object Log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                   {"version", "2.1.0"},
+                   {"runs", json::Array{std::move(Run)}}};
   OS << formatv("{0:2}", json::Value(std::move(Log))) << "\n";
 }
 

@@ -12,8 +12,8 @@ using namespace llvm;
 namespace concur::advise {
 
 static unsigned jobsFor(const ProjectOptions &Opts, size_t Units) {
-  unsigned Jobs = Opts.Jobs ? Opts.Jobs
-                            : std::max(1u, std::thread::hardware_concurrency());
+  unsigned Jobs =
+      Opts.Jobs ? Opts.Jobs : std::max(1u, std::thread::hardware_concurrency());
   return std::max(1u, std::min<unsigned>(Jobs, Units));
 }
 
@@ -21,9 +21,9 @@ UnitScheduler::UnitScheduler(const ProjectOptions &Opts, FileCache &Files,
                              const UnitBatch &Batch)
     : Batch(Batch), Jobs(jobsFor(Opts, Batch.Units.size())),
       Bar(Opts.Progress, Batch.Phase, unsigned(Batch.Units.size())),
-      Runner(*Opts.Compilations, Opts.Tidy, Files),
-      Started(Batch.Units.size()), Finished(Batch.Units.size()),
-      StartedAt(Batch.Units.size()), DeliveredAt(Batch.Units.size()) {}
+      Runner(*Opts.Compilations, Opts.Tidy, Files), Started(Batch.Units.size()),
+      Finished(Batch.Units.size()), StartedAt(Batch.Units.size()),
+      DeliveredAt(Batch.Units.size()) {}
 
 Error UnitScheduler::run() {
   if (Batch.Units.empty())
@@ -73,8 +73,8 @@ std::optional<size_t> UnitScheduler::next() {
   size_t Pick = FirstWaiting;
   for (size_t I = FirstWaiting, E = std::min(Size, I + 256);
        I < E && !Batch.Needs.empty(); ++I)
-    if (!Started[I] && llvm::all_of(Batch.Needs[I],
-                                    [&](unsigned N) { return Finished[N]; })) {
+    if (!Started[I] &&
+        llvm::all_of(Batch.Needs[I], [&](unsigned N) { return Finished[N]; })) {
       Pick = I;
       break;
     }
@@ -142,8 +142,8 @@ void UnitScheduler::runUnit(size_t I) {
 /// The KeepHook of a unit: delivers its first outcome, then keeps its
 /// worker (and AST) waiting until every unit is in, when the facts to check
 /// it again with are known; null lets it go.
-const FingerprintingSummaryProvider *
-UnitScheduler::keepUnit(Attempt &A, UnitOutcome &Out) {
+const FingerprintingSummaryProvider *UnitScheduler::keepUnit(Attempt &A,
+                                                             UnitOutcome &Out) {
   std::unique_lock<std::mutex> Lock(Mutex);
   deliver(A.Index, Out);
   A.Delivered = true;
@@ -153,11 +153,11 @@ UnitScheduler::keepUnit(Attempt &A, UnitOutcome &Out) {
     return nullptr;
   Kept &K = KeptUnits.emplace_back(Kept{&Out.Record});
   if (FirstWaiting < Batch.Units.size())
-    Workers.emplace_back([this] { work(); }); // in this thread's place meanwhile
+    Workers.emplace_back(
+        [this] { work(); }); // in this thread's place meanwhile
   // Checked again at most Jobs at a time, like the parses.
-  Changed.wait(Lock, [&] {
-    return K.Decided && (!K.Again || Rechecking < Jobs);
-  });
+  Changed.wait(Lock,
+               [&] { return K.Decided && (!K.Again || Rechecking < Jobs); });
   if (!K.Again)
     return nullptr;
   ++Rechecking;

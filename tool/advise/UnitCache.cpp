@@ -110,7 +110,7 @@ Error UnitCache::createSchema() {
 }
 
 Expected<std::unique_ptr<UnitCache>> UnitCache::open(StringRef Path,
-                                                      OpenMode Mode) {
+                                                     OpenMode Mode) {
   if (Error E = checkPath(Path, /*MustExist=*/Mode == OpenMode::ReadOnly))
     return E;
 
@@ -167,7 +167,7 @@ Error UnitCache::checkIntegrity() {
 //===----------------------------------------------------------------------===//
 
 Expected<std::vector<UnitState>> UnitCache::units(bool WithDeps,
-                                                        bool WithLookups) {
+                                                  bool WithLookups) {
   std::lock_guard<std::mutex> Lock(Mutex);
   std::vector<UnitState> Out;
   std::map<std::string, size_t> Index;
@@ -230,8 +230,8 @@ Error UnitCache::storeUnit(const UnitRecord &R) {
     (void)exec("ROLLBACK");
     return E;
   }
-  for (StringRef Table : {"units WHERE file", "deps WHERE unit",
-                          "functions WHERE unit"}) {
+  for (StringRef Table :
+       {"units WHERE file", "deps WHERE unit", "functions WHERE unit"}) {
     SqliteStatement Delete(Db, ("DELETE FROM " + Table + " = ?1").str());
     Delete.bind(1, R.File);
     if (!Delete.ok() || Delete.step() != SQLITE_DONE)
@@ -358,7 +358,7 @@ UnitCache::localFunctions(bool WithSummaries) {
 }
 
 Error UnitCache::storeLinked(ArrayRef<FunctionSummary> Linked,
-                                   StringRef Generation) {
+                             StringRef Generation) {
   std::lock_guard<std::mutex> Lock(Mutex);
   if (Error E = exec("BEGIN IMMEDIATE; DELETE FROM linked;"))
     return E;
@@ -431,15 +431,15 @@ Error UnitCache::mergeFrom(StringRef OtherPath) {
   Attach.bind(1, OtherPath);
   if (!Attach.ok() || Attach.step() != SQLITE_DONE)
     return error("cannot attach '" + OtherPath.str() + "'");
-  Error E = exec(
-      "BEGIN IMMEDIATE;"
-      "DELETE FROM units WHERE file IN (SELECT file FROM other.units);"
-      "DELETE FROM deps WHERE unit IN (SELECT file FROM other.units);"
-      "DELETE FROM functions WHERE unit IN (SELECT file FROM other.units);"
-      "INSERT INTO units SELECT * FROM other.units;"
-      "INSERT INTO deps SELECT * FROM other.deps;"
-      "INSERT INTO functions SELECT * FROM other.functions;" +
-      std::string(BumpGeneration) + "COMMIT;");
+  Error E =
+      exec("BEGIN IMMEDIATE;"
+           "DELETE FROM units WHERE file IN (SELECT file FROM other.units);"
+           "DELETE FROM deps WHERE unit IN (SELECT file FROM other.units);"
+           "DELETE FROM functions WHERE unit IN (SELECT file FROM other.units);"
+           "INSERT INTO units SELECT * FROM other.units;"
+           "INSERT INTO deps SELECT * FROM other.deps;"
+           "INSERT INTO functions SELECT * FROM other.functions;" +
+           std::string(BumpGeneration) + "COMMIT;");
   if (E)
     (void)exec("ROLLBACK");
   Error Detach = exec("DETACH DATABASE other");

@@ -47,8 +47,8 @@ void scanNames(StringRef Source, std::vector<std::string> &Defined,
     case clang::tok::raw_identifier: {
       // A use is a call, 'f(', or a function passed on, '(f,' or ', f)'.
       StringRef Identifier = Tok.getRawIdentifier();
-      bool Argument =
-          Before.isOneOf(clang::tok::l_paren, clang::tok::comma, clang::tok::amp);
+      bool Argument = Before.isOneOf(clang::tok::l_paren, clang::tok::comma,
+                                     clang::tok::amp);
       Before = Tok;
       Lex.LexFromRawLexer(Tok);
       if (Tok.is(clang::tok::l_paren) ||

@@ -1,11 +1,11 @@
 //===--- UnitRunner.cpp - One translation unit, in process ----------------===//
 
 #include "UnitRunner.h"
+#include "AnalysisSession.h"
 #include "ClangTidy.h"
 #include "ClangTidyDiagnosticConsumer.h"
 #include "ClangTidyModule.h"
 #include "ClangTidyOptions.h"
-#include "AnalysisSession.h"
 #include "Configuration.h"
 #include "WorkloadAnalyzer.h"
 #include "utils/SessionRegistry.h"
@@ -141,15 +141,13 @@ public:
         Ctx, CheckOptions, ::concur::AnalysisSession::FactsSource::None);
     WorkloadAnalyzer &Local = Session.analyzer();
     using namespace ast_matchers;
-    auto Functions =
-        match(functionDecl(isDefinition(), unless(isImplicit()),
-                           isExpansionInMainFile())
-                  .bind("f"),
-              Ctx);
+    auto Functions = match(functionDecl(isDefinition(), unless(isImplicit()),
+                                        isExpansionInMainFile())
+                               .bind("f"),
+                           Ctx);
     for (const BoundNodes &Node : Functions) {
       const auto *F = Node.getNodeAs<FunctionDecl>("f");
-      if (F->isDependentContext() ||
-          F->getTemplateInstantiationPattern())
+      if (F->isDependentContext() || F->getTemplateInstantiationPattern())
         continue;
       if (const auto *Method = dyn_cast<CXXMethodDecl>(F);
           Method && Method->getParent()->isLambda())
@@ -254,9 +252,11 @@ public:
     const ClangTidyOptions &Options = Context.getOptions();
     if (Options.HeaderFilterRegex.value_or("").empty() &&
         !Options.SystemHeaders.value_or(false))
-      Consumers.push_back(std::make_unique<MainFileScope>(CI.getSourceManager()));
+      Consumers.push_back(
+          std::make_unique<MainFileScope>(CI.getSourceManager()));
     if (Pass == UnitPass::Analyse)
-      Consumers.push_back(std::make_unique<SummaryConsumer>(Context, Out, Files));
+      Consumers.push_back(
+          std::make_unique<SummaryConsumer>(Context, Out, Files));
     Consumers.push_back(std::move(Checks));
     if (After)
       Consumers.push_back(std::make_unique<AfterChecks>(CI, File, After));
@@ -436,8 +436,8 @@ void addFindings(UnitOutcome &Out, std::vector<ClangTidyError> Errors,
     Out.Record.Failed = true;
     Out.Record.Error = CompileErrors.front();
     if (CompileErrors.size() > 1)
-      Out.Record.Error += " (and " + std::to_string(CompileErrors.size() - 1) +
-                          " more errors)";
+      Out.Record.Error +=
+          " (and " + std::to_string(CompileErrors.size() - 1) + " more errors)";
   } else if (Status != 0) {
     Out.Record.Failed = true;
     Out.Record.Error = Compilations.getCompileCommands(Out.Record.File).empty()
@@ -555,8 +555,8 @@ UnitOutcome UnitRunner::run(StringRef File,
     if (!Final)
       return;
     std::string Unused; // the settings were valid for the first checks
-    Again = std::make_unique<CheckAgain>(optionsProvider(Settings, Unused, FS),
-                                         FS);
+    Again =
+        std::make_unique<CheckAgain>(optionsProvider(Settings, Unused, FS), FS);
     RecordingSummaryProvider AgainRecording(Final);
     ScopedUnitFacts Install(Again->Context, AgainRecording);
     Again->Checks = Again->Factory.createASTConsumer(CI, MainFile);

@@ -54,8 +54,8 @@ struct UnitOutcome {
 /// is still alive, with the unit's outcome (unless it failed to compile). It
 /// takes the outcome and returns the facts to run the checks again with on
 /// the same AST, without parsing again, or null to let the unit go.
-using KeepHook = llvm::function_ref<const FingerprintingSummaryProvider *(
-    UnitOutcome &)>;
+using KeepHook =
+    llvm::function_ref<const FingerprintingSummaryProvider *(UnitOutcome &)>;
 
 /// Caches file contents hashes and line tables shared by all workers.
 class FileCache {
@@ -95,7 +95,8 @@ public:
 
   /// Analyses \p File. \p Facts serves linked summaries (may be null).
   /// Never throws; failures are recorded in the outcome.
-  UnitOutcome run(llvm::StringRef File, const FingerprintingSummaryProvider *Facts,
+  UnitOutcome run(llvm::StringRef File,
+                  const FingerprintingSummaryProvider *Facts,
                   UnitPass Pass = UnitPass::Analyse, KeepHook Keep = {});
 
   /// Checks the settings once (bad --config YAML): a message, or "".
