@@ -14,6 +14,13 @@ Prints, per project and per check: findings, judged, right / wrong /
 debatable, strict precision (right / judged), then the findings not judged
 yet and the verdicts whose finding is no longer reported.
 
+A finding with a new fingerprint whose location, check and row equal those
+of a verdict that no longer matches anything is most likely the same finding
+reworded (another callee in the evidence, another lock named). It is still
+counted as not judged (its message is what is judged, and it changed), but
+it is listed as "matched by location (message changed)" next to the old
+verdict, and that verdict is not listed as no longer reported.
+
 Function classes: bench/precision/judged-functions/<name>.tsv:
 
     function  file:line  class-given  correct-class  verdict  reason
@@ -24,7 +31,9 @@ correct class.
 
 Usage: bench/precision/score.py [--dir DIR] [--project NAME ...]
        [--unjudged all|N|0] [--stub] [--sample N --seed S]
-  --stub          print the unjudged findings as TSV lines to fill in
+  --stub          print the unjudged findings as TSV lines to fill in (a
+                  finding matched by location carries the old verdict and
+                  reason as a ninth column, "was: VERDICT: REASON")
   --sample N      with --stub: a random sample of N per project and check
 """
 
@@ -79,7 +88,12 @@ def row_of(finding):
 
 
 def match(findings, judged):
-    """{finding index: verdict row}, [verdict rows matching no finding]."""
+    """{finding index: verdict row}, [verdict rows matching no finding],
+    {finding index: verdict row matched by location only}.
+
+    The third map pairs a finding that nothing judged with a verdict that
+    matches no finding when both have the same location, check and row: the
+    same finding with a reworded message. It does not count as judged."""
     by_key = collections.defaultdict(list)
     by_fp = collections.defaultdict(list)
     for i, f in enumerate(findings):
@@ -98,7 +112,18 @@ def match(findings, judged):
             taken[free[0]] = j
         else:
             stale.append(j)
-    return taken, stale
+    by_place = collections.defaultdict(list)
+    for i, f in enumerate(findings):
+        if i not in taken:
+            by_place[(f["loc"], f["check"], row_of(f))].append(i)
+    relocated, still = {}, []
+    for j in stale:
+        free = [i for i in by_place.get((j[1], j[2], j[3]), []) if i not in relocated]
+        if free:
+            relocated[free[0]] = j
+        else:
+            still.append(j)
+    return taken, still, relocated
 
 
 def pct(right, judged):
@@ -140,6 +165,7 @@ def main():
     total = Tally()
     fn_total = collections.Counter()
     fn_errors = collections.Counter()
+    relocated_total = 0
     out = []
     width = 36
     for name, src in projects(args.dir):
@@ -159,7 +185,7 @@ def main():
         for j in judged:
             if j[4] not in VERDICTS:
                 sys.exit(f"{j[-1]}: verdict '{j[4]}' is not one of {', '.join(VERDICTS)}")
-        taken, stale = match(findings, judged)
+        taken, stale, relocated = match(findings, judged)
 
         if args.stub:
             unjudged = [i for i in range(len(findings)) if i not in taken]
@@ -172,8 +198,11 @@ def main():
                                   for i in rng.sample(g, min(args.sample, len(g))))
             for i in unjudged:
                 fd = findings[i]
-                print("\t".join([fd["fingerprint"], fd["loc"], fd["check"], row_of(fd), "", "",
-                                 fd.get("function") or "-", fd["message"]]))
+                cells = [fd["fingerprint"], fd["loc"], fd["check"], row_of(fd), "", "",
+                         fd.get("function") or "-", fd["message"]]
+                if i in relocated:
+                    cells.append(f"was: {relocated[i][4]}: {relocated[i][5]}")
+                print("\t".join(cells))
             continue
 
         checks = collections.defaultdict(Tally)
@@ -220,15 +249,26 @@ def main():
                        f"({pct(right, len(fjudged) - missing).strip()})"
                        + (f"; {missing} judged functions no longer reported" if missing else ""))
 
-        unjudged = [fd for i, fd in enumerate(findings) if i not in taken]
+        unjudged = [i for i in range(len(findings)) if i not in taken]
         limit = len(unjudged) if args.unjudged == "all" else int(args.unjudged)
         if unjudged:
             out.append(f"  not judged yet: {len(unjudged)}" + (":" if limit else ""))
-            for fd in unjudged[:limit]:
+            for i in unjudged[:limit]:
+                fd = findings[i]
                 out.append(f"    {fd['fingerprint']} {fd['loc']} {fd['check']} "
                            f"({fd.get('function') or '-'})")
             if len(unjudged) > limit > 0:
                 out.append(f"    ... {len(unjudged) - limit} more (--unjudged all)")
+        if relocated:
+            out.append(f"  of these, matched by location (message changed), "
+                       f"re-read and judge anew: {len(relocated)}" + (":" if limit else ""))
+            for i in sorted(relocated)[:limit]:
+                fd, j = findings[i], relocated[i]
+                out.append(f"    {fd['fingerprint']} {fd['loc']} {fd['check']} "
+                           f"was {j[0]}: {j[4]} ({j[-1]})")
+            if len(relocated) > limit > 0:
+                out.append(f"    ... {len(relocated) - limit} more (--unjudged all)")
+        relocated_total += len(relocated)
         if stale:
             out.append(f"  verdicts whose finding is no longer reported: {len(stale)}")
             for j in stale:
@@ -240,6 +280,8 @@ def main():
     for check in sorted(per_check):
         out.append(per_check[check].line(check, width))
     out.append(total.line("all checks", width))
+    if relocated_total:
+        out.append(f"  not judged, matched by location (message changed): {relocated_total}")
     if fn_total["judged"] or fn_total["missing"]:
         out.append(f"  function classes: {fn_total['right']} of {fn_total['judged']} judged right "
                    f"({pct(fn_total['right'], fn_total['judged']).strip()})")
