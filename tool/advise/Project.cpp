@@ -182,7 +182,7 @@ Expected<std::vector<std::string>> staleFindings(UnitCache &Db,
 size_t defaultKeptBudget() {
   size_t Memory =
       size_t(::sysconf(_SC_PHYS_PAGES)) * size_t(::sysconf(_SC_PAGESIZE));
-  return std::min(Memory / 4, size_t(4) << 30);
+  return std::min(Memory / 4, size_t(1536) << 20);
 }
 
 namespace {

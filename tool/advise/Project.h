@@ -31,7 +31,8 @@ struct ProjectOptions {
   size_t KeptBudget = 0;
 };
 
-/// The default KeptBudget: a quarter of the memory, at most 4 GiB.
+/// The default KeptBudget: a quarter of the memory, at most 1.5 GiB (a CI
+/// runner has 7 GB, and the memory a kept unit saves is a parse's time).
 size_t defaultKeptBudget();
 
 struct ProjectStats {

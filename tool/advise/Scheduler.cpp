@@ -145,11 +145,14 @@ void UnitScheduler::runUnit(size_t I) {
 const FingerprintingSummaryProvider *UnitScheduler::keepUnit(Attempt &A,
                                                              UnitOutcome &Out) {
   std::unique_lock<std::mutex> Lock(Mutex);
+  LargestAst = std::max(LargestAst, Out.AstBytes);
   deliver(A.Index, Out);
   A.Delivered = true;
+  // Keeping pays when the facts the unit looked up may still change, and
+  // only while the units parsed meanwhile still fit in the budget.
   if (Out.Record.Failed || Out.Record.Lookups.empty() ||
       (!Batch.Calls.empty() && calleesDoneFirst(A.Index)) ||
-      sys::Process::GetMallocUsage() >= Batch.Keep->Budget)
+      sys::Process::GetMallocUsage() + Jobs * LargestAst > Batch.Keep->Budget)
     return nullptr;
   Kept &K = KeptUnits.emplace_back(Kept{&Out.Record});
   if (FirstWaiting < Batch.Units.size())

@@ -27,7 +27,8 @@ struct ProjectOptions;
 /// How the scheduler keeps units parsed. Each kept unit holds a worker
 /// thread, which waits, and its AST; a new worker takes its place.
 struct Keeping {
-  /// No more units are kept once the heap holds this many bytes.
+  /// A unit is kept only while the heap, with room for -j more units as
+  /// large as the largest seen, stays under this many bytes.
   size_t Budget = 0;
   /// Called once every unit has delivered its first outcome, for each kept
   /// one with what it delivered: whether its facts changed since. Those are
@@ -108,6 +109,8 @@ private:
   std::list<Kept> KeptUnits;
   /// Jobs taken by re-checks and by Keep->Meanwhile.
   unsigned Rechecking = 0;
+  /// The largest AST a unit has held so far (UnitOutcome::AstBytes).
+  size_t LargestAst = 0;
   std::vector<std::thread> Workers;
   llvm::Error First = llvm::Error::success();
 };

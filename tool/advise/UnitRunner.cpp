@@ -549,6 +549,12 @@ UnitOutcome UnitRunner::run(StringRef File,
       return; // a failed unit takes the usual way
     UnitOutcome First = std::move(Out);
     First.Record.Lookups = Recording.takeLookups();
+    const SourceManager &SM = CI.getSourceManager();
+    SourceManager::MemoryBufferSizes Buffers = SM.getMemoryBufferSizes();
+    First.AstBytes = Ctx.getASTAllocatedMemory() +
+                     Ctx.getSideTableAllocatedMemory() +
+                     SM.getDataStructureSizes() + Buffers.malloc_bytes +
+                     CI.getPreprocessor().getTotalMemory();
     addFindings(First, DiagConsumer.take(), 0, Compilations, Files);
     Delivered = true;
     const FingerprintingSummaryProvider *Final = Keep(First);

@@ -48,6 +48,9 @@ struct UnitOutcome {
   /// outcome of the checks run again on the kept AST (Rechecked).
   bool Delivered = false;
   bool Rechecked = false;
+  /// The memory the unit's AST, source buffers and preprocessor hold, as
+  /// the KeepHook sees it (0 elsewhere).
+  size_t AstBytes = 0;
 };
 
 /// Called on the worker after the checks of an Analyse pass, while the AST
