@@ -77,6 +77,8 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
         // Calling a coroutine only creates it.
         if (Callee && WorkloadAnalyzer::isCoroutine(Callee))
           return;
+        if (::concur::runsOncePerProcess(Function, Call))
+          return;
         Effects E = Analyzer.analyzeCall(Call);
         if (::concur::blockingIn(E, Kinds) < Opts.SubstantialBlocking)
           return;

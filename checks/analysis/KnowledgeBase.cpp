@@ -43,6 +43,9 @@ void ApiEffects::merge(const ApiEffects &Other) {
     ConsoleStreamArg = Other.ConsoleStreamArg;
   if (Other.WakeUpSizeArg >= 0)
     WakeUpSizeArg = Other.WakeUpSizeArg;
+  if (Other.TimeoutArg >= 0)
+    TimeoutArg = Other.TimeoutArg;
+  WouldBlock |= Other.WouldBlock;
 }
 
 ApiEffects KnowledgeBaseEntry::effects() const {
@@ -65,6 +68,8 @@ ApiEffects KnowledgeBaseEntry::effects() const {
   E.LogSink = LogSink;
   E.ConsoleStreamArg = ConsoleStreamArg.value_or(-1);
   E.WakeUpSizeArg = WakeUpSizeArg.value_or(-1);
+  E.TimeoutArg = TimeoutArg.value_or(-1);
+  E.WouldBlock = WouldBlock;
   return E;
 }
 
@@ -90,7 +95,8 @@ struct CostsBlock {
   std::map<std::string, double> Io, Cpu;
 };
 struct IncidentalBlock {
-  std::vector<std::string> LogWords, LevelWords, ErrorLabelWords;
+  std::vector<std::string> LogWords, LevelWords, ErrorLabelWords,
+      WouldBlockCodes;
 };
 struct KnowledgeBaseDocument {
   int Version = 0;
@@ -128,6 +134,7 @@ template <> struct MappingTraits<IncidentalBlock> {
     Io.mapOptional("log-words", Block.LogWords);
     Io.mapOptional("level-words", Block.LevelWords);
     Io.mapOptional("error-label-words", Block.ErrorLabelWords);
+    Io.mapOptional("would-block-codes", Block.WouldBlockCodes);
   }
 };
 
@@ -181,6 +188,7 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
   Append(Incidental.Log, Other.Incidental.Log);
   Append(Incidental.Level, Other.Incidental.Level);
   Append(Incidental.ErrorLabel, Other.Incidental.ErrorLabel);
+  Append(Incidental.WouldBlockCodes, Other.Incidental.WouldBlockCodes);
   for (unsigned I = 0; I < NumIoKinds; ++I)
     if (Other.IoCostSet[I]) {
       Costs.Io[I] = Other.Costs.Io[I];
@@ -196,8 +204,8 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
 bool KnowledgeBase::empty() const {
   auto None = [](bool Set) { return !Set; };
   return size() == 0 && Incidental.Log.empty() && Incidental.Level.empty() &&
-         Incidental.ErrorLabel.empty() && llvm::all_of(IoCostSet, None) &&
-         llvm::all_of(CpuCostSet, None);
+         Incidental.ErrorLabel.empty() && Incidental.WouldBlockCodes.empty() &&
+         llvm::all_of(IoCostSet, None) && llvm::all_of(CpuCostSet, None);
 }
 
 std::optional<ApiEffects> KnowledgeBase::lookup(StringRef QualifiedName) const {
@@ -276,6 +284,7 @@ Expected<KnowledgeBase> KnowledgeBaseParser::parse(StringRef Yaml,
   KB.Incidental.Log = Doc.Incidental.LogWords;
   KB.Incidental.Level = Doc.Incidental.LevelWords;
   KB.Incidental.ErrorLabel = Doc.Incidental.ErrorLabelWords;
+  KB.Incidental.WouldBlockCodes = Doc.Incidental.WouldBlockCodes;
   return KB;
 }
 
@@ -349,7 +358,9 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
                                         "unless-object",
                                         "log-sink",
                                         "console-stream-arg",
-                                        "wake-up-size-arg"};
+                                        "wake-up-size-arg",
+                                        "timeout-arg",
+                                        "would-block"};
     for (StringRef Key : Io.keys())
       if (!llvm::is_contained(Known, Key))
         Entry.HasUnknownKeys = true;
@@ -373,6 +384,8 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
   Io.mapOptional("log-sink", Entry.LogSink);
   Io.mapOptional("console-stream-arg", Entry.ConsoleStreamArg);
   Io.mapOptional("wake-up-size-arg", Entry.WakeUpSizeArg);
+  Io.mapOptional("timeout-arg", Entry.TimeoutArg);
+  Io.mapOptional("would-block", Entry.WouldBlock);
 }
 
 std::string
@@ -392,14 +405,16 @@ MappingTraits<KnowledgeBaseEntry>::validate(IO &, KnowledgeBaseEntry &Entry) {
   if (Entry.Cost && *Entry.Cost < 0)
     return "cost must not be negative";
   if ((Entry.ConsoleStreamArg && *Entry.ConsoleStreamArg < 0) ||
-      (Entry.WakeUpSizeArg && *Entry.WakeUpSizeArg < 0))
+      (Entry.WakeUpSizeArg && *Entry.WakeUpSizeArg < 0) ||
+      (Entry.TimeoutArg && *Entry.TimeoutArg < 0))
     return "an argument index must not be negative";
   if (!Entry.Io && !Entry.Cpu && !Entry.Cost && !Entry.MtUnsafe &&
       !Entry.Async && Entry.Callback == CallbackPolicy::Unspecified &&
       !Entry.Spawns && !Entry.AcquiresLock && !Entry.ReleasesLock &&
       Entry.Runs == RunsOn::Caller && Entry.SafeForm.empty() &&
       Entry.Fix.empty() && Entry.AsyncForm.empty() && !Entry.LogSink &&
-      !Entry.ConsoleStreamArg && !Entry.WakeUpSizeArg)
+      !Entry.ConsoleStreamArg && !Entry.WakeUpSizeArg && !Entry.TimeoutArg &&
+      !Entry.WouldBlock)
     return "entry for '" + Entry.Names.front() + "' states no effect";
   return "";
 }

@@ -71,6 +71,13 @@ struct ApiEffects {
   /// MaxWakeUpBytes, the call is a wake-up (an eventfd or self-pipe write),
   /// not I/O that waits.
   int WakeUpSizeArg = -1;
+  /// When the argument at this index is the constant 0, the call only
+  /// checks and returns at once: poll(fds, n, 0).
+  int TimeoutArg = -1;
+  /// On a non-blocking descriptor the call returns at once with one of the
+  /// would-block codes (EAGAIN) instead of waiting; a function that handles
+  /// those codes uses its descriptors so (send, recv, accept, write).
+  bool WouldBlock = false;
 
   /// Folds \p Other into this entry (a name listed in several entries).
   void merge(const ApiEffects &Other);
@@ -92,6 +99,9 @@ struct IncidentalWords {
   std::vector<std::string> Level;
   /// A label named with one of these starts an error path (`goto err;`).
   std::vector<std::string> ErrorLabel;
+  /// Codes (macros or constants) that say a call would have blocked on a
+  /// non-blocking descriptor: EAGAIN, EWOULDBLOCK, SSL_ERROR_WANT_READ.
+  std::vector<std::string> WouldBlockCodes;
 };
 
 /// Default cost per kind, from the `costs` block of the knowledge base.

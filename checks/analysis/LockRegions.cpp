@@ -8,6 +8,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include <optional>
 
 using namespace clang;
 using namespace llvm;
@@ -46,7 +47,14 @@ struct Held {
   /// scope they are declared in.
   const VarDecl *Guard = nullptr;
   unsigned Depth = 0;
+  /// Taken in an if's condition (a trylock): held on the branch where it
+  /// succeeded, which the walk cannot tell, so calls there are not visited.
+  bool Uncertain = false;
 };
+
+bool holds(ArrayRef<Held> Locks, const MutexKey &Key) {
+  return any_of(Locks, [&](const Held &H) { return H.Key == Key; });
+}
 
 class LockWalker {
 public:
@@ -96,9 +104,7 @@ private:
     const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
     return VD && Guards.count(VD) ? VD : nullptr;
   }
-  bool isHeld(const MutexKey &Key) const {
-    return any_of(HeldLocks, [&](const Held &H) { return H.Key == Key; });
-  }
+  bool isHeld(const MutexKey &Key) const { return holds(HeldLocks, Key); }
   /// \p Shown names the mutex when its key is not its text (a wrapper's).
   void release(const MutexKey &Key, std::string Shown = "") {
     if (!isHeld(Key))
@@ -124,10 +130,14 @@ private:
   bool wrapperCall(const Expr *E, const FunctionDecl *Callee);
   bool usesHeldLock(const Expr *E) const;
   void call(const Expr *E) {
-    if (lockCall(E) || HeldLocks.empty() || usesHeldLock(E))
+    if (lockCall(E) || usesHeldLock(E))
       return;
-    Visit(E, HeldLocks.back().Lock);
+    auto Sure =
+        find_if(reverse(HeldLocks), [](const Held &H) { return !H.Uncertain; });
+    if (Sure != HeldLocks.rend())
+      Visit(E, Sure->Lock);
   }
+  void branches(const IfStmt *If);
 };
 
 const FunctionDecl *calleeOf(const Expr *E) {
@@ -161,10 +171,7 @@ void LockWalker::walk(const Stmt *S) {
     ++Depth;
     walk(If->getInit());
     walk(If->getConditionVariableDeclStmt());
-    walk(If->getCond());
-    for (const Stmt *Branch : {If->getThen(), If->getElse()})
-      if (Branch && !A.isIncidentalBranch(If, Branch))
-        walk(Branch);
+    branches(If);
     erase_if(HeldLocks,
              [&](const Held &H) { return H.Guard && H.Depth >= Depth; });
     --Depth;
@@ -202,6 +209,91 @@ void LockWalker::walk(const Stmt *S) {
   } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
     call(Construct);
   }
+}
+
+/// Whether the then-branch of an if whose condition is \p Cond runs with the
+/// lock \p Acquire took (true), the else-branch does (false), or the form
+/// does not say. A bool or pointer result is truthy on success
+/// (`m.try_lock()`, `(lk = item_trylock(b))`); an integer status is 0 on
+/// success (`pthread_mutex_trylock(&m) == 0`).
+std::optional<bool> thenHolds(const Expr *Cond, const Expr *Acquire,
+                              ASTContext &Ctx) {
+  bool Truthy = true;
+  const Expr *E = Cond;
+  while (true) {
+    E = E->IgnoreParenImpCasts();
+    if (E == Acquire)
+      break;
+    if (const auto *Not = dyn_cast<UnaryOperator>(E);
+        Not && Not->getOpcode() == UO_LNot) {
+      Truthy = !Truthy;
+      E = Not->getSubExpr();
+      continue;
+    }
+    const auto *BO = dyn_cast<BinaryOperator>(E);
+    if (!BO)
+      return std::nullopt;
+    if (BO->getOpcode() == BO_Assign) {
+      E = BO->getRHS();
+      continue;
+    }
+    if (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE)
+      return std::nullopt;
+    // Compared with 0 or null: `x == 0` tests `!x`.
+    const Expr *Zero = BO->getRHS(), *Value = BO->getLHS();
+    if (!Zero->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+      std::swap(Zero, Value);
+    if (!Zero->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+      return std::nullopt;
+    if (BO->getOpcode() == BO_EQ)
+      Truthy = !Truthy;
+    E = Value;
+  }
+  QualType T = Acquire->getType();
+  bool TruthySucceeds = T->isBooleanType() || T->isPointerType();
+  return TruthySucceeds == Truthy;
+}
+
+/// Each branch starts from the locks held before the if; after it, a lock is
+/// held when every branch that reaches the code after it holds it (a branch
+/// taken only on failure does not). A lock taken in the condition (a
+/// trylock) is held on the branch where it succeeded; when the condition's
+/// form does not say which, it is uncertain on both, and held after the if
+/// when no branch released it: a failed try usually leaves.
+void LockWalker::branches(const IfStmt *If) {
+  std::vector<Held> Before = HeldLocks;
+  walk(If->getCond());
+  std::vector<Held> Tried;
+  for (const Held &H : HeldLocks)
+    if (!holds(Before, H.Key))
+      Tried.push_back(H);
+  std::optional<std::vector<Held>> After;
+  for (const Stmt *Branch : {If->getThen(), If->getElse()}) {
+    if (Branch && A.isIncidentalBranch(If, Branch))
+      continue;
+    HeldLocks = Before;
+    for (Held H : Tried) {
+      std::optional<bool> Then = thenHolds(If->getCond(), H.Lock.Acquired, Ctx);
+      if (!Then)
+        H.Uncertain = true;
+      else if (*Then != (Branch == If->getThen()))
+        continue;
+      HeldLocks.push_back(std::move(H));
+    }
+    walk(Branch);
+    if (!After)
+      After = std::move(HeldLocks);
+    else
+      erase_if(*After, [&](const Held &H) { return !isHeld(H.Key); });
+  }
+  if (!After) {
+    After = std::move(Before);
+    append_range(*After, Tried);
+  }
+  HeldLocks = std::move(*After);
+  for (Held &H : HeldLocks)
+    if (holds(Tried, H.Key))
+      H.Uncertain = false;
 }
 
 void LockWalker::scope(const Stmt *S) {
@@ -339,6 +431,26 @@ void forEachCallUnderLock(
     const Stmt *Body, WorkloadAnalyzer &Analyzer,
     function_ref<void(const Expr *Call, const HeldLock &Lock)> Visit) {
   LockWalker(Analyzer, Visit).walk(Body);
+}
+
+namespace {
+/// Whether \p Target is in \p S inside a loop; nullopt when it is not in S.
+std::optional<bool> inLoop(const Stmt *S, const Stmt *Target, bool Looping) {
+  if (!S)
+    return std::nullopt;
+  if (S == Target)
+    return Looping;
+  Looping |= isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S);
+  for (const Stmt *Child : S->children())
+    if (std::optional<bool> Found = inLoop(Child, Target, Looping))
+      return Found;
+  return std::nullopt;
+}
+} // namespace
+
+bool runsOncePerProcess(const FunctionDecl *Function, const Expr *Call) {
+  return Function->isMain() &&
+         inLoop(Function->getBody(), Call, false) == std::optional<bool>(false);
 }
 
 LockWrapping lockWrappingOf(const Stmt *Body, WorkloadAnalyzer &Analyzer) {

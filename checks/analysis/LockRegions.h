@@ -45,6 +45,12 @@ void forEachCallUnderLock(
     llvm::function_ref<void(const clang::Expr *Call, const HeldLock &Lock)>
         Visit);
 
+/// Whether \p Call, in \p Function, runs once per process: in `main`, outside
+/// any loop (start-up and shutdown). Waiting there under a lock holds up no
+/// work of other threads worth a finding.
+bool runsOncePerProcess(const clang::FunctionDecl *Function,
+                        const clang::Expr *Call);
+
 /// What \p Body does to locks for its caller: it returns holding a lock it
 /// took (an acquire wrapper) or releases one it did not take (a release
 /// wrapper), lock guards aside (they end with their scope).

@@ -20,6 +20,7 @@
 #include "clang/AST/StmtOpenMP.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
@@ -109,6 +110,7 @@ public:
   DenseMap<const FunctionDecl *, uint64_t> ParamWrites;
   SmallPtrSet<const FunctionDecl *, 8> FindingWrites;
   DenseMap<const Stmt *, std::unique_ptr<LoopFacts>> Loops;
+  DenseMap<const Stmt *, bool> WouldBlockBodies;
   DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>>
       Overriders;
   bool OverridersCollected = false;
@@ -139,10 +141,12 @@ public:
   /// Called for each call of an analysable function.
   using EdgeFn = function_ref<void(const CallEdge &Edge)>;
 
+  /// \p Body is the code scanned (a function's body, a loop's): whether it
+  /// handles would-block codes decides how its descriptor calls count.
   Scanner(WorkloadAnalyzer::Impl &I, Effects &Out, EdgeFn OnEdge,
-          std::vector<ExternalCall> &ExternalOut)
-      : I(I), Opts(I.Opts), Out(Out), OnEdge(OnEdge), ExternalOut(ExternalOut) {
-  }
+          std::vector<ExternalCall> &ExternalOut, const Stmt *Body = nullptr)
+      : I(I), Opts(I.Opts), Out(Out), OnEdge(OnEdge), ExternalOut(ExternalOut),
+        Body(Body) {}
 
   void scan(const Stmt *S, double Times, unsigned Depth = 0);
   void scanFunction(const FunctionDecl *Def);
@@ -163,6 +167,7 @@ private:
   Effects &Out;
   EdgeFn OnEdge;
   std::vector<ExternalCall> &ExternalOut;
+  const Stmt *Body;
   bool HasLock = false;
   /// The calls of the scanned function made while it holds a lock: what
   /// they write to shared state is synchronised by that lock.
@@ -444,13 +449,24 @@ const Expr *argumentAt(const Expr *Call, int Index) {
   return nullptr;
 }
 
+std::optional<APSInt> constantInt(const Expr *E, ASTContext &Ctx) {
+  Expr::EvalResult Result;
+  if (E->isValueDependent() || !E->EvaluateAsInt(Result, Ctx))
+    return std::nullopt;
+  return Result.Val.getInt();
+}
+
 /// A constant size of a few bytes: a wake-up, not a transfer.
 bool isWakeUpSize(const Expr *Size, ASTContext &Ctx) {
-  Expr::EvalResult Result;
-  if (Size->isValueDependent() || !Size->EvaluateAsInt(Result, Ctx))
-    return false;
-  const APSInt &Value = Result.Val.getInt();
-  return !Value.isNegative() && Value.getZExtValue() <= MaxWakeUpBytes;
+  std::optional<APSInt> Value = constantInt(Size, Ctx);
+  return Value && !Value->isNegative() &&
+         Value->getZExtValue() <= MaxWakeUpBytes;
+}
+
+/// A constant zero timeout: the wait only checks.
+bool isZeroTimeout(const Expr *Timeout, ASTContext &Ctx) {
+  std::optional<APSInt> Value = constantInt(Timeout, Ctx);
+  return Value && Value->isZero();
 }
 
 /// Whether a stream or descriptor argument names the terminal: stdout,
@@ -853,8 +869,13 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
       opaqueCall(Times);
       return;
     }
+    // A wake-up write, a poll that only checks, or a read or write on a
+    // non-blocking descriptor returns at once.
     const Expr *WakeUpSize = argumentAt(E, Api->WakeUpSizeArg);
-    if (WakeUpSize && isWakeUpSize(WakeUpSize, I.Ctx)) {
+    const Expr *Timeout = argumentAt(E, Api->TimeoutArg);
+    if ((WakeUpSize && isWakeUpSize(WakeUpSize, I.Ctx)) ||
+        (Timeout && isZeroTimeout(Timeout, I.Ctx)) ||
+        (Api->WouldBlock && Body && I.A.handlesWouldBlock(Body))) {
       opaqueCall(Times);
       return;
     }
@@ -883,10 +904,15 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
     return;
   }
   if (I.isSystem(Callee) || Callee->isImplicit() || Callee->getBuiltinID()) {
-    // Library code the knowledge base does not list: cheap by assumption,
-    // but callables passed to it (std::for_each) still run.
+    // Library code the knowledge base does not list: cheap by assumption.
+    // Callables passed to a C++ library (std::for_each) run in the call; a
+    // C library registers the functions passed to it (event_set, signal,
+    // atexit) to run later, and the knowledge base lists those that call
+    // them at once (qsort, nftw).
     opaqueCall(Times);
-    callbackArgs(E, Times, CallbackPolicy::Unspecified);
+    bool C = Callee->isExternC() || !I.Ctx.getLangOpts().CPlusPlus;
+    callbackArgs(E, Times,
+                 C ? CallbackPolicy::Elsewhere : CallbackPolicy::Unspecified);
     return;
   }
 
@@ -1087,7 +1113,7 @@ const LocalFacts &WorkloadAnalyzer::Impl::local(const FunctionDecl *Def) {
   auto Facts = std::make_unique<LocalFacts>();
   LocalFacts &F = *Facts;
   auto Record = [&](const CallEdge &Edge) { F.Calls.push_back(Edge); };
-  Scanner S(*this, F.Own, Record, F.External);
+  Scanner S(*this, F.Own, Record, F.External, Def->getBody());
   S.scanFunction(Def);
   Scanning.erase(Def);
   // The map may have grown meanwhile; look the slot up again.
@@ -1501,7 +1527,7 @@ Effects WorkloadAnalyzer::analyzeStmt(const Stmt *S) {
       Callee.ThreadUnsafe = false;
     Out.addScaled(Callee, Edge.Times, Edge.Site, Opts);
   };
-  Scanner Scan(*P, Out, Fold, Ignored);
+  Scanner Scan(*P, Out, Fold, Ignored, S);
   Scan.scan(S, 1);
   Scan.finish();
   return Out;
@@ -1787,6 +1813,40 @@ bool WorkloadAnalyzer::isIncidentalBranch(const IfStmt *If,
     Level |= hasWord(Parts, {std::string("level")});
   }
   return Log && Level;
+}
+
+bool WorkloadAnalyzer::handlesWouldBlock(const Stmt *Body) {
+  auto [It, Inserted] = P->WouldBlockBodies.try_emplace(Body, false);
+  if (!Inserted)
+    return It->second;
+  ArrayRef<std::string> Codes = KB.incidental().WouldBlockCodes;
+  const SourceManager &SM = Ctx.getSourceManager();
+  // A code is a macro (EAGAIN expands to 11, COMPAT_EWOULDBLOCK to
+  // EWOULDBLOCK to EAGAIN) or an enumerator.
+  auto IsCode = [&](const Stmt *S) {
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S);
+        Ref && Ref->getDecl()->getIdentifier() &&
+        is_contained(Codes, Ref->getDecl()->getName()))
+      return true;
+    if (!isa<IntegerLiteral, DeclRefExpr>(S))
+      return false;
+    for (SourceLocation Loc = S->getBeginLoc(); Loc.isMacroID();
+         Loc = SM.getImmediateMacroCallerLoc(Loc))
+      if (is_contained(
+              Codes, Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts())))
+        return true;
+    return false;
+  };
+  std::function<bool(const Stmt *)> Uses = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    if (IsCode(S))
+      return true;
+    return any_of(S->children(), Uses);
+  };
+  bool Found = !Codes.empty() && Uses(Body);
+  P->WouldBlockBodies[Body] = Found;
+  return Found;
 }
 
 bool WorkloadAnalyzer::isErrorLabel(const LabelStmt *Label) const {

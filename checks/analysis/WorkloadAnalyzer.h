@@ -112,6 +112,10 @@ public:
   /// statements from it to the end of its block are not the workload.
   bool isErrorLabel(const clang::LabelStmt *Label) const;
 
+  /// Whether \p Body uses one of the knowledge base's would-block codes
+  /// (`errno == EAGAIN`): it works on non-blocking descriptors.
+  bool handlesWouldBlock(const clang::Stmt *Body);
+
   /// Whether \p FD is a log sink by its name and its effects: named as a
   /// logger, taking a format, and doing no I/O but output.
   bool isLogSink(const clang::FunctionDecl *FD, const Effects &Total) const;

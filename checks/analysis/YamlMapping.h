@@ -36,7 +36,8 @@ struct KnowledgeBaseEntry {
   RunsOn Runs = RunsOn::Caller;
   std::vector<std::string> UnlessObject;
   bool LogSink = false;
-  std::optional<int> ConsoleStreamArg, WakeUpSizeArg;
+  std::optional<int> ConsoleStreamArg, WakeUpSizeArg, TimeoutArg;
+  bool WouldBlock = false;
   /// The entry has a key the schema does not know: YAML I/O names it, with
   /// its line, so validation stays quiet rather than mask it.
   bool HasUnknownKeys = false;

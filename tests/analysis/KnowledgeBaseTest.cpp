@@ -189,3 +189,26 @@ TEST(KnowledgeBase, DiagnosticsAndWakeUps) {
   EXPECT_FALSE(bool(Negative));
   consumeError(Negative.takeError());
 }
+
+TEST(KnowledgeBase, CallsThatReturnAtOnce) {
+  const KnowledgeBase &KB = KnowledgeBase::builtin();
+  EXPECT_EQ(KB.lookup("poll")->TimeoutArg, 2);
+  EXPECT_EQ(KB.lookup("epoll_wait")->TimeoutArg, 3);
+  // Its timeout is a pointer: a null one waits forever.
+  EXPECT_EQ(KB.lookup("epoll_pwait2")->TimeoutArg, -1);
+  for (const char *Name : {"send", "recv", "accept", "write", "SSL_read"}) {
+    std::optional<ApiEffects> Found = KB.lookup(Name);
+    ASSERT_TRUE(Found) << Name;
+    EXPECT_TRUE(Found->WouldBlock) << Name;
+    EXPECT_TRUE(Found->Io) << Name << " still blocks by default";
+  }
+  EXPECT_FALSE(KB.lookup("getaddrinfo")->WouldBlock);
+  EXPECT_TRUE(llvm::is_contained(KB.incidental().WouldBlockCodes, "EAGAIN"));
+  EXPECT_EQ(KB.lookup("nftw")->Callback, CallbackPolicy::Inline);
+  auto Negative = KnowledgeBase::parse("version: 1\nentries:\n"
+                                       "  - names: [w]\n"
+                                       "    timeout-arg: -2\n",
+                                       "bad.yaml");
+  EXPECT_FALSE(bool(Negative));
+  consumeError(Negative.takeError());
+}

@@ -260,6 +260,19 @@ ssize_t mq_receive(mqd_t q, char *msg, size_t len, unsigned int *prio);
 int mq_send(mqd_t q, const char *msg, size_t len, unsigned int prio);
 int mq_close(mqd_t q);
 
+/* --- errno ------------------------------------------------------------------ */
+int *__errno_location(void);
+#define errno (*__errno_location())
+#define EAGAIN 11
+#define EWOULDBLOCK EAGAIN
+#define EINPROGRESS 115
+
+/* --- a C event library that registers callbacks (libevent's form) ----------- */
+struct event;
+void event_set(struct event *ev, int fd, short events,
+               void (*callback)(int, short, void *), void *arg);
+int event_add(struct event *ev, const struct timespec *timeout);
+
 /* --- time and sleeps ------------------------------------------------------ */
 unsigned int sleep(unsigned int seconds);
 int usleep(unsigned int usec);
