@@ -96,7 +96,7 @@ struct CostsBlock {
 };
 struct IncidentalBlock {
   std::vector<std::string> LogWords, LevelWords, ErrorLabelWords,
-      WouldBlockCodes;
+      WouldBlockCodes, TimeoutCodes;
 };
 struct KnowledgeBaseDocument {
   int Version = 0;
@@ -135,6 +135,7 @@ template <> struct MappingTraits<IncidentalBlock> {
     Io.mapOptional("level-words", Block.LevelWords);
     Io.mapOptional("error-label-words", Block.ErrorLabelWords);
     Io.mapOptional("would-block-codes", Block.WouldBlockCodes);
+    Io.mapOptional("timeout-codes", Block.TimeoutCodes);
   }
 };
 
@@ -189,6 +190,7 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
   Append(Incidental.Level, Other.Incidental.Level);
   Append(Incidental.ErrorLabel, Other.Incidental.ErrorLabel);
   Append(Incidental.WouldBlockCodes, Other.Incidental.WouldBlockCodes);
+  Append(Incidental.TimeoutCodes, Other.Incidental.TimeoutCodes);
   for (unsigned I = 0; I < NumIoKinds; ++I)
     if (Other.IoCostSet[I]) {
       Costs.Io[I] = Other.Costs.Io[I];
@@ -205,7 +207,8 @@ bool KnowledgeBase::empty() const {
   auto None = [](bool Set) { return !Set; };
   return size() == 0 && Incidental.Log.empty() && Incidental.Level.empty() &&
          Incidental.ErrorLabel.empty() && Incidental.WouldBlockCodes.empty() &&
-         llvm::all_of(IoCostSet, None) && llvm::all_of(CpuCostSet, None);
+         Incidental.TimeoutCodes.empty() && llvm::all_of(IoCostSet, None) &&
+         llvm::all_of(CpuCostSet, None);
 }
 
 std::optional<ApiEffects> KnowledgeBase::lookup(StringRef QualifiedName) const {
@@ -285,6 +288,7 @@ Expected<KnowledgeBase> KnowledgeBaseParser::parse(StringRef Yaml,
   KB.Incidental.Level = Doc.Incidental.LevelWords;
   KB.Incidental.ErrorLabel = Doc.Incidental.ErrorLabelWords;
   KB.Incidental.WouldBlockCodes = Doc.Incidental.WouldBlockCodes;
+  KB.Incidental.TimeoutCodes = Doc.Incidental.TimeoutCodes;
   return KB;
 }
 

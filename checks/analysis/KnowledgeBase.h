@@ -102,6 +102,10 @@ struct IncidentalWords {
   /// Codes (macros or constants) that say a call would have blocked on a
   /// non-blocking descriptor: EAGAIN, EWOULDBLOCK, SSL_ERROR_WANT_READ.
   std::vector<std::string> WouldBlockCodes;
+  /// Codes that say a descriptor blocks with a timeout (SO_SNDTIMEO, a
+  /// would-block code turned into ETIMEDOUT): a body that uses one of these
+  /// waits on its descriptors even when it handles a would-block code.
+  std::vector<std::string> TimeoutCodes;
 };
 
 /// Default cost per kind, from the `costs` block of the knowledge base.

@@ -1819,11 +1819,10 @@ bool WorkloadAnalyzer::handlesWouldBlock(const Stmt *Body) {
   auto [It, Inserted] = P->WouldBlockBodies.try_emplace(Body, false);
   if (!Inserted)
     return It->second;
-  ArrayRef<std::string> Codes = KB.incidental().WouldBlockCodes;
   const SourceManager &SM = Ctx.getSourceManager();
   // A code is a macro (EAGAIN expands to 11, COMPAT_EWOULDBLOCK to
   // EWOULDBLOCK to EAGAIN) or an enumerator.
-  auto IsCode = [&](const Stmt *S) {
+  auto IsCode = [&](const Stmt *S, ArrayRef<std::string> Codes) {
     if (const auto *Ref = dyn_cast<DeclRefExpr>(S);
         Ref && Ref->getDecl()->getIdentifier() &&
         is_contained(Codes, Ref->getDecl()->getName()))
@@ -1837,14 +1836,14 @@ bool WorkloadAnalyzer::handlesWouldBlock(const Stmt *Body) {
         return true;
     return false;
   };
-  std::function<bool(const Stmt *)> Uses = [&](const Stmt *S) {
-    if (!S)
-      return false;
-    if (IsCode(S))
-      return true;
-    return any_of(S->children(), Uses);
+  auto Uses = [&](ArrayRef<std::string> Codes) {
+    std::function<bool(const Stmt *)> In = [&](const Stmt *S) {
+      return S && (IsCode(S, Codes) || any_of(S->children(), In));
+    };
+    return !Codes.empty() && In(Body);
   };
-  bool Found = !Codes.empty() && Uses(Body);
+  const IncidentalWords &Words = KB.incidental();
+  bool Found = Uses(Words.WouldBlockCodes) && !Uses(Words.TimeoutCodes);
   P->WouldBlockBodies[Body] = Found;
   return Found;
 }

@@ -204,6 +204,7 @@ TEST(KnowledgeBase, CallsThatReturnAtOnce) {
   }
   EXPECT_FALSE(KB.lookup("getaddrinfo")->WouldBlock);
   EXPECT_TRUE(llvm::is_contained(KB.incidental().WouldBlockCodes, "EAGAIN"));
+  EXPECT_TRUE(llvm::is_contained(KB.incidental().TimeoutCodes, "ETIMEDOUT"));
   EXPECT_EQ(KB.lookup("nftw")->Callback, CallbackPolicy::Inline);
   auto Negative = KnowledgeBase::parse("version: 1\nentries:\n"
                                        "  - names: [w]\n"

@@ -103,6 +103,22 @@ void queue_packet(int sock, const char *data, long len) {
   pthread_mutex_unlock(&out_mutex);
 }
 
+// A blocking socket with a send timeout: EWOULDBLOCK means the timeout
+// expired, so the write does wait.
+long timed_write(int sock, const char *data, long len) {
+  long n = write(sock, data, (size_t)len);
+  if (n == -1 && errno == EWOULDBLOCK)
+    errno = ETIMEDOUT;
+  return n;
+}
+
+void flush_rdb(int sock, const char *data, long len) {
+  pthread_mutex_lock(&out_mutex);
+  timed_write(sock, data, len);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'timed_write' blocks on file I/O ('write') while 'out_mutex' is locked
+  pthread_mutex_unlock(&out_mutex);
+}
+
 // negative: a zero timeout polls and returns at once.
 int poll_watchers(struct pollfd *fds, nfds_t n) {
   pthread_mutex_lock(&watchers_lock);

@@ -266,6 +266,7 @@ int *__errno_location(void);
 #define EAGAIN 11
 #define EWOULDBLOCK EAGAIN
 #define EINPROGRESS 115
+#define ETIMEDOUT 110
 
 /* --- a C event library that registers callbacks (libevent's form) ----------- */
 struct event;
