@@ -444,6 +444,16 @@ def test_shard_two_phase(scratch):
     # The one-phase recipe still works from the same merged database.
     refreshed, _ = p.json("--summaries", merged, expect=1)
     check(refreshed == report, "one-phase refresh differs from one run")
+    # More shards than units: the empty shards re-check nothing.
+    eight = os.path.join(scratch, "eight")
+    os.makedirs(eight)
+    _, _, recheck8, final8 = two_phase(p, eight, 8)
+    check(sqlite3.connect(recheck8[-1]).execute("SELECT count(*) FROM units").fetchone()[0]
+          == 0, "an empty shard re-checked units")
+    out8 = os.path.join(eight, "sharded.json")
+    advise_tool("--from-db", "--summaries", final8, "--format=json", "-o", out8, expect=1)
+    with open(single["json"], "rb") as a, open(out8, "rb") as b:
+        check(a.read() == b.read(), "8 shards of 6 units: the report differs")
 
 
 def test_shard_bad_inputs(scratch):
