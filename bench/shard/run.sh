@@ -16,8 +16,10 @@
 # N=4), and checks that the sharded report equals the single run's (JSON,
 # byte for byte).
 #
-#   bench/shard/run.sh [--advise BIN] [--shards N] [-j J] [--dir DIR] [BUILD]
+#   bench/shard/run.sh [--advise BIN] [--shards N] [-j J] [--dir DIR] [--keep] [BUILD]
 #
+# --keep leaves the databases, reports and logs in the scratch directory it
+# names.
 # BUILD is a build directory with compile_commands.json; without it, git's
 # Debian source is fetched into DIR (default /tmp/concur-bench-projects) and
 # built once under `bear` for its compilation database (a few minutes; needs
@@ -31,13 +33,15 @@ shards=4
 jobs=2
 dir=/tmp/concur-bench-projects
 build=
+keep=
 while [ $# -gt 0 ]; do
   case $1 in
     --advise) advise=$(realpath "$2"); shift 2 ;;
     --shards) shards=$2; shift 2 ;;
     -j) jobs=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
-    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+    --keep) keep=1; shift ;;
+    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
     *) build=$(realpath "$1"); shift ;;
   esac
 done
@@ -61,7 +65,11 @@ if [ -z "$build" ]; then
 fi
 
 scratch=$(mktemp -d /tmp/concur-shard-bench.XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
+if [ -n "$keep" ]; then
+  echo "scratch directory (kept): $scratch"
+else
+  trap 'rm -rf "$scratch"' EXIT
+fi
 cd "$scratch"
 
 # timed NAME COMMAND...: runs COMMAND (stderr to NAME.log), records its wall
