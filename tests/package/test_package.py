@@ -148,31 +148,39 @@ def github_steps():
     with open(os.path.join(ARGS.source, "examples", "ci", "github-actions.yml")) as f:
         workflow = yaml.safe_load(f)
     jobs = workflow["jobs"]
-    check(set(jobs) == {"concur", "analyse", "report"}, sorted(jobs))
+    check(set(jobs) == {"concur", "analyse", "merge", "recheck", "report"}, sorted(jobs))
     steps = []
-    for shard in jobs["analyse"]["strategy"]["matrix"]["shard"]:
-        for step in jobs["analyse"]["steps"]:
+
+    def job_steps(name, shard=None):
+        for step in jobs[name]["steps"]:
             if "run" in step and step["name"] != "Install concur":
-                command = step["run"].replace("${{ matrix.shard }}", str(shard))
-                steps.append((f"analyse {shard}: {step['name']}", command, {}))
-    for step in jobs["report"]["steps"]:
-        if "run" in step and step["name"] != "Install concur":
-            steps.append((f"report: {step['name']}", step["run"], {}))
+                command = step["run"]
+                label = name
+                if shard is not None:
+                    command = command.replace("${{ matrix.shard }}", str(shard))
+                    label = f"{name} {shard}"
+                steps.append((f"{label}: {step['name']}", command, {}))
+
+    for phase in ("analyse", "merge", "recheck", "report"):
+        shards = jobs[phase].get("strategy", {}).get("matrix", {}).get("shard")
+        for shard in shards or [None]:
+            job_steps(phase, shard)
     return steps
 
 
 def gitlab_steps():
     with open(os.path.join(ARGS.source, "examples", "ci", "gitlab-ci.yml")) as f:
         pipeline = yaml.safe_load(f)
-    setup = [l for l in pipeline[".concur-installed"]["before_script"]
-             if "packages/concur_" not in l]
-    analyse, report = pipeline["concur:analyse"], pipeline["concur:report"]
-    total = analyse["parallel"]
     steps = []
-    for index in range(1, total + 1):
-        shard_env = {"CI_NODE_INDEX": str(index), "CI_NODE_TOTAL": str(total)}
-        steps.append((f"analyse {index}", setup + analyse["script"], shard_env))
-    steps.append(("report", setup + report["script"], {}))
+    for name in ("concur:analyse", "concur:merge", "concur:recheck", "concur:report"):
+        job = pipeline[name]
+        setup = [l for l in pipeline[job["extends"]]["before_script"]
+                 if "packages/concur_" not in l]
+        total = job.get("parallel")
+        for index in range(1, total + 1) if total else [None]:
+            shard_env = {"CI_NODE_INDEX": str(index), "CI_NODE_TOTAL": str(total)} \
+                if index else {}
+            steps.append((f"{name} {index or ''}", setup + job["script"], shard_env))
     return steps
 
 

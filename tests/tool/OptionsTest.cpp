@@ -111,6 +111,25 @@ TEST(Options, BadValuesAreUsageErrors) {
             std::string::npos);
 }
 
+TEST(Options, RecheckIntoTakesABuildDirectoryAndWritesNoReport) {
+  Expected<AdviseOptions> Opts =
+      parse({"-p", "b", "--shard=2/4", "--summaries=all.db",
+             "--recheck-into=r.db", "--progress=lines", "-j2"});
+  ASSERT_TRUE(bool(Opts)) << toString(Opts.takeError());
+  EXPECT_EQ(Opts->RecheckInto, "r.db");
+  EXPECT_EQ(Opts->ShardIndex, 2u);
+  for (const char *Other : {"--from-db", "--fix", "-o=x", "--format=json",
+                            "--baseline=b", "--write-baseline=b",
+                            "--explain=f", "--summary", "a.cpp"})
+    EXPECT_NE(usageMessage(parse({"-p", "b", "--recheck-into=r.db", Other}))
+                  .find("--recheck-into writes no report"),
+              std::string::npos)
+        << Other;
+  EXPECT_NE(usageMessage(parse({"--recheck-into=r.db", "--summaries=a.db"}))
+                .find("--recheck-into needs -p"),
+            std::string::npos);
+}
+
 TEST(Options, UnknownOptionsGetTheParsersMessage) {
   Expected<AdviseOptions> Parsed = parse({"--no-such-option"});
   ASSERT_FALSE(bool(Parsed));

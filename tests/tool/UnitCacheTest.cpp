@@ -148,4 +148,59 @@ TEST(UnitCache, MergeTakesTheOtherFilesUnits) {
   EXPECT_FALSE(bool((*Db)->checkIntegrity()));
 }
 
+TEST(UnitCache, ProvenanceIsRecordedAndCopied) {
+  ScratchDir Dir;
+  auto Db = UnitCache::open(Dir.file("s.db"), UnitCache::OpenMode::ReadWrite);
+  ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
+  auto Empty = (*Db)->provenance();
+  ASSERT_TRUE(bool(Empty));
+  EXPECT_TRUE(Empty->Project.empty());
+  EXPECT_EQ(Empty->ShardCount, 0u);
+  EXPECT_FALSE(Empty->FindingsOnly);
+
+  Provenance P;
+  P.Project = "p1";
+  P.Version = "v1";
+  P.ShardIndex = 2;
+  P.ShardCount = 4;
+  P.FindingsOnly = true;
+  P.Facts = "f1";
+  ASSERT_FALSE(bool((*Db)->setProvenance(P)));
+  UnitRecord R;
+  R.File = "/src/a.cpp";
+  R.Key = "k";
+  R.Findings = R"([{"check":"x"}])";
+  ASSERT_FALSE(bool((*Db)->storeUnit(R)));
+  // A copy has everything, metadata included.
+  ASSERT_FALSE(bool((*Db)->copyTo(Dir.file("copy.db"))));
+  auto Copy = UnitCache::open(Dir.file("copy.db"), UnitCache::OpenMode::ReadOnly);
+  ASSERT_TRUE(bool(Copy)) << llvm::toString(Copy.takeError());
+  auto Read = (*Copy)->provenance();
+  ASSERT_TRUE(bool(Read));
+  EXPECT_EQ(Read->Project, "p1");
+  EXPECT_EQ(Read->Version, "v1");
+  EXPECT_EQ(Read->ShardIndex, 2u);
+  EXPECT_EQ(Read->ShardCount, 4u);
+  EXPECT_TRUE(Read->FindingsOnly);
+  EXPECT_EQ(Read->Facts, "f1");
+  auto Findings = (*Copy)->findings();
+  ASSERT_TRUE(bool(Findings));
+  EXPECT_EQ((*Findings)["/src/a.cpp"], R.Findings);
+  // The copy's file must not exist yet.
+  llvm::Error Again = (*Db)->copyTo(Dir.file("copy.db"));
+  EXPECT_TRUE(bool(Again));
+  llvm::consumeError(std::move(Again));
+
+  // Empty fields are removed: a run without --shard clears the shard.
+  Provenance Plain;
+  Plain.Project = "p1";
+  Plain.Version = "v1";
+  ASSERT_FALSE(bool((*Db)->setProvenance(Plain)));
+  auto Cleared = (*Db)->provenance();
+  ASSERT_TRUE(bool(Cleared));
+  EXPECT_EQ(Cleared->ShardCount, 0u);
+  EXPECT_FALSE(Cleared->FindingsOnly);
+  EXPECT_TRUE(Cleared->Facts.empty());
+}
+
 } // namespace

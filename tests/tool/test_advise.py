@@ -8,6 +8,7 @@ test per invocation: test_advise.py --advise BIN [--clang-tidy T --plugin P] NAM
 """
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -349,6 +350,186 @@ def test_shard_and_merge(scratch):
     for db in shard_dbs:
         units += [r[0] for r in sqlite3.connect(db).execute("SELECT file FROM units")]
     check(sorted(units) == sorted(p.path(f) for f in p.files), units)
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def advise_tool(*args, expect=None, timeout=300):
+    """concur-advise without -p (merge, --from-db), from the scratch directory."""
+    run = subprocess.run([ARGS.advise, *args], capture_output=True, text=True,
+                         timeout=timeout)
+    check(run.returncode >= 0 and "Stack dump" not in run.stderr,
+          f"concur-advise crashed: {run.returncode}\n{run.stderr}")
+    if expect is not None and run.returncode != expect:
+        raise Failure(f"concur-advise {' '.join(args)}: exit {run.returncode}, "
+                      f"expected {expect}\n{run.stderr}")
+    return run
+
+
+def two_phase(p, scratch, n):
+    """Phase 1 (N shards), merge, phase 2 (N shards), final merge: the paths
+    of the shard, merged, re-checked and final databases."""
+    shard_dbs = [os.path.join(scratch, f"shard-{i}.db") for i in range(1, n + 1)]
+    for i, db in enumerate(shard_dbs, 1):
+        p.run(f"--shard={i}/{n}", "--summaries", db, "--progress=none", "--fail-on=none",
+              "--quiet", expect=0)
+    merged = os.path.join(scratch, "all.db")
+    advise_tool("merge", *shard_dbs, "-o", merged, expect=0)
+    recheck_dbs = [os.path.join(scratch, f"recheck-{i}.db") for i in range(1, n + 1)]
+    for i, db in enumerate(recheck_dbs, 1):
+        p.run(f"--shard={i}/{n}", "--summaries", merged, "--recheck-into", db,
+              "--progress=none", expect=0)
+    final = os.path.join(scratch, "final.db")
+    advise_tool("merge", merged, *recheck_dbs, "-o", final, expect=0)
+    return shard_dbs, merged, recheck_dbs, final
+
+
+def test_shard_two_phase(scratch):
+    """Both phases sharded: each shard re-checks its own units against the
+    merged database; the final merge reports what a single run reports, byte
+    for byte, on a project whose units call into each other across shards."""
+    p = Project("shards", scratch)
+    single = {}
+    for form in ("json", "sarif"):
+        single[form] = os.path.join(scratch, f"single.{form}")
+        p.run(f"--format={form}", "-o", single[form], "--progress=none", expect=1)
+    os.remove(os.path.join(p.build, "concur-summaries.db"))
+    report = json.load(open(single["json"]))
+    check(len(blocking_loop(report)) >= 3, f"too few cross-shard findings: {report['findings']}")
+
+    n = 3
+    shard_dbs = [os.path.join(scratch, f"shard-{i}.db") for i in range(1, n + 1)]
+    for i, db in enumerate(shard_dbs, 1):
+        p.run(f"--shard={i}/{n}", "--summaries", db, "--progress=none", "--fail-on=none",
+              expect=0)
+    merged = os.path.join(scratch, "all.db")
+    run = advise_tool("merge", *shard_dbs, "-o", merged, expect=0)
+    check(re.search(r"; \d+ units used facts from other shards", run.stderr), run.stderr)
+    merged_sha = sha(merged)
+
+    # Phase 2: each shard parses nothing of its own accord and re-checks
+    # only its own units; the merged database is only read.
+    rechecked, recheck_dbs = [], []
+    for i in range(1, n + 1):
+        db = os.path.join(scratch, f"recheck-{i}.db")
+        recheck_dbs.append(db)
+        run = p.run(f"--shard={i}/{n}", "--summaries", merged, "--recheck-into", db,
+                    "--incremental-stats", "--progress=none", expect=0)
+        parsed, mine = stats(run)
+        check(parsed == [], f"phase 2 shard {i} parsed {parsed}")
+        own = sorted(p.files)[i - 1::n]
+        check(set(mine) <= set(own), f"shard {i} re-checked {mine}, not only its own {own}")
+        check(re.search(rf"re-checked {len(mine)} of {len(own)} units", run.stderr), run.stderr)
+        rechecked += mine
+    check(len(rechecked) >= n, f"too few units re-checked: {rechecked}")
+    check(sha(merged) == merged_sha, "phase 2 changed the merged database")
+
+    final = os.path.join(scratch, "final.db")
+    run = advise_tool("merge", merged, *recheck_dbs, "-o", final, expect=0)
+    check(f"{len(rechecked)} of {len(p.files)} units re-checked" in run.stderr, run.stderr)
+    for form in ("json", "sarif"):
+        out = os.path.join(scratch, f"sharded.{form}")
+        run = advise_tool("--from-db", "--summaries", final, f"--format={form}", "-o", out,
+                          expect=1)
+        check("predate" not in run.stderr, run.stderr)
+        with open(single[form], "rb") as a, open(out, "rb") as b:
+            check(a.read() == b.read(), f"{form}: two-phase sharded report differs from "
+                  f"a single run's (diff {single[form]} {out})")
+    # The final database serves incremental runs as a single run's would.
+    _, run = p.json("--summaries", final, "--incremental-stats", expect=1)
+    check(stats(run) == ([], []), f"a run over the final database did {stats(run)}")
+    # The one-phase recipe still works from the same merged database.
+    refreshed, _ = p.json("--summaries", merged, expect=1)
+    check(refreshed == report, "one-phase refresh differs from one run")
+    # More shards than units: the empty shards re-check nothing.
+    eight = os.path.join(scratch, "eight")
+    os.makedirs(eight)
+    _, _, recheck8, final8 = two_phase(p, eight, 8)
+    check(sqlite3.connect(recheck8[-1]).execute("SELECT count(*) FROM units").fetchone()[0]
+          == 0, "an empty shard re-checked units")
+    out8 = os.path.join(eight, "sharded.json")
+    advise_tool("--from-db", "--summaries", final8, "--format=json", "-o", out8, expect=1)
+    with open(single["json"], "rb") as a, open(out8, "rb") as b:
+        check(a.read() == b.read(), "8 shards of 6 units: the report differs")
+
+
+def test_shard_bad_inputs(scratch):
+    p = Project("shards", scratch)
+    shard_dbs, merged, recheck_dbs, final = two_phase(p, scratch, 3)
+    out = os.path.join(scratch, "out.db")
+
+    def fails(args, message, runner=advise_tool):
+        run = runner(*args, expect=2)
+        check(message in run.stderr, f"expected {message!r} in:\n{run.stderr}")
+        check(not os.path.exists(out), f"{out} left behind by a failed run")
+
+    # Phase 1: a shard missing, given twice, or of another run.
+    fails(["merge", *shard_dbs[:2], "-o", out], "shard 3/3 is missing")
+    twice = os.path.join(scratch, "shard-1-again.db")
+    shutil.copy(shard_dbs[0], twice)
+    fails(["merge", shard_dbs[0], twice, *shard_dbs[1:], "-o", out], "are both shard 1/3")
+    other = Project("cycle", scratch)
+    foreign = os.path.join(scratch, "foreign.db")
+    other.run("--shard=3/3", "--summaries", foreign, "--fail-on=none", "--progress=none",
+              expect=0)
+    fails(["merge", *shard_dbs[:2], foreign, "-o", out], "come from different projects")
+    four = os.path.join(scratch, "four.db")
+    p.run("--shard=4/4", "--summaries", four, "--fail-on=none", "--progress=none", expect=0)
+    fails(["merge", *shard_dbs, four, "-o", out], "give the shards of one run")
+    # A shard written by another version of concur-advise.
+    old = os.path.join(scratch, "old-shard-2.db")
+    shutil.copy(shard_dbs[1], old)
+    con = sqlite3.connect(old)
+    con.execute("UPDATE meta SET value = 'concur-advise 0.0.1/1' WHERE key = 'analysis-version'")
+    con.commit()
+    con.close()
+    fails(["merge", shard_dbs[0], old, shard_dbs[2], "-o", out],
+          "was written by another version of concur-advise")
+    fails(["merge", shard_dbs[0], os.path.join(scratch, "nowhere.db"), "-o", out],
+          "does not exist")
+
+    # Phase 2 against a database that lacks the shard's units, or after an edit.
+    fails(["--shard=2/3", "--summaries", shard_dbs[0], "--recheck-into", out],
+          "are not in the summaries database", runner=p.run)
+    fails(["--summaries", old, "--recheck-into", out], "another version", runner=p.run)
+    fails(["--summaries", merged, "--recheck-into", out, "--format=json"],
+          "writes no report", runner=p.run)
+    fails(["--summaries", merged, "--recheck-into", merged + ".x", "-o", "r.json"],
+          "cannot be used with -o", runner=p.run)
+    fails(["--from-db", "--summaries", recheck_dbs[0]], "holds only the findings",
+          runner=lambda *a, **k: advise_tool(*a, **k))
+    fails(["--summaries", recheck_dbs[0]], "holds only the findings", runner=p.run)
+    saved = p.read("c.cpp")
+    p.edit("c.cpp", "return recv(fd, buf, sizeof buf, 0);", "return fd;")
+    fails(["--shard=3/3", "--summaries", merged, "--recheck-into", out],
+          "changed since the shards analysed them", runner=p.run)
+    with open(p.path("c.cpp"), "w") as f:
+        f.write(saved)
+
+    # Final merge: a re-checked shard missing, against another merge, or with
+    # no merged database.
+    fails(["merge", merged, *recheck_dbs[:2], "-o", out], "re-checked shard 3/3 is missing")
+    fails(["merge", *recheck_dbs, "-o", out], "got 0 databases that are not re-checked")
+    fails(["merge", merged, shard_dbs[0], *recheck_dbs, "-o", out],
+          "got 2 databases that are not re-checked")
+    # The same project checked out elsewhere is another project.
+    elsewhere = os.path.join(scratch, "elsewhere")
+    os.makedirs(elsewhere)
+    _, merged2, _, _ = two_phase(Project("shards", elsewhere), elsewhere, 3)
+    fails(["merge", merged2, *recheck_dbs, "-o", out], "come from different projects")
+    # Re-checked against other facts (a merge of other shard databases).
+    changed = os.path.join(scratch, "changed.db")
+    shutil.copy(merged, changed)
+    con = sqlite3.connect(changed)
+    con.execute("DELETE FROM linked WHERE rowid IN (SELECT rowid FROM linked LIMIT 1)")
+    con.commit()
+    con.close()
+    fails(["merge", changed, *recheck_dbs, "-o", out], "was re-checked against another database")
+    # The good inputs still merge.
+    advise_tool("merge", merged, *recheck_dbs, "-o", out, expect=0)
 
 
 # --- outputs ----------------------------------------------------------------------

@@ -59,7 +59,9 @@ private:
   Error selectUnits();
   Error checkNamedFiles();
   Error openDatabase();
+  Error openRecheckInto(const Provenance &From);
   Error analyse();
+  int finishRecheck();
   void printStats(const ProjectStats &Stats);
   Expected<Report *> loadDecidedReport();
   Error writeOutput(const Report &R);
@@ -75,15 +77,27 @@ private:
   std::string DbPath;
   std::optional<FileRemover> Scratch;
   std::vector<std::string> Units;
+  /// projectIdentity() of every unit of the compilation database.
+  std::string ProjectId;
   std::unique_ptr<UnitCache> Db;
+  /// --recheck-into's database, once this run created it.
+  std::unique_ptr<UnitCache> Rechecked;
 };
 
 int AdviseRun::run() {
   for (auto Step :
        {&AdviseRun::openCompilations, &AdviseRun::chooseDatabasePath,
         &AdviseRun::selectUnits, &AdviseRun::openDatabase, &AdviseRun::analyse})
-    if (Error E = (this->*Step)())
+    if (Error E = (this->*Step)()) {
+      if (Rechecked) {
+        // No half-written findings database for the merge to pick up.
+        Rechecked.reset();
+        removeDatabaseFiles(Opts.RecheckInto);
+      }
       return reportUsage(std::move(E));
+    }
+  if (Rechecked)
+    return finishRecheck();
   Expected<Report *> Loaded = loadDecidedReport();
   if (!Loaded)
     return reportUsage(Loaded.takeError());
@@ -200,6 +214,7 @@ Error AdviseRun::selectUnits() {
   }
   llvm::sort(Units);
   Units.erase(std::unique(Units.begin(), Units.end()), Units.end());
+  ProjectId = projectIdentity(Units);
   if (Opts.ShardCount) {
     std::vector<std::string> Slice;
     for (size_t I = 0; I < Units.size(); ++I)
@@ -225,16 +240,72 @@ Error AdviseRun::checkNamedFiles() {
 }
 
 Error AdviseRun::openDatabase() {
-  auto Opened = UnitCache::open(
-      DbPath, Opts.FromDb ? UnitCache::OpenMode::ReadOnly
-                          : UnitCache::OpenMode::RebuildIfInvalid);
+  bool Writes = !Opts.FromDb && Opts.RecheckInto.empty();
+  auto Opened =
+      UnitCache::open(DbPath, Writes ? UnitCache::OpenMode::RebuildIfInvalid
+                                     : UnitCache::OpenMode::ReadOnly);
   if (!Opened)
     return Opened.takeError();
   Db = std::move(*Opened);
   if (!Db->rebuildReason().empty())
     WithColor::warning(errs(), "concur-advise")
         << Db->rebuildReason() << "; rebuilt it from scratch\n";
-  return Error::success();
+  Expected<Provenance> From = Db->provenance();
+  if (!From)
+    return From.takeError();
+  if (From->FindingsOnly)
+    return usageError("'" + DbPath +
+                      "' holds only the findings of re-checked units "
+                      "(--recheck-into): merge it into the database they were "
+                      "re-checked against (concur-advise merge ALL.db " +
+                      DbPath + " ... -o FINAL.db) and report from that");
+  if (!Opts.RecheckInto.empty())
+    return openRecheckInto(*From);
+  if (!Writes)
+    return Error::success();
+  // Where the units come from, for `merge` to check that shards fit.
+  Provenance Now;
+  Now.Project = ProjectId;
+  Now.Version = analysisVersion().str();
+  Now.ShardIndex = Opts.ShardIndex;
+  Now.ShardCount = Opts.ShardCount;
+  return Db->setProvenance(Now);
+}
+
+/// The second phase of a sharded run reads the merged database \p From and
+/// writes a new findings-only database, marked with the facts it is
+/// re-checked against.
+Error AdviseRun::openRecheckInto(const Provenance &From) {
+  if (!From.Version.empty() && From.Version != analysisVersion())
+    return usageError("'" + DbPath +
+                      "' was written by another version of concur-advise "
+                      "(analysis " +
+                      From.Version + ", this is " + analysisVersion().str() +
+                      "): run every phase with the same version");
+  if (!From.Project.empty() && From.Project != ProjectId)
+    return usageError("'" + DbPath +
+                      "' comes from another project: its units are not "
+                      "those of this compilation database");
+  if (absolute(Opts.RecheckInto) == absolute(DbPath))
+    return usageError("--recheck-into '" + Opts.RecheckInto +
+                      "' is the summaries database it re-checks against");
+  Expected<std::string> Facts = factsIdentity(*Db);
+  if (!Facts)
+    return Facts.takeError();
+  removeDatabaseFiles(Opts.RecheckInto);
+  auto Created =
+      UnitCache::open(Opts.RecheckInto, UnitCache::OpenMode::ReadWrite);
+  if (!Created)
+    return Created.takeError();
+  Rechecked = std::move(*Created);
+  Provenance Out;
+  Out.Project = ProjectId;
+  Out.Version = analysisVersion().str();
+  Out.ShardIndex = Opts.ShardCount ? Opts.ShardIndex : 1;
+  Out.ShardCount = Opts.ShardCount ? Opts.ShardCount : 1;
+  Out.FindingsOnly = true;
+  Out.Facts = *Facts;
+  return Rechecked->setProvenance(Out);
 }
 
 Error AdviseRun::analyse() {
@@ -246,8 +317,10 @@ Error AdviseRun::analyse() {
   Project.Jobs = Opts.Jobs;
   Project.Tidy = Opts.Tidy;
   Project.Progress = Opts.Progress;
-  Project.Prune = Opts.Files.empty() && !Opts.ShardCount;
+  Project.Prune =
+      Opts.Files.empty() && !Opts.ShardCount && Opts.RecheckInto.empty();
   Project.KeptBudget = Opts.KeptBudget.value_or(defaultKeptBudget());
+  Project.RecheckInto = Rechecked.get();
   CrashRecoveryContext::Enable();
   Expected<ProjectStats> Stats = analyseProject(Project, *Db);
   if (!Stats)
@@ -360,6 +433,31 @@ Error AdviseRun::fix(const Report &R) {
   return Error::success();
 }
 
+/// A --recheck-into run reports nothing; it fails only when a unit's checks
+/// did (the final merge's report names it too).
+int AdviseRun::finishRecheck() {
+  Expected<std::vector<UnitState>> Written =
+      Rechecked->units(/*WithDeps=*/false, /*WithLookups=*/false);
+  if (!Written)
+    return reportUsage(Written.takeError());
+  if (!Opts.Quiet)
+    errs() << "concur-advise: re-checked " << Written->size() << " of "
+           << Units.size() << " units (those whose facts changed in the "
+           << "merge) into " << Opts.RecheckInto << "\n";
+  std::vector<const UnitState *> Failed;
+  for (const UnitState &U : *Written)
+    if (U.Failed)
+      Failed.push_back(&U);
+  if (Failed.empty())
+    return ExitClean;
+  WithColor::error(errs(), "concur-advise")
+      << Failed.size() << " of " << Written->size()
+      << " re-checked translation units could not be analysed:\n";
+  for (const UnitState *U : Failed)
+    errs() << "  " << U->File << ": " << U->Error << "\n";
+  return ExitFailedUnits;
+}
+
 int AdviseRun::finish(const Report &R) {
   if (!Opts.Quiet) {
     errs() << "concur-advise: " << R.Findings.size() << " findings in "
@@ -391,46 +489,6 @@ unsigned findingsAtOrAbove(const Report &R, StringRef FailOn) {
 
 int runAdvise(const AdviseOptions &Opts, const char *Argv0) {
   return AdviseRun(Opts, Argv0).run();
-}
-
-int runMerge(const MergeOptions &Opts) {
-  if (Opts.Help) {
-    outs() << MergeHelp;
-    return ExitClean;
-  }
-  if (std::string Error = validateTidySettings(Opts.Tidy); !Error.empty())
-    return reportUsage(usageError("merge: " + Error));
-  for (const std::string &In : Opts.Inputs)
-    if (absolute(In) == absolute(Opts.Output))
-      return reportUsage(usageError("merge: the output '" + Opts.Output +
-                                    "' is also an input"));
-  for (StringRef Suffix : {"", "-wal", "-shm"})
-    sys::fs::remove(Opts.Output + Suffix.str());
-  auto Db = UnitCache::open(Opts.Output, UnitCache::OpenMode::ReadWrite);
-  if (!Db)
-    return reportUsage(Db.takeError());
-  for (const std::string &In : Opts.Inputs)
-    if (Error E = (*Db)->mergeFrom(In))
-      return reportUsage(std::move(E));
-  unsigned Functions = 0;
-  if (Error E = linkDatabase(**Db, Opts.Tidy, &Functions))
-    return reportUsage(std::move(E));
-  auto Units = (*Db)->units(/*WithDeps=*/false);
-  auto Stale = staleFindings(**Db, {});
-  if (!Units || !Stale) {
-    consumeError(Units.takeError());
-    consumeError(Stale.takeError());
-    return reportUsage(usageError("merge: cannot read the merged database"));
-  }
-  errs() << "concur-advise: merged " << Opts.Inputs.size() << " databases into "
-         << Opts.Output << ": " << Units->size() << " units, " << Functions
-         << " functions";
-  if (!Stale->empty())
-    errs() << "; " << Stale->size()
-           << " units used facts from other shards and are re-checked by the "
-              "next run with -p over this database";
-  errs() << "\n";
-  return ExitClean;
 }
 
 } // namespace concur::advise

@@ -17,9 +17,6 @@ namespace concur::advise {
 /// documentation. Returns the exit status.
 int runAdvise(const AdviseOptions &Opts, const char *Argv0);
 
-/// Runs `concur-advise merge`. Returns the exit status.
-int runMerge(const MergeOptions &Opts);
-
 /// The findings of \p R at or above \p FailOn (none, note, warning, error).
 unsigned findingsAtOrAbove(const Report &R, llvm::StringRef FailOn);
 

@@ -45,7 +45,8 @@
 //    evidence chain as notes), json (schema "concur-advise/1"), sarif
 //    (2.1.0), html (one self-contained page), markdown.
 //
-// Files: Options (the command line), Advise (one run, step by step),
+// Files: Options (the command line), Advise (one run, step by step), Merge
+// (combining the databases of a sharded run, in two phases),
 // Project and Scheduler (collect), Report, Decide, the emitters, Explain,
 // Baseline and Fixes (report). All but main() form concurAdviseLib, which
 // the unit tests link.
@@ -69,6 +70,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Advise.h"
+#include "Merge.h"
 #include "Options.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"

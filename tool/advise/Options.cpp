@@ -57,6 +57,12 @@ cl::opt<bool>
     FromDb("from-db",
            cl::desc("Report from the summaries database without parsing"),
            cl::cat(Category));
+cl::opt<std::string> RecheckInto(
+    "recheck-into",
+    cl::desc("Second phase of a sharded run: re-check the units whose facts "
+             "changed in the merged --summaries database (only read), parse "
+             "nothing else, and write their findings to this file"),
+    cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string>
     FormatName("format",
                cl::desc("Output format: text, json, sarif, html, markdown"),
@@ -131,7 +137,13 @@ constexpr const char *Overview =
     "use?\n\n"
     "  concur-advise -p build/ [files...]      analyse a project\n"
     "  concur-advise file.cpp -- -std=c++20    one file, fixed flags\n"
-    "  concur-advise merge A.db B.db -o ALL.db combine sharded runs\n";
+    "  concur-advise merge A.db B.db -o ALL.db combine sharded runs\n"
+    "  concur-advise -p build/ --shard I/N --summaries ALL.db --recheck-into "
+    "R.db\n"
+    "                                          re-check a shard after the "
+    "merge\n"
+    "  concur-advise merge ALL.db R*.db -o FINAL.db\n"
+    "                                          combine the re-checked shards\n";
 
 /// Checks the values cl::opt cannot check itself and copies them into \p
 /// Opts.
@@ -169,6 +181,30 @@ Error readValues(AdviseOptions &Opts) {
   if (FromDb && Opts.Fixed)
     return usageError("--from-db reads the database only; it takes no "
                       "compiler flags");
+  if (!RecheckInto.empty()) {
+    // It writes no report: the final merge's database gives it.
+    std::pair<bool, StringRef> Conflicts[] = {
+        {FromDb, "--from-db"},
+        {Fix, "--fix"},
+        {!OutputPath.empty(), "-o"},
+        {FormatName.getNumOccurrences() > 0, "--format"},
+        {!Baseline.empty(), "--baseline"},
+        {!WriteBaseline.empty(), "--write-baseline"},
+        {!Explain.empty(), "--explain"},
+        {Summary, "--summary"},
+        {!Files.empty(), "file arguments"},
+        {Opts.Fixed != nullptr, "compiler flags after --"}};
+    for (const auto &[Given, Option] : Conflicts)
+      if (Given)
+        return usageError("--recheck-into writes no report and takes -p: it "
+                          "cannot be used with " +
+                          Option +
+                          " (report from the final merge's database with "
+                          "--from-db)");
+    if (BuildPath.empty())
+      return usageError("--recheck-into needs -p <build-dir>: the units are "
+                        "those of its compilation database");
+  }
   Opts.Form = *Form;
   Opts.Progress = *Progress;
   Opts.Files.assign(Files.begin(), Files.end());
@@ -176,6 +212,7 @@ Error readValues(AdviseOptions &Opts) {
   Opts.Jobs = Jobs;
   Opts.SummariesPath = SummariesPath;
   Opts.FromDb = FromDb;
+  Opts.RecheckInto = RecheckInto;
   Opts.OutputPath = OutputPath;
   Opts.FailOn = FailOn;
   Opts.Baseline = Baseline;
@@ -222,8 +259,13 @@ Expected<AdviseOptions> parseAdviseOptions(int Argc, const char **Argv) {
 
 const char MergeHelp[] =
     "USAGE: concur-advise merge A.db B.db ... -o ALL.db [--config TEXT]\n"
-    "Combines summaries databases (e.g. of --shard runs) and links them; "
-    "--config is the one the shards ran with.\n";
+    "       concur-advise merge ALL.db R1.db R2.db ... -o FINAL.db\n"
+    "The first form combines summaries databases (e.g. of --shard runs) and "
+    "links them; --config is the one the shards ran with. Shards must all be "
+    "there, from one project and one version of concur-advise.\n"
+    "The second form combines a merged database with the findings its "
+    "shards re-checked (--recheck-into), one file per shard, into a "
+    "database to report from (--from-db).\n";
 
 Expected<MergeOptions> parseMergeOptions(ArrayRef<const char *> Args) {
   MergeOptions Opts;

@@ -60,6 +60,9 @@ struct AdviseOptions {
   /// --shard I/N, with 1 <= ShardIndex <= ShardCount; both 0 without it.
   unsigned ShardIndex = 0, ShardCount = 0;
   bool FromDb = false;
+  /// --recheck-into: the findings-only database the second phase of a
+  /// sharded run writes (no report then).
+  std::string RecheckInto;
   Format Form = Format::Text;
   std::string OutputPath;
   /// none, note, warning or error.
@@ -80,7 +83,8 @@ struct AdviseOptions {
 /// Parses a command line (argv[0] first). Errors are UsageErrors.
 llvm::Expected<AdviseOptions> parseAdviseOptions(int Argc, const char **Argv);
 
-/// `concur-advise merge A.db B.db ... -o ALL.db [--config TEXT]`
+/// `concur-advise merge A.db B.db ... -o ALL.db [--config TEXT]`, or, with
+/// the databases --recheck-into wrote, `merge ALL.db R1.db ... -o FINAL.db`
 struct MergeOptions {
   std::vector<std::string> Inputs;
   std::string Output;

@@ -6,6 +6,7 @@
 #include "UnitOrder.h"
 #include "clang/Driver/Types.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <chrono>
@@ -25,6 +26,35 @@ static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/3";
 //===----------------------------------------------------------------------===//
 // Keys and linking
 //===----------------------------------------------------------------------===//
+
+StringRef analysisVersion() { return AnalysisVersion; }
+
+std::string projectIdentity(ArrayRef<std::string> Units) {
+  std::string All;
+  for (const std::string &U : Units) {
+    All += U;
+    All += '\n';
+  }
+  return hashContent(All);
+}
+
+Expected<std::string> factsIdentity(SummaryDatabase &Db) {
+  Expected<StringMap<std::string>> Fingerprints = Db.linkedFingerprints();
+  if (!Fingerprints)
+    return Fingerprints.takeError();
+  std::vector<std::pair<StringRef, StringRef>> Sorted;
+  for (const auto &Entry : *Fingerprints)
+    Sorted.emplace_back(Entry.getKey(), Entry.getValue());
+  llvm::sort(Sorted);
+  std::string All;
+  for (const auto &[USR, Fingerprint] : Sorted) {
+    All += USR;
+    All += '\0';
+    All += Fingerprint;
+    All += '\n';
+  }
+  return hashContent(All);
+}
 
 AnalysisOptions optionsForFile(StringRef File,
                                const CheckOptionValues &CheckOptions) {
@@ -213,6 +243,7 @@ private:
   Error link();
   Error linkIfNeeded();
   Error recheckStale();
+  Error checkRecheckOnly();
 
   const ProjectOptions &Opts;
   UnitCache &Db;
@@ -239,6 +270,18 @@ Expected<ProjectStats> ProjectRun::run() {
   // 1. Which units changed: the key, then every file each one read.
   if (Error E = findChanged())
     return E;
+  if (Opts.RecheckInto) {
+    // The second phase of a sharded run: the merged database is final but
+    // for the findings of units that used facts from other shards.
+    if (Error E = checkRecheckOnly())
+      return E;
+    Clock::time_point PhaseStart = Clock::now();
+    if (Error E = recheckStale())
+      return E;
+    Stats.RecheckSeconds = secondsSince(PhaseStart);
+    llvm::sort(Stats.Rechecked);
+    return Stats;
+  }
   if (Opts.Prune)
     if (Error E = prune())
       return E;
@@ -297,6 +340,48 @@ bool ProjectRun::isFresh(const std::string &File, const std::string &Key) {
          !It->second->Deps.empty() &&
          llvm::all_of(It->second->Deps,
                       [&](const FileStamp &D) { return Files.unchanged(D); });
+}
+
+/// A re-check only run parses nothing: every unit must be in the database
+/// as it is now (a failed one stays failed), and the database linked.
+Error ProjectRun::checkRecheckOnly() {
+  std::vector<std::string> Missing, Stale;
+  for (const std::string &File : Opts.Units) {
+    auto It = Known.find(File);
+    if (It == Known.end())
+      Missing.push_back(File);
+    else if (!It->second->Failed && !isFresh(File, Keys[File]))
+      Stale.push_back(File);
+  }
+  auto Fail = [&](const std::vector<std::string> &Files, StringRef What,
+                  StringRef Hint) {
+    std::string Message =
+        formatv("{0} unit{1} {2} (first: '{3}'): {4}", Files.size(),
+                Files.size() == 1 ? "" : "s", What, Files.front(), Hint)
+            .str();
+    return createStringError(inconvertibleErrorCode(), "%s", Message.c_str());
+  };
+  if (!Missing.empty())
+    return Fail(Missing,
+                "of this shard are not in the summaries database '" +
+                    Db.path() + "'",
+                "give the merge of every shard's database");
+  if (!Stale.empty())
+    return Fail(Stale,
+                "changed since the shards analysed them (their files, "
+                "compile commands or options differ)",
+                "re-check the checkout the shards analysed, with their "
+                "options, or run the shards again");
+  Expected<bool> Current = Db.linkIsCurrent();
+  if (!Current)
+    return Current.takeError();
+  if (!*Current)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "summaries database '%s' is not linked: give the database "
+        "`concur-advise merge` wrote",
+        Db.path().c_str());
+  return Error::success();
 }
 
 /// A full run removes the units that left the compilation database.
@@ -373,6 +458,14 @@ Error ProjectRun::storeAnalysed(UnitOutcome &Out, IncrementalLinker &Facts) {
 Error ProjectRun::storeRechecked(UnitOutcome &Out) {
   Stats.Rechecked.push_back(Out.Record.File);
   RecheckedOnce.insert(Out.Record.File);
+  if (Opts.RecheckInto) {
+    // Only the unit's row: the merge takes its findings and lookups, or,
+    // when the checks failed, stores it failed as storeUnit() does here.
+    Out.Record.Key = Keys[Out.Record.File];
+    Out.Record.Deps.clear();
+    Out.Record.Functions.clear();
+    return Opts.RecheckInto->storeUnit(Out.Record);
+  }
   if (Out.Record.Failed) {
     Out.Record.Key = Keys[Out.Record.File];
     return Db.storeUnit(Out.Record);
@@ -410,6 +503,10 @@ Error ProjectRun::linkIfNeeded() {
 /// the fixed point. The loop guards against a unit whose lookups vary
 /// between parses.
 Error ProjectRun::recheckStale() {
+  // staleFindings() reads an empty list as every unit; an empty shard has
+  // none.
+  if (Opts.Units.empty())
+    return Error::success();
   auto Store = [this](UnitOutcome &Out) { return storeRechecked(Out); };
   for (unsigned Round = 0; Round < 3; ++Round) {
     Expected<std::vector<std::string>> Stale = staleFindings(Db, Opts.Units);

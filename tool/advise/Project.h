@@ -29,6 +29,10 @@ struct ProjectOptions {
   /// Units are kept parsed after their first checks, for a re-check without
   /// parsing, while the heap holds fewer bytes than this (0: never).
   size_t KeptBudget = 0;
+  /// Re-check only (the second phase of a sharded run): parse nothing,
+  /// re-check the units whose facts changed in the (merged, linked)
+  /// database, which is only read, and store their outcomes here.
+  UnitCache *RecheckInto = nullptr;
 };
 
 /// The default KeptBudget: a quarter of the memory, at most 1.5 GiB (a CI
@@ -50,6 +54,19 @@ struct ProjectStats {
   /// re-checking the units parsed again.
   double AnalyseSeconds = 0, LinkSeconds = 0, RecheckSeconds = 0;
 };
+
+/// The version of the analysis, part of every unit's key: results stored by
+/// another version are not reused.
+llvm::StringRef analysisVersion();
+
+/// Identifies a project by its units (absolute main files, sorted): shards
+/// of one compilation database have the same.
+std::string projectIdentity(llvm::ArrayRef<std::string> Units);
+
+/// Identifies the linked summaries of \p Db (all of their fingerprints):
+/// findings re-checked against them are valid in any database that has the
+/// same.
+llvm::Expected<std::string> factsIdentity(SummaryDatabase &Db);
 
 /// Whether \p File is compiled as C or C++ by its compile commands (an
 /// explicit `-x`, else its extension). Databases of real projects also list

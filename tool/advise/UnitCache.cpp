@@ -71,7 +71,7 @@ private:
 
 } // namespace
 
-static void removeDatabaseFiles(StringRef Path) {
+void removeDatabaseFiles(StringRef Path) {
   for (StringRef Suffix : {"", "-wal", "-shm", "-journal"})
     sys::fs::remove(Path.str() + Suffix.str());
 }
@@ -446,6 +446,75 @@ Error UnitCache::mergeFrom(StringRef OtherPath) {
   if (E)
     return joinErrors(std::move(E), std::move(Detach));
   return Detach;
+}
+
+//===----------------------------------------------------------------------===//
+// Provenance
+//===----------------------------------------------------------------------===//
+
+Expected<Provenance> UnitCache::provenance() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  SqliteStatement Select(Db, "SELECT key, value FROM meta");
+  if (!Select.ok())
+    return error("cannot read its metadata");
+  Provenance P;
+  int Rc;
+  while ((Rc = Select.step()) == SQLITE_ROW) {
+    std::string Key = Select.text(0), Value = Select.text(1);
+    if (Key == "project")
+      P.Project = Value;
+    else if (Key == "analysis-version")
+      P.Version = Value;
+    else if (Key == "facts")
+      P.Facts = Value;
+    else if (Key == "content")
+      P.FindingsOnly = Value == "findings";
+    else if (Key == "shard") {
+      auto [I, N] = StringRef(Value).split('/');
+      if (I.getAsInteger(10, P.ShardIndex) || N.getAsInteger(10, P.ShardCount))
+        P.ShardIndex = P.ShardCount = 0;
+    }
+  }
+  if (Rc != SQLITE_DONE)
+    return error("cannot read its metadata");
+  return P;
+}
+
+Error UnitCache::setProvenance(const Provenance &P) {
+  std::string Shard =
+      P.ShardCount ? formatv("{0}/{1}", P.ShardIndex, P.ShardCount).str() : "";
+  std::pair<StringRef, std::string> Values[] = {
+      {"project", P.Project},
+      {"analysis-version", P.Version},
+      {"shard", Shard},
+      {"content", P.FindingsOnly ? "findings" : ""},
+      {"facts", P.Facts}};
+  std::lock_guard<std::mutex> Lock(Mutex);
+  if (Error E = exec("BEGIN IMMEDIATE"))
+    return E;
+  for (const auto &[Key, Value] : Values) {
+    SqliteStatement Set(Db, Value.empty()
+                                ? "DELETE FROM meta WHERE key = ?1"
+                                : "INSERT OR REPLACE INTO meta VALUES(?1, ?2)");
+    Set.bind(1, Key);
+    if (!Value.empty())
+      Set.bind(2, Value);
+    if (!Set.ok() || Set.step() != SQLITE_DONE) {
+      Error E = error("cannot write its metadata");
+      (void)exec("ROLLBACK");
+      return E;
+    }
+  }
+  return exec("COMMIT");
+}
+
+Error UnitCache::copyTo(StringRef CopyPath) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  SqliteStatement Vacuum(Db, "VACUUM INTO ?1");
+  Vacuum.bind(1, CopyPath);
+  if (!Vacuum.ok() || Vacuum.step() != SQLITE_DONE)
+    return error("cannot copy it to '" + CopyPath.str() + "'");
+  return Error::success();
 }
 
 } // namespace concur::advise

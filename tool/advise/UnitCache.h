@@ -45,6 +45,21 @@ struct UnitRecord {
   std::vector<StoredFunction> Functions;
 };
 
+/// Where a database's units come from, as its metadata records it. Fields
+/// are empty (0) when not recorded, as in files written by older versions.
+struct Provenance {
+  /// projectIdentity() of the compilation database the units come from.
+  std::string Project;
+  /// The analysis version (analysisVersion()) that wrote the units.
+  std::string Version;
+  /// --shard I/N of the run that wrote the file; 0/0 without.
+  unsigned ShardIndex = 0, ShardCount = 0;
+  /// Written by --recheck-into: only findings of units re-checked against
+  /// another database, whose factsIdentity() is Facts.
+  bool FindingsOnly = false;
+  std::string Facts;
+};
+
 /// A unit as listed without its functions.
 struct UnitState {
   std::string File;
@@ -54,6 +69,9 @@ struct UnitState {
   std::vector<FileStamp> Deps;
   std::map<std::string, std::string> Lookups;
 };
+
+/// Removes a database file with its journal files (WAL, shared memory).
+void removeDatabaseFiles(llvm::StringRef Path);
 
 class UnitCache : public SummaryDatabase {
 public:
@@ -103,6 +121,15 @@ public:
   /// both is taken from \p Other). Linked summaries are not copied: link
   /// again after merging.
   llvm::Error mergeFrom(llvm::StringRef OtherPath);
+
+  /// What the metadata says about where the units come from.
+  llvm::Expected<Provenance> provenance();
+  /// Records \p P in the metadata (empty fields are removed).
+  llvm::Error setProvenance(const Provenance &P);
+
+  /// Writes a compact copy of the whole file to \p Path, which must not
+  /// exist (SQLite's VACUUM INTO).
+  llvm::Error copyTo(llvm::StringRef Path);
 
   /// Runs SQLite's integrity check.
   llvm::Error checkIntegrity();
