@@ -11,10 +11,12 @@
 #include <iterator>
 #include <list>
 #include <numeric>
+#include <ranges>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -288,6 +290,42 @@ TEST(AsCompleted, OverPoolTasks) {
   for (auto &f : concur::as_completed(futures))
     sum += f.get();
   EXPECT_EQ(sum, 4950);
+}
+
+// The guides' pattern: future_to_url = {executor.submit(fetch, url): url
+// for url in urls}; for future in as_completed(future_to_url): ...
+TEST(AsCompleted, FuturesKeyAnUnorderedMapOfInputs) {
+  concur::thread_pool pool(3);
+  concur::executor ex(pool);
+  std::vector<std::string> urls = {"a.example", "bb.example", "ccc.example",
+                                   "bad"};
+  auto fetch = [](const std::string &url) -> std::size_t {
+    if (url == "bad")
+      throw std::runtime_error("cannot fetch " + url);
+    std::this_thread::sleep_for(std::chrono::milliseconds(url.size()));
+    return url.size();
+  };
+  std::unordered_map<concur::future<std::size_t>, std::string> future_to_url;
+  for (const auto &url : urls)
+    future_to_url.emplace(ex.submit(fetch, url), url);
+  ASSERT_EQ(future_to_url.size(), urls.size());
+  std::vector<std::string> seen;
+  int failures = 0;
+  for (auto &f : concur::as_completed(future_to_url | std::views::keys)) {
+    const std::string &url = future_to_url.at(f);
+    seen.push_back(url);
+    try {
+      EXPECT_EQ(f.get(), url.size());
+    } catch (const std::runtime_error &e) {
+      EXPECT_EQ(std::string(e.what()), "cannot fetch " + url);
+      ++failures;
+    }
+  }
+  std::sort(seen.begin(), seen.end());
+  auto sorted = urls;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(seen, sorted);
+  EXPECT_EQ(failures, 1);
 }
 
 } // namespace
