@@ -328,4 +328,24 @@ TEST(AsCompleted, FuturesKeyAnUnorderedMapOfInputs) {
   EXPECT_EQ(failures, 1);
 }
 
+thread_local int executor_worker_tag = 0;
+
+TEST(ExecutorInitializer, OwnedPoolWithInitializer) {
+  concur::executor<concur::thread_pool> ex(std::in_place, std::size_t{2},
+                                           [] { executor_worker_tag = 7; });
+  std::vector<int> items(100, 1);
+  auto tags = ex.map([](int x) { return x * executor_worker_tag; }, items);
+  EXPECT_EQ(std::accumulate(tags.begin(), tags.end(), 0), 700);
+  EXPECT_EQ(ex.submit([] { return executor_worker_tag; }).get(), 7);
+}
+
+TEST(ExecutorInitializer, BrokenInitializerFailsMapInsteadOfHanging) {
+  concur::executor<concur::thread_pool> ex(std::in_place, std::size_t{2}, [] {
+    throw std::runtime_error("bad init");
+  });
+  std::vector<int> items(50, 1);
+  EXPECT_THROW(ex.map([](int x) { return x; }, items, 1),
+               concur::initializer_error);
+}
+
 } // namespace

@@ -57,6 +57,20 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// An executor's initializer threw (or, for a process pool, its worker died
+/// while initialising): the executor is broken, as Python's executors are.
+/// Queued tasks fail with it and later submits throw it. cause() holds what
+/// the initializer threw (a remote_error for a process pool).
+class initializer_error : public broken_executor {
+public:
+  initializer_error(const std::string &what, std::exception_ptr cause)
+      : broken_executor(what), cause_(std::move(cause)) {}
+  std::exception_ptr cause() const noexcept { return cause_; }
+
+private:
+  std::exception_ptr cause_;
+};
+
 /// get() on a future whose promise was destroyed without a result.
 class broken_promise : public std::runtime_error {
 public:
