@@ -30,6 +30,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -214,7 +215,42 @@ struct loop_anchor {
   }
 };
 
+/// A callback scheduled with call_at/call_later.
+struct scheduled_call : timer_node {
+  std::function<void()> callback;
+  event_loop *loop = nullptr;
+  std::list<std::shared_ptr<scheduled_call>>::iterator position;
+  bool cancelled = false;
+  bool started = false;
+};
+
 } // namespace detail
+
+/// What event_loop::call_later and call_at return (asyncio's TimerHandle):
+/// cancel the callback before it runs. Use it on the loop's thread only.
+/// Outliving the loop is harmless (cancel() then returns false).
+class timer_handle {
+public:
+  timer_handle() = default;
+  /// Stops the callback from running: true if it was still pending (also
+  /// when its time has come but the loop has not run it yet).
+  bool cancel();
+  /// True while the callback is scheduled and has neither run nor been
+  /// cancelled.
+  [[nodiscard]] bool pending() const noexcept {
+    auto call = call_.lock();
+    return call && !call->cancelled && !call->started;
+  }
+  /// When the callback is due.
+  [[nodiscard]] std::chrono::steady_clock::time_point when() const noexcept {
+    return when_;
+  }
+
+private:
+  friend class event_loop;
+  std::weak_ptr<detail::scheduled_call> call_;
+  std::chrono::steady_clock::time_point when_{};
+};
 
 /// Options of an event loop. `debug` defaults to the CONCUR_ASYNC_DEBUG
 /// environment variable being set to a non-empty value other than "0" (like
@@ -270,6 +306,19 @@ public:
   void post(std::function<void()> callback) {
     call_soon_threadsafe(std::move(callback));
   }
+
+  /// Runs `callback` on the loop once `delay` has passed (asyncio's
+  /// call_later): in the timers phase of the first iteration after the
+  /// deadline it is queued, and it runs in that iteration's ready phase.
+  /// Loop thread only; from another thread, schedule it through
+  /// call_soon_threadsafe. The handle cancels it.
+  timer_handle call_later(clock::duration delay,
+                          std::function<void()> callback) {
+    return call_at(now() + delay, std::move(callback));
+  }
+  /// As call_later, at `deadline` on the loop's clock (asyncio's call_at).
+  timer_handle call_at(clock::time_point deadline,
+                       std::function<void()> callback);
 
   /// A handle other threads can keep to post into this loop safely even if
   /// it is destroyed meanwhile (posts then fail and return false).
@@ -360,6 +409,7 @@ public:
 
 private:
   template <class T> friend class task_handle;
+  friend class timer_handle;
   void finish_base(detail::task_state_base &state);
   void start_task(detail::task_state_base &state);
   void report_unretrieved(detail::task_state_base &state);
@@ -372,6 +422,9 @@ private:
   std::vector<detail::ready_item> ready_;
   std::vector<detail::ready_item> running_;
   std::vector<detail::timer_node *> timers_; // binary min-heap
+  // call_at/call_later callbacks whose time has not come (their timers are
+  // in timers_); owned here, so destroying the loop frees them.
+  std::list<std::shared_ptr<detail::scheduled_call>> scheduled_;
   std::uint64_t timer_sequence_ = 0;
   std::vector<detail::io_watch> watches_; // by fd
   std::mutex posts_mutex_;
