@@ -348,4 +348,88 @@ TEST(ExecutorInitializer, BrokenInitializerFailsMapInsteadOfHanging) {
                concur::initializer_error);
 }
 
+// ---- map with a timeout (Python's executor.map(fn, items, timeout=...)) ----
+
+TEST(ExecutorMapTimeout, ReturnsResultsInOrderWhenInTime) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  std::vector<int> items(1000);
+  std::iota(items.begin(), items.end(), 0);
+  auto squares = ex.map([](int x) { return x * x; }, items, 10s);
+  ASSERT_EQ(squares.size(), items.size());
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_EQ(squares[std::size_t(i)], i * i);
+  std::atomic<int> sum{0};
+  ex.map([&](int x) { sum += x; }, items, 10s); // void results
+  EXPECT_EQ(sum.load(), 999 * 1000 / 2);
+  EXPECT_TRUE(ex.map([](int x) { return x; }, std::vector<int>(), 1ms).empty());
+}
+
+TEST(ExecutorMapTimeout, TimesOutAndCancelsWorkNotStarted) {
+  concur::thread_pool pool(1);
+  concur::executor ex(pool);
+  std::atomic<int> started{0};
+  auto before = std::chrono::steady_clock::now();
+  {
+    std::vector<int> items(20, 1); // destroyed right after map throws
+    try {
+      ex.map(
+          [&](int x) {
+            ++started;
+            std::this_thread::sleep_for(20ms);
+            return x;
+          },
+          items, 50ms, 1);
+      FAIL() << "map did not time out";
+    } catch (const concur::timeout_error &e) {
+      std::string what = e.what();
+      EXPECT_NE(what.find("concur::executor::map: timed out with "),
+                std::string::npos)
+          << what;
+      EXPECT_NE(what.find(" of 20 items unfinished"), std::string::npos)
+          << what;
+    }
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+  pool.wait_idle();
+  EXPECT_LT(started.load(), 20); // the rest were cancelled, not run
+}
+
+TEST(ExecutorMapTimeout, DoesNotWaitForARunningItemThatIgnoresStop) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  concur::promise<void> release;
+  concur::future<void> released = release.get_future();
+  auto before = std::chrono::steady_clock::now();
+  EXPECT_THROW(ex.map(
+                   [released](int x) {
+                     if (x == 0)
+                       released.wait(); // blocked, deaf to the stop token
+                     return x;
+                   },
+                   std::vector<int>{0, 1, 2}, 30ms, 1),
+               concur::timeout_error);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+  release.set_value(); // the abandoned chunk finishes later, on its own
+  pool.wait_idle();
+}
+
+TEST(ExecutorMapTimeout, FirstExceptionInItemOrderIsRethrown) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  std::vector<int> items = {1, 2, 3, 4, 5, 6};
+  try {
+    ex.map(
+        [](int x) {
+          if (x == 2 || x == 5)
+            throw std::runtime_error("item " + std::to_string(x));
+          return x;
+        },
+        items, 10s, 1);
+    FAIL() << "no exception";
+  } catch (const std::runtime_error &e) {
+    EXPECT_STREQ(e.what(), "item 2");
+  }
+}
+
 } // namespace

@@ -761,6 +761,24 @@ TEST_F(ProcessPool, InitializerThatKillsItsWorkerBreaksThePool) {
       << what;
 }
 
+int slow_square(int x) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(x));
+  return x * x;
+}
+
+TEST_F(ProcessPool, ExecutorMapWithTimeout) {
+  concur::process_pool pool(2);
+  concur::executor ex(pool);
+  std::vector<int> quick = {1, 2, 3, 4};
+  EXPECT_EQ(ex.map(slow_square, quick, 10s), (std::vector<int>{1, 4, 9, 16}));
+  std::vector<int> slow(8, 200);
+  auto before = std::chrono::steady_clock::now();
+  EXPECT_THROW(ex.map(slow_square, slow, 100ms, 1), concur::timeout_error);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+  pool.wait(); // cancelled chunks never reach a worker
+  EXPECT_LT(pool.stats().tasks_completed, 1u + 8u);
+}
+
 TEST(ProcessPoolDeath, ParentDyingFromUncaughtExceptionLeavesNoWorkers) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   // The death test re-executes this test in a child, which must write to

@@ -375,6 +375,117 @@ public:
     }
   }
 
+  /// map() with a deadline (Python's `executor.map(fn, items,
+  /// timeout=...)`): throws timeout_error when the results are not all ready
+  /// within `timeout` of the call. Then chunks that have not started are
+  /// cancelled and running ones are asked to stop (through their stop token,
+  /// checked before each item); map does not wait for them. So that they can
+  /// outlive the call, this form copies the items and `f` into the tasks.
+  /// On the first exception (in item order) the other chunks are treated
+  /// the same way, and it is rethrown without waiting for them.
+  template <class F, std::ranges::input_range Range, class Rep, class Period>
+  auto map(F &&f, Range &&items,
+           const std::chrono::duration<Rep, Period> &timeout,
+           std::size_t chunk_size = 0) {
+    detail::check_size("concur::executor::map", "chunk_size",
+                       chunk_size == 0 ? 1 : chunk_size, 1, max_chunk_size,
+                       " (or 0 for about four chunks per worker)");
+    auto deadline = detail::deadline_after(
+        std::chrono::duration_cast<detail::clock::duration>(timeout));
+    using item = std::ranges::range_value_t<Range>;
+    using function = std::decay_t<F>;
+    using R = typename detail::item_result<function &, const item &>::type;
+    check_open();
+    auto data = std::make_shared<const std::vector<item>>(
+        std::ranges::begin(items), std::ranges::end(items));
+    std::size_t count = data->size();
+    if (chunk_size == 0)
+      chunk_size =
+          std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
+    constexpr bool backend_batches =
+        requires { pool_->submit_batch(f, std::vector<item>()); };
+    using chunk_result =
+        std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
+    std::vector<future<chunk_result>> chunks;
+    std::vector<std::size_t> lengths;
+    chunks.reserve((count + chunk_size - 1) / chunk_size);
+    auto abandon = [&] {
+      for (auto &chunk : chunks)
+        if (!chunk.cancel())
+          chunk.request_stop();
+    };
+    try {
+      if constexpr (backend_batches) {
+        for (std::size_t start = 0; start < count; start += chunk_size) {
+          std::size_t length = std::min(chunk_size, count - start);
+          chunks.push_back(submit_chunk<R>(
+              f, data->begin() + static_cast<std::ptrdiff_t>(start), length));
+          lengths.push_back(length);
+        }
+      } else {
+        auto fn = std::make_shared<function>(std::forward<F>(f));
+        for (std::size_t start = 0; start < count; start += chunk_size) {
+          std::size_t length = std::min(chunk_size, count - start);
+          chunks.push_back(submit(
+              [data, fn, start, length](std::stop_token stop) -> chunk_result {
+                auto it = data->begin() + static_cast<std::ptrdiff_t>(start);
+                if constexpr (std::is_void_v<R>) {
+                  for (std::size_t i = 0; i < length; ++i, ++it) {
+                    if (stop.stop_requested())
+                      throw cancelled_error();
+                    call(*fn, stop, *it);
+                  }
+                } else {
+                  std::vector<R> values;
+                  values.reserve(length);
+                  for (std::size_t i = 0; i < length; ++i, ++it) {
+                    if (stop.stop_requested())
+                      throw cancelled_error();
+                    values.push_back(call(*fn, stop, *it));
+                  }
+                  return values;
+                }
+              }));
+          lengths.push_back(length);
+        }
+      }
+    } catch (...) {
+      abandon();
+      throw;
+    }
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      if (!chunks[i].wait_until(deadline)) {
+        std::size_t unfinished = 0, not_started = 0, running = 0;
+        for (std::size_t j = i; j < chunks.size(); ++j) {
+          if (chunks[j].done())
+            continue;
+          unfinished += lengths[j];
+          (chunks[j].running() ? running : not_started) += 1;
+        }
+        abandon();
+        throw timeout_error(
+            "concur::executor::map: timed out with " +
+            std::to_string(unfinished) + " of " + std::to_string(count) +
+            " items unfinished; " + std::to_string(not_started) +
+            " chunks not started were cancelled, " + std::to_string(running) +
+            " running were asked to stop");
+      }
+      if (chunks[i].exception()) {
+        abandon();
+        chunks[i].get(); // rethrows
+      }
+    }
+    if constexpr (!std::is_void_v<R>) {
+      std::vector<R> results;
+      results.reserve(count);
+      for (auto &chunk : chunks) {
+        auto values = std::move(chunk).get();
+        std::move(values.begin(), values.end(), std::back_inserter(results));
+      }
+      return results;
+    }
+  }
+
   /// Stops accepting tasks. With `cancel_pending`, this executor's tasks
   /// that have not started are cancelled and running ones that take a
   /// std::stop_token are asked to stop. With `wait`, returns when this
