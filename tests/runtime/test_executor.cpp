@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -430,6 +431,24 @@ TEST(ExecutorMapTimeout, FirstExceptionInItemOrderIsRethrown) {
   } catch (const std::runtime_error &e) {
     EXPECT_STREQ(e.what(), "item 2");
   }
+}
+
+// Python's ThreadPoolExecutor(4): `concur::executor ex(4)` owns a 4-thread
+// pool (a non-pool argument is a one-line compile error, checked by the
+// test runtime.compile_fail.executor_not_a_pool).
+TEST(Executor, WorkerCountDeducesAnOwnedThreadPool) {
+  concur::executor ex(4);
+  static_assert(
+      std::is_same_v<decltype(ex), concur::executor<concur::thread_pool>>);
+  EXPECT_EQ(ex.size(), 4u);
+  EXPECT_EQ(ex.submit([](int a) { return a + 1; }, 41).get(), 42);
+  concur::executor<concur::thread_pool> explicit_count(std::size_t{2});
+  EXPECT_EQ(explicit_count.size(), 2u);
+  EXPECT_EQ(invalid_argument_message([] { concur::executor bad(-1); }),
+            "concur::thread_pool: threads must be between 1 and 4096 (or 0 "
+            "for one per core), got -1");
+  ex.shutdown();
+  EXPECT_TRUE(ex.pool().is_shut_down()); // owned: shut down with it
 }
 
 } // namespace

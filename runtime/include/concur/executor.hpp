@@ -227,6 +227,21 @@ concept executor_backend = requires(Pool &pool, bool flag) {
   pool.shutdown(flag, flag);
 };
 
+namespace detail {
+// What `executor ex(x)` deduces when x is neither a pool nor a count: a
+// stand-in that satisfies executor_backend, so that the constructor below
+// can say what is wrong in one line instead of listing every candidate.
+template <class T> struct not_an_executor_backend {
+  std::size_t size() const noexcept { return 0; }
+  void shutdown(bool, bool) noexcept {}
+};
+template <class T> inline constexpr bool is_not_an_executor_backend = false;
+template <class T>
+inline constexpr bool is_not_an_executor_backend<not_an_executor_backend<T>> =
+    true;
+template <class T> inline constexpr bool always_false = false;
+} // namespace detail
+
 /// Python's Executor over `Pool`: submit, ordered map, shutdown. A
 /// borrowed pool (such as cpu_pool()) keeps running after the executor's
 /// shutdown, which then affects only the tasks this executor submitted.
@@ -234,6 +249,20 @@ template <executor_backend Pool = thread_pool> class executor {
 public:
   /// Uses `pool` without owning it.
   explicit executor(Pool &pool) noexcept : pool_(&pool) {}
+  /// Owns a pool of `workers` threads (or processes), as Python's
+  /// ThreadPoolExecutor(max_workers): `concur::executor ex(4)` deduces
+  /// executor<thread_pool>; 0 means one per core.
+  explicit executor(std::size_t workers)
+    requires std::constructible_from<Pool, std::size_t>
+      : owned_(std::make_unique<Pool>(workers)), pool_(owned_.get()) {}
+  /// Reached only through a wrong deduction (see the guides below).
+  template <class T>
+    requires detail::is_not_an_executor_backend<Pool>
+  explicit executor(T &&) {
+    static_assert(detail::always_false<T>,
+                  "concur::executor ex(x): x must be a pool (executor "
+                  "ex(pool)) or a worker count (executor ex(4))");
+  }
   /// Owns a pool built from `args` (`executor<thread_pool> ex(std::in_place,
   /// 8)`).
   template <class... A>
@@ -598,5 +627,15 @@ private:
   std::vector<detail::state_ref<detail::state_base>> tracked_;
   std::size_t purge_at_ = 64;
 };
+
+/// `concur::executor ex(4)`: an executor that owns a 4-thread pool.
+template <std::integral N> executor(N) -> executor<thread_pool>;
+/// Anything else that is not a pool: a one-line error (see above).
+template <class T>
+  requires(!std::integral<std::remove_cvref_t<T>> &&
+           !executor_backend<std::remove_cvref_t<T>> &&
+           !std::same_as<std::remove_cvref_t<T>, std::in_place_t>)
+executor(T &&)
+    -> executor<detail::not_an_executor_backend<std::remove_cvref_t<T>>>;
 
 } // namespace concur
