@@ -239,7 +239,7 @@ template <class T> inline constexpr bool is_not_an_executor_backend = false;
 template <class T>
 inline constexpr bool is_not_an_executor_backend<not_an_executor_backend<T>> =
     true;
-template <class T> inline constexpr bool always_false = false;
+template <class T> inline constexpr bool bad_executor_argument = false;
 } // namespace detail
 
 /// Python's Executor over `Pool`: submit, ordered map, shutdown. A
@@ -259,7 +259,7 @@ public:
   template <class T>
     requires detail::is_not_an_executor_backend<Pool>
   explicit executor(T &&) {
-    static_assert(detail::always_false<T>,
+    static_assert(detail::bad_executor_argument<T>,
                   "concur::executor ex(x): x must be a pool (executor "
                   "ex(pool)) or a worker count (executor ex(4))");
   }
