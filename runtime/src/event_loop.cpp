@@ -4,6 +4,7 @@
 #include "concur/event_loop.hpp"
 
 #include "loop_backend.hpp"
+#include "loop_signals.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -72,6 +73,7 @@ event_loop::~event_loop() {
     std::lock_guard lock(anchor_->mutex); // no more posts from other threads
     anchor_->loop = nullptr;
   }
+  remove_all_signal_handlers(signals_);
   // Callbacks scheduled for later do not run while the loop closes.
   for (auto &call : scheduled_)
     remove_timer(*call);
@@ -389,6 +391,10 @@ void event_loop::run_once(bool may_wait) {
     events.clear();
     backend_->poll(deadline, events);
     for (const detail::io_event &ev : events) {
+      if (signals_ && ev.fd == signal_read_fd(*signals_)) {
+        dispatch_signals();
+        continue;
+      }
       if (std::size_t(ev.fd) >= watches_.size())
         continue;
       detail::io_watch &watch = watches_[std::size_t(ev.fd)];

@@ -47,7 +47,8 @@ template <class T> class task_handle;
 
 namespace detail {
 
-class loop_backend; // runtime/src/loop_backend.hpp: the backend contract
+class loop_backend;  // runtime/src/loop_backend.hpp: the backend contract
+struct loop_signals; // runtime/src/loop_signals.cpp: add_signal_handler
 
 /// Intrusive doubly-linked list hook; unlinks itself on destruction.
 struct list_node {
@@ -320,6 +321,18 @@ public:
   timer_handle call_at(clock::time_point deadline,
                        std::function<void()> callback);
 
+  /// Runs `callback` on the loop each time signal `signal` arrives
+  /// (asyncio's add_signal_handler): the process-wide handler only writes
+  /// the signal number to a pipe the loop watches, and the callback runs in
+  /// the ready phase, so it may do anything a callback may. Replaces a
+  /// handler this loop already had for `signal`. Throws
+  /// std::invalid_argument for an invalid signal or SIGKILL/SIGSTOP, and
+  /// std::logic_error if another loop handles `signal`. Loop thread only.
+  void add_signal_handler(int signal, std::function<void()> callback);
+  /// Removes this loop's handler for `signal` and restores the disposition
+  /// it replaced; false if there was none. The destructor removes them all.
+  bool remove_signal_handler(int signal);
+
   /// A handle other threads can keep to post into this loop safely even if
   /// it is destroyed meanwhile (posts then fail and return false).
   [[nodiscard]] std::shared_ptr<detail::loop_anchor> anchor() const noexcept {
@@ -418,6 +431,8 @@ private:
   void fire_due_timers();
 
   std::unique_ptr<detail::loop_backend> backend_;
+  std::unique_ptr<detail::loop_signals> signals_; // after the first handler
+  void dispatch_signals();
   std::shared_ptr<detail::loop_anchor> anchor_;
   std::vector<detail::ready_item> ready_;
   std::vector<detail::ready_item> running_;
