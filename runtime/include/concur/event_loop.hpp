@@ -9,7 +9,8 @@
 // docs/runtime-asyncio.md "Phase order"):
 //   1. poll    wait for I/O readiness, a post from another thread, or the
 //              earliest timer; do not wait at all if callbacks are ready.
-//              Ready I/O completes its pending operation and queues the task.
+//              Ready I/O completes its pending operation and queues the task;
+//              a signal that arrived queues its add_signal_handler callback.
 //   2. posts   move callbacks posted from other threads to the ready queue.
 //   3. timers  queue every timer whose deadline has passed, earliest first.
 //   4. ready   run exactly the callbacks/task steps queued before this phase
