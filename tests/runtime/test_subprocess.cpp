@@ -219,6 +219,7 @@ std::atomic<int> previous_handler_calls{0};
 extern "C" void previous_handler(int) { ++previous_handler_calls; }
 
 TEST(LoopSignals, HandlerRunsOnTheLoopThreadAndRemovalRestores) {
+  previous_handler_calls = 0; // also when the test is repeated
   struct sigaction mine{};
   mine.sa_handler = &previous_handler;
   sigemptyset(&mine.sa_mask);
