@@ -4,6 +4,7 @@
 #include "concur/event_loop.hpp"
 
 #include "loop_backend.hpp"
+#include "loop_signals.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -72,6 +73,11 @@ event_loop::~event_loop() {
     std::lock_guard lock(anchor_->mutex); // no more posts from other threads
     anchor_->loop = nullptr;
   }
+  remove_all_signal_handlers(signals_);
+  // Callbacks scheduled for later do not run while the loop closes.
+  for (auto &call : scheduled_)
+    remove_timer(*call);
+  scheduled_.clear();
   // Cancel what is still alive and give it a bounded number of iterations to
   // unwind; then destroy the frames of tasks that refuse to finish.
   event_loop *previous = std::exchange(detail::running_loop, this);
@@ -186,6 +192,48 @@ void event_loop::drain_posts() {
 }
 
 // --- timers: a binary min-heap with back-indices, so that removal is O(log n)
+
+timer_handle event_loop::call_at(clock::time_point deadline,
+                                 std::function<void()> callback) {
+  auto call = std::make_shared<detail::scheduled_call>();
+  call->callback = std::move(callback);
+  call->loop = this;
+  call->deadline = deadline;
+  // Due: leave scheduled_ and queue the call for this iteration's ready
+  // phase; the queued entry keeps it alive so a handle can still cancel it.
+  call->fire = [](detail::timer_node *node) {
+    auto *self = static_cast<detail::scheduled_call *>(node);
+    event_loop *loop = self->loop;
+    std::shared_ptr<detail::scheduled_call> owned = std::move(*self->position);
+    loop->scheduled_.erase(self->position);
+    loop->call_soon([owned = std::move(owned)] {
+      if (owned->cancelled)
+        return;
+      owned->started = true;
+      auto run = std::move(owned->callback);
+      run();
+    });
+  };
+  scheduled_.push_front(call);
+  call->position = scheduled_.begin();
+  add_timer(*call);
+  timer_handle handle;
+  handle.call_ = call;
+  handle.when_ = deadline;
+  return handle;
+}
+
+bool timer_handle::cancel() {
+  auto call = call_.lock();
+  if (!call || call->cancelled || call->started)
+    return false;
+  call->cancelled = true;
+  if (call->armed()) {
+    call->loop->remove_timer(*call);
+    call->loop->scheduled_.erase(call->position);
+  }
+  return true;
+}
 
 void event_loop::add_timer(detail::timer_node &timer) {
   timer.sequence = timer_sequence_++;
@@ -343,6 +391,10 @@ void event_loop::run_once(bool may_wait) {
     events.clear();
     backend_->poll(deadline, events);
     for (const detail::io_event &ev : events) {
+      if (signals_ && ev.fd == signal_read_fd(*signals_)) {
+        dispatch_signals();
+        continue;
+      }
       if (std::size_t(ev.fd) >= watches_.size())
         continue;
       detail::io_watch &watch = watches_[std::size_t(ev.fd)];

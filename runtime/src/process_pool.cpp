@@ -38,25 +38,29 @@ std::string signal_name(int signal) {
          (description ? " (" + std::string(description) + ")" : "");
 }
 
-std::exception_ptr worker_failure(int pid, int status) {
+// `initializing`: the worker died in its initializer (it is not replaced:
+// the pool is then broken).
+std::exception_ptr worker_failure(int pid, int status,
+                                  bool initializing = false) {
+  std::string during = initializing
+                           ? " while running its initializer"
+                           : " while running the task; the worker was replaced";
   if (WIFSIGNALED(status)) {
     int signal = WTERMSIG(status);
     return std::make_exception_ptr(broken_worker(
         broken_worker::cause::signal, pid, signal,
         "concur::process_pool: worker " + std::to_string(pid) +
             " was killed by signal " + signal_name(signal) +
-            " while running the task" +
             (signal == SIGKILL
                  ? " (the out-of-memory killer also sends SIGKILL)"
                  : "") +
-            "; the worker was replaced"));
+            during));
   }
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return std::make_exception_ptr(
-      broken_worker(broken_worker::cause::exit, pid, code,
-                    "concur::process_pool: worker " + std::to_string(pid) +
-                        " exited with status " + std::to_string(code) +
-                        " while running the task; the worker was replaced"));
+  return std::make_exception_ptr(broken_worker(
+      broken_worker::cause::exit, pid, code,
+      "concur::process_pool: worker " + std::to_string(pid) +
+          " exited with status " + std::to_string(code) + during));
 }
 
 std::exception_ptr timeout_failure(int pid, std::chrono::milliseconds timeout) {
@@ -83,7 +87,8 @@ constexpr auto next_task_spin_time = std::chrono::microseconds(50);
 
 class pool_core final : public block_allocator {
 public:
-  explicit pool_core(const process_pool_options &options);
+  pool_core(const process_pool_options &options,
+            std::optional<worker_initializer> initializer);
   ~pool_core() { shutdown(true, false); }
 
   void enqueue(task_message task);
@@ -118,6 +123,8 @@ private:
   void await_worker(slot &s);
   int collect_exit(slot &s);
   void replace_worker(slot &s);
+  bool initialize_worker(slot &s);
+  void break_pool(std::exception_ptr cause);
   bool idle_worker_died(slot &s);
 
   process_pool_options options_;
@@ -130,6 +137,9 @@ private:
       0};                      // queue_.size(), readable without the mutex
   std::size_t unfinished_ = 0; // queued or running
   bool stopping_ = false;
+  std::optional<worker_initializer> initializer_;
+  bool broken_ = false;             // an initializer failed (under mutex_)
+  std::exception_ptr broken_error_; // its initializer_error
   std::mutex join_mutex_;
   std::atomic<std::uint64_t> next_id_{1};
   std::atomic<std::size_t> completed_{0}, started_{0}, lost_{0}, recycled_{0};
@@ -169,7 +179,9 @@ void pool_core::give_back(unique_fd block) {
     spares_.emplace_back(capacity, std::move(block));
 }
 
-pool_core::pool_core(const process_pool_options &options) : options_(options) {
+pool_core::pool_core(const process_pool_options &options,
+                     std::optional<worker_initializer> initializer)
+    : options_(options), initializer_(std::move(initializer)) {
   if (options.workers != 0)
     detail::check_size("concur::process_pool", "workers", options.workers, 1,
                        process_pool::max_workers, " (or 0 for one per core)");
@@ -243,6 +255,129 @@ int pool_core::collect_exit(slot &s) {
 void pool_core::replace_worker(slot &s) {
   request_worker(s);
   await_worker(s);
+  initialize_worker(s);
+}
+
+// Runs the initializer in the slot's new worker. On failure the worker is
+// retired, the pool is broken, and false is returned.
+bool pool_core::initialize_worker(slot &s) {
+  if (!initializer_)
+    return true;
+  int pid = s.pid.load();
+  output_archive &arguments = initializer_->arguments;
+  frame_header header;
+  header.kind = frame::task;
+  header.task_id = next_id_++;
+  header.invoker = reinterpret_cast<std::uintptr_t>(initializer_->invoker);
+  header.payload_size = arguments.bytes().size();
+  header.shared_memory_threshold = options_.shared_memory_threshold;
+  header.descriptor_count = std::uint32_t(arguments.descriptors().size());
+  std::exception_ptr failure;
+  auto kill_and_collect = [&] {
+    send_control(s.control.get(), {control::kill, pid, SIGKILL});
+    return collect_exit(s);
+  };
+  if (!send_frame(s.socket.get(), header, arguments.bytes(),
+                  arguments.descriptors())) {
+    failure = worker_failure(pid, collect_exit(s), true);
+  } else {
+    std::chrono::milliseconds timeout = options_.task_timeout;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!failure) {
+      int wait_ms = -1;
+      if (timeout.count() > 0) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        wait_ms = int(std::max<std::int64_t>(0, left.count()));
+      }
+      pollfd watched[2] = {{s.socket.get(), POLLIN, 0},
+                           {s.control.get(), POLLIN, 0}};
+      int ready = ::poll(watched, 2, wait_ms);
+      if (ready < 0) {
+        if (errno == EINTR)
+          continue;
+        throw std::system_error(errno, std::generic_category(),
+                                "concur::process_pool: poll");
+      }
+      if (ready == 0) {
+        if (!send_control(s.control.get(), {control::kill, pid, SIGKILL}))
+          fork_server_gone();
+        collect_exit(s);
+        failure = std::make_exception_ptr(broken_worker(
+            broken_worker::cause::timeout, pid, SIGKILL,
+            "concur::process_pool: the initializer ran longer than the "
+            "task timeout of " +
+                std::to_string(timeout.count()) + " ms; worker " +
+                std::to_string(pid) + " was killed"));
+      } else if (watched[0].revents) {
+        frame_header reply;
+        std::vector<std::byte> payload;
+        std::vector<unique_fd> descriptors;
+        bool received;
+        try {
+          received = receive_frame(s.socket.get(), reply, payload, descriptors);
+        } catch (...) {
+          failure = std::current_exception();
+          kill_and_collect();
+          break;
+        }
+        if (!received) {
+          failure = worker_failure(pid, kill_and_collect(), true);
+        } else if (reply.kind == frame::result) {
+          return true;
+        } else {
+          try {
+            input_archive in(payload, descriptors);
+            std::string type, message;
+            in(type, message);
+            failure = std::make_exception_ptr(
+                remote_error(std::move(type), std::move(message)));
+          } catch (...) {
+            failure = std::current_exception();
+          }
+          collect_exit(s); // closes its socket: the worker exits
+        }
+      } else if (watched[1].revents) {
+        failure = worker_failure(pid, collect_exit(s), true);
+      }
+    }
+  }
+  lost_.fetch_add(1, std::memory_order_relaxed);
+  break_pool(failure);
+  return false;
+}
+
+// Python's BrokenProcessPool after an initializer failure: queued tasks
+// fail, later submits throw, running tasks finish. The first failure wins.
+void pool_core::break_pool(std::exception_ptr cause) {
+  std::string what = "an exception that is not a std::exception";
+  try {
+    std::rethrow_exception(cause);
+  } catch (const std::exception &e) {
+    what = e.what();
+  } catch (...) {
+  }
+  auto error = std::make_exception_ptr(initializer_error(
+      "concur::process_pool: a worker's initializer failed (" + what +
+          "); the pool is not usable any more",
+      cause));
+  std::deque<task_message> failed;
+  {
+    std::lock_guard lock(mutex_);
+    if (broken_)
+      return;
+    broken_ = true;
+    broken_error_ = error;
+    stopping_ = true;
+    failed.swap(queue_);
+    queued_.store(0, std::memory_order_release);
+    unfinished_ -= failed.size();
+    if (unfinished_ == 0)
+      all_done_.notify_all();
+  }
+  work_available_.notify_all();
+  for (auto &task : failed)
+    task.sink->fail(error);
 }
 
 // An idle worker writes nothing: readable means it died (end of file), and
@@ -260,6 +395,8 @@ bool pool_core::idle_worker_died(slot &s) {
 void pool_core::enqueue(task_message task) {
   {
     std::lock_guard lock(mutex_);
+    if (broken_)
+      std::rethrow_exception(broken_error_);
     if (stopping_)
       throw broken_executor("concur::process_pool: submit after shutdown");
     queue_.push_back(std::move(task));
@@ -306,7 +443,16 @@ void pool_core::task_done() {
 }
 
 void pool_core::run_slot(slot &s) {
-  while (auto task = next_task()) {
+  bool ready = false;
+  try {
+    ready = initialize_worker(s);
+  } catch (...) {
+    break_pool(std::current_exception());
+  }
+  while (ready) {
+    auto task = next_task();
+    if (!task)
+      break;
     try {
       run_one(s, *task);
     } catch (...) {
@@ -499,7 +645,12 @@ process_pool::process_pool(std::size_t workers)
                                         default_shared_memory_threshold}) {}
 
 process_pool::process_pool(const process_pool_options &options)
-    : core_(std::make_unique<detail::ipc::pool_core>(options)) {}
+    : core_(std::make_unique<detail::ipc::pool_core>(options, std::nullopt)) {}
+
+process_pool::process_pool(const process_pool_options &options,
+                           detail::ipc::worker_initializer initializer)
+    : core_(std::make_unique<detail::ipc::pool_core>(options,
+                                                     std::move(initializer))) {}
 
 process_pool::~process_pool() = default;
 

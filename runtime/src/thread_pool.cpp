@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -142,7 +143,8 @@ private:
 
 class pool_core {
 public:
-  explicit pool_core(std::size_t threads) : slots_(threads) {
+  pool_core(std::size_t threads, std::function<void()> initializer)
+      : slots_(threads), initializer_(std::move(initializer)) {
     try {
       for (std::size_t i = 0; i < slots_.size(); ++i)
         slots_[i].thread = std::thread([this, i] { work(i); });
@@ -231,25 +233,46 @@ public:
     // (also tasks a steal moved past the drain below).
     if (cancel_pending)
       stop_source_.request_stop();
-    for (auto &slot : slots_) {
-      std::vector<task_cell> dropped;
-      slot.lock.lock();
-      slot.closed = true;
-      if (cancel_pending)
-        for (task_cell cell; slot.pop(cell);)
-          dropped.emplace_back().take(cell);
-      slot.lock.unlock();
-      for (task_cell &cell : dropped)
-        cell.ops(task_cell::discard, cell, nullptr, nullptr);
-      if (!dropped.empty())
-        finish(slot, dropped.size());
-    }
+    close_queues(cancel_pending);
     stopping_.store(true, std::memory_order_seq_cst);
     for (auto &slot : slots_)
       unpark(slot);
     if (!wait)
       return;
     join();
+  }
+
+  // A worker's initializer threw: the pool is broken (Python's
+  // BrokenThreadPool). Queued tasks fail with the error, later submits
+  // throw it, and workers fail whatever a steal moved past the drain.
+  // Running tasks are left to finish. The first failure is the one kept.
+  void break_pool(std::exception_ptr cause) noexcept {
+    {
+      std::lock_guard lock(broken_mutex_);
+      if (broken_.load(std::memory_order_relaxed))
+        return;
+      std::string what = "an exception that is not a std::exception";
+      try {
+        std::rethrow_exception(cause);
+      } catch (const std::exception &e) {
+        what = e.what();
+      } catch (...) {
+      }
+      try {
+        broken_error_ = std::make_exception_ptr(initializer_error(
+            "concur::thread_pool: a worker's initializer failed (" + what +
+                "); the pool is not usable any more",
+            cause));
+      } catch (...) { // out of memory: keep the initializer's own error
+        broken_error_ = cause;
+      }
+      broken_.store(true, std::memory_order_seq_cst);
+    }
+    closed_.store(true, std::memory_order_seq_cst);
+    close_queues(true);
+    stopping_.store(true, std::memory_order_seq_cst);
+    for (auto &slot : slots_)
+      unpark(slot);
   }
 
   void join() {
@@ -280,6 +303,7 @@ public:
     return submitted - finished;
   }
   bool is_worker() const noexcept { return current_pool == this; }
+  bool has_initializer() const noexcept { return bool(initializer_); }
   bool closed() const noexcept {
     return closed_.load(std::memory_order_acquire);
   }
@@ -288,6 +312,14 @@ private:
   void work(std::size_t index) {
     current_pool = this;
     current_index = index;
+    if (initializer_) {
+      try {
+        initializer_();
+      } catch (...) {
+        break_pool(std::current_exception());
+        return; // this worker runs nothing
+      }
+    }
     worker_slot &self = slots_[index];
     std::stop_token pool_stop = stop_source_.get_token();
     std::size_t completed = 0;
@@ -307,9 +339,9 @@ private:
               any_queued())
             wake_one();
         }
-        if (pool_stop.stop_requested())
-          task.ops(task_cell::discard, task, nullptr,
-                   nullptr); // shutdown(cancel_pending)
+        if (pool_stop.stop_requested() ||
+            broken_.load(std::memory_order_acquire))
+          drop(task); // shutdown(cancel_pending), or a broken pool
         else
           task.ops(task_cell::run, task, nullptr, &pool_stop);
         if (++completed == completion_batch)
@@ -472,9 +504,42 @@ private:
     return false;
   }
 
-  [[noreturn]] static void refuse(task_cell &task) {
+  [[noreturn]] void refuse(task_cell &task) {
     task.ops(task_cell::discard, task, nullptr, nullptr);
+    if (broken_.load(std::memory_order_acquire))
+      std::rethrow_exception(broken_error_);
     throw broken_executor("concur: thread_pool was shut down; cannot submit");
+  }
+
+  // Closes every queue to new tasks; with `drop_queued`, also takes out
+  // what they hold and drops it.
+  void close_queues(bool drop_queued) {
+    for (auto &slot : slots_) {
+      std::vector<task_cell> dropped;
+      slot.lock.lock();
+      slot.closed = true;
+      if (drop_queued)
+        for (task_cell cell; slot.pop(cell);)
+          dropped.emplace_back().take(cell);
+      slot.lock.unlock();
+      for (task_cell &cell : dropped)
+        drop(cell);
+      if (!dropped.empty())
+        finish(slot, dropped.size());
+    }
+  }
+
+  // A task that will not run: in a broken pool its future fails with the
+  // initializer's error; otherwise it is cancelled.
+  void drop(task_cell &cell) noexcept {
+    if (broken_.load(std::memory_order_acquire) && cell.ops == &node_cell_ops) {
+      task_node *node;
+      std::memcpy(&node, cell.storage, sizeof node);
+      cell.ops = nullptr;
+      node->fail(broken_error_);
+    } else {
+      cell.ops(task_cell::discard, cell, nullptr, nullptr);
+    }
   }
 
   // Counts `count` tasks of `slot` finished and wakes wait_idle callers if
@@ -500,6 +565,10 @@ private:
   std::mutex idle_mutex_;
   std::condition_variable idle_cv_;
   std::mutex join_mutex_;
+  const std::function<void()> initializer_; // empty: none
+  std::mutex broken_mutex_;
+  std::atomic<bool> broken_{false};
+  std::exception_ptr broken_error_; // written once, before broken_
 };
 
 } // namespace detail
@@ -515,9 +584,20 @@ std::size_t checked_threads(std::size_t threads) {
 } // namespace
 
 thread_pool::thread_pool(std::size_t threads)
-    : core_(std::make_unique<detail::pool_core>(checked_threads(threads))) {}
+    : core_(std::make_unique<detail::pool_core>(checked_threads(threads),
+                                                std::function<void()>())) {}
+
+thread_pool::thread_pool(std::size_t threads, std::function<void()> initializer)
+    : core_(std::make_unique<detail::pool_core>(checked_threads(threads),
+                                                std::move(initializer))) {
+  workers_only_ = core_->has_initializer();
+}
 
 thread_pool::~thread_pool() { core_->stop(true, false); }
+
+bool detail::is_worker_of(const pool_core *core) noexcept {
+  return current_pool == core;
+}
 
 bool detail::take_back(pool_core &core, std::size_t slot,
                        task_node *node) noexcept {

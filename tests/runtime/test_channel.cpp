@@ -1,6 +1,6 @@
 // Tests for concur/channel.hpp: bounded/unbounded send and receive, try and
-// timed forms, close with blocked senders and receivers, iteration, and a
-// many-producer many-consumer count.
+// timed forms, close with blocked senders and receivers, iteration, a
+// many-producer many-consumer count, and task_done/join (queue.Queue).
 #include "concur/channel.hpp"
 
 #include "invalid_argument_message.hpp"
@@ -175,6 +175,87 @@ TEST(Channel, ManyProducersManyConsumersLoseNothing) {
   long n = producers * per_producer;
   EXPECT_EQ(received.load(), n);
   EXPECT_EQ(sum.load(), n * (n - 1) / 2);
+}
+
+// The seeds' producer/consumer: the producer joins the channel, which
+// returns only after the consumers have processed every item.
+TEST(ChannelJoin, JoinWaitsUntilEveryItemIsMarkedDone) {
+  concur::channel<int> ch;
+  constexpr int items = 200;
+  std::atomic<int> processed{0};
+  std::vector<std::thread> consumers;
+  for (int c = 0; c < 3; ++c)
+    consumers.emplace_back([&] {
+      for (int value : ch) {
+        (void)value;
+        std::this_thread::sleep_for(50us);
+        ++processed;
+        ch.task_done();
+      }
+    });
+  for (int i = 0; i < items; ++i)
+    ch.send(i);
+  ch.join();
+  EXPECT_EQ(processed.load(), items);
+  EXPECT_EQ(ch.unfinished(), 0u);
+  ch.close();
+  for (auto &t : consumers)
+    t.join();
+}
+
+TEST(ChannelJoin, ReceivedButNotDoneStillCounts) {
+  concur::channel<int> ch(4);
+  EXPECT_TRUE(ch.join_for(0ms)); // nothing sent: done at once
+  ch.join();
+  ch.send(1);
+  ASSERT_TRUE(ch.try_send(2));
+  EXPECT_EQ(ch.unfinished(), 2u);
+  EXPECT_EQ(ch.receive(), 1);
+  EXPECT_EQ(ch.receive(), 2);
+  EXPECT_EQ(ch.unfinished(), 2u);  // received is not done
+  EXPECT_FALSE(ch.join_for(20ms)); // times out
+  ch.task_done();
+  EXPECT_FALSE(ch.join_for(1ms));
+  std::thread late([&] {
+    std::this_thread::sleep_for(20ms);
+    ch.task_done();
+  });
+  ch.join(); // returns once the other thread marks the last item
+  late.join();
+  EXPECT_EQ(ch.unfinished(), 0u);
+}
+
+TEST(ChannelJoin, TaskDoneTooManyTimesIsALogicError) {
+  concur::channel<int> ch;
+  EXPECT_THROW(ch.task_done(), std::logic_error);
+  ch.send(1);
+  (void)ch.receive();
+  ch.task_done();
+  try {
+    ch.task_done();
+    FAIL() << "task_done past the count did not throw";
+  } catch (const std::logic_error &e) {
+    EXPECT_STREQ(e.what(), "concur::channel::task_done called too many times");
+  }
+  EXPECT_EQ(ch.unfinished(), 0u); // the failed call changed nothing
+  ch.send(2);
+  EXPECT_EQ(ch.unfinished(), 1u);
+}
+
+TEST(ChannelJoin, RefusedSendsDoNotCountAndCloseDoesNotEndJoin) {
+  concur::channel<int> ch(1);
+  ch.send(1);
+  EXPECT_FALSE(ch.try_send(2));      // full
+  EXPECT_FALSE(ch.send_for(3, 1ms)); // full, timed out
+  EXPECT_EQ(ch.unfinished(), 1u);
+  ch.close();
+  EXPECT_THROW(ch.send(4), concur::channel_closed);
+  EXPECT_FALSE(ch.try_send(5));
+  EXPECT_EQ(ch.unfinished(), 1u);
+  EXPECT_FALSE(ch.join_for(5ms)); // the value sent before close counts
+  EXPECT_EQ(ch.receive(), 1);
+  ch.task_done();
+  ch.join();
 }
 
 } // namespace

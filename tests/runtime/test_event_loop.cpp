@@ -1,5 +1,6 @@
 // Tests of concur/event_loop.hpp: spawning, ordering, fairness, timers,
-// cancellation, stop_token interop, thread-safe posting, debug mode.
+// cancellation, stop_token interop, thread-safe posting, debug mode,
+// call_later/call_at.
 #include "concur/event_loop.hpp"
 
 #include <gtest/gtest.h>
@@ -334,6 +335,98 @@ TEST(EventLoop, HundredThousandTimers) {
       co_await h;
   }(fired));
   EXPECT_EQ(fired, 100000);
+}
+
+TEST(EventLoopCallLater, RunsInDeadlineOrderNotEarly) {
+  concur::event_loop loop;
+  std::vector<int> seen;
+  auto start = concur::event_loop::now();
+  std::vector<std::chrono::steady_clock::duration> at;
+  auto h30 = loop.call_later(30ms, [&] {
+    seen.push_back(30);
+    at.push_back(concur::event_loop::now() - start);
+  });
+  loop.call_later(10ms, [&] {
+    seen.push_back(10);
+    at.push_back(concur::event_loop::now() - start);
+  });
+  loop.call_at(start + 20ms, [&] {
+    seen.push_back(20);
+    at.push_back(concur::event_loop::now() - start);
+  });
+  EXPECT_TRUE(h30.pending());
+  EXPECT_GE(h30.when(), start + 30ms);
+  loop.run_until([&] { return seen.size() == 3; });
+  EXPECT_EQ(seen, (std::vector<int>{10, 20, 30}));
+  EXPECT_GE(at[0], 10ms);
+  EXPECT_GE(at[2], 30ms);
+  EXPECT_FALSE(h30.pending());
+  EXPECT_FALSE(h30.cancel()); // already ran
+}
+
+TEST(EventLoopCallLater, CancelBeforeItRuns) {
+  concur::event_loop loop;
+  bool cancelled_ran = false, other_ran = false;
+  auto handle = loop.call_later(5ms, [&] { cancelled_ran = true; });
+  loop.call_later(20ms, [&] { other_ran = true; });
+  EXPECT_TRUE(handle.cancel());
+  EXPECT_FALSE(handle.cancel());
+  EXPECT_FALSE(handle.pending());
+  loop.run_until([&] { return other_ran; });
+  EXPECT_FALSE(cancelled_ran);
+}
+
+TEST(EventLoopCallLater, CancelAfterItIsDueButBeforeItRuns) {
+  // Both are due in the same iteration: the first cancels the second, which
+  // is already queued and must not run (as asyncio's TimerHandle).
+  concur::event_loop loop;
+  bool second_ran = false, first_ran = false;
+  concur::timer_handle second;
+  loop.call_later(1ms, [&] {
+    first_ran = true;
+    EXPECT_TRUE(second.cancel());
+  });
+  second = loop.call_later(1ms, [&] { second_ran = true; });
+  std::this_thread::sleep_for(5ms);
+  loop.run_until([&] { return first_ran; });
+  loop.run_once(false);
+  EXPECT_FALSE(second_ran);
+}
+
+TEST(EventLoopCallLater, ScheduledFromAnotherThreadThroughCallSoonThreadsafe) {
+  concur::event_loop loop;
+  std::atomic<bool> fired{false};
+  std::thread other([&] {
+    loop.call_soon_threadsafe(
+        [&] { loop.call_later(5ms, [&] { fired = true; }); });
+  });
+  loop.run_until([&] { return fired.load(); });
+  other.join();
+  EXPECT_TRUE(fired.load());
+}
+
+TEST(EventLoopCallLater, PendingCallbacksDoNotRunWhenTheLoopIsDestroyed) {
+  bool ran = false;
+  concur::timer_handle handle;
+  {
+    concur::event_loop loop;
+    handle = loop.call_later(0ms, [&] { ran = true; });
+  }
+  EXPECT_FALSE(ran);
+  EXPECT_FALSE(handle.pending()); // outliving the loop is harmless
+  EXPECT_FALSE(handle.cancel());
+}
+
+TEST(EventLoopCallLater, UsableFromInsideATask) {
+  std::vector<std::string> log;
+  concur::run([&]() -> concur::task<void> {
+    auto &loop = concur::event_loop::require_current("test");
+    loop.call_later(5ms, [&] { log.push_back("callback"); });
+    log.push_back("before");
+    co_await concur::sleep_for(20ms);
+    log.push_back("after");
+  }());
+  EXPECT_EQ(log, (std::vector<std::string>{"before", "callback", "after"}));
 }
 
 } // namespace

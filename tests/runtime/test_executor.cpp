@@ -11,10 +11,13 @@
 #include <iterator>
 #include <list>
 #include <numeric>
+#include <ranges>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -288,6 +291,164 @@ TEST(AsCompleted, OverPoolTasks) {
   for (auto &f : concur::as_completed(futures))
     sum += f.get();
   EXPECT_EQ(sum, 4950);
+}
+
+// The guides' pattern: future_to_url = {executor.submit(fetch, url): url
+// for url in urls}; for future in as_completed(future_to_url): ...
+TEST(AsCompleted, FuturesKeyAnUnorderedMapOfInputs) {
+  concur::thread_pool pool(3);
+  concur::executor ex(pool);
+  std::vector<std::string> urls = {"a.example", "bb.example", "ccc.example",
+                                   "bad"};
+  auto fetch = [](const std::string &url) -> std::size_t {
+    if (url == "bad")
+      throw std::runtime_error("cannot fetch " + url);
+    std::this_thread::sleep_for(std::chrono::milliseconds(url.size()));
+    return url.size();
+  };
+  std::unordered_map<concur::future<std::size_t>, std::string> future_to_url;
+  for (const auto &url : urls)
+    future_to_url.emplace(ex.submit(fetch, url), url);
+  ASSERT_EQ(future_to_url.size(), urls.size());
+  std::vector<std::string> seen;
+  int failures = 0;
+  for (auto &f : concur::as_completed(future_to_url | std::views::keys)) {
+    const std::string &url = future_to_url.at(f);
+    seen.push_back(url);
+    try {
+      EXPECT_EQ(f.get(), url.size());
+    } catch (const std::runtime_error &e) {
+      EXPECT_EQ(std::string(e.what()), "cannot fetch " + url);
+      ++failures;
+    }
+  }
+  std::sort(seen.begin(), seen.end());
+  auto sorted = urls;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(seen, sorted);
+  EXPECT_EQ(failures, 1);
+}
+
+thread_local int executor_worker_tag = 0;
+
+TEST(ExecutorInitializer, OwnedPoolWithInitializer) {
+  concur::executor<concur::thread_pool> ex(std::in_place, std::size_t{2},
+                                           [] { executor_worker_tag = 7; });
+  std::vector<int> items(100, 1);
+  auto tags = ex.map([](int x) { return x * executor_worker_tag; }, items);
+  EXPECT_EQ(std::accumulate(tags.begin(), tags.end(), 0), 700);
+  EXPECT_EQ(ex.submit([] { return executor_worker_tag; }).get(), 7);
+}
+
+TEST(ExecutorInitializer, BrokenInitializerFailsMapInsteadOfHanging) {
+  concur::executor<concur::thread_pool> ex(std::in_place, std::size_t{2}, [] {
+    throw std::runtime_error("bad init");
+  });
+  std::vector<int> items(50, 1);
+  EXPECT_THROW(ex.map([](int x) { return x; }, items, 1),
+               concur::initializer_error);
+}
+
+// ---- map with a timeout (Python's executor.map(fn, items, timeout=...)) ----
+
+TEST(ExecutorMapTimeout, ReturnsResultsInOrderWhenInTime) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  std::vector<int> items(1000);
+  std::iota(items.begin(), items.end(), 0);
+  auto squares = ex.map([](int x) { return x * x; }, items, 10s);
+  ASSERT_EQ(squares.size(), items.size());
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_EQ(squares[std::size_t(i)], i * i);
+  std::atomic<int> sum{0};
+  ex.map([&](int x) { sum += x; }, items, 10s); // void results
+  EXPECT_EQ(sum.load(), 999 * 1000 / 2);
+  EXPECT_TRUE(ex.map([](int x) { return x; }, std::vector<int>(), 1ms).empty());
+}
+
+TEST(ExecutorMapTimeout, TimesOutAndCancelsWorkNotStarted) {
+  concur::thread_pool pool(1);
+  concur::executor ex(pool);
+  std::atomic<int> started{0};
+  auto before = std::chrono::steady_clock::now();
+  {
+    std::vector<int> items(20, 1); // destroyed right after map throws
+    try {
+      ex.map(
+          [&](int x) {
+            ++started;
+            std::this_thread::sleep_for(20ms);
+            return x;
+          },
+          items, 50ms, 1);
+      FAIL() << "map did not time out";
+    } catch (const concur::timeout_error &e) {
+      std::string what = e.what();
+      EXPECT_NE(what.find("concur::executor::map: timed out with "),
+                std::string::npos)
+          << what;
+      EXPECT_NE(what.find(" of 20 items unfinished"), std::string::npos)
+          << what;
+    }
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+  pool.wait_idle();
+  EXPECT_LT(started.load(), 20); // the rest were cancelled, not run
+}
+
+TEST(ExecutorMapTimeout, DoesNotWaitForARunningItemThatIgnoresStop) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  concur::promise<void> release;
+  concur::future<void> released = release.get_future();
+  auto before = std::chrono::steady_clock::now();
+  EXPECT_THROW(ex.map(
+                   [released](int x) {
+                     if (x == 0)
+                       released.wait(); // blocked, deaf to the stop token
+                     return x;
+                   },
+                   std::vector<int>{0, 1, 2}, 30ms, 1),
+               concur::timeout_error);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+  release.set_value(); // the abandoned chunk finishes later, on its own
+  pool.wait_idle();
+}
+
+TEST(ExecutorMapTimeout, FirstExceptionInItemOrderIsRethrown) {
+  concur::thread_pool pool(2);
+  concur::executor ex(pool);
+  std::vector<int> items = {1, 2, 3, 4, 5, 6};
+  try {
+    ex.map(
+        [](int x) {
+          if (x == 2 || x == 5)
+            throw std::runtime_error("item " + std::to_string(x));
+          return x;
+        },
+        items, 10s, 1);
+    FAIL() << "no exception";
+  } catch (const std::runtime_error &e) {
+    EXPECT_STREQ(e.what(), "item 2");
+  }
+}
+
+// Python's ThreadPoolExecutor(4): `concur::executor ex(4)` owns a 4-thread
+// pool (a non-pool argument is a one-line compile error, checked by the
+// test runtime.compile_fail.executor_not_a_pool).
+TEST(Executor, WorkerCountDeducesAnOwnedThreadPool) {
+  concur::executor ex(4);
+  static_assert(
+      std::is_same_v<decltype(ex), concur::executor<concur::thread_pool>>);
+  EXPECT_EQ(ex.size(), 4u);
+  EXPECT_EQ(ex.submit([](int a) { return a + 1; }, 41).get(), 42);
+  concur::executor<concur::thread_pool> explicit_count(std::size_t{2});
+  EXPECT_EQ(explicit_count.size(), 2u);
+  EXPECT_EQ(invalid_argument_message([] { concur::executor bad(-1); }),
+            "concur::thread_pool: threads must be between 1 and 4096 (or 0 "
+            "for one per core), got -1");
+  ex.shutdown();
+  EXPECT_TRUE(ex.pool().is_shut_down()); // owned: shut down with it
 }
 
 } // namespace

@@ -1,15 +1,19 @@
 // Tests for concur/future.hpp: promise/future hand-off, errors, cancellation,
-// timed waits and done callbacks.
+// timed waits, done callbacks, and futures as keys (hash and order).
 #include "concur/future.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -219,6 +223,50 @@ TEST(Future, ExceptionalFuture) {
   EXPECT_THROW(f.get(), std::logic_error);
   auto v = concur::make_ready_future();
   EXPECT_TRUE(v.done());
+}
+
+TEST(FutureKey, CopiesHashAndCompareAlike) {
+  concur::promise<int> p, q;
+  auto a = p.get_future();
+  auto a2 = a;
+  auto b = q.get_future();
+  std::hash<concur::future<int>> hash;
+  EXPECT_EQ(hash(a), hash(a2));
+  EXPECT_TRUE(a == a2);
+  EXPECT_FALSE(a == b);
+  EXPECT_TRUE(a <= a2 && a >= a2 && !(a < a2));
+  EXPECT_TRUE((a < b) != (b < a)); // a strict total order by identity
+  EXPECT_EQ(a <=> a2, std::strong_ordering::equal);
+  concur::future<int> none1, none2;
+  EXPECT_TRUE(none1 == none2);
+  EXPECT_EQ(hash(none1), hash(none2));
+}
+
+TEST(FutureKey, UnorderedMapSetAndMapKeyedByFuture) {
+  std::vector<concur::promise<std::string>> promises(3);
+  std::unordered_map<concur::future<std::string>, std::string> names;
+  std::map<concur::future<std::string>, int> order;
+  std::unordered_set<concur::future<std::string>> set;
+  for (std::size_t i = 0; i < promises.size(); ++i) {
+    auto f = promises[i].get_future();
+    names[f] = "task " + std::to_string(i);
+    order[f] = int(i);
+    set.insert(f);
+  }
+  EXPECT_EQ(names.size(), 3u);
+  EXPECT_EQ(order.size(), 3u);
+  // A fresh copy of the future finds its entry (the key is the task, not
+  // the handle).
+  for (std::size_t i = 0; i < promises.size(); ++i) {
+    auto again = promises[i].get_future();
+    EXPECT_EQ(names.at(again), "task " + std::to_string(i));
+    EXPECT_EQ(order.at(again), int(i));
+    EXPECT_TRUE(set.contains(again));
+  }
+  // Completing a future does not change its hash or position.
+  promises[1].set_value("done");
+  EXPECT_EQ(names.at(promises[1].get_future()), "task 1");
+  EXPECT_EQ(order.at(promises[1].get_future()), 1);
 }
 
 } // namespace

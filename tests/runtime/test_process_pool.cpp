@@ -678,6 +678,107 @@ TEST_F(ProcessPool, ExceptionLeavingScopeCleansUp) {
 
 // A process that dies from an uncaught exception takes its workers with it:
 // the fork server sees end-of-file, kills and reaps them, and exits.
+// ---- initializer (Python's ProcessPoolExecutor(initializer=, initargs=)) ---
+
+int worker_setting = 0; // set by the initializer in each worker
+void set_worker_setting(int value, const std::string &suffix) {
+  worker_setting = value + int(suffix.size());
+}
+int read_worker_setting() { return worker_setting; }
+void initializer_throws() { throw std::runtime_error("no database"); }
+void initializer_aborts() { std::abort(); }
+
+// Submits until the pool refuses with initializer_error, or `limit` passes.
+std::string refused_with_initializer_error(concur::process_pool &pool,
+                                           std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    try {
+      auto f = pool.submit(square, 2);
+      if (!f.wait_for(10s))
+        return "a task of the pool hangs";
+      try {
+        f.get();
+      } catch (const concur::initializer_error &e) {
+        return e.what(); // queued before the failure was seen
+      }
+    } catch (const concur::initializer_error &e) {
+      return e.what();
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return "";
+}
+
+TEST_F(ProcessPool, InitializerRunsInEveryWorkerAndEveryReplacement) {
+  concur::process_pool pool(2, set_worker_setting, 40, std::string("ab"));
+  for (int i = 0; i < 8; ++i)
+    EXPECT_EQ(pool.submit(read_worker_setting).get(), 42);
+  // The parent is untouched: the initializer ran in the workers.
+  EXPECT_EQ(worker_setting, 0);
+  // A worker that dies is replaced by an initialised one.
+  (void)broken_from([&] { pool.submit(killed_like_oom).get(); });
+  std::vector<concur::future<int>> after;
+  for (int i = 0; i < 8; ++i)
+    after.push_back(pool.submit(read_worker_setting));
+  for (auto &f : after)
+    EXPECT_EQ(f.get(), 42);
+  EXPECT_EQ(pool.stats().workers_lost, 1u);
+}
+
+TEST_F(ProcessPool, InitializerThatThrowsBreaksThePool) {
+  concur::process_pool pool(2, initializer_throws);
+  std::string what = refused_with_initializer_error(pool, 10s);
+  EXPECT_EQ(what, "concur::process_pool: a worker's initializer failed "
+                  "(std::runtime_error: no database); the pool is not usable "
+                  "any more");
+  try {
+    (void)pool.submit(square, 3);
+    ADD_FAILURE() << "submit to a broken pool did not throw";
+  } catch (const concur::initializer_error &e) {
+    try {
+      std::rethrow_exception(e.cause());
+    } catch (const concur::remote_error &cause) {
+      EXPECT_EQ(cause.type_name(), "std::runtime_error");
+      EXPECT_EQ(cause.message(), "no database");
+    }
+  }
+  EXPECT_THROW((void)pool.submit(square, 3), concur::broken_executor);
+  pool.wait();
+  pool.shutdown();
+  for (auto &[pid, state] : children_of(int(::getpid())))
+    EXPECT_NE(state, 'Z') << "zombie " << pid;
+}
+
+TEST_F(ProcessPool, InitializerThatKillsItsWorkerBreaksThePool) {
+  concur::process_pool pool(1, initializer_aborts);
+  std::string what = refused_with_initializer_error(pool, 10s);
+  EXPECT_NE(what.find("a worker's initializer failed (concur::process_pool: "
+                      "worker "),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("while running its initializer"), std::string::npos)
+      << what;
+}
+
+int slow_square(int x) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(x));
+  return x * x;
+}
+
+TEST_F(ProcessPool, ExecutorMapWithTimeout) {
+  concur::process_pool pool(2);
+  concur::executor ex(pool);
+  std::vector<int> quick = {1, 2, 3, 4};
+  EXPECT_EQ(ex.map(slow_square, quick, 10s), (std::vector<int>{1, 4, 9, 16}));
+  std::vector<int> slow(8, 200);
+  auto before = std::chrono::steady_clock::now();
+  EXPECT_THROW(ex.map(slow_square, slow, 100ms, 1), concur::timeout_error);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+  pool.wait(); // cancelled chunks never reach a worker
+  EXPECT_LT(pool.stats().tasks_completed, 1u + 8u);
+}
+
 TEST(ProcessPoolDeath, ParentDyingFromUncaughtExceptionLeavesNoWorkers) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   // The death test re-executes this test in a child, which must write to

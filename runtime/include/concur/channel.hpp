@@ -7,6 +7,10 @@
 // still get every value sent before close(), then receive() throws
 // channel_closed and iteration ends. try_ and timed forms never throw for a
 // closed channel: they report failure, and closed() tells why.
+//
+// Work tracking (Python's queue.Queue.task_done/join): every value queued
+// counts as unfinished until a consumer calls task_done() for it; join()
+// blocks until none is unfinished.
 #pragma once
 
 #include <chrono>
@@ -129,6 +133,44 @@ public:
     not_empty_.notify_all();
   }
 
+  /// Marks one received value as processed (Python's Queue.task_done).
+  /// Throws std::logic_error if called more times than values were queued
+  /// (Python raises ValueError); the count is then left unchanged.
+  void task_done() {
+    {
+      std::lock_guard lock(mutex_);
+      if (unfinished_ == 0)
+        throw std::logic_error(
+            "concur::channel::task_done called too many times");
+      if (--unfinished_ != 0)
+        return;
+    }
+    all_done_.notify_all();
+  }
+
+  /// Blocks until every value queued so far has been marked task_done()
+  /// (Python's Queue.join). Returns at once if none is unfinished. Closing
+  /// the channel does not end it: values sent before close() still count.
+  void join() const {
+    std::unique_lock lock(mutex_);
+    all_done_.wait(lock, [this] { return unfinished_ == 0; });
+  }
+
+  /// Like join(), giving up after `timeout`; true if nothing is unfinished.
+  template <class Rep, class Period>
+  [[nodiscard]] bool
+  join_for(const std::chrono::duration<Rep, Period> &timeout) const {
+    std::unique_lock lock(mutex_);
+    return all_done_.wait_for(lock, timeout,
+                              [this] { return unfinished_ == 0; });
+  }
+
+  /// Values queued and not yet marked task_done() (received or not).
+  std::size_t unfinished() const {
+    std::lock_guard lock(mutex_);
+    return unfinished_;
+  }
+
   bool closed() const {
     std::lock_guard lock(mutex_);
     return closed_;
@@ -176,6 +218,7 @@ private:
 
   void push(std::unique_lock<std::mutex> &lock, T &&value) {
     items_.push_back(std::move(value));
+    ++unfinished_;
     lock.unlock();
     not_empty_.notify_one();
   }
@@ -200,7 +243,9 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
+  mutable std::condition_variable all_done_;
   std::deque<T> items_;
+  std::size_t unfinished_ = 0; // queued and not yet task_done()
   std::size_t capacity_ = 0;
   bool closed_ = false;
 };

@@ -9,7 +9,8 @@
 // docs/runtime-asyncio.md "Phase order"):
 //   1. poll    wait for I/O readiness, a post from another thread, or the
 //              earliest timer; do not wait at all if callbacks are ready.
-//              Ready I/O completes its pending operation and queues the task.
+//              Ready I/O completes its pending operation and queues the task;
+//              a signal that arrived queues its add_signal_handler callback.
 //   2. posts   move callbacks posted from other threads to the ready queue.
 //   3. timers  queue every timer whose deadline has passed, earliest first.
 //   4. ready   run exactly the callbacks/task steps queued before this phase
@@ -30,6 +31,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -46,7 +48,8 @@ template <class T> class task_handle;
 
 namespace detail {
 
-class loop_backend; // runtime/src/loop_backend.hpp: the backend contract
+class loop_backend;  // runtime/src/loop_backend.hpp: the backend contract
+struct loop_signals; // runtime/src/loop_signals.cpp: add_signal_handler
 
 /// Intrusive doubly-linked list hook; unlinks itself on destruction.
 struct list_node {
@@ -214,7 +217,42 @@ struct loop_anchor {
   }
 };
 
+/// A callback scheduled with call_at/call_later.
+struct scheduled_call : timer_node {
+  std::function<void()> callback;
+  event_loop *loop = nullptr;
+  std::list<std::shared_ptr<scheduled_call>>::iterator position;
+  bool cancelled = false;
+  bool started = false;
+};
+
 } // namespace detail
+
+/// What event_loop::call_later and call_at return (asyncio's TimerHandle):
+/// cancel the callback before it runs. Use it on the loop's thread only.
+/// Outliving the loop is harmless (cancel() then returns false).
+class timer_handle {
+public:
+  timer_handle() = default;
+  /// Stops the callback from running: true if it was still pending (also
+  /// when its time has come but the loop has not run it yet).
+  bool cancel();
+  /// True while the callback is scheduled and has neither run nor been
+  /// cancelled.
+  [[nodiscard]] bool pending() const noexcept {
+    auto call = call_.lock();
+    return call && !call->cancelled && !call->started;
+  }
+  /// When the callback is due.
+  [[nodiscard]] std::chrono::steady_clock::time_point when() const noexcept {
+    return when_;
+  }
+
+private:
+  friend class event_loop;
+  std::weak_ptr<detail::scheduled_call> call_;
+  std::chrono::steady_clock::time_point when_{};
+};
 
 /// Options of an event loop. `debug` defaults to the CONCUR_ASYNC_DEBUG
 /// environment variable being set to a non-empty value other than "0" (like
@@ -270,6 +308,31 @@ public:
   void post(std::function<void()> callback) {
     call_soon_threadsafe(std::move(callback));
   }
+
+  /// Runs `callback` on the loop once `delay` has passed (asyncio's
+  /// call_later): in the timers phase of the first iteration after the
+  /// deadline it is queued, and it runs in that iteration's ready phase.
+  /// Loop thread only; from another thread, schedule it through
+  /// call_soon_threadsafe. The handle cancels it.
+  timer_handle call_later(clock::duration delay,
+                          std::function<void()> callback) {
+    return call_at(now() + delay, std::move(callback));
+  }
+  /// As call_later, at `deadline` on the loop's clock (asyncio's call_at).
+  timer_handle call_at(clock::time_point deadline,
+                       std::function<void()> callback);
+
+  /// Runs `callback` on the loop each time signal `signal` arrives
+  /// (asyncio's add_signal_handler): the process-wide handler only writes
+  /// the signal number to a pipe the loop watches, and the callback runs in
+  /// the ready phase, so it may do anything a callback may. Replaces a
+  /// handler this loop already had for `signal`. Throws
+  /// std::invalid_argument for an invalid signal or SIGKILL/SIGSTOP, and
+  /// std::logic_error if another loop handles `signal`. Loop thread only.
+  void add_signal_handler(int signal, std::function<void()> callback);
+  /// Removes this loop's handler for `signal` and restores the disposition
+  /// it replaced; false if there was none. The destructor removes them all.
+  bool remove_signal_handler(int signal);
 
   /// A handle other threads can keep to post into this loop safely even if
   /// it is destroyed meanwhile (posts then fail and return false).
@@ -360,6 +423,7 @@ public:
 
 private:
   template <class T> friend class task_handle;
+  friend class timer_handle;
   void finish_base(detail::task_state_base &state);
   void start_task(detail::task_state_base &state);
   void report_unretrieved(detail::task_state_base &state);
@@ -368,10 +432,15 @@ private:
   void fire_due_timers();
 
   std::unique_ptr<detail::loop_backend> backend_;
+  std::unique_ptr<detail::loop_signals> signals_; // after the first handler
+  void dispatch_signals();
   std::shared_ptr<detail::loop_anchor> anchor_;
   std::vector<detail::ready_item> ready_;
   std::vector<detail::ready_item> running_;
   std::vector<detail::timer_node *> timers_; // binary min-heap
+  // call_at/call_later callbacks whose time has not come (their timers are
+  // in timers_); owned here, so destroying the loop frees them.
+  std::list<std::shared_ptr<detail::scheduled_call>> scheduled_;
   std::uint64_t timer_sequence_ = 0;
   std::vector<detail::io_watch> watches_; // by fd
   std::mutex posts_mutex_;

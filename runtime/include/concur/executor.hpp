@@ -227,6 +227,21 @@ concept executor_backend = requires(Pool &pool, bool flag) {
   pool.shutdown(flag, flag);
 };
 
+namespace detail {
+// What `executor ex(x)` deduces when x is neither a pool nor a count: a
+// stand-in that satisfies executor_backend, so that the constructor below
+// can say what is wrong in one line instead of listing every candidate.
+template <class T> struct not_an_executor_backend {
+  std::size_t size() const noexcept { return 0; }
+  void shutdown(bool, bool) noexcept {}
+};
+template <class T> inline constexpr bool is_not_an_executor_backend = false;
+template <class T>
+inline constexpr bool is_not_an_executor_backend<not_an_executor_backend<T>> =
+    true;
+template <class T> inline constexpr bool bad_executor_argument = false;
+} // namespace detail
+
 /// Python's Executor over `Pool`: submit, ordered map, shutdown. A
 /// borrowed pool (such as cpu_pool()) keeps running after the executor's
 /// shutdown, which then affects only the tasks this executor submitted.
@@ -234,6 +249,20 @@ template <executor_backend Pool = thread_pool> class executor {
 public:
   /// Uses `pool` without owning it.
   explicit executor(Pool &pool) noexcept : pool_(&pool) {}
+  /// Owns a pool of `workers` threads (or processes), as Python's
+  /// ThreadPoolExecutor(max_workers): `concur::executor ex(4)` deduces
+  /// executor<thread_pool>; 0 means one per core.
+  explicit executor(std::size_t workers)
+    requires std::constructible_from<Pool, std::size_t>
+      : owned_(std::make_unique<Pool>(workers)), pool_(owned_.get()) {}
+  /// Reached only through a wrong deduction (see the guides below).
+  template <class T>
+    requires detail::is_not_an_executor_backend<Pool>
+  explicit executor(T &&) {
+    static_assert(detail::bad_executor_argument<T>,
+                  "concur::executor ex(x): x must be a pool (executor "
+                  "ex(pool)) or a worker count (executor ex(4))");
+  }
   /// Owns a pool built from `args` (`executor<thread_pool> ex(std::in_place,
   /// 8)`).
   template <class... A>
@@ -375,6 +404,117 @@ public:
     }
   }
 
+  /// map() with a deadline (Python's `executor.map(fn, items,
+  /// timeout=...)`): throws timeout_error when the results are not all ready
+  /// within `timeout` of the call. Then chunks that have not started are
+  /// cancelled and running ones are asked to stop (through their stop token,
+  /// checked before each item); map does not wait for them. So that they can
+  /// outlive the call, this form copies the items and `f` into the tasks.
+  /// On the first exception (in item order) the other chunks are treated
+  /// the same way, and it is rethrown without waiting for them.
+  template <class F, std::ranges::input_range Range, class Rep, class Period>
+  auto map(F &&f, Range &&items,
+           const std::chrono::duration<Rep, Period> &timeout,
+           std::size_t chunk_size = 0) {
+    detail::check_size("concur::executor::map", "chunk_size",
+                       chunk_size == 0 ? 1 : chunk_size, 1, max_chunk_size,
+                       " (or 0 for about four chunks per worker)");
+    auto deadline = detail::deadline_after(
+        std::chrono::duration_cast<detail::clock::duration>(timeout));
+    using item = std::ranges::range_value_t<Range>;
+    using function = std::decay_t<F>;
+    using R = typename detail::item_result<function &, const item &>::type;
+    check_open();
+    auto data = std::make_shared<const std::vector<item>>(
+        std::ranges::begin(items), std::ranges::end(items));
+    std::size_t count = data->size();
+    if (chunk_size == 0)
+      chunk_size =
+          std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
+    constexpr bool backend_batches =
+        requires { pool_->submit_batch(f, std::vector<item>()); };
+    using chunk_result =
+        std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
+    std::vector<future<chunk_result>> chunks;
+    std::vector<std::size_t> lengths;
+    chunks.reserve((count + chunk_size - 1) / chunk_size);
+    auto abandon = [&] {
+      for (auto &chunk : chunks)
+        if (!chunk.cancel())
+          chunk.request_stop();
+    };
+    try {
+      if constexpr (backend_batches) {
+        for (std::size_t start = 0; start < count; start += chunk_size) {
+          std::size_t length = std::min(chunk_size, count - start);
+          chunks.push_back(submit_chunk<R>(
+              f, data->begin() + static_cast<std::ptrdiff_t>(start), length));
+          lengths.push_back(length);
+        }
+      } else {
+        auto fn = std::make_shared<function>(std::forward<F>(f));
+        for (std::size_t start = 0; start < count; start += chunk_size) {
+          std::size_t length = std::min(chunk_size, count - start);
+          chunks.push_back(submit(
+              [data, fn, start, length](std::stop_token stop) -> chunk_result {
+                auto it = data->begin() + static_cast<std::ptrdiff_t>(start);
+                if constexpr (std::is_void_v<R>) {
+                  for (std::size_t i = 0; i < length; ++i, ++it) {
+                    if (stop.stop_requested())
+                      throw cancelled_error();
+                    call(*fn, stop, *it);
+                  }
+                } else {
+                  std::vector<R> values;
+                  values.reserve(length);
+                  for (std::size_t i = 0; i < length; ++i, ++it) {
+                    if (stop.stop_requested())
+                      throw cancelled_error();
+                    values.push_back(call(*fn, stop, *it));
+                  }
+                  return values;
+                }
+              }));
+          lengths.push_back(length);
+        }
+      }
+    } catch (...) {
+      abandon();
+      throw;
+    }
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      if (!chunks[i].wait_until(deadline)) {
+        std::size_t unfinished = 0, not_started = 0, running = 0;
+        for (std::size_t j = i; j < chunks.size(); ++j) {
+          if (chunks[j].done())
+            continue;
+          unfinished += lengths[j];
+          (chunks[j].running() ? running : not_started) += 1;
+        }
+        abandon();
+        throw timeout_error(
+            "concur::executor::map: timed out with " +
+            std::to_string(unfinished) + " of " + std::to_string(count) +
+            " items unfinished; " + std::to_string(not_started) +
+            " chunks not started were cancelled, " + std::to_string(running) +
+            " running were asked to stop");
+      }
+      if (chunks[i].exception()) {
+        abandon();
+        chunks[i].get(); // rethrows
+      }
+    }
+    if constexpr (!std::is_void_v<R>) {
+      std::vector<R> results;
+      results.reserve(count);
+      for (auto &chunk : chunks) {
+        auto values = std::move(chunk).get();
+        std::move(values.begin(), values.end(), std::back_inserter(results));
+      }
+      return results;
+    }
+  }
+
   /// Stops accepting tasks. With `cancel_pending`, this executor's tasks
   /// that have not started are cancelled and running ones that take a
   /// std::stop_token are asked to stop. With `wait`, returns when this
@@ -487,5 +627,15 @@ private:
   std::vector<detail::state_ref<detail::state_base>> tracked_;
   std::size_t purge_at_ = 64;
 };
+
+/// `concur::executor ex(4)`: an executor that owns a 4-thread pool.
+template <std::integral N> executor(N) -> executor<thread_pool>;
+/// Anything else that is not a pool: a one-line error (see above).
+template <class T>
+  requires(!std::integral<std::remove_cvref_t<T>> &&
+           !executor_backend<std::remove_cvref_t<T>> &&
+           !std::same_as<std::remove_cvref_t<T>, std::in_place_t>)
+executor(T &&)
+    -> executor<detail::not_an_executor_backend<std::remove_cvref_t<T>>>;
 
 } // namespace concur

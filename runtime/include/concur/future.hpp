@@ -14,9 +14,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <compare>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -52,6 +55,20 @@ public:
 class broken_executor : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
+};
+
+/// An executor's initializer threw (or, for a process pool, its worker died
+/// while initialising): the executor is broken, as Python's executors are.
+/// Queued tasks fail with it and later submits throw it. cause() holds what
+/// the initializer threw (a remote_error for a process pool).
+class initializer_error : public broken_executor {
+public:
+  initializer_error(const std::string &what, std::exception_ptr cause)
+      : broken_executor(what), cause_(std::move(cause)) {}
+  std::exception_ptr cause() const noexcept { return cause_; }
+
+private:
+  std::exception_ptr cause_;
 };
 
 /// get() on a future whose promise was destroyed without a result.
@@ -466,10 +483,17 @@ public:
   friend bool operator==(const future &a, const future &b) noexcept {
     return a.state_.get() == b.state_.get();
   }
+  /// A total order by identity (not by result), for std::map and std::set;
+  /// default-constructed futures are equal to each other.
+  friend std::strong_ordering operator<=>(const future &a,
+                                          const future &b) noexcept {
+    return std::compare_three_way()(a.state_.get(), b.state_.get());
+  }
 
 private:
   template <class U> friend class promise;
   friend struct detail::future_access;
+  friend struct std::hash<future>;
   template <class U>
   friend future<U> detail::make_future(detail::shared_state<U> *) noexcept;
 
@@ -587,3 +611,12 @@ template <class T>
 }
 
 } // namespace concur
+
+/// Hashes a future by identity, consistent with ==: copies of a future hash
+/// alike, so a future can key a std::unordered_map (Python's
+/// `{executor.submit(fetch, url): url for url in urls}`).
+template <class T> struct std::hash<concur::future<T>> {
+  std::size_t operator()(const concur::future<T> &f) const noexcept {
+    return std::hash<const void *>()(f.state_.get());
+  }
+};

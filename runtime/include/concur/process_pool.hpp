@@ -226,6 +226,23 @@ void run_task(input_archive &in, output_archive &out) {
   }
 }
 
+// A worker initializer: called for its effect, its result is ignored.
+template <class F, class... Args>
+void run_initializer(input_archive &in, output_archive &) {
+  F f = load_callable<F>(in);
+  std::tuple<Args...> args;
+  std::apply([&](Args &...values) { in(values...); }, args);
+  in.finish();
+  std::apply(f, std::move(args));
+}
+
+/// What each new worker runs before its first task: the invoker with the
+/// serialised callable and arguments (sent again to every replacement).
+struct worker_initializer {
+  task_invoker invoker = nullptr;
+  output_archive arguments;
+};
+
 template <class F, class Item>
 void run_chunk(input_archive &in, output_archive &out) {
   F f = load_callable<F>(in);
@@ -282,6 +299,27 @@ public:
   /// anything.
   explicit process_pool(std::size_t workers = 0);
   explicit process_pool(const process_pool_options &options);
+  /// As above; each worker process calls `initializer(initargs...)` once
+  /// when it starts, before its first task, and so does every worker that
+  /// replaces a lost or recycled one (Python's
+  /// ProcessPoolExecutor(initializer=, initargs=)). The callable and the
+  /// arguments follow the rules of submit(); the result is ignored. If the
+  /// initializer throws, or its worker dies or exceeds task_timeout while
+  /// in it, the pool is broken: queued tasks fail and later submits throw
+  /// initializer_error.
+  template <class F, class... Args>
+  process_pool(const process_pool_options &options, F &&initializer,
+               Args &&...initargs)
+      : process_pool(options,
+                     make_initializer(std::forward<F>(initializer),
+                                      std::forward<Args>(initargs)...)) {}
+  template <class F, class... Args>
+  process_pool(std::size_t workers, F &&initializer, Args &&...initargs)
+      : process_pool(process_pool_options{workers, 0,
+                                          std::chrono::milliseconds(0),
+                                          default_shared_memory_threshold},
+                     make_initializer(std::forward<F>(initializer),
+                                      std::forward<Args>(initargs)...)) {}
   /// Runs every task already submitted, then stops the workers and waits for
   /// them to exit (shutdown()).
   ~process_pool();
@@ -404,6 +442,28 @@ public:
   statistics stats() const;
 
 private:
+  process_pool(const process_pool_options &options,
+               detail::ipc::worker_initializer initializer);
+
+  template <class F, class... Args>
+  static detail::ipc::worker_initializer make_initializer(F &&f,
+                                                          Args &&...args) {
+    using callable = std::decay_t<F>;
+    static_assert(std::is_invocable_v<callable &, std::decay_t<Args>...>,
+                  "concur::process_pool: the initializer cannot be called "
+                  "with these initargs");
+    detail::ipc::check_task_types<callable, void, std::decay_t<Args>...>();
+    // Kept for every worker the pool starts: inline bytes only, no
+    // shared-memory block that a worker could consume.
+    detail::ipc::worker_initializer init{
+        &detail::ipc::run_initializer<callable, std::decay_t<Args>...>,
+        output_archive(static_cast<std::size_t>(-1))};
+    detail::ipc::save_callable(init.arguments,
+                               static_cast<const callable &>(f));
+    init.arguments(static_cast<const std::decay_t<Args> &>(args)...);
+    return init;
+  }
+
   void enqueue(detail::ipc::task_message task);
   block_allocator *blocks() const noexcept;
 

@@ -39,6 +39,9 @@ public:
   task_node *next = nullptr;
   virtual void run(const std::stop_token &pool_stop) noexcept = 0;
   virtual void discard() noexcept = 0;
+  /// Frees the task without running it; its future (if any) fails with
+  /// `error` (a broken pool's initializer_error).
+  virtual void fail(std::exception_ptr error) noexcept = 0;
 
 protected:
   ~task_node() = default;
@@ -48,6 +51,8 @@ class pool_core;
 /// Removes `node` from the back of queue `slot` of `core` if it is still
 /// there (it then no longer counts as the pool's task); false otherwise.
 bool take_back(pool_core &core, std::size_t slot, task_node *node) noexcept;
+/// True when the calling thread is one of `core`'s workers.
+bool is_worker_of(const pool_core *core) noexcept;
 
 // Arguments are stored decayed and handed to the callable as rvalues (as
 // std::thread does), since a task runs once.
@@ -101,10 +106,24 @@ public:
     this->release();
   }
 
+  void fail(std::exception_ptr error) noexcept override {
+    if (this->set_running()) {
+      call_.reset();
+      this->set_exception(std::move(error));
+    } else {
+      this->wait_take_back();
+    }
+    this->release();
+  }
+
   /// Where submit() queued the task, for run_inline() to take it back.
-  void queued_in(pool_core *core, std::size_t slot) noexcept {
+  /// `workers_only`: only the pool's own workers may run it (their
+  /// initializer prepared them), so other waiters do not run it inline.
+  void queued_in(pool_core *core, std::size_t slot,
+                 bool workers_only) noexcept {
     home_core_ = core;
     home_slot_ = slot;
+    workers_only_ = workers_only;
   }
 
 protected:
@@ -116,6 +135,8 @@ protected:
   bool run_inline() const noexcept override {
     auto *self =
         const_cast<future_task *>(this); // wait() is const; the task is not
+    if (workers_only_ && !is_worker_of(home_core_))
+      return false;
     if (!self->claim_to_take_back())
       return false;
     bool taken_back = home_core_ && take_back(*home_core_, home_slot_, self);
@@ -165,6 +186,7 @@ private:
   std::optional<std::tuple<F, A...>> call_;
   pool_core *home_core_ = nullptr;
   std::size_t home_slot_ = 0;
+  bool workers_only_ = false;
 };
 
 // A fire-and-forget task: no future, no shared state.
@@ -190,6 +212,7 @@ public:
     delete this;
   }
   void discard() noexcept override { delete this; }
+  void fail(std::exception_ptr) noexcept override { delete this; }
 
 private:
   ~posted_task() = default;
@@ -288,6 +311,27 @@ public:
   /// std::invalid_argument above max_threads (as a negative count converted
   /// to std::size_t is), before allocating anything.
   explicit thread_pool(std::size_t threads = 0);
+  /// As above; each worker first calls `initializer()` once, before it runs
+  /// any task (Python's ThreadPoolExecutor(initializer=...)). If it throws,
+  /// the pool is broken: queued tasks fail and later submits throw
+  /// initializer_error. Tasks then run only on the workers (a waiter does
+  /// not run them inline). Workers call it concurrently.
+  thread_pool(std::size_t threads, std::function<void()> initializer);
+  /// Python's initargs: each worker calls `initializer(initargs...)` (the
+  /// arguments are stored once and passed as const lvalues).
+  template <class F, class A0, class... A>
+    requires std::is_invocable_v<const std::decay_t<F> &,
+                                 const std::decay_t<A0> &,
+                                 const std::decay_t<A> &...>
+  thread_pool(std::size_t threads, F &&initializer, A0 &&initarg,
+              A &&...initargs)
+      : thread_pool(threads,
+                    std::function<void()>(
+                        [f = std::forward<F>(initializer),
+                         args = std::make_tuple(std::forward<A0>(initarg),
+                                                std::forward<A>(initargs)...)] {
+                          std::apply(f, args);
+                        })) {}
   thread_pool(const thread_pool &) = delete;
   thread_pool &operator=(const thread_pool &) = delete;
   /// shutdown(true, false): runs what is queued, then joins every worker.
@@ -307,7 +351,7 @@ public:
     future<R> result = detail::make_future<R>(task);
     detail::task_cell cell;
     detail::make_node_cell(cell, task);
-    task->queued_in(core_.get(), enqueue(cell));
+    task->queued_in(core_.get(), enqueue(cell), workers_only_);
     return result;
   }
 
@@ -355,6 +399,7 @@ private:
   // after shutdown); returns the index of the queue it went to.
   std::size_t enqueue(detail::task_cell &cell);
   std::unique_ptr<detail::pool_core> core_;
+  bool workers_only_ = false; // an initializer prepares the workers
 };
 
 /// Threads for the `threading` row: more than the cores, because its tasks
