@@ -1036,7 +1036,8 @@ WorkloadAnalyzer::Impl::constantTripCount(const Stmt *Loop) {
     }
     const auto *Cond = dyn_cast_or_null<BinaryOperator>(
         For->getCond() ? For->getCond()->IgnoreParenImpCasts() : nullptr);
-    if (!Index || !Start || !Cond)
+    // Only a comparison bounds the index (`max >> bits` does not).
+    if (!Index || !Start || !Cond || !Cond->isComparisonOp())
       return std::nullopt;
     auto IsIndex = [&](const Expr *E) {
       const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
