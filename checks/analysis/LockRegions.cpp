@@ -130,7 +130,7 @@ private:
   bool wrapperCall(const Expr *E, const FunctionDecl *Callee);
   bool usesHeldLock(const Expr *E) const;
   void call(const Expr *E) {
-    if (lockCall(E) || usesHeldLock(E))
+    if (lockCall(E) || HeldLocks.empty() || usesHeldLock(E))
       return;
     auto Sure =
         find_if(reverse(HeldLocks), [](const Held &H) { return !H.Uncertain; });
@@ -153,7 +153,7 @@ ArrayRef<const Expr *> argsOf(const Expr *E) {
     ArrayRef<const Expr *> Args(Call->getArgs(), Call->getNumArgs());
     // An operator called as a member has its object as argument 0.
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
-        Op && isa<CXXMethodDecl>(Op->getDirectCallee()))
+        Op && isa_and_nonnull<CXXMethodDecl>(Op->getDirectCallee()))
       return Args.drop_front();
     return Args;
   }
