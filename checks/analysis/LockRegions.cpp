@@ -47,8 +47,9 @@ struct Held {
   /// scope they are declared in.
   const VarDecl *Guard = nullptr;
   unsigned Depth = 0;
-  /// Taken in an if's condition (a trylock): held on the branch where it
-  /// succeeded, which the walk cannot tell, so calls there are not visited.
+  /// Taken in an if's condition whose form does not say on which branch
+  /// it succeeded: calls made while only such locks are held are not
+  /// visited.
   bool Uncertain = false;
 };
 

@@ -232,7 +232,16 @@ TEST(LoopSignals, HandlerRunsOnTheLoopThreadAndRemovalRestores) {
     EXPECT_EQ(std::this_thread::get_id(), loop_thread);
     ++calls;
   });
-  std::thread sender([] { ::kill(::getpid(), SIGUSR1); });
+  // The sender blocks the signal, so the kernel delivers it to this (the
+  // loop's) thread: a signal taken by a thread that exits at once may never
+  // be delivered under ThreadSanitizer, which defers signals.
+  std::thread sender([] {
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGUSR1);
+    ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+    ::kill(::getpid(), SIGUSR1);
+  });
   loop.run_until([&] { return calls == 1; });
   sender.join();
   EXPECT_EQ(previous_handler_calls.load(), 0); // ours replaced it
