@@ -122,9 +122,9 @@ cl::opt<bool>
 cl::opt<unsigned> KeptMiB(
     "kept-memory",
     cl::desc("Keep units parsed, to check them again without parsing when "
-             "facts of other units change, while the heap, with room for -j "
-             "more units, stays under this many MiB (default: a quarter of "
-             "the memory, at most 1536; 0: never)"),
+             "facts of other units change, while the resident size, with "
+             "room for -j more units, stays under this many MiB (default: a "
+             "quarter of the memory, at most 1536; 0: never)"),
     cl::cat(Category));
 cl::opt<std::string>
     DocBase("doc-url",

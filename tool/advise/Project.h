@@ -27,7 +27,7 @@ struct ProjectOptions {
   /// Remove units that are not in Units from the database (a full run).
   bool Prune = false;
   /// Units are kept parsed after their first checks, for a re-check without
-  /// parsing, while the heap holds fewer bytes than this (0: never).
+  /// parsing, while the process holds fewer bytes than this (0: never).
   size_t KeptBudget = 0;
   /// Re-check only (the second phase of a sharded run): parse nothing,
   /// re-check the units whose facts changed in the (merged, linked)

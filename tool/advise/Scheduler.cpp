@@ -5,7 +5,11 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace llvm;
 
@@ -15,6 +19,28 @@ static unsigned jobsFor(const ProjectOptions &Opts, size_t Units) {
   unsigned Jobs =
       Opts.Jobs ? Opts.Jobs : std::max(1u, std::thread::hardware_concurrency());
   return std::max(1u, std::min<unsigned>(Jobs, Units));
+}
+
+/// The process's resident size, which the kept budget bounds: it is what a
+/// machine runs out of. The heap alone misses the mapped source files of
+/// each unit and the freed memory the allocator's per-thread arenas retain.
+static size_t residentBytes() {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Statm =
+      MemoryBuffer::getFileAsStream("/proc/self/statm");
+  size_t Pages = 0;
+  if (!Statm ||
+      (*Statm)->getBuffer().split(' ').second.split(' ').first.getAsInteger(
+          10, Pages))
+    return sys::Process::GetMallocUsage();
+  return Pages * sys::Process::getPageSizeEstimate();
+}
+
+/// Hands the memory freed with a unit's AST back to the system, so that the
+/// resident size measures what is still held.
+static void releaseFreedMemory() {
+#ifdef __GLIBC__
+  ::malloc_trim(0);
+#endif
 }
 
 UnitScheduler::UnitScheduler(const ProjectOptions &Opts, FileCache &Files,
@@ -115,7 +141,7 @@ bool UnitScheduler::calleesDoneFirst(size_t I) const {
 
 void UnitScheduler::runUnit(size_t I) {
   const std::string &File = Batch.Units[I];
-  Attempt A{I};
+  Attempt A{I, Batch.Keep ? residentBytes() : 0};
   auto Hook = [&](UnitOutcome &Out) { return keepUnit(A, Out); };
   UnitOutcome Out;
   CrashRecoveryContext CRC;
@@ -128,6 +154,8 @@ void UnitScheduler::runUnit(size_t I) {
     Out.Record.Failed = true;
     Out.Record.Error = "the analysis crashed on this file";
   }
+  if (Batch.Keep)
+    releaseFreedMemory();
   std::lock_guard<std::mutex> Lock(Mutex);
   if (!A.Delivered)
     deliver(I, Out);
@@ -145,14 +173,17 @@ void UnitScheduler::runUnit(size_t I) {
 const FingerprintingSummaryProvider *UnitScheduler::keepUnit(Attempt &A,
                                                              UnitOutcome &Out) {
   std::unique_lock<std::mutex> Lock(Mutex);
-  LargestAst = std::max(LargestAst, Out.AstBytes);
+  size_t Resident = residentBytes();
+  LargestUnit =
+      std::max({LargestUnit, Out.AstBytes,
+                Resident > A.StartBytes ? Resident - A.StartBytes : 0});
   deliver(A.Index, Out);
   A.Delivered = true;
   // Keeping pays when the facts the unit looked up may still change, and
   // only while the units parsed meanwhile still fit in the budget.
   if (Out.Record.Failed || Out.Record.Lookups.empty() ||
       (!Batch.Calls.empty() && calleesDoneFirst(A.Index)) ||
-      sys::Process::GetMallocUsage() + Jobs * LargestAst > Batch.Keep->Budget)
+      Resident + Jobs * LargestUnit > Batch.Keep->Budget)
     return nullptr;
   Kept &K = KeptUnits.emplace_back(Kept{&Out.Record});
   if (FirstWaiting < Batch.Units.size())

@@ -27,8 +27,8 @@ struct ProjectOptions;
 /// How the scheduler keeps units parsed. Each kept unit holds a worker
 /// thread, which waits, and its AST; a new worker takes its place.
 struct Keeping {
-  /// A unit is kept only while the heap, with room for -j more units as
-  /// large as the largest seen, stays under this many bytes.
+  /// A unit is kept only while the resident size, with room for -j more
+  /// units as large as the largest seen, stays under this many bytes.
   size_t Budget = 0;
   /// Called once every unit has delivered its first outcome, for each kept
   /// one with what it delivered: whether its facts changed since. Those are
@@ -81,6 +81,8 @@ private:
   /// the KeepHook, and whether it is being checked again.
   struct Attempt {
     size_t Index;
+    /// The resident size when the unit started.
+    size_t StartBytes = 0;
     bool Delivered = false;
     bool CheckedAgain = false;
   };
@@ -109,8 +111,11 @@ private:
   std::list<Kept> KeptUnits;
   /// Jobs taken by re-checks and by Keep->Meanwhile.
   unsigned Rechecking = 0;
-  /// The largest AST a unit has held so far (UnitOutcome::AstBytes).
-  size_t LargestAst = 0;
+  /// The most memory a unit has taken so far: its AST
+  /// (UnitOutcome::AstBytes) or, when larger, what the resident size grew by
+  /// while it was parsed (which also counts what the compiler holds besides
+  /// the AST, and the units parsed beside it: an estimate that errs high).
+  size_t LargestUnit = 0;
   std::vector<std::thread> Workers;
   llvm::Error First = llvm::Error::success();
 };

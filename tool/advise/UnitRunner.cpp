@@ -554,7 +554,7 @@ UnitOutcome UnitRunner::run(StringRef File,
     First.AstBytes = Ctx.getASTAllocatedMemory() +
                      Ctx.getSideTableAllocatedMemory() +
                      SM.getDataStructureSizes() + Buffers.malloc_bytes +
-                     CI.getPreprocessor().getTotalMemory();
+                     Buffers.mmap_bytes + CI.getPreprocessor().getTotalMemory();
     addFindings(First, DiagConsumer.take(), 0, Compilations, Files);
     Delivered = true;
     const FingerprintingSummaryProvider *Final = Keep(First);
