@@ -3,6 +3,7 @@
 #include "MtUnsafeInParallelCheck.h"
 #include "ParallelSites.h"
 #include "utils/CallableMatchers.h"
+#include "utils/TaskSites.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtOpenMP.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -15,8 +16,29 @@ void MtUnsafeInParallelCheck::registerMatchers(MatchFinder *Finder) {
   addParallelSiteMatchers(Finder, this);
 }
 
+MtUnsafeInParallelCheck::MtUnsafeInParallelCheck(StringRef Name,
+                                                 ClangTidyContext *Context)
+    : ConcurCheck(Name, Context),
+      ThreadClasses(qualifiedNameList(
+          Options.getLocalOrGlobal("ThreadClasses", DefaultThreadClasses))),
+      ThreadFunctions(qualifiedNameList(Options.getLocalOrGlobal(
+          "ThreadFunctions", DefaultThreadFunctions))) {}
+
+void MtUnsafeInParallelCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  ConcurCheck::storeOptions(Opts);
+  Options.store(Opts, "ThreadClasses", joinNameList(ThreadClasses));
+  Options.store(Opts, "ThreadFunctions", joinNameList(ThreadFunctions));
+}
+
 void MtUnsafeInParallelCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
+  // One thread started outside any loop (a maintenance or logger thread)
+  // runs its function once, on one thread: nothing shows several threads
+  // running it.
+  if (const auto *Call = Result.Nodes.getNodeAs<Expr>("call");
+      Call && isThreadStart(Call, ThreadClasses, ThreadFunctions) &&
+      !enclosingLoop(Call, Ctx))
+    return;
   WorkloadAnalyzer &Analyzer = analyzer(Ctx);
 
   for (const ::concur::ParallelSite &Site :

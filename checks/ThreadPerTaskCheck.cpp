@@ -12,10 +12,11 @@ namespace clang::tidy::concur {
 
 ThreadPerTaskCheck::ThreadPerTaskCheck(StringRef Name,
                                        ClangTidyContext *Context)
-    : ConcurCheck(Name, Context), ThreadClasses(qualifiedNameList(Options.get(
-                                      "ThreadClasses", DefaultThreadClasses))),
+    : ConcurCheck(Name, Context),
+      ThreadClasses(qualifiedNameList(
+          Options.getLocalOrGlobal("ThreadClasses", DefaultThreadClasses))),
       ThreadFunctions(qualifiedNameList(
-          Options.get("ThreadFunctions", DefaultThreadFunctions))),
+          Options.getLocalOrGlobal("ThreadFunctions", DefaultThreadFunctions))),
       CoreCountFunctions(qualifiedNameList(Options.getLocalOrGlobal(
           "CoreCountFunctions", DefaultCoreCountFunctions))) {}
 
@@ -70,6 +71,30 @@ static bool boundedByCores(const Stmt *Loop,
   return Cond && mentionsCall(Cond, CoreCountFunctions);
 }
 
+/// Whether the loop's condition names a count of threads or workers
+/// (`i < num_threads`, `i < pool->nworkers`, `i < config.threads`): a loop
+/// that starts the set of workers a setting asks for, not a thread per item.
+static bool boundedByThreadCount(const Stmt *Loop) {
+  const Expr *Cond = loopCondition(Loop);
+  if (!Cond)
+    return false;
+  std::function<bool(const Stmt *)> Names = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    StringRef Name;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+      Name = Ref->getDecl()->getName();
+    else if (const auto *Member = dyn_cast<MemberExpr>(S))
+      Name = Member->getMemberDecl()->getName();
+    std::string Lower = Name.lower();
+    if (StringRef(Lower).contains("thread") ||
+        StringRef(Lower).contains("worker"))
+      return true;
+    return llvm::any_of(S->children(), Names);
+  };
+  return Names(Cond);
+}
+
 void ThreadPerTaskCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Start = Result.Nodes.getNodeAs<Expr>("start");
   ASTContext &Ctx = *Result.Context;
@@ -101,7 +126,8 @@ void ThreadPerTaskCheck::check(const MatchFinder::MatchResult &Result) {
   WorkloadAnalyzer &Analyzer = analyzer(Ctx);
   if (!Task || !Analyzer.isAnalysable(Task))
     return;
-  if (boundedByCores(Loop, CoreCountFunctions) || isWorker(Task, Ctx))
+  if (boundedByCores(Loop, CoreCountFunctions) || boundedByThreadCount(Loop) ||
+      isWorker(Task, Ctx))
     return;
   const LoopFacts &Facts = Analyzer.analyzeLoop(Loop);
   if (Facts.Shape == ::concur::FanOut::Single ||

@@ -43,6 +43,17 @@ void addThreadStartMatchers(ast_matchers::MatchFinder &Finder,
       Callback);
 }
 
+bool isThreadStart(const Expr *E, llvm::ArrayRef<std::string> ThreadClasses,
+                   llvm::ArrayRef<std::string> ThreadFunctions) {
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E))
+    return llvm::is_contained(ThreadClasses,
+                              "::" + Construct->getConstructor()
+                                         ->getParent()
+                                         ->getQualifiedNameAsString());
+  const auto *Call = dyn_cast<CallExpr>(E);
+  return Call && isOneOf(Call->getDirectCallee(), ThreadFunctions);
+}
+
 llvm::SmallVector<const Expr *, 4> startArguments(const Expr *Start) {
   llvm::SmallVector<const Expr *, 4> Args;
   if (const auto *Call = dyn_cast<CallExpr>(Start))

@@ -46,6 +46,11 @@ void addThreadStartMatchers(ast_matchers::MatchFinder &Finder,
                             llvm::ArrayRef<std::string> ThreadFunctions,
                             llvm::StringRef BindName);
 
+/// Whether \p E starts one thread: constructs one of \p ThreadClasses or
+/// calls one of \p ThreadFunctions (qualified, "::" prefixed).
+bool isThreadStart(const Expr *E, llvm::ArrayRef<std::string> ThreadClasses,
+                   llvm::ArrayRef<std::string> ThreadFunctions);
+
 /// The arguments a thread start found by addThreadStartMatchers() passes:
 /// the constructor's, the function's or the emplace's.
 llvm::SmallVector<const Expr *, 4> startArguments(const Expr *Start);

@@ -21,14 +21,16 @@ int count_words(char *line) {
 
 void tokenize_worker(char *line) { count_words(line); }
 
-void start_tokenizer(char *line) {
-  std::thread t(tokenize_worker, line);
-  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: 'tokenize_worker' runs on several threads ('std::thread') but is not thread-safe: a call of 'strtok' via 'count_words'; synchronise it or use thread-safe forms (row: sequential)
-  // CHECK-NOTES: :[[@LINE-2]]:17: note: 'tokenize_worker' is called here
-  // CHECK-NOTES: :[[@LINE-6]]:36: note: 'count_words' is called here
-  // CHECK-NOTES: :[[@LINE-12]]:44: note: 'strtok' is not thread-safe
-  // CHECK-NOTES: :[[@LINE-5]]:17: note: thread-safe form of 'strtok': strtok_r
-  t.join();
+void start_tokenizers(char **lines, int n) {
+  for (int i = 0; i < n; ++i) {
+    std::thread t(tokenize_worker, lines[i]);
+    // CHECK-MESSAGES: :[[@LINE-1]]:19: warning: 'tokenize_worker' runs on several threads ('std::thread') but is not thread-safe: a call of 'strtok' via 'count_words'; synchronise it or use thread-safe forms (row: sequential)
+    // CHECK-NOTES: :[[@LINE-2]]:19: note: 'tokenize_worker' is called here
+    // CHECK-NOTES: :[[@LINE-7]]:36: note: 'count_words' is called here
+    // CHECK-NOTES: :[[@LINE-13]]:44: note: 'strtok' is not thread-safe
+    // CHECK-NOTES: :[[@LINE-5]]:19: note: thread-safe form of 'strtok': strtok_r
+    t.detach();
+  }
 }
 
 void stamp(char *out) {
@@ -37,14 +39,17 @@ void stamp(char *out) {
   snprintf(out, 32, "%d", parts->tm_hour);
 }
 
-void start_stamper(char *out) {
-  std::jthread t([out] { stamp(out); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: the lambda runs on several threads ('std::jthread') but is not thread-safe: a call of 'localtime' via 'stamp'
+void start_stampers(char (*out)[32], int n) {
+  for (int i = 0; i < n; ++i) {
+    std::jthread t([out, i] { stamp(out[i]); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:20: warning: the lambda runs on several threads ('std::jthread') but is not thread-safe: a call of 'localtime' via 'stamp'
+  }
 }
 
-auto start_async_env() {
-  return std::async(std::launch::async, [] { return getenv("HOME") != nullptr; });
-  // CHECK-MESSAGES: :[[@LINE-1]]:41: warning: the lambda runs on several threads ('std::async') but is not thread-safe: a call of 'getenv'
+void start_async_envs(int n) {
+  for (int i = 0; i < n; ++i)
+    auto f = std::async(std::launch::async, [] { return getenv("HOME") != nullptr; });
+  // CHECK-MESSAGES: :[[@LINE-1]]:45: warning: the lambda runs on several threads ('std::async') but is not thread-safe: a call of 'getenv'
 }
 
 void *posix_worker(void *arg) {
@@ -52,11 +57,11 @@ void *posix_worker(void *arg) {
   return msg;
 }
 
-void start_posix(int *err) {
-  pthread_t tid;
-  pthread_create(&tid, nullptr, posix_worker, err);
-  // CHECK-MESSAGES: :[[@LINE-1]]:33: warning: 'posix_worker' runs on several threads ('pthread_create') but is not thread-safe: a call of 'strerror'
-  pthread_join(tid, nullptr);
+void start_posix(int *errs, int n) {
+  pthread_t tids[8];
+  for (int i = 0; i < n && i < 8; ++i)
+    pthread_create(&tids[i], nullptr, posix_worker, &errs[i]);
+  // CHECK-MESSAGES: :[[@LINE-1]]:39: warning: 'posix_worker' runs on several threads ('pthread_create') but is not thread-safe: a call of 'strerror'
 }
 
 // --- unsynchronised writes --------------------------------------------------------
@@ -126,16 +131,18 @@ int count_words_r(char *line) {
     ++n;
   return n;
 }
-void start_tokenizer_r(char *line) {
-  std::thread t([line] { count_words_r(line); });
-  t.join();
+void start_tokenizer_r(char **lines, int n) {
+  for (int i = 0; i < n; ++i) {
+    std::thread t([lines, i] { count_words_r(lines[i]); });
+    t.detach();
+  }
 }
 
 // negative: an atomic counter.
 void bump_atomic() { processed_atomic.fetch_add(1); }
 void start_atomic_counter() {
-  std::thread t(bump_atomic);
-  t.join();
+  for (int i = 0; i < 4; ++i)
+    std::thread(bump_atomic).detach();
 }
 
 // negative: the write is made under a mutex.
@@ -144,8 +151,8 @@ void bump_locked() {
   ++processed;
 }
 void start_locked_counter() {
-  std::thread t(bump_locked);
-  t.join();
+  for (int i = 0; i < 4; ++i)
+    std::thread(bump_locked).detach();
 }
 
 // negative: std::call_once runs the initialisation under its own lock.
@@ -154,18 +161,16 @@ int config_value = 0;
 void load_config() { config_value = 42; }
 void read_config_once() { std::call_once(config_once, load_config); }
 void start_config_readers() {
-  std::thread a(read_config_once);
-  std::thread b(read_config_once);
-  a.join();
-  b.join();
+  for (int i = 0; i < 2; ++i)
+    std::thread(read_config_once).detach();
 }
 
 // negative: thread_local state is per thread.
 thread_local int per_thread_count = 0;
 void bump_thread_local() { ++per_thread_count; }
 void start_thread_local() {
-  std::thread t(bump_thread_local);
-  t.join();
+  for (int i = 0; i < 4; ++i)
+    std::thread(bump_thread_local).detach();
 }
 
 // negative: worker processes have their own memory.
@@ -181,8 +186,8 @@ auto deferred_env() {
 // negative: the function is declared thread-safe by its author.
 [[clang::annotate("concur::thread_safe")]] void audited_worker() { ++processed; }
 void start_audited() {
-  std::thread t(audited_worker);
-  t.join();
+  for (int i = 0; i < 4; ++i)
+    std::thread(audited_worker).detach();
 }
 
 // negative: std::for_each without a policy calls the lambda on this thread.
@@ -191,12 +196,30 @@ void sequential_each(std::vector<int> &items) {
 }
 
 // negative: only locals and the lambda's own captures are written.
-void start_pure(std::vector<int> &out) {
-  std::thread t([&out] {
-    int local = 0;
-    for (int i = 0; i < 10; ++i)
-      local += i;
-    out.push_back(local);
-  });
+void start_pure(std::vector<int> *outs, int n) {
+  for (int k = 0; k < n; ++k) {
+    std::thread t([out = &outs[k]] {
+      int local = 0;
+      for (int i = 0; i < 10; ++i)
+        local += i;
+      out->push_back(local);
+    });
+    t.detach();
+  }
+}
+
+// negative: one thread started outside any loop (a maintenance or logger
+// thread) runs its function on one thread: strtok there races with nothing
+// the analysis can show.
+void start_one_tokenizer(char *line) {
+  std::thread t(tokenize_worker, line);
   t.join();
+}
+void *log_flusher(void *arg) {
+  char *msg = strerror(*(int *)arg);
+  return msg;
+}
+void start_logger(int *err) {
+  pthread_t tid;
+  pthread_create(&tid, nullptr, log_flusher, err);
 }

@@ -148,3 +148,25 @@ void suppressed(const std::vector<std::string> &urls) {
   for (const std::string &url : urls)
     std::thread(fetch, url).detach(); // NOLINT(concur-thread-per-task)
 }
+
+// negative: the loop starts the number of threads a setting asks for, each
+// running its own event loop (a long-lived worker, not a task per item).
+struct bench_config {
+  int num_threads;
+  pthread_t tids[64];
+} config;
+void *run_event_loop(void *arg) {
+  fetch(*(std::string *)arg);
+  return arg;
+}
+void start_benchmark_threads(std::string *hosts) {
+  for (int i = 0; i < config.num_threads; ++i)
+    pthread_create(&config.tids[i], nullptr, run_event_loop, &hosts[i]);
+}
+void start_io_workers(std::string *hosts, int nworkers) {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < nworkers; ++i)
+    threads.emplace_back(fetch, hosts[i]);
+  for (std::thread &t : threads)
+    t.join();
+}
