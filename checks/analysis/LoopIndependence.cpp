@@ -324,10 +324,23 @@ private:
   /// State declared outside the loop that iterations could share. Library
   /// globals (std::cout) are not counted: output order is not a dependence
   /// the advice can act on.
+  /// stdout, stderr, stdin: the one stream every iteration that prints
+  /// writes to, in order.
+  static bool isStandardStream(const ValueDecl *VD) {
+    const auto *Var = dyn_cast<VarDecl>(VD);
+    if (!Var || !Var->hasGlobalStorage() || !Var->getType()->isPointerType())
+      return false;
+    const auto *Record = Var->getType()->getPointeeType()->getAsRecordDecl();
+    return Record &&
+           (Record->getName() == "_IO_FILE" || Record->getName() == "FILE" ||
+            Record->getName() == "__sFILE");
+  }
+
   bool isOuter(const ValueDecl *VD) const {
     if (!VD || Locals.contains(VD) || IndexVars.contains(VD))
       return false;
-    if (Ctx.getSourceManager().isInSystemHeader(VD->getLocation()))
+    if (Ctx.getSourceManager().isInSystemHeader(VD->getLocation()) &&
+        !isStandardStream(VD))
       return false;
     // A const pointer (`T *const p`) still points to a mutable object.
     if (const auto *Var = dyn_cast<VarDecl>(VD))

@@ -150,3 +150,20 @@ void drain_each(const int *fds, long *got, int n) {
     got[i] = fetch_fd(fds[i]);
   // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on network I/O in 'recv' via 'fetch_fd'; run them concurrently (row: asyncio)
 }
+
+/* negative: every iteration prints to stdout through a helper, whose
+   fprintf waits on its stream: the output is one stream, written in order
+   (a rule listing printed by a parser generator). */
+struct rule {
+  struct rule *next;
+  int nrhs;
+  const char **rhs;
+};
+static void rule_print(FILE *out, const struct rule *rp) {
+  for (int i = 0; i < rp->nrhs; i++)
+    fprintf(out, " %s", rp->rhs[i]);
+}
+void print_rules(const struct rule *first) {
+  for (const struct rule *rp = first; rp; rp = rp->next)
+    rule_print(stdout, rp);
+}
