@@ -122,6 +122,13 @@ public:
       Body = Do->getBody();
     }
     LoopBody = Body;
+    // `while (waitpid(-1, 0, 0) > 0) ;`: all the loop does is repeat its
+    // condition until it fails, each time on what the last one left.
+    if ((isa<WhileStmt, DoStmt>(Loop)) && isEmptyBody(Body)) {
+      depend("has an empty body: it repeats its condition until that fails",
+             Loop->getBeginLoc());
+      return Result;
+    }
     collectLocals(Body);
     // What differs from one iteration to the next: the loop's variables,
     // those declared in its body, and whatever it assigns.
@@ -140,6 +147,13 @@ public:
   }
 
 private:
+  static bool isEmptyBody(const Stmt *Body) {
+    if (!Body || isa<NullStmt>(Body))
+      return true;
+    const auto *Compound = dyn_cast<CompoundStmt>(Body);
+    return Compound && Compound->body_empty();
+  }
+
   ASTContext &Ctx;
   WrittenParamsFn WrittenParams;
   Dependence Result;

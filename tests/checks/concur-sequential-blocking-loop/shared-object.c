@@ -167,3 +167,10 @@ void print_rules(const struct rule *first) {
   for (const struct rule *rp = first; rp; rp = rp->next)
     rule_print(stdout, rp);
 }
+
+/* negative: a loop with an empty body only repeats its condition: reaping
+   every child before a restart waits on purpose, one child at a time. */
+void reap_children(void) {
+  while (waitpid(-1, 0, 0) > 0)
+    ;
+}
