@@ -32,8 +32,17 @@ void SequentialBlockingLoopCheck::report(const Stmt *Loop,
                                          const LoopFacts &Facts,
                                          const Recommendation &Rec,
                                          ASTContext &Ctx) {
-  const Evidence *Top =
-      ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Io);
+  // The chain shown is one of the waits the message names: console output
+  // and joins may weigh more in the evidence, but they are not the waiting
+  // that running the iterations concurrently would overlap.
+  ::concur::IoKindSet Overlapped;
+  for (unsigned K = 0; K < ::concur::NumIoKinds; ++K)
+    if (::concur::IoKind(K) != ::concur::IoKind::Console &&
+        ::concur::IoKind(K) != ::concur::IoKind::Sync)
+      Overlapped.insert(::concur::IoKind(K));
+  const Evidence *Top = ::concur::topIoEvidence(Facts.PerIteration, Overlapped);
+  if (!Top)
+    Top = ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Io);
   std::string Kinds =
       ::concur::describeIoKinds(Facts.PerIteration, analysisOptions());
   diag(Loop->getBeginLoc(),
