@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Python's multiprocessing.Queue, the comparator of bench_process_queue.
+
+One producer process puts N items of SIZE bytes (a bytes object), one
+consumer process gets them; the parent times from starting both processes
+to joining them. Prints one line per size:
+
+  queue-<size> py-mp-queue <items per second> items/s
+"""
+
+import argparse
+import multiprocessing
+import time
+
+
+def producer(queue, count, size):
+    item = b"x" * size
+    for _ in range(count):
+        queue.put(item)
+    queue.put(None)
+
+
+def consumer(queue):
+    while queue.get() is not None:
+        pass
+
+
+def measure(count, size, maxsize):
+    queue = multiprocessing.Queue(maxsize)
+    processes = [multiprocessing.Process(target=producer, args=(queue, count, size)),
+                 multiprocessing.Process(target=consumer, args=(queue,))]
+    start = time.perf_counter()
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join()
+    return count / (time.perf_counter() - start)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    multiprocessing.set_start_method("fork")
+    for size, count in ((64, 200_000), (65536, 20_000)):
+        count = max(1000, int(count * args.scale))
+        best = max(measure(count, size, 1024) for _ in range(3))
+        print(f"queue-{size} py-mp-queue {best:.0f} items/s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
