@@ -6,6 +6,10 @@ consumer process gets them; the parent times from starting both processes
 to joining them. Prints one line per size:
 
   queue-<size> py-mp-queue <items per second> items/s
+
+and the sets per second of one child process writing a Manager().dict():
+
+  dict-set py-manager-dict <sets per second> sets/s
 """
 
 import argparse
@@ -37,6 +41,21 @@ def measure(count, size, maxsize):
     return count / (time.perf_counter() - start)
 
 
+def writer(d, count):
+    for i in range(count):
+        d[i % 1000] = i
+
+
+def measure_dict(count):
+    with multiprocessing.Manager() as manager:
+        d = manager.dict()
+        child = multiprocessing.Process(target=writer, args=(d, count))
+        start = time.perf_counter()
+        child.start()
+        child.join()
+        return count / (time.perf_counter() - start)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
@@ -46,6 +65,9 @@ def main():
         count = max(1000, int(count * args.scale))
         best = max(measure(count, size, 1024) for _ in range(3))
         print(f"queue-{size} py-mp-queue {best:.0f} items/s", flush=True)
+    sets = max(1000, int(20_000 * args.scale))
+    best = max(measure_dict(sets) for _ in range(3))
+    print(f"dict-set py-manager-dict {best:.0f} sets/s", flush=True)
 
 
 if __name__ == "__main__":

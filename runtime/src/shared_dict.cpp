@@ -162,23 +162,18 @@ void dict_core::repair() const noexcept {
   s.count = count;
 }
 
-namespace {
-struct locked {
-  explicit locked(const dict_core &core, void (dict_core::*lock)() const,
-                  void (dict_core::*unlock)() const noexcept)
-      : core(core), release(unlock) {
-    (core.*lock)();
-  }
-  ~locked() { (core.*release)(); }
-  locked(const locked &) = delete;
-  locked &operator=(const locked &) = delete;
-  const dict_core &core;
-  void (dict_core::*release)() const noexcept;
-};
-} // namespace
+// Holds the table's lock for a scope (repairing it first if its last holder
+// died).
+class dict_core::guard {
+public:
+  explicit guard(const dict_core &core) : core_(core) { core_.lock(); }
+  ~guard() { core_.unlock(); }
+  guard(const guard &) = delete;
+  guard &operator=(const guard &) = delete;
 
-#define CONCUR_DICT_LOCK                                                       \
-  locked guard(*this, &dict_core::lock, &dict_core::unlock)
+private:
+  const dict_core &core_;
+};
 
 std::optional<std::uint64_t> dict_core::find(bytes key, std::uint64_t hash,
                                              bool &found) const noexcept {
@@ -245,12 +240,12 @@ void dict_core::store(bytes key, bytes value) {
 
 void dict_core::set(bytes key, bytes value) {
   check_entry(key, value);
-  CONCUR_DICT_LOCK;
+  guard locked(*this);
   store(key, value);
 }
 
 void dict_core::update(bytes key, updater update, void *context) {
-  CONCUR_DICT_LOCK;
+  guard locked(*this);
   bool found = false;
   std::optional<std::uint64_t> index = find(key, hash_of(key), found);
   std::vector<std::byte> value;
@@ -266,7 +261,7 @@ void dict_core::update(bytes key, updater update, void *context) {
 }
 
 bool dict_core::get(bytes key, reader read, void *context) const {
-  CONCUR_DICT_LOCK;
+  guard locked(*this);
   bool found = false;
   std::optional<std::uint64_t> index = find(key, hash_of(key), found);
   if (!found)
@@ -277,14 +272,14 @@ bool dict_core::get(bytes key, reader read, void *context) const {
 }
 
 bool dict_core::contains(bytes key) const {
-  CONCUR_DICT_LOCK;
+  guard locked(*this);
   bool found = false;
   find(key, hash_of(key), found);
   return found;
 }
 
 bool dict_core::erase(bytes key) {
-  CONCUR_DICT_LOCK;
+  guard locked(*this);
   bool found = false;
   std::optional<std::uint64_t> index = find(key, hash_of(key), found);
   if (!found)
@@ -295,7 +290,7 @@ bool dict_core::erase(bytes key) {
 }
 
 void dict_core::clear() {
-  CONCUR_DICT_LOCK;
+  guard locked(*this);
   layout &s = shared();
   for (std::uint64_t i = 0; i < s.slots; ++i)
     slot_at(i).state.store(empty, std::memory_order_relaxed);
@@ -303,12 +298,12 @@ void dict_core::clear() {
 }
 
 std::size_t dict_core::size() const {
-  CONCUR_DICT_LOCK;
+  guard locked(*this);
   return std::size_t(shared().count);
 }
 
 void dict_core::for_each(reader read, void *context) const {
-  CONCUR_DICT_LOCK;
+  guard locked(*this);
   layout &s = shared();
   for (std::uint64_t i = 0; i < s.slots; ++i) {
     slot &entry = slot_at(i);

@@ -91,6 +91,7 @@ public:
   struct slot;
 
 private:
+  class guard;
   layout &shared() const noexcept;
   slot &slot_at(std::uint64_t index) const noexcept;
   void lock() const;
