@@ -77,14 +77,14 @@ int main(int argc, char **argv) {
   for (auto run : runs) {
     long count = std::max(1000L, long(double(run.count) * scale));
     double best = 0;
-    for (int round = 0; round < 3; ++round)
+    for (int round = 0; round < 2; ++round)
       best = std::max(best, measure(count, run.size));
     std::printf("queue-%ld concur %.0f items/s\n", run.size, best);
     std::fflush(stdout);
   }
   long sets = std::max(1000L, long(2'000'000 * scale));
   double best = 0;
-  for (int round = 0; round < 3; ++round)
+  for (int round = 0; round < 2; ++round)
     best = std::max(best, measure_dict(sets));
   std::printf("dict-set concur %.0f sets/s\n", best);
 }

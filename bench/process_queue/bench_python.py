@@ -63,10 +63,10 @@ def main():
     multiprocessing.set_start_method("fork")
     for size, count in ((64, 200_000), (65536, 20_000)):
         count = max(1000, int(count * args.scale))
-        best = max(measure(count, size, 1024) for _ in range(3))
+        best = max(measure(count, size, 1024) for _ in range(2))
         print(f"queue-{size} py-mp-queue {best:.0f} items/s", flush=True)
     sets = max(1000, int(20_000 * args.scale))
-    best = max(measure_dict(sets) for _ in range(3))
+    best = max(measure_dict(sets) for _ in range(2))
     print(f"dict-set py-manager-dict {best:.0f} sets/s", flush=True)
 
 
