@@ -55,7 +55,8 @@ struct queue_core::layout {
   std::uint64_t tail;
   std::uint32_t closed;
   std::uint32_t broken;
-  std::uint32_t taking; // a get() is reading the value at head
+  std::uint32_t taking;      // a get() is reading the value at...
+  std::uint64_t taking_from; // ...this head
   // Bumped (under the mutex) when a value or the end arrives, and when room
   // is made; waiters sleep on them.
   alignas(64) std::atomic<std::uint32_t> items_sequence;
@@ -138,21 +139,34 @@ void queue_core::unlock() const noexcept {
 // everyone is told.
 void queue_core::repair() const noexcept {
   layout &s = shared();
-  if (s.taking) {
+  std::byte *ring = ring_of(memory_);
+  auto size_at = [&](std::uint64_t position) {
+    std::uint64_t size;
+    std::memcpy(&size, ring + position % s.ring_bytes, 8);
+    return size;
+  };
+  // The record at `position`, past a skip marker if there is one.
+  auto record_start = [&](std::uint64_t position) {
+    if (size_at(position) == skip_marker)
+      position += s.ring_bytes - position % s.ring_bytes;
+    return position;
+  };
+  if (s.taking && s.head == s.taking_from) {
     // It died reading the value at head: that value counts as taken (not
     // handed to another consumer, which it might kill the same way).
-    std::byte *ring = ring_of(memory_);
-    std::uint64_t position = s.head % s.ring_bytes;
-    std::uint64_t size;
-    std::memcpy(&size, ring + position, 8);
-    if (size == skip_marker) {
-      s.head += s.ring_bytes - position;
-      std::memcpy(&size, ring, 8);
-    }
-    s.head += record_size(size);
-    --s.count;
-    s.taking = 0;
+    std::uint64_t start = record_start(s.head);
+    s.head = start + record_size(size_at(start));
   }
+  s.taking = 0;
+  // It may have died between moving head or tail and counting: count again.
+  std::uint64_t count = 0;
+  for (std::uint64_t position = s.head; position < s.tail; ++count) {
+    position = record_start(position);
+    position += record_size(size_at(position));
+  }
+  s.count = count;
+  if (count == 0 || s.head > s.tail)
+    s.head = s.tail = 0;
   s.broken = 1;
   s.items_sequence.fetch_add(1);
   s.room_sequence.fetch_add(1);
@@ -275,6 +289,7 @@ queue_core::get(void (*read)(void *, std::span<const std::byte>), void *context,
     std::memcpy(&size, ring + position, 8);
   }
   std::exception_ptr error;
+  s.taking_from = s.head;
   s.taking = 1;
   std::atomic_signal_fence(std::memory_order_seq_cst);
   if (size > s.ring_bytes - position - 8) {
