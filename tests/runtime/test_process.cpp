@@ -214,6 +214,23 @@ TEST_F(Process, JoinFromTwoThreads) {
   EXPECT_EQ(p.exit_code(), 0);
 }
 
+TEST_F(Process, OtherThreadsAreNotHeldUpByAJoin) {
+  concur::process p(sleeps, 60'000);
+  p.start();
+  std::thread joiner([&] { p.join(); });
+  std::this_thread::sleep_for(20ms); // the joiner is waiting on the child
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(p.exit_code());
+  EXPECT_EQ(p.exception(), nullptr);
+  EXPECT_TRUE(p.is_alive());
+  EXPECT_FALSE(p.join_for(50ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+  p.kill();
+  joiner.join();
+  EXPECT_TRUE(p.join_for(0ms));
+  EXPECT_EQ(p.exit_code(), -SIGKILL);
+}
+
 TEST_F(Process, MisuseIsALogicError) {
   concur::process p(sleeps, 1);
   EXPECT_THROW(p.join(), std::logic_error);
