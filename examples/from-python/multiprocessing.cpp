@@ -4,22 +4,24 @@
 // compares them and runs every snippet.
 //
 // Usage: multiprocessing NAME   NAME: process, pool_map, queue, ipc, dict
+#include <concur/process.hpp>
 #include <concur/process_pool.hpp>
+#include <concur/process_queue.hpp>
+#include <concur/shared_dict.hpp>
 
 #include <cstdio>
 #include <map>
-#include <ranges>
+#include <optional>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 // snippet: process
-int work(int n) { return n * n; } // runs in a worker process
+void work(int n) { std::printf("%d\n", n * n); } // in the child process
 
 void one_process() {
-  concur::process_pool pool(1); // no Process class: a pool of one worker
-  int result = pool.submit(work, 5).get();
-  std::printf("%d\n", result);
+  concur::process p(work, 5);
+  p.start();
+  p.join();
 }
 // end snippet
 
@@ -41,46 +43,70 @@ void pool_map() {
 // end snippet
 
 // snippet: queue
-std::vector<int> calculate_squares(std::vector<int> numbers) {
-  for (int &n : numbers)
-    n = n * n;
-  return numbers; // travels back as the task's result
+void calculate_squares(std::vector<int> numbers,
+                       concur::process_queue<int> queue) {
+  for (int n : numbers)
+    queue.put(n * n);
 }
 
 void squares() {
   std::vector<std::vector<int>> numbers_list{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
-  concur::process_pool pool(3);
-  for (const auto &part : pool.map(calculate_squares, numbers_list))
-    for (int square : part)
-      std::printf("%d ", square);
+  concur::process_queue<int> queue;
+  std::vector<concur::process> processes;
+  for (const auto &numbers : numbers_list)
+    processes.emplace_back(calculate_squares, numbers, queue);
+  for (auto &p : processes)
+    p.start();
+  for (auto &p : processes)
+    p.join();
+  std::vector<int> results;
+  while (!queue.empty())
+    results.push_back(*queue.get());
+  for (int square : results)
+    std::printf("%d ", square);
   std::printf("\n");
 }
 // end snippet
 
 // snippet: ipc
-std::vector<int> producer() {
-  std::vector<int> items;
+void producer(concur::process_queue<int> q) {
   for (int i = 0; i < 5; ++i)
-    items.push_back(i);
-  return items;
+    q.put(i);
+}
+
+void consumer(concur::process_queue<int> q) {
+  while (std::optional<int> item = q.get()) // nothing once q is closed
+    std::printf("Got: %d\n", *item);
 }
 
 void producer_consumer() {
-  concur::process_pool pool(1);
-  for (int item : pool.submit(producer).get()) // once the producer returned
-    std::printf("Got: %d\n", item);
+  concur::process_queue<int> q;
+  concur::process p1(producer, q);
+  concur::process p2(consumer, q);
+  p1.start();
+  p2.start();
+  p1.join();
+  q.close(); // the None sentinel
+  p2.join();
 }
 // end snippet
 
 // snippet: dict
-std::pair<int, int> square_entry(int n) { return {n, n * n}; }
+void store_square(int n, concur::shared_dict<int, int> return_dict) {
+  return_dict.set(n, n * n);
+}
 
-void shared_dict() {
-  concur::process_pool pool(5);
-  std::map<int, int> return_dict;
-  for (auto [key, value] : pool.map(square_entry, std::views::iota(0, 5)))
-    return_dict[key] = value; // the parent builds the dict
-  for (auto [key, value] : return_dict)
+void manager_dict() {
+  concur::shared_dict<int, int> return_dict(100); // room for 100 entries
+  std::vector<concur::process> processes;
+  for (int i = 0; i < 5; ++i)
+    processes.emplace_back(store_square, i, return_dict);
+  for (auto &p : processes)
+    p.start();
+  for (auto &p : processes)
+    p.join();
+  auto items = return_dict.items();
+  for (auto [key, value] : std::map<int, int>(items.begin(), items.end()))
     std::printf("%d: %d\n", key, value);
 }
 // end snippet
@@ -97,7 +123,7 @@ int main(int argc, char **argv) {
   else if (name == "ipc")
     producer_consumer();
   else if (name == "dict")
-    shared_dict();
+    manager_dict();
   else {
     std::fprintf(stderr, "usage: %s process|pool_map|queue|ipc|dict\n",
                  argv[0]);

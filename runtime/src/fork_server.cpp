@@ -116,6 +116,10 @@ void reply_error(output_archive &out, const std::string &type,
     }
     if (!sent)
       _exit(0);
+    if (request.flags & exit_after_task) {
+      std::fflush(nullptr); // what the task printed, as Python's Process does
+      _exit(reply.kind == frame::error ? 1 : 0);
+    }
   }
 }
 

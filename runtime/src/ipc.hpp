@@ -73,7 +73,15 @@ struct frame_header {
   std::uint64_t payload_size = 0;
   std::uint64_t shared_memory_threshold = 0;
   std::uint32_t descriptor_count = 0;
-  std::uint32_t reserved = 0;
+  std::uint32_t flags = 0; // frame_flags, on a task
+};
+
+/// Flags of a task frame.
+enum frame_flags : std::uint32_t {
+  /// concur::process: the worker flushes stdio and exits after this task,
+  /// with status 0 after a result and 1 after an exception (Python's
+  /// Process.exitcode).
+  exit_after_task = 1,
 };
 
 /// At most this many descriptors travel with one frame (the kernel's

@@ -14,10 +14,13 @@
 #include <concur/net.hpp>
 #include <concur/parallel.hpp>
 #include <concur/periodic_timer.hpp>
+#include <concur/process.hpp>
 #include <concur/process_pool.hpp>
+#include <concur/process_queue.hpp>
 #include <concur/progress.hpp>
 #include <concur/serialize.hpp>
 #include <concur/shared_buffer.hpp>
+#include <concur/shared_dict.hpp>
 #include <concur/subprocess.hpp>
 #include <concur/task.hpp>
 #include <concur/thread_pool.hpp>

@@ -1,0 +1,90 @@
+// concur::process_queue throughput: one producer process puts N values of
+// SIZE bytes (a std::string), one consumer process gets them until the end
+// of the queue; timed from starting both processes to joining them, as
+// bench_python.py times multiprocessing.Queue. Prints one line per size:
+//
+//   queue-<size> concur <items per second> items/s
+//
+// and the sets per second of one child process writing a shared_dict
+// (bench_python.py: a Manager().dict()):
+//
+//   dict-set concur <sets per second> sets/s
+//
+// Usage: bench_process_queue [SCALE]
+#include <concur/process.hpp>
+#include <concur/process_queue.hpp>
+#include <concur/shared_dict.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+void producer(concur::process_queue<std::string> queue, long count, long size) {
+  std::string item(std::size_t(size), 'x');
+  for (long i = 0; i < count; ++i)
+    queue.put(item);
+  queue.close(); // the end-of-queue sentinel
+}
+
+void consumer(concur::process_queue<std::string> queue) {
+  while (queue.get()) {
+  }
+}
+
+void writer(concur::shared_dict<long, long> dict, long count) {
+  for (long i = 0; i < count; ++i)
+    dict.set(i % 1000, i);
+}
+
+// Sets per second by one child process into a dictionary of 1000 keys.
+double measure_dict(long count) {
+  concur::shared_dict<long, long> dict(1000);
+  concur::process child(writer, dict, count);
+  auto start = std::chrono::steady_clock::now();
+  child.start();
+  child.get();
+  std::chrono::duration<double> elapsed =
+      std::chrono::steady_clock::now() - start;
+  return double(count) / elapsed.count();
+}
+
+double measure(long count, long size) {
+  concur::process_queue<std::string> queue(1024); // Queue(1024) in Python
+  concur::process put(producer, queue, count, size);
+  concur::process get(consumer, queue);
+  auto start = std::chrono::steady_clock::now();
+  put.start();
+  get.start();
+  put.get();
+  get.get();
+  std::chrono::duration<double> elapsed =
+      std::chrono::steady_clock::now() - start;
+  return double(count) / elapsed.count();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  concur::start_fork_server();
+  double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
+  struct {
+    long size, count;
+  } runs[] = {{64, 2'000'000}, {65536, 100'000}};
+  for (auto run : runs) {
+    long count = std::max(1000L, long(double(run.count) * scale));
+    double best = 0;
+    for (int round = 0; round < 2; ++round)
+      best = std::max(best, measure(count, run.size));
+    std::printf("queue-%ld concur %.0f items/s\n", run.size, best);
+    std::fflush(stdout);
+  }
+  long sets = std::max(1000L, long(2'000'000 * scale));
+  double best = 0;
+  for (int round = 0; round < 2; ++round)
+    best = std::max(best, measure_dict(sets));
+  std::printf("dict-set concur %.0f sets/s\n", best);
+}

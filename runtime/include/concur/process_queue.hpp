@@ -1,0 +1,257 @@
+// concur::process_queue<T>: a bounded multi-producer, multi-consumer queue
+// between processes (Python's multiprocessing.Queue). It lives in shared
+// memory (a memfd): a ring of serialised values guarded by a process-shared
+// robust mutex, with futex wake-ups. A copy of the queue, or a queue passed
+// to a concur::process or a process_pool task, is a handle to the same
+// queue.
+//
+//   void producer(concur::process_queue<int> queue) {
+//     for (int i = 0; i < 5; ++i)
+//       queue.put(i);
+//   }
+//   ...
+//   concur::process_queue<int> queue;
+//   concur::process p(producer, queue);
+//   p.start();
+//   p.join();
+//   queue.close();                               // the end-of-queue sentinel
+//   while (std::optional<int> item = queue.get())  // nullopt: closed, drained
+//     std::printf("Got: %d\n", *item);
+//
+// Values are serialised with concur/serialize.hpp and copied into the ring,
+// so T is anything a process_pool task accepts as an argument, except
+// shared_buffer (a descriptor cannot live in shared memory).
+//
+// A process that dies while holding the queue's lock (killed in the middle
+// of a put or a get) breaks the queue: every process using it then gets
+// process_queue_broken from put() at once, and from get() once the values
+// that were completely put have been taken, instead of waiting forever. A
+// value that a consumer was taking when it died is lost with it; a value
+// that a producer was putting was never in the queue.
+// A process that dies between operations leaves the queue intact.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "concur/detail/ipc_fd.hpp"
+#include "concur/serialize.hpp"
+
+namespace concur {
+
+/// put() on a closed process_queue.
+class process_queue_closed : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A process died while holding the queue's lock; the queue is unusable.
+class process_queue_broken : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// put_for() or get_for() gave up after its timeout (Python's queue.Full and
+/// queue.Empty).
+class process_queue_timeout : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail::ipc {
+
+/// The untyped queue: serialised values in a ring in shared memory.
+class queue_core {
+public:
+  using clock = std::chrono::steady_clock;
+  /// A new queue.
+  queue_core(std::size_t max_items, std::size_t buffer_bytes);
+  /// Maps a queue received from another process (checks its header).
+  explicit queue_core(unique_fd descriptor);
+  queue_core(const queue_core &) = delete;
+  queue_core &operator=(const queue_core &) = delete;
+  ~queue_core();
+
+  /// Copies `item` in; false if `deadline` passed first. Throws
+  /// process_queue_closed, process_queue_broken, std::length_error.
+  bool put(std::span<const std::byte> item,
+           std::optional<clock::time_point> deadline);
+
+  enum class got { item, end, timeout };
+  /// Calls `read(context, bytes)` on the next item, under the lock, then
+  /// removes it (also when `read` throws). got::end once closed and drained.
+  got get(void (*read)(void *context, std::span<const std::byte> bytes),
+          void *context, std::optional<clock::time_point> deadline);
+
+  void close();
+  bool closed() const;
+  std::size_t size() const;
+  std::size_t max_items() const noexcept;
+  std::size_t buffer_bytes() const noexcept;
+  int descriptor() const noexcept;
+
+  struct layout;
+
+private:
+  layout &shared() const noexcept;
+  bool lock() const;
+  void unlock() const noexcept;
+  void repair() const noexcept;
+  void wait(std::atomic<std::uint32_t> &sequence, std::uint32_t seen,
+            std::atomic<std::uint32_t> &sleepers,
+            std::optional<clock::time_point> deadline) const;
+
+  unique_fd descriptor_;
+  void *memory_ = nullptr;
+  std::size_t mapped_ = 0;
+};
+
+template <class T> struct queue_reader {
+  std::optional<T> *value;
+  static void read(void *context, std::span<const std::byte> bytes) {
+    auto &self = *static_cast<queue_reader *>(context);
+    T value{};
+    std::span<unique_fd> no_descriptors;
+    input_archive in(bytes, no_descriptors);
+    in(value);
+    in.finish();
+    self.value->emplace(std::move(value));
+  }
+};
+
+/// Serialises a queue item; descriptors cannot be stored in the ring.
+template <class T>
+const std::vector<std::byte> &serialize_item(const T &value) {
+  thread_local output_archive scratch(static_cast<std::size_t>(-1));
+  scratch.bytes().clear();
+  scratch.descriptors().clear();
+  scratch(value);
+  if (!scratch.descriptors().empty()) {
+    scratch.descriptors().clear();
+    throw std::invalid_argument(
+        "concur::process_queue: a value holding a descriptor (a "
+        "shared_buffer, a process_queue, a shared_dict) cannot be put on a "
+        "process_queue; pass it to the process as an argument instead");
+  }
+  return scratch.bytes();
+}
+
+} // namespace detail::ipc
+
+template <class T> class process_queue {
+  static_assert(serializable<T> && std::is_default_constructible_v<T>,
+                "concur::process_queue<T>: T must be serialisable (see "
+                "concur/serialize.hpp) and default-constructible");
+
+public:
+  using value_type = T;
+  /// Byte size of the default ring.
+  static constexpr std::size_t default_buffer_bytes = std::size_t(4) << 20;
+  /// The largest max_items and buffer_bytes accepted.
+  static constexpr std::size_t max_max_items = std::size_t(1) << 30;
+  static constexpr std::size_t max_buffer_bytes = std::size_t(1) << 36;
+
+  /// A queue holding at most `max_items` values and `buffer_bytes` bytes of
+  /// serialised values (each takes its size rounded up to 8, plus 8).
+  /// std::invalid_argument unless 1 <= max_items <= max_max_items and
+  /// 64 <= buffer_bytes <= max_buffer_bytes.
+  explicit process_queue(std::size_t max_items = 1024,
+                         std::size_t buffer_bytes = default_buffer_bytes)
+      : core_(std::make_shared<detail::ipc::queue_core>(max_items,
+                                                        buffer_bytes)) {}
+
+  /// Blocks while the queue is full. Throws process_queue_closed after
+  /// close(), process_queue_broken, and std::length_error for a value
+  /// whose serialised form exceeds the ring.
+  void put(const T &value) {
+    core_->put(detail::ipc::serialize_item(value), std::nullopt);
+  }
+  /// Like put(), throwing process_queue_timeout if the queue stays full for
+  /// `timeout`.
+  template <class Rep, class Period>
+  void put_for(const T &value,
+               const std::chrono::duration<Rep, Period> &timeout) {
+    if (!core_->put(detail::ipc::serialize_item(value), deadline(timeout)))
+      throw process_queue_timeout(
+          "concur::process_queue: still full after the put's timeout");
+  }
+
+  /// The next value; blocks while the queue is empty and open. Nothing once
+  /// the queue is closed and drained (the end-of-queue sentinel). Throws
+  /// process_queue_broken, or serialization_error for a value that does not
+  /// decode as a T (it is removed).
+  std::optional<T> get() { return get_until(std::nullopt); }
+  /// Like get(), throwing process_queue_timeout if nothing arrives within
+  /// `timeout`.
+  template <class Rep, class Period>
+  std::optional<T> get_for(const std::chrono::duration<Rep, Period> &timeout) {
+    return get_until(deadline(timeout));
+  }
+
+  /// No more puts (they throw process_queue_closed); get() returns the
+  /// values already queued, then nothing. Wakes every blocked process.
+  /// Idempotent.
+  void close() { core_->close(); }
+  bool closed() const { return core_->closed(); }
+  /// Values queued now (a snapshot: other processes may change it).
+  std::size_t size() const { return core_->size(); }
+  bool empty() const { return size() == 0; }
+  std::size_t max_items() const noexcept { return core_->max_items(); }
+  std::size_t buffer_bytes() const noexcept { return core_->buffer_bytes(); }
+
+private:
+  template <class Rep, class Period>
+  static detail::ipc::queue_core::clock::time_point
+  deadline(const std::chrono::duration<Rep, Period> &timeout) {
+    auto now = detail::ipc::queue_core::clock::now();
+    auto limit = std::chrono::hours(24 * 365);
+    return now + (timeout > limit
+                      ? std::chrono::nanoseconds(limit)
+                      : std::chrono::ceil<std::chrono::nanoseconds>(timeout));
+  }
+
+  std::optional<T>
+  get_until(std::optional<detail::ipc::queue_core::clock::time_point> until) {
+    std::optional<T> value;
+    detail::ipc::queue_reader<T> reader{&value};
+    switch (core_->get(&detail::ipc::queue_reader<T>::read, &reader, until)) {
+    case detail::ipc::queue_core::got::item:
+      return value;
+    case detail::ipc::queue_core::got::end:
+      return std::nullopt;
+    case detail::ipc::queue_core::got::timeout:
+      break;
+    }
+    throw process_queue_timeout(
+        "concur::process_queue: nothing arrived within the get's timeout");
+  }
+
+  friend struct detail::codec<process_queue<T>>;
+  process_queue(std::shared_ptr<detail::ipc::queue_core> core)
+      : core_(std::move(core)) {}
+
+  std::shared_ptr<detail::ipc::queue_core> core_;
+};
+
+namespace detail {
+template <class T> struct codec<process_queue<T>> {
+  static constexpr bool raw = false, supported = true;
+  static void save(output_archive &archive, const process_queue<T> &queue) {
+    archive.write_value(
+        archive.attach(ipc::duplicate(queue.core_->descriptor())));
+  }
+  static void load(input_archive &archive, process_queue<T> &queue) {
+    queue = process_queue<T>(std::make_shared<ipc::queue_core>(
+        archive.take(archive.read_value<std::uint32_t>())));
+  }
+};
+} // namespace detail
+
+} // namespace concur
