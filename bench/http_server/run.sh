@@ -4,8 +4,9 @@
 #
 # The guides' web framework, FastAPI, is not a Debian package; aiohttp.web
 # (python3-aiohttp) is Debian's asyncio web server, on the default asyncio
-# loop. Each server runs on 127.0.0.1 in turn, single-threaded on its loop,
-# against the same epoll keep-alive client (http_client.cpp): 1, 100 and
+# loop (run with /usr/bin/python3, which sees Debian's packages). Each
+# server runs on 127.0.0.1 in turn, single-threaded on its loop, against the
+# same epoll keep-alive client (http_client.cpp): 1, 100 and
 # 1,000 connections, one request in flight per connection, SECONDS each, on
 # two endpoints that answer "Hello, world!" (13 bytes, text/plain):
 #   /hello     a coroutine handler (async def), on the loop
@@ -31,7 +32,7 @@ rounds=${3:-3}
 here=$root/bench/http_server
 bin=$build/bench/http_server
 cmake --build "$build" --target bench_http_server bench_http_client >/dev/null
-python3 -c "import aiohttp" 2>/dev/null ||
+/usr/bin/python3 -c "import aiohttp" 2>/dev/null ||
   { echo "python3-aiohttp is not installed (tool/quickstart.sh lists it)" >&2; exit 1; }
 
 server_pid=
@@ -77,7 +78,7 @@ for round in $(seq "$rounds"); do
   for name in "${servers[@]}"; do
     case $name in
       concur) start_server "$bin/bench_http_server" 0 ;;
-      aiohttp) start_server python3 "$here/aiohttp_server.py" 0 ;;
+      aiohttp) start_server /usr/bin/python3 "$here/aiohttp_server.py" 0 ;;
     esac
     for path in "${paths[@]}"; do
       for c in "${counts[@]}"; do
