@@ -2,7 +2,8 @@
 // check_install.cmake). It includes every public header, so a header the
 // install leaves out fails the build, and uses the thread pool, the
 // executor, a channel, the event loop, the parallel map, a process pool and
-// the HTTP request parser, so the library's symbols must link. Prints "concur ok: 338350 45 6 55 385".
+// the HTTP request parser, so the library's symbols must link. Prints "concur
+// ok: 338350 45 6 55 385".
 #include <concur/async_bridge.hpp>
 #include <concur/async_sync.hpp>
 #include <concur/channel.hpp>
