@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -143,6 +145,11 @@ public:
   reply request(std::string_view text) {
     send(text);
     return receive();
+  }
+  // True if something arrives (or the server closes) within `wait`.
+  bool readable_within(std::chrono::milliseconds wait) {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, int(wait.count())) == 1;
   }
   // True if the server closes the connection (after what it still sends).
   bool closed() {
@@ -397,6 +404,24 @@ TEST(HttpServer, StopTimeoutCancelsHandlersThatTakeTooLong) {
   running.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_TRUE(c.closed());
+}
+
+TEST(HttpServer, ConnectionsBeyondTheMaximumWaitForAFreeSlot) {
+  http::server_options options;
+  options.max_connections = 2;
+  http::server srv(options);
+  add_mixed_routes(srv);
+  running_server running(srv);
+  auto first = std::make_unique<client>(running.port());
+  client second(running.port());
+  EXPECT_EQ(first->request(get("/sync")).status, 200);
+  EXPECT_EQ(second.request(get("/sync")).status, 200);
+  client third(running.port()); // in the listen backlog, not accepted yet
+  third.send(get("/sync"));
+  EXPECT_FALSE(third.readable_within(300ms));
+  first.reset(); // frees a slot
+  EXPECT_EQ(third.receive().status, 200);
+  EXPECT_EQ(second.request(get("/async")).status, 200);
 }
 
 TEST(HttpServer, BadOptionsAndRoutesAreRejected) {
