@@ -424,6 +424,43 @@ TEST(HttpServer, ConnectionsBeyondTheMaximumWaitForAFreeSlot) {
   EXPECT_EQ(second.request(get("/async")).status, 200);
 }
 
+namespace {
+// Serves until `go` is set, then cancels the task running serve().
+concur::task<void> serve_then_cancel(http::server &srv,
+                                     std::promise<std::uint16_t> &port,
+                                     const std::atomic<bool> &go,
+                                     std::atomic<bool> &cancelled) {
+  srv.listen("127.0.0.1", 0);
+  port.set_value(srv.port());
+  concur::task_handle<void> serving = concur::spawn(srv.serve());
+  while (!go)
+    co_await concur::sleep_for(1ms);
+  serving.cancel();
+  try {
+    co_await serving;
+  } catch (const concur::cancelled_error &) {
+    cancelled = true;
+  }
+}
+} // namespace
+
+TEST(HttpServer, CancellingServeClosesEveryConnection) {
+  http::server srv;
+  add_mixed_routes(srv);
+  std::promise<std::uint16_t> port;
+  std::future<std::uint16_t> known = port.get_future();
+  std::atomic<bool> go{false}, cancelled{false};
+  std::jthread loop(
+      [&] { concur::run(serve_then_cancel(srv, port, go, cancelled)); });
+  client c(known.get());
+  EXPECT_EQ(c.request(get("/sync")).status, 200); // now idle, kept alive
+  go = true;
+  loop.join();
+  EXPECT_TRUE(cancelled); // serve() rethrew cancelled_error
+  EXPECT_TRUE(c.closed());
+  EXPECT_EQ(srv.connections(), 0u);
+}
+
 TEST(HttpServer, BadOptionsAndRoutesAreRejected) {
   http::server_options options;
   options.idle_timeout = 0s;
