@@ -6,7 +6,7 @@
 # (python3-aiohttp) is Debian's asyncio web server, on the default asyncio
 # loop (run with /usr/bin/python3, which sees Debian's packages). Each
 # server runs on 127.0.0.1 in turn, single-threaded on its loop, against the
-# same epoll keep-alive client (http_client.cpp): 1, 100 and
+# same epoll keep-alive client (load_client.cpp): 1, 100 and
 # 1,000 connections, one request in flight per connection, SECONDS each, on
 # two endpoints that answer "Hello, world!" (13 bytes, text/plain):
 #   /hello     a coroutine handler (async def), on the loop
@@ -31,7 +31,7 @@ seconds=${2:-2}
 rounds=${3:-3}
 here=$root/bench/http_server
 bin=$build/bench/http_server
-cmake --build "$build" --target bench_http_server bench_http_client >/dev/null
+cmake --build "$build" --target bench_http_server_concur bench_http_server_load >/dev/null
 /usr/bin/python3 -c "import aiohttp" 2>/dev/null ||
   { echo "python3-aiohttp is not installed (tool/quickstart.sh lists it)" >&2; exit 1; }
 
@@ -77,13 +77,13 @@ done
 for round in $(seq "$rounds"); do
   for name in "${servers[@]}"; do
     case $name in
-      concur) start_server "$bin/bench_http_server" 0 ;;
+      concur) start_server "$bin/bench_http_server_concur" 0 ;;
       aiohttp) start_server /usr/bin/python3 "$here/aiohttp_server.py" 0 ;;
     esac
     for path in "${paths[@]}"; do
       for c in "${counts[@]}"; do
         before=$(server_ticks)
-        measured=$("$bin/bench_http_client" "$port" "$c" "$seconds" "$path" | awk '{print $2}')
+        measured=$("$bin/bench_http_server_load" "$port" "$c" "$seconds" "$path" | awk '{print $2}')
         used=$(echo "($(server_ticks) - $before) * $tick_us / ($measured * $seconds)" | bc -l)
         if [ "$measured" -gt "${rate[$name,$path,$c]}" ]; then rate[$name,$path,$c]=$measured; fi
         if [ "${cpu[$name,$path,$c]}" = 0 ] || (( $(echo "$used < ${cpu[$name,$path,$c]}" | bc -l) )); then

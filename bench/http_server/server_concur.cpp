@@ -26,7 +26,7 @@ concur::task<void> serve(std::uint16_t port) {
   std::fflush(stdout);
   std::stop_source stop;
   concur::event_loop &loop =
-      concur::event_loop::require_current("bench_http_server");
+      concur::event_loop::require_current("server_concur");
   for (int signal : {SIGTERM, SIGINT})
     loop.add_signal_handler(signal, [&stop] { stop.request_stop(); });
   co_await app.serve(stop.get_token());

@@ -28,7 +28,7 @@ struct connection {
 };
 
 [[noreturn]] void fail(const char *what) {
-  std::fprintf(stderr, "http_client: %s: %s\n", what, std::strerror(errno));
+  std::fprintf(stderr, "load_client: %s: %s\n", what, std::strerror(errno));
   std::exit(1);
 }
 
@@ -38,7 +38,7 @@ std::size_t complete_response(const std::string &data) {
   if (end == std::string::npos)
     return 0;
   if (data.compare(0, 13, "HTTP/1.1 200 ") != 0) {
-    std::fprintf(stderr, "http_client: unexpected response: %.60s\n", data.c_str());
+    std::fprintf(stderr, "load_client: unexpected response: %.60s\n", data.c_str());
     std::exit(1);
   }
   std::size_t length = 0;
@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
   int count = std::atoi(argv[2]);
   double seconds = std::atof(argv[3]);
   if (port <= 0 || port > 65535 || count < 1 || count > 1000 || seconds <= 0 || seconds > 60) {
-    std::fprintf(stderr, "http_client: out of bounds (1-1000 connections, <=60 s)\n");
+    std::fprintf(stderr, "load_client: out of bounds (1-1000 connections, <=60 s)\n");
     return 2;
   }
   std::string request = std::string("GET ") + argv[4] + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
