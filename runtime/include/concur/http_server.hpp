@@ -1,18 +1,21 @@
 // concur/http_server.hpp - an HTTP/1.1 server on the event loop (row: mixed;
 // the guides' FastAPI service with async and blocking endpoints).
 //
-//   concur::http::server app;
-//   app.get("/async", [](concur::http::request) -> concur::task<response> {
-//     co_await concur::sleep_for(1s);          // runs on the loop
-//     co_return concur::http::response::json(R"({"type": "async"})");
-//   });
-//   app.get("/sync", [](const concur::http::request &) {
-//     std::this_thread::sleep_for(1s);         // runs on concur::io_pool()
-//     return concur::http::response::json(R"({"type": "sync"})");
-//   });
-//   app.get("/sum", sum_handler, concur::http::run_on::cpu_pool);
-//   app.listen("127.0.0.1", 8000);
-//   concur::run(app.serve(stop_token));        // until stop is requested
+//   using concur::http::request, concur::http::response;
+//   concur::task<void> serve(std::stop_token stop) { // concur::run(serve(t))
+//     concur::http::server app;
+//     app.get("/async", [](const request &) -> concur::task<response> {
+//       co_await concur::sleep_for(1s);        // runs on the loop
+//       co_return response::json(R"({"type": "async"})");
+//     });
+//     app.get("/sync", [](const request &) {
+//       std::this_thread::sleep_for(1s);       // runs on concur::io_pool()
+//       return response::json(R"({"type": "sync"})");
+//     });
+//     app.get("/sum", sum_handler, concur::http::run_on::cpu_pool);
+//     app.listen("127.0.0.1", 8000);           // on the loop's thread
+//     co_await app.serve(stop);                // until stop is requested
+//   }
 //
 // A handler that returns concur::task<response> runs on the loop; any other
 // callable taking the request and returning a response (or a std::string,
@@ -242,7 +245,7 @@ public:
   }
 
   /// Binds and listens on a numeric address; port 0 picks a free port.
-  /// On the thread of the loop that will run serve(), inside it or before.
+  /// Call it on the running loop that will run serve() (inside a task).
   void listen(std::string_view host, std::uint16_t port);
   /// The port listened on (after listen()).
   [[nodiscard]] std::uint16_t port() const;
