@@ -19,6 +19,7 @@ import argparse
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -207,6 +208,10 @@ def test_mixed(binary, server):
         check(results == wanted, f"http_server answered {results}")
         # Four one-second handlers at once: the blocking ones did not hold the loop.
         check(elapsed < 1.9, f"http_server took {elapsed:.1f} s for four 1-second requests")
+        # SIGTERM stops it gracefully: serve() returns and the program exits 0.
+        process.send_signal(signal.SIGTERM)
+        check(process.wait(timeout=10) == 0,
+              f"http_server exited {process.returncode} after SIGTERM")
     finally:
         process.kill()
         process.wait()

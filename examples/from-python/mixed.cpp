@@ -5,19 +5,19 @@
 // compares them and runs every snippet.
 //
 // Usage: mixed NAME   NAME: to_thread, process, http_server (prints
-//        "listening PORT", then serves until killed)
+//        "listening PORT", then serves on 127.0.0.1 until SIGTERM/SIGINT)
 #include <concur/async_bridge.hpp>
 #include <concur/event_loop.hpp>
-#include <concur/net.hpp>
+#include <concur/http_server.hpp>
 #include <concur/process_pool.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -48,49 +48,40 @@ concur::task<void> process_main(concur::process_pool &pool) {
 // end snippet
 
 // snippet: http_server
-// No HTTP server in concur yet: a minimal one over concur's TCP streams.
-concur::task<std::string> async_endpoint() {
-  co_await concur::sleep_for(1s);
-  co_return R"({"type": "async"})";
+concur::task<concur::http::response> async_endpoint(concur::http::request) {
+  co_await concur::sleep_for(1s); // runs on the event loop
+  co_return concur::http::response::json(R"({"type": "async"})");
 }
 
-std::string sync_endpoint() { // blocking: runs on the I/O pool
-  std::this_thread::sleep_for(1s);
-  return R"({"type": "sync"})";
+concur::http::response sync_endpoint(const concur::http::request &) {
+  std::this_thread::sleep_for(1s); // blocks: runs on concur::io_pool()
+  return concur::http::response::json(R"({"type": "sync"})");
 }
 
-concur::task<void> handle(concur::tcp_stream client) {
-  std::string head = co_await client.read_until("\r\n\r\n", 64 * 1024);
-  std::string body;
-  if (head.starts_with("GET /async "))
-    body = co_await async_endpoint();
-  else if (head.starts_with("GET /sync "))
-    body = co_await concur::to_thread(sync_endpoint);
-  std::string status = body.empty() ? "404 Not Found" : "200 OK";
-  co_await client.write_all("HTTP/1.1 " + status +
-                            "\r\nContent-Type: application/json"
-                            "\r\nContent-Length: " +
-                            std::to_string(body.size()) +
-                            "\r\nConnection: close\r\n\r\n" + body);
-}
-
-concur::task<void> guarded(concur::tcp_stream client) {
-  try {
-    co_await handle(std::move(client));
-  } catch (const std::system_error &) { // the client went away
-  } catch (const std::length_error &) { // a request head over 64 KiB
-  }
-}
-
-concur::task<void> serve(std::uint16_t port) {
-  concur::tcp_listener listener = concur::tcp_listen("127.0.0.1", port);
-  std::printf("listening %u\n", unsigned(listener.port()));
+concur::task<void> serve(std::uint16_t port, std::stop_token stop) {
+  concur::http::server app;
+  app.get("/async", async_endpoint);
+  app.get("/sync", sync_endpoint);
+  app.listen("127.0.0.1", port);
+  std::printf("listening %u\n", unsigned(app.port()));
   std::fflush(stdout);
-  while (true)
-    (void)concur::spawn(guarded(co_await listener.accept()));
+  co_await app.serve(stop); // until stop is requested, then gracefully
 }
-// concur::run(serve(8000));
+// std::stop_source stop;
+// concur::run(serve(8000, stop.get_token()));
 // end snippet
+
+// Serves until SIGTERM or SIGINT, which stop the server gracefully.
+concur::task<void> serve_until_signal() {
+  std::stop_source stop;
+  concur::event_loop &loop =
+      concur::event_loop::require_current("serve_until_signal");
+  for (int signal : {SIGTERM, SIGINT})
+    loop.add_signal_handler(signal, [&stop] { stop.request_stop(); });
+  co_await serve(0, stop.get_token()); // port 0: any free port
+  for (int signal : {SIGTERM, SIGINT})
+    loop.remove_signal_handler(signal);
+}
 
 int main(int argc, char **argv) {
   concur::start_fork_server(); // first, while the program has one thread
@@ -101,7 +92,7 @@ int main(int argc, char **argv) {
     concur::process_pool pool(4);
     concur::run(process_main(pool));
   } else if (name == "http_server") {
-    concur::run(serve(0)); // port 0: any free port
+    concur::run(serve_until_signal());
   } else {
     std::fprintf(stderr, "usage: %s to_thread|process|http_server\n", argv[0]);
     return 2;

@@ -1,8 +1,9 @@
 // A user's one-file program, built against an installed concur (see
 // check_install.cmake). It includes every public header, so a header the
 // install leaves out fails the build, and uses the thread pool, the
-// executor, a channel, the event loop, the parallel map and a process pool,
-// so the library's symbols must link. Prints "concur ok: 338350 45 6 55 385".
+// executor, a channel, the event loop, the parallel map, a process pool and
+// the HTTP request parser, so the library's symbols must link. Prints "concur
+// ok: 338350 45 6 55 385".
 #include <concur/async_bridge.hpp>
 #include <concur/async_sync.hpp>
 #include <concur/channel.hpp>
@@ -10,6 +11,7 @@
 #include <concur/executor.hpp>
 #include <concur/future.hpp>
 #include <concur/gather.hpp>
+#include <concur/http_server.hpp>
 #include <concur/memory.hpp>
 #include <concur/net.hpp>
 #include <concur/parallel.hpp>
@@ -80,6 +82,14 @@ int main() {
   std::vector<int> in_processes = processes.map(square, items);
   int process_sum =
       std::accumulate(in_processes.begin(), in_processes.end(), 0);
+
+  concur::http::request_parser parser;
+  parser.feed("GET /ok HTTP/1.1\r\nHost: h\r\n\r\n");
+  if (parser.status() != concur::http::request_parser::state::complete ||
+      parser.take().path != "/ok") {
+    std::printf("concur: the HTTP request parser failed\n");
+    return 1;
+  }
 
   std::printf("concur ok: %ld %d %d %d %d\n", squares, received, from_loop,
               parallel_sum, process_sum);
