@@ -30,6 +30,7 @@ packages=(
   cmake g++ make ccache python3 python3-yaml
   dpkg-dev pkg-config groff-base # the Debian packages and their test
   clang-19 clang-tidy-19 clang-format-19 clangd-19 libclang-19-dev llvm-19-dev libclang-cpp19-dev llvm-19-tools
+  libclang-rt-19-dev # libFuzzer and the sanitizers of clang-19 (tests/fuzz)
   googletest libgtest-dev libgmock-dev
   libcurl4-openssl-dev libsqlite3-dev
   libxxhash-dev
