@@ -29,10 +29,35 @@ SiteFacts functionSite(const FunctionSummary &Summary) {
   return Facts;
 }
 
-std::string tradeOffs(const ModelRow &Row) {
-  std::string Out = "pros: " + Row.Pros;
-  if (!Row.Cons.empty())
-    Out += "; cons: " + Row.Cons;
+std::vector<const KnownLibrary *>
+librariesUsed(const SelectionTable &Table, SourceLanguage Language,
+              llvm::ArrayRef<llvm::StringRef> IncludedFiles) {
+  std::vector<const KnownLibrary *> Used;
+  for (const KnownLibrary &Library : Table.libraries())
+    if ((!Library.Language || *Library.Language == Language) &&
+        llvm::any_of(IncludedFiles, [&](llvm::StringRef Path) {
+          return Library.providesHeader(Path);
+        }))
+      Used.push_back(&Library);
+  return Used;
+}
+
+std::string rowAdvice(const ModelRow &Row, SourceLanguage Language,
+                      llvm::ArrayRef<const KnownLibrary *> Used) {
+  const Implementation &Impl = Row.in(Language);
+  std::string Out;
+  llvm::StringRef Use = Impl.Runtime;
+  for (const KnownLibrary *Library : Used)
+    if (llvm::StringRef LibraryUse = Library->use(Row.Id);
+        !LibraryUse.empty()) {
+      Use = LibraryUse;
+      break;
+    }
+  if (!Use.empty())
+    Out = "use " + Use.str() + "; ";
+  Out += "pros: " + Impl.Pros;
+  if (!Impl.Cons.empty())
+    Out += "; cons: " + Impl.Cons;
   return Out;
 }
 

@@ -19,8 +19,17 @@ SiteFacts loopSite(const LoopFacts &Loop, bool InCoroutine);
 /// The facts of running calls of a function concurrently.
 SiteFacts functionSite(const FunctionSummary &Summary);
 
-/// "the row's trade-offs: pros; cons" in one line.
-std::string tradeOffs(const ModelRow &Row);
+/// The libraries of \p Table that code of \p Language uses, in the table's
+/// order, given the paths of the files its translation unit includes.
+std::vector<const KnownLibrary *>
+librariesUsed(const SelectionTable &Table, SourceLanguage Language,
+              llvm::ArrayRef<llvm::StringRef> IncludedFiles);
+
+/// "use IMPLEMENTATION; pros: ...; cons: ..." for \p Row in code of
+/// \p Language: the first library in \p Used that implements the row,
+/// else the row's own implementation in that language.
+std::string rowAdvice(const ModelRow &Row, SourceLanguage Language,
+                      llvm::ArrayRef<const KnownLibrary *> Used);
 
 /// The I/O kinds a message names: the substantial ones, heaviest first.
 std::string describeIoKinds(const Effects &E, const AnalysisOptions &Opts);

@@ -3,6 +3,7 @@
 #include "SelectionTable.h"
 #include "YamlMapping.h"
 #include "llvm/ADT/STLExtras.h"
+#include <map>
 
 using namespace llvm;
 
@@ -26,10 +27,18 @@ struct RowText {
   std::string Id;
   ModelRow Row;
 };
+/// A known library as written in the file.
+struct LibraryText {
+  std::string Name;
+  std::optional<std::string> Language;
+  std::vector<std::string> Headers;
+  std::map<std::string, std::string> Rows;
+};
 struct TableText {
   int Version = 0;
   std::vector<RowText> Rows;
   std::vector<RuleText> Rules;
+  std::vector<LibraryText> Libraries;
 };
 } // namespace
 
@@ -39,6 +48,8 @@ using namespace concur;
 
 LLVM_YAML_IS_SEQUENCE_VECTOR(RowText)
 LLVM_YAML_IS_SEQUENCE_VECTOR(RuleText)
+LLVM_YAML_IS_SEQUENCE_VECTOR(LibraryText)
+LLVM_YAML_IS_STRING_MAP(std::string)
 LLVM_YAML_IS_FLOW_SEQUENCE_VECTOR(WorkloadClass)
 LLVM_YAML_IS_FLOW_SEQUENCE_VECTOR(IoKind)
 
@@ -57,11 +68,27 @@ template <> struct MappingTraits<RowText> {
     ModelRow &Row = Text.Row;
     Io.mapRequired("id", Text.Id);
     Io.mapRequired("seeds-row", Row.SeedsRow);
-    Io.mapRequired("model", Row.Model);
-    Io.mapRequired("runtime", Row.Runtime);
     Io.mapRequired("data", Row.Data);
-    Io.mapRequired("pros", Row.Pros);
-    Io.mapRequired("cons", Row.Cons);
+    Io.mapRequired("c++", Row.CPlusPlus);
+    Io.mapRequired("c", Row.C);
+  }
+};
+
+template <> struct MappingTraits<Implementation> {
+  static void mapping(IO &Io, Implementation &Impl) {
+    Io.mapRequired("model", Impl.Model);
+    Io.mapRequired("runtime", Impl.Runtime);
+    Io.mapRequired("pros", Impl.Pros);
+    Io.mapRequired("cons", Impl.Cons);
+  }
+};
+
+template <> struct MappingTraits<LibraryText> {
+  static void mapping(IO &Io, LibraryText &Library) {
+    Io.mapRequired("name", Library.Name);
+    Io.mapOptional("language", Library.Language);
+    Io.mapRequired("headers", Library.Headers);
+    Io.mapRequired("rows", Library.Rows);
   }
 };
 
@@ -87,6 +114,7 @@ template <> struct MappingTraits<TableText> {
     Io.mapRequired("version", Table.Version);
     Io.mapRequired("rows", Table.Rows);
     Io.mapRequired("decision-order", Table.Rules);
+    Io.mapOptional("libraries", Table.Libraries);
   }
 };
 
@@ -112,6 +140,21 @@ bool DecisionRule::matches(const SiteFacts &Facts) const {
   if (!FanOuts.empty() && !is_contained(FanOuts, Facts.Shape))
     return false;
   return true;
+}
+
+bool KnownLibrary::providesHeader(StringRef Path) const {
+  return any_of(Headers, [&](StringRef Header) {
+    return Path.ends_with(Header) &&
+           (Path.size() == Header.size() ||
+            Path[Path.size() - Header.size() - 1] == '/');
+  });
+}
+
+StringRef KnownLibrary::use(RowId Row) const {
+  for (const auto &[Id, Text] : Uses)
+    if (Id == Row)
+      return Text;
+  return "";
 }
 
 const ModelRow *SelectionTable::row(RowId Id) const {
@@ -180,6 +223,28 @@ struct SelectionTableParser {
       Rule.Pool = std::move(R.Pool);
       Rule.Why = std::move(R.Why);
       Table.Rules.push_back(std::move(Rule));
+    }
+    for (LibraryText &L : Text.Libraries) {
+      KnownLibrary Library;
+      std::string Where = "library '" + L.Name + "'";
+      if (L.Language == "c")
+        Library.Language = SourceLanguage::C;
+      else if (L.Language == "c++")
+        Library.Language = SourceLanguage::CPlusPlus;
+      else if (L.Language)
+        return Invalid(Where + " names unknown language '" + *L.Language +
+                       "' (c or c++)");
+      if (L.Headers.empty())
+        return Invalid(Where + " lists no headers");
+      for (auto &[Id, Use] : L.Rows) {
+        std::optional<RowId> Row = parseRowId(Id);
+        if (!Row || !Table.row(*Row))
+          return Invalid(Where + " names unknown row '" + Id + "'");
+        Library.Uses.emplace_back(*Row, std::move(Use));
+      }
+      Library.Name = std::move(L.Name);
+      Library.Headers = std::move(L.Headers);
+      Table.Libraries.push_back(std::move(Library));
     }
     if (!Table.row(RowId::Sequential))
       return Invalid("the table needs a 'sequential' row");

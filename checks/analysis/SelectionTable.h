@@ -18,15 +18,48 @@
 
 namespace concur {
 
+/// The language of the code a recommendation is for: each row names its
+/// implementation in it.
+enum class SourceLanguage { C, CPlusPlus };
+
+/// How a row is written in one language.
+struct Implementation {
+  std::string Model;
+  /// What to use: concur's runtime for C++, POSIX and C libraries for C.
+  std::string Runtime;
+  std::string Pros;
+  std::string Cons;
+};
+
 /// One row: a concurrency model.
 struct ModelRow {
   RowId Id = RowId::Sequential;
   std::string SeedsRow;
-  std::string Model;
-  std::string Runtime;
   std::string Data;
-  std::string Pros;
-  std::string Cons;
+  Implementation CPlusPlus;
+  Implementation C;
+
+  const Implementation &in(SourceLanguage Language) const {
+    return Language == SourceLanguage::C ? C : CPlusPlus;
+  }
+};
+
+/// A library that implements some rows, recognised by the headers a
+/// translation unit includes: code that already uses it is told to use it.
+struct KnownLibrary {
+  std::string Name;
+  /// The language whose code it serves; none: both.
+  std::optional<SourceLanguage> Language;
+  /// Header paths as included (`event2/event.h`): a file whose path ends in
+  /// one of them, at a directory boundary, means the library is used.
+  std::vector<std::string> Headers;
+  /// What to use for a row, in the words of the note ("the libuv loop this
+  /// code already uses (uv_run ...)").
+  std::vector<std::pair<RowId, std::string>> Uses;
+
+  bool providesHeader(llvm::StringRef Path) const;
+  /// The library's implementation of \p Row, or empty.
+  llvm::StringRef use(RowId Row) const;
 };
 
 /// The facts about a site that the decision order looks at.
@@ -78,10 +111,14 @@ public:
   const ModelRow *row(RowId Id) const;
   llvm::ArrayRef<ModelRow> rows() const { return Rows; }
   llvm::ArrayRef<DecisionRule> rules() const { return Rules; }
+  /// In order of preference: the first one a unit uses that implements a
+  /// row gives that row's advice.
+  llvm::ArrayRef<KnownLibrary> libraries() const { return Libraries; }
 
 private:
   std::vector<ModelRow> Rows;
   std::vector<DecisionRule> Rules;
+  std::vector<KnownLibrary> Libraries;
   friend struct SelectionTableParser;
 };
 

@@ -31,7 +31,10 @@ void ConcurCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 #include "ConfigOptions.def"
 }
 
-void ConcurCheck::onStartOfTranslationUnit() { Session.reset(); }
+void ConcurCheck::onStartOfTranslationUnit() {
+  Session.reset();
+  UnitLibraries.reset();
+}
 
 WorkloadAnalyzer &ConcurCheck::analyzer(ASTContext &Ctx) {
   if (Session && &Session->analyzer().context() == &Ctx)
@@ -115,10 +118,26 @@ void ConcurCheck::emitRowNote(SourceLocation Loc, const Recommendation &Rec) {
   if (Rec.Rule)
     Text += " (decision step " + std::to_string(Rec.Rule->Step) +
             "): " + Rec.Rule->Why;
-  if (!Rec.Row->Runtime.empty())
-    Text += "; use " + Rec.Row->Runtime;
-  Text += "; " + ::concur::tradeOffs(*Rec.Row);
+  Text += "; " + ::concur::rowAdvice(*Rec.Row, language(), librariesUsed());
   diag(Loc, "%0", DiagnosticIDs::Note) << Text;
+}
+
+::concur::SourceLanguage ConcurCheck::language() const {
+  return getLangOpts().CPlusPlus ? ::concur::SourceLanguage::CPlusPlus
+                                 : ::concur::SourceLanguage::C;
+}
+
+ArrayRef<const ::concur::KnownLibrary *> ConcurCheck::librariesUsed() {
+  if (!UnitLibraries) {
+    // Every file the unit includes, directly or not: a library included
+    // through the project's own headers is used all the same.
+    const SourceManager &SM = Session->analyzer().context().getSourceManager();
+    std::vector<StringRef> Files;
+    for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
+      Files.push_back(It->first.getName());
+    UnitLibraries = ::concur::librariesUsed(table(), language(), Files);
+  }
+  return *UnitLibraries;
 }
 
 std::string ConcurCheck::rowLabel(const Recommendation &Rec) {

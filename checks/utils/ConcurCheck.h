@@ -56,6 +56,8 @@ protected:
   void emitChain(const Evidence &E, ASTContext &Ctx);
   /// A note naming the row, the rule that chose it and the trade-offs.
   void emitRowNote(SourceLocation Loc, const Recommendation &Rec);
+  /// The language of the current translation unit.
+  ::concur::SourceLanguage language() const;
   /// "row: futures, I/O pool" style label for messages.
   static std::string rowLabel(const Recommendation &Rec);
 
@@ -103,7 +105,12 @@ private:
   std::shared_ptr<::concur::AnalysisSession> Session;
   ClangTidyContext *TidyContext;
 
+  /// The selection table's libraries the current unit includes (computed
+  /// on first use, after analyzer()).
+  std::optional<std::vector<const ::concur::KnownLibrary *>> UnitLibraries;
+
   SourceLocation locationOf(const ::concur::Hop &H, ASTContext &Ctx);
+  ArrayRef<const ::concur::KnownLibrary *> librariesUsed();
 };
 
 } // namespace clang::tidy::concur

@@ -9,6 +9,7 @@ test per invocation: test_advise.py --advise BIN [--clang-tidy T --plugin P] NAM
 
 import argparse
 import hashlib
+import html
 import json
 import os
 import re
@@ -19,9 +20,12 @@ import sys
 import tempfile
 import time
 
+import yaml
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECTS = os.path.join(HERE, "projects")
-RUNTIME_INCLUDE = os.path.join(os.path.dirname(os.path.dirname(HERE)), "runtime", "include")
+ROOT = os.path.dirname(os.path.dirname(HERE))
+RUNTIME_INCLUDE = os.path.join(ROOT, "runtime", "include")
 ARGS = None
 
 
@@ -839,6 +843,55 @@ def test_other_languages(scratch):
           run.stderr)
     run = p.run(p.path("start.S"), expect=2)
     check("is not compiled as C or C++" in run.stderr, run.stderr)
+
+
+def test_advice_in_the_language_of_the_code(scratch):
+    """A C unit's row note names the row's C implementation (or the library
+    the code already uses), a C++ unit's concur's runtime, in every format."""
+    p = Project("clanguage", scratch, files=["fetch.cpp"])
+    entries = [{"directory": p.build, "file": p.path(name),
+                "arguments": [compiler, "-c", p.path(name)]}
+               for name, compiler in (("fetch.c", "clang-19"), ("server.c", "clang-19"),
+                                      ("fetch.cpp", "clang++-19"))]
+    with open(os.path.join(p.build, "compile_commands.json"), "w") as out:
+        json.dump(entries, out)
+    table = yaml.safe_load(open(os.path.join(ROOT, "checks", "data", "selection-table.yaml")))
+    row = next(r for r in table["rows"] if r["id"] == "asyncio")
+    libevent = next(l for l in table["libraries"] if l["name"] == "libevent")
+    expected = {"fetch.c": "use " + row["c"]["runtime"],
+                "server.c": "use " + libevent["rows"]["asyncio"],
+                "fetch.cpp": "use " + row["c++"]["runtime"]}
+
+    report, _ = p.json(expect=1)
+    for name, use in expected.items():
+        found = [f for f in report["findings"] if f["file"].endswith("/" + name)]
+        check(len(found) == 1 and found[0]["model"] == "asyncio", (name, found))
+        notes = [n["message"] for n in found[0]["notes"] if n["message"].startswith("row ")]
+        check(len(notes) == 1 and use in notes[0], (name, notes, use))
+        check(name.endswith(".cpp") or "concur::" not in notes[0], notes[0])
+
+    text = p.run("--format=text", "--progress=none", expect=1).stdout
+    sarif_path = os.path.join(scratch, "clanguage.sarif")
+    p.run("--format=sarif", "-o", sarif_path, expect=1)
+    with open(sarif_path) as f:
+        sarif = f.read()
+    html_path = os.path.join(scratch, "clanguage.html")
+    p.run("--format=html", "-o", html_path, expect=1)
+    with open(html_path) as f:
+        page = f.read()
+    markdown = p.run("--format=markdown", expect=1).stdout
+    for use in expected.values():
+        check(use in text, f"text lacks {use!r}")
+        check(json.dumps(use)[1:-1] in sarif, f"SARIF lacks {use!r}")
+        check(html.escape(use, quote=False) in page or html.escape(use) in page,
+              f"HTML lacks {use!r}")
+        implementation = use[len("use "):]
+        check(markdown_escape(implementation) in markdown,
+              f"Markdown lacks {implementation!r}:\n{markdown}")
+
+
+def markdown_escape(text):
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-!|" else c for c in text)
 
 
 def test_corrupt_database(scratch):

@@ -23,13 +23,6 @@ namespace concur::advise {
 
 namespace {
 
-std::string absolute(StringRef Path) {
-  SmallString<256> P(Path);
-  sys::fs::make_absolute(P);
-  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  return std::string(P);
-}
-
 /// The checks' pages installed beside the executable
 /// (<prefix>/share/doc/concur/checks/), else those of the source tree it was
 /// built from.
@@ -122,7 +115,7 @@ Error AdviseRun::openCompilations() {
     return Error::success();
   }
   if (!Opts.BuildPath.empty()) {
-    DbDir = absolute(Opts.BuildPath);
+    DbDir = absolutePath(Opts.BuildPath);
     return Opts.FromDb ? Error::success() : loadCompilationDatabase();
   }
   if (Opts.FromDb && !Opts.SummariesPath.empty())
@@ -132,7 +125,7 @@ Error AdviseRun::openCompilations() {
                       "followed by -- and compiler flags (see --help)");
   std::string Error;
   Compilations = clang::tooling::CompilationDatabase::autoDetectFromSource(
-      absolute(Opts.Files.front()), Error);
+      absolutePath(Opts.Files.front()), Error);
   if (!Compilations)
     return usageError("no compilation database found for '" +
                       Opts.Files.front() + "': " + Error +
@@ -192,7 +185,7 @@ Error AdviseRun::chooseDatabasePath() {
 Error AdviseRun::selectUnits() {
   if (!Compilations) {
     for (const std::string &F : Opts.Files)
-      Units.push_back(absolute(F));
+      Units.push_back(absolutePath(F));
     return Error::success();
   }
   if (!Opts.Files.empty()) {
@@ -202,7 +195,7 @@ Error AdviseRun::selectUnits() {
     unsigned Skipped = 0;
     for (const std::string &F : Compilations->getAllFiles()) {
       if (isCOrCxxUnit(*Compilations, F))
-        Units.push_back(absolute(F));
+        Units.push_back(absolutePath(F));
       else
         ++Skipped;
     }
@@ -227,7 +220,7 @@ Error AdviseRun::selectUnits() {
 
 Error AdviseRun::checkNamedFiles() {
   for (const std::string &F : Opts.Files) {
-    std::string File = absolute(F);
+    std::string File = absolutePath(F);
     if (!sys::fs::exists(File))
       return usageError("'" + F + "' does not exist");
     if (Compilations->getCompileCommands(File).empty())
@@ -286,7 +279,7 @@ Error AdviseRun::openRecheckInto(const Provenance &From) {
     return usageError("'" + DbPath +
                       "' comes from another project: its units are not "
                       "those of this compilation database");
-  if (absolute(Opts.RecheckInto) == absolute(DbPath))
+  if (absolutePath(Opts.RecheckInto) == absolutePath(DbPath))
     return usageError("--recheck-into '" + Opts.RecheckInto +
                       "' is the summaries database it re-checks against");
   Expected<std::string> Facts = factsIdentity(*Db);

@@ -43,11 +43,14 @@ void MarkdownEmitter::emit(const Report &R, raw_ostream &OS) const {
     OS << "\n";
   }
   if (!R.Findings.empty()) {
-    OS << "| where | check | row | message |\n|---|---|---|---|\n";
-    for (const FindingRecord &F : R.Findings)
+    OS << "| where | check | row | message | use |\n|---|---|---|---|---|\n";
+    for (const FindingRecord &F : R.Findings) {
+      std::string Use = implementationInNotes(F);
       OS << "| " << mdEscape(sys::path::filename(F.At.File)) << ":" << F.At.Line
          << " | " << F.Check << " | " << (F.Model.empty() ? "-" : F.Model)
-         << " | " << mdEscape(F.Message) << " |\n";
+         << " | " << mdEscape(F.Message) << " | "
+         << (Use.empty() ? "-" : mdEscape(Use)) << " |\n";
+    }
     OS << "\n";
   }
   FunctionCounts Counts = countFunctions(R);

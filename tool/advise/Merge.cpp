@@ -14,13 +14,6 @@ namespace concur::advise {
 
 namespace {
 
-std::string absolute(StringRef Path) {
-  SmallString<256> P(Path);
-  sys::fs::make_absolute(P);
-  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  return std::string(P);
-}
-
 std::string quoted(StringRef Path) { return "'" + Path.str() + "'"; }
 
 /// An input database and what its metadata says about it.
@@ -262,7 +255,7 @@ int runMerge(const MergeOptions &Opts) {
   if (std::string Error = validateTidySettings(Opts.Tidy); !Error.empty())
     return reportUsage(usageError("merge: " + Error));
   for (const std::string &In : Opts.Inputs)
-    if (absolute(In) == absolute(Opts.Output))
+    if (absolutePath(In) == absolutePath(Opts.Output))
       return reportUsage(usageError("merge: the output '" + Opts.Output +
                                     "' is also an input"));
   Expected<std::vector<Input>> Inputs = readInputs(Opts.Inputs);

@@ -6,6 +6,7 @@
 #include "UnitOrder.h"
 #include "clang/Driver/Types.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -208,6 +209,13 @@ Expected<std::vector<std::string>> staleFindings(UnitCache &Db,
 //===----------------------------------------------------------------------===//
 // Runs
 //===----------------------------------------------------------------------===//
+
+std::string absolutePath(StringRef Path) {
+  SmallString<256> P(Path);
+  sys::fs::make_absolute(P);
+  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
 
 size_t defaultKeptBudget() {
   size_t Memory =

@@ -35,6 +35,10 @@ struct ProjectOptions {
   UnitCache *RecheckInto = nullptr;
 };
 
+/// \p Path made absolute against the working directory, without `.` and
+/// `..`: the form in which units and databases are compared.
+std::string absolutePath(llvm::StringRef Path);
+
 /// The default KeptBudget: a quarter of the memory, at most 1.5 GiB (a CI
 /// runner has 7 GB, and the memory a kept unit saves is a parse's time).
 size_t defaultKeptBudget();

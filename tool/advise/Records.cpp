@@ -139,4 +139,17 @@ std::string modelInMessage(StringRef Message) {
       .str();
 }
 
+std::string implementationInNotes(const FindingRecord &F) {
+  for (const NoteRecord &N : F.Notes) {
+    StringRef Text = N.Message;
+    if (!Text.starts_with("row '"))
+      continue;
+    size_t Use = Text.find("; use ");
+    if (Use == StringRef::npos)
+      return "";
+    return Text.drop_front(Use + 6).split("; pros: ").first.str();
+  }
+  return "";
+}
+
 } // namespace concur::advise

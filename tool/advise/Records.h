@@ -60,6 +60,10 @@ int severityRank(llvm::StringRef Severity);
 /// The row id a check message names ("... (row: asyncio)"), or "".
 std::string modelInMessage(llvm::StringRef Message);
 
+/// What the row note of \p F says to use ("row '...': ...; use X; pros:
+/// ..."): the row's implementation in the code's language, or "".
+std::string implementationInNotes(const FindingRecord &F);
+
 } // namespace concur::advise
 
 #endif // CONCUR_TOOL_ADVISE_RECORDS_H

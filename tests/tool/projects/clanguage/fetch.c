@@ -1,0 +1,15 @@
+// C code gets C advice: the loop's row note names the C implementation of
+// the row, not concur's C++ runtime.
+long recv(int fd, void *buf, unsigned long len, int flags);
+
+static long fetch_page(int fd) {
+  char buf[4096];
+  return recv(fd, buf, sizeof buf, 0) + recv(fd, buf, sizeof buf, 0);
+}
+
+long fetch_all(const int *fds, int n) {
+  long total = 0;
+  for (int i = 0; i < n; ++i)
+    total += fetch_page(fds[i]);
+  return total;
+}
