@@ -36,7 +36,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev libabsl-dev lld neovim
   chromium # the HTML report test of concur-advise
   # comparators of the benchmarks under bench/ (-DCONCUR_BUILD_BENCH=ON)
-  libtbb-dev libasio-dev libuv1-dev python3-joblib python3-numpy
+  libtbb-dev libasio-dev libuv1-dev python3-joblib python3-numpy python3-aiohttp
 )
 
 install_missing() {

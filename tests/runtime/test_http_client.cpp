@@ -496,16 +496,18 @@ TEST(HttpClient, FiveThousandRequestsInFlightOnOneThreadLeakNothing) {
 }
 
 TEST(HttpClient, ClientMovedOrDestroyedWhileRequestsAreInFlight) {
-  test_server server;
   std::size_t descriptors_before = open_descriptors();
-  concur::run([&]() -> concur::task<void> {
-    auto client = std::make_unique<http::client>();
-    auto request = concur::spawn(client->get(server.url("/slow/100")));
-    http::client moved = std::move(*client);
-    client.reset();
-    EXPECT_EQ((co_await request).body, "slow");
-    EXPECT_EQ((co_await moved.get(server.url("/hello"))).body, "hello");
-  }());
+  {
+    test_server server; // its end of each connection closes with it
+    concur::run([&]() -> concur::task<void> {
+      auto client = std::make_unique<http::client>();
+      auto request = concur::spawn(client->get(server.url("/slow/100")));
+      http::client moved = std::move(*client);
+      client.reset();
+      EXPECT_EQ((co_await request).body, "slow");
+      EXPECT_EQ((co_await moved.get(server.url("/hello"))).body, "hello");
+    }());
+  }
   EXPECT_EQ(open_descriptors(), descriptors_before);
 }
 

@@ -271,6 +271,8 @@ client_state::client_state(event_loop &loop_, client_options options_)
 // flight here.
 client_state::~client_state() {
   idle_handles_.clear();
+  // curl may still report its timer while closing: nothing to tell the loop.
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, nullptr);
   curl_multi_cleanup(multi_); // closes the cached connections
   // The loop still exists (or is in its destructor, unwinding tasks).
   if (anchor_->loop || event_loop::current() == &loop) {
