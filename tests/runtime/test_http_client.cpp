@@ -230,6 +230,7 @@ TEST(HttpClient, PostAndPutSendTheBodyMethodAndHeaders) {
   concur::run([&]() -> concur::task<void> {
     http::client_options options;
     options.headers = {{"X-Test", "from-client"}};
+    options.timeout = 30s; // a stalled transfer fails instead of hanging
     http::client client(options);
     http::request post = make("POST", server.url("/echo"));
     post.body = big;
