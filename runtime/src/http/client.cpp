@@ -143,6 +143,7 @@ struct transfer_hook : concur::detail::list_node {
 };
 
 struct host_slot {
+  std::string key; // its key in client_state::hosts_
   std::size_t active = 0;
   concur::detail::intrusive_list<transfer_hook> waiting;
 };
@@ -286,7 +287,10 @@ client_state::~client_state() {
 
 void client_state::submit(transfer &t) {
   prepare(t);
-  auto [it, added] = hosts_.try_emplace(host_key(t.req.url));
+  std::string key = host_key(t.req.url);
+  auto [it, added] = hosts_.try_emplace(key);
+  if (added)
+    it->second.key = std::move(key);
   t.host = &it->second;
   if (t.host->active < options.max_per_host) {
     start(t);
@@ -406,6 +410,10 @@ void client_state::release_host(host_slot &host) {
       loop.unpark(next);
     }
   }
+  // A host with nothing in flight or waiting is forgotten, so that a client
+  // that visits many hosts does not keep a slot for each.
+  if (host.active == 0 && host.waiting.empty())
+    hosts_.erase(hosts_.find(host.key));
 }
 
 void client_state::finish(transfer &t, int result) {
