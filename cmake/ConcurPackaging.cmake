@@ -35,6 +35,8 @@ multiprocessing, joblib, mixed or sequential) with its evidence.")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libconcur-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libstdc++-12-dev | libc++-dev")
+# concur::http (libconcur_http.a, concur-http.pc) links libcurl.
+set(CPACK_DEBIAN_DEV_PACKAGE_RECOMMENDS "libcurl4-openssl-dev | libcurl-dev")
 set(CPACK_COMPONENT_DEV_DESCRIPTION
     "C++20 runtime of the concur concurrency advisor\n\
 Thread pools and channels, an executor with futures, a process pool, a\n\

@@ -8,8 +8,7 @@
 #include <concur/async_sync.hpp>
 #include <concur/event_loop.hpp>
 #include <concur/gather.hpp>
-
-#include <curl/curl.h>
+#include <concur/http/client.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -116,34 +115,16 @@ concur::task<void> semaphore_main() {
 // end snippet
 
 // snippet: http_client
-// No asynchronous HTTP client in concur yet: a blocking libcurl call
-// runs on the I/O pool while the loop waits for it.
-std::size_t append(char *data, std::size_t size, std::size_t n, void *out) {
-  static_cast<std::string *>(out)->append(data, size * n);
-  return size * n;
-}
-
-std::string fetch(const std::string &url) {
-  std::string body;
-  CURL *curl = curl_easy_init();
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-  CURLcode status = curl_easy_perform(curl);
-  curl_easy_cleanup(curl);
-  if (status != CURLE_OK)
-    throw std::runtime_error(curl_easy_strerror(status));
-  return body;
-}
-
-concur::task<std::size_t> fetch_url(std::string url) {
+concur::task<std::size_t> fetch_url(concur::http::client &session,
+                                    std::string url) {
   try {
-    std::string data = co_await concur::to_thread(fetch, url);
+    concur::http::request request;
+    request.url = url;
+    request.timeout = 10s;
+    concur::http::response response = co_await session.request(request);
     std::printf("Finished fetching %s, length: %zu\n", url.c_str(),
-                data.size());
-    co_return data.size();
+                response.body.size());
+    co_return response.body.size();
   } catch (const std::exception &e) {
     std::printf("Error fetching %s: %s\n", url.c_str(), e.what());
     co_return 0;
@@ -151,22 +132,22 @@ concur::task<std::size_t> fetch_url(std::string url) {
 }
 
 concur::task<void> fetch_main(std::vector<std::string> urls) {
+  concur::http::client session;
   std::vector<concur::task<std::size_t>> tasks;
   for (const auto &url : urls)
-    tasks.push_back(fetch_url(url));
+    tasks.push_back(fetch_url(session, url));
   std::vector<std::size_t> results = co_await concur::gather(std::move(tasks));
   std::printf("Total lengths:");
   for (std::size_t length : results)
     std::printf(" %zu", length);
   std::printf("\n");
 }
-// curl_global_init(CURL_GLOBAL_DEFAULT); concur::run(fetch_main(urls));
+// concur::run(fetch_main(urls));
 // end snippet
 
 int main(int argc, char **argv) {
   std::string_view name = argc > 1 ? argv[1] : "";
   std::vector<std::string> urls(argv + (argc > 1 ? 2 : 1), argv + argc);
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   if (name == "hello")
     concur::run(hello());
   else if (name == "gather")
@@ -186,5 +167,4 @@ int main(int argc, char **argv) {
                  argv[0]);
     return 2;
   }
-  curl_global_cleanup();
 }

@@ -349,6 +349,17 @@ bool event_loop::suspend_io(detail::io_op &op, bool for_write,
   return true;
 }
 
+void event_loop::watch_readable(detail::io_op &op) {
+  detail::io_watch &watch = watches_.at(std::size_t(op.fd));
+  if (watch.reader)
+    throw std::logic_error("concur: two readers of the same descriptor");
+  op.coro = std::noop_coroutine(); // what unpark resumes when the watch ends
+  op.loop = this;
+  op.owner = nullptr;
+  op.cancel_fn = [](detail::suspension *) {}; // no task can cancel it
+  watch.reader = &op;
+}
+
 // --- the iteration
 
 void event_loop::run_ready_batch() {

@@ -358,6 +358,12 @@ task<subprocess> create_subprocess_exec(std::vector<std::string> argv) {
       detail::spawn_subprocess(std::move(argv), subprocess_options()));
 }
 
+task<subprocess> create_subprocess_shell(std::string command,
+                                         const subprocess_options &options) {
+  return started(
+      detail::spawn_subprocess({"/bin/sh", "-c", std::move(command)}, options));
+}
+
 subprocess detail::spawn_subprocess(std::vector<std::string> argv,
                                     const subprocess_options &options) {
   event_loop &loop = event_loop::require_current(

@@ -1,4 +1,5 @@
-// Tests for concur/subprocess.hpp (asyncio's create_subprocess_exec) and the
+// Tests for concur/subprocess.hpp (asyncio's create_subprocess_exec and
+// create_subprocess_shell) and the
 // loop's signal handlers: pipes, communicate, large outputs without
 // deadlock, a program that cannot start, children killed by signals, no
 // zombie left behind, add/remove_signal_handler.
@@ -197,6 +198,37 @@ TEST(Subprocess, NotAPipeIsALogicError) {
     EXPECT_THROW(proc.stdin_pipe(), std::logic_error);
     EXPECT_EQ(co_await proc.wait(), 0);
   }());
+}
+
+TEST(Subprocess, ShellRunsPipelinesRedirectionsAndVariables) {
+  auto [out, err, code] = concur::run(
+      []() -> concur::task<std::tuple<std::string, std::string, int>> {
+        // A pipeline, a variable, a redirection to stderr and an exit status:
+        // all the shell's work, none of which create_subprocess_exec does.
+        auto proc = co_await concur::create_subprocess_shell(
+            "word=concur; printf 'b\\na\\n' | sort | tr a-z A-Z; "
+            "echo \"$word\" >&2; exit 7",
+            pipes(false, true, true));
+        auto outputs = co_await proc.communicate();
+        co_return std::tuple<std::string, std::string, int>(
+            outputs.first, outputs.second, proc.returncode().value());
+      }());
+  EXPECT_EQ(out, "A\nB\n");
+  EXPECT_EQ(err, "concur\n");
+  EXPECT_EQ(code, 7);
+}
+
+TEST(Subprocess, ShellCommandNotFoundIs127) {
+  auto [err, code] =
+      concur::run([]() -> concur::task<std::pair<std::string, int>> {
+        auto proc = co_await concur::create_subprocess_shell(
+            "concur-no-such-command-xyz", pipes(false, false, true));
+        auto outputs = co_await proc.communicate();
+        co_return std::pair<std::string, int>(outputs.second,
+                                              proc.returncode().value());
+      }());
+  EXPECT_EQ(code, 127);
+  EXPECT_NE(err.find("concur-no-such-command-xyz"), std::string::npos) << err;
 }
 
 TEST(Subprocess, StderrIntoStdout) {

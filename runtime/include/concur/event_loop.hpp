@@ -418,6 +418,12 @@ public:
   /// Parks `op` until its fd is readable (or writable) and op.perform succeeds.
   bool suspend_io(detail::io_op &op, bool for_write,
                   std::coroutine_handle<> coro);
+  /// Watches op.fd (registered) for good, with no task behind it: from the
+  /// poll phase, op.perform runs on each readiness report for reading and
+  /// returns false to keep watching (true ends the watch). For components
+  /// that drive another library's I/O from the loop (concur::http drives
+  /// libcurl's multi handle so). deregister_fd also ends it.
+  void watch_readable(detail::io_op &op);
 
   template <class T> void finish(detail::task_state<T> &state);
 

@@ -1,5 +1,6 @@
 // concur/subprocess.hpp - child processes on the event loop (asyncio's
-// create_subprocess_exec and asyncio.subprocess.Process).
+// create_subprocess_exec, create_subprocess_shell and
+// asyncio.subprocess.Process).
 //
 //   auto proc = co_await concur::create_subprocess_exec(
 //       {"grep", "-c", "error"},
@@ -163,5 +164,14 @@ create_subprocess_exec(std::vector<std::string> argv,
 /// As above with the default options (every stream inherited).
 [[nodiscard]] task<subprocess>
 create_subprocess_exec(std::vector<std::string> argv);
+
+/// Runs `command` through the shell, /bin/sh -c command, on the running loop
+/// (asyncio.create_subprocess_shell): pipes, redirections and variables are
+/// the shell's, so quote untrusted text (or use create_subprocess_exec). The
+/// returncode() is the shell's exit status, 127 when the command is not
+/// found. Throws as create_subprocess_exec does.
+[[nodiscard]] task<subprocess>
+create_subprocess_shell(std::string command,
+                        const subprocess_options &options = {});
 
 } // namespace concur

@@ -75,7 +75,7 @@ private:
 concur::task<int> refresh(Client &c) {
   int rc = c.fetch();
   // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'Client::fetch' blocks on network I/O ('curl_easy_perform') inside coroutine 'refresh'
-  // CHECK-NOTES: :[[@LINE-2]]:14: note: asynchronous form of 'curl_easy_perform': curl_multi_* on an event loop
+  // CHECK-NOTES: :[[@LINE-2]]:14: note: asynchronous form of 'curl_easy_perform': co_await concur::http::client::get/request
   co_return rc;
 }
 

@@ -51,7 +51,7 @@ concur::task<void> resolve(const char *host) {
 concur::task<int> download(CURL *curl) {
   CURLcode rc = curl_easy_perform(curl);
   // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: 'curl_easy_perform' blocks on network I/O inside coroutine 'download'
-  // CHECK-NOTES: :[[@LINE-2]]:17: note: asynchronous form of 'curl_easy_perform': curl_multi_* on an event loop, or concur's TCP client
+  // CHECK-NOTES: :[[@LINE-2]]:17: note: asynchronous form of 'curl_easy_perform': co_await concur::http::client::get/request (curl_multi on the event loop)
   co_return int(rc);
 }
 

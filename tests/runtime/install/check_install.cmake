@@ -6,6 +6,10 @@
 #   plain        c++ -std=c++20 -ITMP/include consumer.cpp -LTMP/lib -lconcur -pthread
 #   cmake        find_package(concur) + target_link_libraries(... concur::runtime)
 #
+# With -DHTTP_CONSUMER=http_consumer.cpp (when concur::http is built), that
+# program is built with pkg-config's concur-http and with
+# find_package(concur COMPONENTS http), and run.
+#
 # consumer.cpp must include every public header. Before building, the script
 # checks that every header of runtime/include/concur/ was installed, and that
 # concur.pc, libconcur.a and concurConfig.cmake exist (pkg-config sees only
@@ -16,7 +20,8 @@
 #
 #   cmake -DBUILD_DIR=... -DHEADERS=.../runtime/include/concur
 #         -DCONSUMER=.../consumer.cpp -DCOMPILER=... -DPKG_CONFIG=...
-#         -DSCRATCH=... [-DREMOVE=name] -P check_install.cmake
+#         -DSCRATCH=... [-DREMOVE=name] [-DHTTP_CONSUMER=...]
+#         -P check_install.cmake
 
 cmake_minimum_required(VERSION 3.20)
 
@@ -147,6 +152,51 @@ endif()
 run(${CMAKE_COMMAND} --build ${project}/build)
 expect_output(${project}/build/consumer)
 message(STATUS "find_package(concur): ${found}")
+
+# 4. concur::http, when it was built: HTTP_CONSUMER through concur-http.pc
+#    and through find_package(concur COMPONENTS http).
+if(DEFINED HTTP_CONSUMER)
+  file(GLOB_RECURSE http_pc ${prefix}/*/pkgconfig/concur-http.pc)
+  if(NOT http_pc)
+    message(FATAL_ERROR "concur-http.pc is not installed under ${prefix}")
+  endif()
+  # concur-http requires libcurl, whose .pc file is the system's.
+  execute_process(COMMAND ${PKG_CONFIG} --variable pc_path pkg-config
+                  OUTPUT_VARIABLE system_pc OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(ENV{PKG_CONFIG_LIBDIR} "${pc_dir}:${system_pc}")
+  run(${PKG_CONFIG} --cflags --libs concur-http)
+  string(STRIP "${output}" http_flags)
+  separate_arguments(http_flags UNIX_COMMAND "${http_flags}")
+  foreach(needed -lconcur_http -lconcur -lcurl)
+    if(NOT needed IN_LIST http_flags)
+      message(FATAL_ERROR "pkg-config --cflags --libs concur-http lacks ${needed}: ${http_flags}")
+    endif()
+  endforeach()
+  run(${COMPILER} ${HTTP_CONSUMER} -o ${SCRATCH}/http-with-pkg-config ${http_flags})
+  run(${SCRATCH}/http-with-pkg-config)
+  if(NOT output STREQUAL "concur http ok\n")
+    message(FATAL_ERROR "http consumer (pkg-config) printed:\n${output}")
+  endif()
+  message(STATUS "pkg-config concur-http: ${http_flags}")
+
+  set(project ${SCRATCH}/cmake-http-consumer)
+  file(MAKE_DIRECTORY ${project})
+  file(WRITE ${project}/CMakeLists.txt
+"cmake_minimum_required(VERSION 3.20)
+project(http_consumer LANGUAGES CXX)
+find_package(concur 0.1 REQUIRED COMPONENTS http)
+add_executable(http_consumer ${HTTP_CONSUMER})
+target_link_libraries(http_consumer PRIVATE concur::http)
+")
+  run(${CMAKE_COMMAND} -S ${project} -B ${project}/build -DCMAKE_CXX_COMPILER=${COMPILER}
+      -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
+  run(${CMAKE_COMMAND} --build ${project}/build)
+  run(${project}/build/http_consumer)
+  if(NOT output STREQUAL "concur http ok\n")
+    message(FATAL_ERROR "http consumer (find_package) printed:\n${output}")
+  endif()
+  message(STATUS "find_package(concur COMPONENTS http): concur::http links")
+endif()
 
 file(REMOVE_RECURSE ${SCRATCH})
 message(STATUS "the installed runtime works with pkg-config, plain flags and find_package")
