@@ -96,6 +96,12 @@ run_examples() {
       "$source" 2>/dev/null || status=$?
   done
   echo
+  echo "concur: advice for examples/c/*/before.c (C: one program per model)"
+  for source in "$root"/examples/c/*/before.c; do
+    clang-tidy-19 --load="$plugin" --checks='-*,concur-*' --quiet \
+      "$source" 2>/dev/null || status=$?
+  done
+  echo
   echo "concur: the mistakes in examples/mistakes/*.cpp (one per check)"
   for source in "$root"/examples/mistakes/*.cpp; do
     clang-tidy-19 --load="$plugin" --checks='-*,concur-*' --quiet \
