@@ -71,9 +71,16 @@ static void on_closed(uv_handle_t *handle) {
   finish(d, d->size);
 }
 
+// Closes the download's socket once (a failed write and a failed read may
+// both report); on_closed ends the download.
+static void close_socket(struct download *d) {
+  if (!uv_is_closing((uv_handle_t *)&d->tcp))
+    uv_close((uv_handle_t *)&d->tcp, on_closed);
+}
+
 static void fail(struct download *d) {
   d->size = -1;
-  uv_close((uv_handle_t *)&d->tcp, on_closed);
+  close_socket(d);
 }
 
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf) {
@@ -95,7 +102,7 @@ static void on_read(uv_stream_t *stream, ssize_t got, const uv_buf_t *buf) {
   free(buf->base);
   if (got == UV_EOF) {
     d->size = d->response ? body_length(d->response, d->length) : -1;
-    uv_close((uv_handle_t *)stream, on_closed);
+    close_socket(d);
   } else if (got < 0) {
     fail(d);
   }

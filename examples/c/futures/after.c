@@ -85,12 +85,14 @@ static int pool_start(struct pool *pool, int threads, int capacity) {
                         .finished = PTHREAD_COND_INITIALIZER,
                         .queue = calloc((size_t)capacity, sizeof(struct task *)),
                         .threads = calloc((size_t)threads, sizeof(pthread_t))};
-  if (!pool->queue || !pool->threads)
-    return 0;
-  for (; pool->thread_count < threads; ++pool->thread_count)
+  for (; pool->queue && pool->threads && pool->thread_count < threads; ++pool->thread_count)
     if (pthread_create(&pool->threads[pool->thread_count], NULL, pool_thread, pool) != 0)
-      return pool->thread_count > 0;
-  return 1;
+      break;
+  if (pool->thread_count > 0)
+    return 1; // fewer threads than asked for still do the work
+  free(pool->threads);
+  free(pool->queue);
+  return 0;
 }
 
 static void pool_submit(struct pool *pool, struct task *task) {
