@@ -119,9 +119,10 @@ static void on_connected(uv_connect_t *connect, int status) {
     fail(d);
     return;
   }
-  int length = snprintf(d->request, sizeof d->request,
-                        "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
-                        d->path, d->host);
+  int length =
+      snprintf(d->request, sizeof d->request,
+               "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
+               d->path, d->host);
   uv_buf_t buf = uv_buf_init(d->request, (unsigned)length);
   if (uv_write(&d->write, (uv_stream_t *)&d->tcp, &buf, 1, on_written) != 0 ||
       uv_read_start((uv_stream_t *)&d->tcp, on_alloc, on_read) != 0)
@@ -150,7 +151,8 @@ static void start_next(void) {
   struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
   if (!parse_url(d->url, d->host, sizeof d->host, d->port, sizeof d->port,
                  &d->path) ||
-      uv_getaddrinfo(loop, &d->resolver, on_resolved, d->host, d->port, &hints) != 0)
+      uv_getaddrinfo(loop, &d->resolver, on_resolved, d->host, d->port,
+                     &hints) != 0)
     finish(d, -1);
 }
 

@@ -59,9 +59,9 @@ static long fetch(const char *url) {
   }
   freeaddrinfo(address);
   char request[1024];
-  int length = snprintf(request, sizeof request,
-                        "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
-                        path, host);
+  int length = snprintf(
+      request, sizeof request,
+      "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host);
   char *response = NULL;
   size_t size = 0;
   if (send(fd, request, (size_t)length, 0) == length) {

@@ -37,7 +37,8 @@ static struct summary summarise(const char *record) {
   qsort(values, count, sizeof values[0], compare_longs);
   summary.median = count ? values[count / 2] : 0;
   for (size_t i = 0; i < count; ++i)
-    summary.fingerprint = summary.fingerprint * 1099511628211u + (uint64_t)values[i];
+    summary.fingerprint =
+        summary.fingerprint * 1099511628211u + (uint64_t)values[i];
   return summary;
 }
 
@@ -80,13 +81,16 @@ static void *pool_thread(void *arg) {
 
 // Starts THREADS threads for at most CAPACITY tasks; 0 on failure.
 static int pool_start(struct pool *pool, int threads, int capacity) {
-  *pool = (struct pool){.lock = PTHREAD_MUTEX_INITIALIZER,
-                        .work = PTHREAD_COND_INITIALIZER,
-                        .finished = PTHREAD_COND_INITIALIZER,
-                        .queue = calloc((size_t)capacity, sizeof(struct task *)),
-                        .threads = calloc((size_t)threads, sizeof(pthread_t))};
-  for (; pool->queue && pool->threads && pool->thread_count < threads; ++pool->thread_count)
-    if (pthread_create(&pool->threads[pool->thread_count], NULL, pool_thread, pool) != 0)
+  *pool =
+      (struct pool){.lock = PTHREAD_MUTEX_INITIALIZER,
+                    .work = PTHREAD_COND_INITIALIZER,
+                    .finished = PTHREAD_COND_INITIALIZER,
+                    .queue = calloc((size_t)capacity, sizeof(struct task *)),
+                    .threads = calloc((size_t)threads, sizeof(pthread_t))};
+  for (; pool->queue && pool->threads && pool->thread_count < threads;
+       ++pool->thread_count)
+    if (pthread_create(&pool->threads[pool->thread_count], NULL, pool_thread,
+                       pool) != 0)
       break;
   if (pool->thread_count > 0)
     return 1; // fewer threads than asked for still do the work
@@ -146,13 +150,14 @@ int main(void) {
   static char *records[record_count];
   static struct summary summaries[record_count];
   // Test data, built once: not the work this example is about.
-  for (int i = 0; i < record_count; ++i) { // NOLINT(concur-parallelizable-cpu-loop)
+  for (int i = 0; i < record_count; ++i) {
     char *record = malloc(16 + values_per_record * 8);
     if (!record)
       return 1;
     int at = sprintf(record, "%d", i);
     for (int j = 0; j < values_per_record; ++j)
-      at += sprintf(record + at, ",%ld", ((long)i * 7919 + (long)j * 104729) % 100003);
+      at += sprintf(record + at, ",%ld",
+                    ((long)i * 7919 + (long)j * 104729) % 100003);
     records[i] = record;
   }
   if (!summarise_all(records, summaries, record_count)) {

@@ -37,11 +37,13 @@ static struct summary summarise(const char *record) {
   qsort(values, count, sizeof values[0], compare_longs);
   summary.median = count ? values[count / 2] : 0;
   for (size_t i = 0; i < count; ++i)
-    summary.fingerprint = summary.fingerprint * 1099511628211u + (uint64_t)values[i];
+    summary.fingerprint =
+        summary.fingerprint * 1099511628211u + (uint64_t)values[i];
   return summary;
 }
 
-static void summarise_all(char **records, struct summary *summaries, int count) {
+static void summarise_all(char **records, struct summary *summaries,
+                          int count) {
   for (int i = 0; i < count; ++i)
     summaries[i] = summarise(records[i]);
 }
@@ -50,13 +52,14 @@ int main(void) {
   static char *records[record_count];
   static struct summary summaries[record_count];
   // Test data, built once: not the work this example is about.
-  for (int i = 0; i < record_count; ++i) { // NOLINT(concur-parallelizable-cpu-loop)
+  for (int i = 0; i < record_count; ++i) {
     char *record = malloc(16 + values_per_record * 8);
     if (!record)
       return 1;
     int at = sprintf(record, "%d", i);
     for (int j = 0; j < values_per_record; ++j)
-      at += sprintf(record + at, ",%ld", ((long)i * 7919 + (long)j * 104729) % 100003);
+      at += sprintf(record + at, ",%ld",
+                    ((long)i * 7919 + (long)j * 104729) % 100003);
     records[i] = record;
   }
   summarise_all(records, summaries, record_count);

@@ -19,17 +19,18 @@ static double predict(const double *weights, const double *sample) {
 }
 
 // GRADIENT = the gradient of the loss of one sample.
-static void sample_gradient(const double *weights, const double *sample, double label,
-                            double *gradient) {
+static void sample_gradient(const double *weights, const double *sample,
+                            double label, double *gradient) {
   double error = predict(weights, sample) - label;
   for (int i = 0; i < features; ++i)
     gradient[i] = error * sample[i];
 }
 
-static void batch_gradients(const double *weights, const double *data, const double *labels,
-                            double *gradients) {
+static void batch_gradients(const double *weights, const double *data,
+                            const double *labels, double *gradients) {
   for (int s = 0; s < samples; ++s)
-    sample_gradient(weights, &data[s * features], labels[s], &gradients[s * features]);
+    sample_gradient(weights, &data[s * features], labels[s],
+                    &gradients[s * features]);
 }
 
 int main(void) {
@@ -50,7 +51,8 @@ int main(void) {
   double mean = 0;
   for (int s = 0; s < samples; ++s)
     mean += gradients[s * features] / samples;
-  printf("%d gradients, sample 1's starts with %.9f, mean of the first components %.9f\n",
+  printf("%d gradients, sample 1's starts with %.9f, mean of the first "
+         "components %.9f\n",
          samples, gradients[features], mean);
   free(data);
   free(gradients);

@@ -69,7 +69,8 @@ static uint64_t slow_digest(const char *data, size_t size) {
   uint64_t digest = 14695981039346656037u;
   for (int round = 0; round < rounds; ++round)
     for (size_t i = 0; i < size; ++i)
-      digest = (digest ^ (unsigned char)data[i] ^ (uint64_t)round) * 1099511628211u;
+      digest =
+          (digest ^ (unsigned char)data[i] ^ (uint64_t)round) * 1099511628211u;
   return digest;
 }
 
@@ -95,7 +96,8 @@ static void start_next(void);
 static void finish(struct download *d, long size) {
   d->size = size;
   d->work.data = d;
-  if (size < 0 || uv_queue_work(loop, &d->work, digest_work, digest_done) != 0) {
+  if (size < 0 ||
+      uv_queue_work(loop, &d->work, digest_work, digest_done) != 0) {
     d->size = -1;
     free(d->response);
     d->response = NULL;
@@ -139,7 +141,8 @@ static void on_read(uv_stream_t *stream, ssize_t got, const uv_buf_t *buf) {
   free(buf->base);
   if (got == UV_EOF) {
     d->body = d->response ? body_of(d->response, d->length) : NULL;
-    d->size = d->body ? (long)(d->length - (size_t)(d->body - d->response)) : -1;
+    d->size =
+        d->body ? (long)(d->length - (size_t)(d->body - d->response)) : -1;
     close_socket(d);
   } else if (got < 0) {
     fail(d);
@@ -157,9 +160,10 @@ static void on_connected(uv_connect_t *connect, int status) {
     fail(d);
     return;
   }
-  int length = snprintf(d->request, sizeof d->request,
-                        "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
-                        d->path, d->host);
+  int length =
+      snprintf(d->request, sizeof d->request,
+               "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
+               d->path, d->host);
   uv_buf_t buf = uv_buf_init(d->request, (unsigned)length);
   if (uv_write(&d->write, (uv_stream_t *)&d->tcp, &buf, 1, on_written) != 0 ||
       uv_read_start((uv_stream_t *)&d->tcp, on_alloc, on_read) != 0)
@@ -188,7 +192,8 @@ static void start_next(void) {
   struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
   if (!parse_url(d->url, d->host, sizeof d->host, d->port, sizeof d->port,
                  &d->path) ||
-      uv_getaddrinfo(loop, &d->resolver, on_resolved, d->host, d->port, &hints) != 0)
+      uv_getaddrinfo(loop, &d->resolver, on_resolved, d->host, d->port,
+                     &hints) != 0)
     finish(d, -1);
 }
 
@@ -209,8 +214,8 @@ int main(int argc, char **argv) {
       printf("%s: failed\n", downloads[i].url);
       failed = 1;
     } else {
-      printf("%s: %ld bytes, digest %016llx\n", downloads[i].url, downloads[i].size,
-             (unsigned long long)downloads[i].digest);
+      printf("%s: %ld bytes, digest %016llx\n", downloads[i].url,
+             downloads[i].size, (unsigned long long)downloads[i].digest);
     }
   }
   uv_loop_close(loop);

@@ -48,7 +48,8 @@ static uint64_t slow_digest(const char *data, size_t size) {
   uint64_t digest = 14695981039346656037u;
   for (int round = 0; round < rounds; ++round)
     for (size_t i = 0; i < size; ++i)
-      digest = (digest ^ (unsigned char)data[i] ^ (uint64_t)round) * 1099511628211u;
+      digest =
+          (digest ^ (unsigned char)data[i] ^ (uint64_t)round) * 1099511628211u;
   return digest;
 }
 
@@ -77,9 +78,9 @@ static char *fetch(const char *url, size_t *size_out) {
   }
   freeaddrinfo(address);
   char request[1024];
-  int length = snprintf(request, sizeof request,
-                        "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
-                        path, host);
+  int length = snprintf(
+      request, sizeof request,
+      "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host);
   char *response = NULL;
   size_t size = 0;
   if (send(fd, request, (size_t)length, 0) == length) {

@@ -71,7 +71,8 @@ static int read_all(int fd, void *data, size_t size) {
 
 // Runs the analysis of documents FIRST, FIRST + STEP, ... in a new process
 // that writes its results to a pipe; returns the pipe's read end, or -1.
-static int start_worker(char **documents, int count, int first, int step, pid_t *pid) {
+static int start_worker(char **documents, int count, int first, int step,
+                        pid_t *pid) {
   int fds[2];
   if (pipe(fds) != 0)
     return -1;
@@ -104,7 +105,8 @@ static int analyse_all(char **documents, struct stats *results, int count) {
   pid_t pids[max_workers];
   int started = 0, ok = 1;
   for (; started < workers; ++started) {
-    pipes[started] = start_worker(documents, count, started, workers, &pids[started]);
+    pipes[started] =
+        start_worker(documents, count, started, workers, &pids[started]);
     if (pipes[started] < 0) {
       perror("worker");
       return 0;
@@ -132,7 +134,7 @@ static char *make_document(uint32_t seed) {
   if (!document)
     return NULL;
   size_t at = 0;
-  for (int w = 0; w < words_per_document; ++w) { // NOLINT(concur-parallelizable-cpu-loop)
+  for (int w = 0; w < words_per_document; ++w) {
     seed = seed * 1664525u + 1013904223u;
     int length = 1 + (int)(seed >> 28) % 9;
     for (int c = 0; c < length; ++c)
@@ -147,7 +149,7 @@ int main(void) {
   static char *documents[document_count];
   static struct stats results[document_count];
   // Test data, built once: not the work this example is about.
-  for (int i = 0; i < document_count; ++i) // NOLINT(concur-parallelizable-cpu-loop)
+  for (int i = 0; i < document_count; ++i)
     if (!(documents[i] = make_document((uint32_t)i + 1)))
       return 1;
   if (!analyse_all(documents, results, document_count)) {

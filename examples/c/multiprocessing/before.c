@@ -50,7 +50,7 @@ static char *make_document(uint32_t seed) {
   if (!document)
     return NULL;
   size_t at = 0;
-  for (int w = 0; w < words_per_document; ++w) { // NOLINT(concur-parallelizable-cpu-loop)
+  for (int w = 0; w < words_per_document; ++w) {
     seed = seed * 1664525u + 1013904223u;
     int length = 1 + (int)(seed >> 28) % 9;
     for (int c = 0; c < length; ++c)
@@ -65,7 +65,7 @@ int main(void) {
   static char *documents[document_count];
   static struct stats results[document_count];
   // Test data, built once: not the work this example is about.
-  for (int i = 0; i < document_count; ++i) // NOLINT(concur-parallelizable-cpu-loop)
+  for (int i = 0; i < document_count; ++i)
     if (!(documents[i] = make_document((uint32_t)i + 1)))
       return 1;
   analyse_all(documents, results, document_count);

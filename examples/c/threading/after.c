@@ -19,7 +19,8 @@ enum { workers = 8 };
 static void back_up(const char *folder, const char *path) {
   const char *slash = strrchr(path, '/');
   char target[8192];
-  snprintf(target, sizeof target, "%s/%s.bak", folder, slash ? slash + 1 : path);
+  snprintf(target, sizeof target, "%s/%s.bak", folder,
+           slash ? slash + 1 : path);
   FILE *in = fopen(path, "rb");
   FILE *out = in ? fopen(target, "wb") : NULL;
   if (!out) {
@@ -76,7 +77,8 @@ static void close_queue(struct queue *q) {
 
 static void *worker(void *arg) {
   struct queue *q = arg;
-  for (char *path; (path = take(q)) != NULL;)
+  char *path;
+  while ((path = take(q)) != NULL)
     back_up(q->folder, path);
   return NULL;
 }

@@ -18,7 +18,8 @@
 static void back_up(const char *folder, const char *path) {
   const char *slash = strrchr(path, '/');
   char target[8192];
-  snprintf(target, sizeof target, "%s/%s.bak", folder, slash ? slash + 1 : path);
+  snprintf(target, sizeof target, "%s/%s.bak", folder,
+           slash ? slash + 1 : path);
   FILE *in = fopen(path, "rb");
   FILE *out = in ? fopen(target, "wb") : NULL;
   if (!out) {
