@@ -32,11 +32,12 @@ packages=(
   clang-19 clang-tidy-19 clang-format-19 clangd-19 libclang-19-dev llvm-19-dev libclang-cpp19-dev llvm-19-tools
   googletest libgtest-dev libgmock-dev
   libcurl4-openssl-dev libsqlite3-dev
+  libuv1-dev # examples/c (libuv's event loop), and a comparator of the benchmarks
   libxxhash-dev
   libgrpc++-dev libprotobuf-dev libabsl-dev lld neovim
   chromium # the HTML report test of concur-advise
   # comparators of the benchmarks under bench/ (-DCONCUR_BUILD_BENCH=ON)
-  libtbb-dev libasio-dev libuv1-dev python3-joblib python3-numpy
+  libtbb-dev libasio-dev python3-joblib python3-numpy
 )
 
 install_missing() {
