@@ -1,8 +1,8 @@
 # Warning flags as a non-exported INTERFACE target, so that consumers of the
-# installed runtime never inherit them.
+# installed runtime never inherit them. They apply to C (examples/c) as well.
 add_library(concur_warnings INTERFACE)
 target_compile_options(concur_warnings INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wimplicit-fallthrough
+  -Wall -Wextra -Wpedantic -Wshadow=local $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor> -Wimplicit-fallthrough
   $<$<BOOL:${CONCUR_WERROR}>:-Werror>)
 
 # Sanitizers apply to the runtime and everything that links it in this build.

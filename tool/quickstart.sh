@@ -33,11 +33,12 @@ packages=(
   libclang-rt-19-dev # libFuzzer and the sanitizers of clang-19 (tests/fuzz)
   googletest libgtest-dev libgmock-dev
   libcurl4-openssl-dev libsqlite3-dev
+  libuv1-dev # examples/c (libuv's event loop), and a comparator of the benchmarks
   libxxhash-dev
   libgrpc++-dev libprotobuf-dev libabsl-dev lld neovim
   chromium # the HTML report test of concur-advise
   # comparators of the benchmarks under bench/ (-DCONCUR_BUILD_BENCH=ON)
-  libtbb-dev libasio-dev libuv1-dev python3-joblib python3-numpy python3-aiohttp
+  libtbb-dev libasio-dev python3-joblib python3-numpy python3-aiohttp
 )
 
 install_missing() {
@@ -93,6 +94,12 @@ run_examples() {
   echo "concur: advice for examples/*/before.cpp"
   local status=0
   for source in "$root"/examples/*/before.cpp; do
+    clang-tidy-19 --load="$plugin" --checks='-*,concur-*' --quiet \
+      "$source" 2>/dev/null || status=$?
+  done
+  echo
+  echo "concur: advice for examples/c/*/before.c (C: one program per model)"
+  for source in "$root"/examples/c/*/before.c; do
     clang-tidy-19 --load="$plugin" --checks='-*,concur-*' --quiet \
       "$source" 2>/dev/null || status=$?
   done

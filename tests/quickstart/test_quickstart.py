@@ -3,7 +3,8 @@
 README's order, in a fresh copy of the tree (its tracked files only, as a
 clone has them).
 
-  1. `tool/quickstart.sh examples` prints the advisor's findings.
+  1. `tool/quickstart.sh examples` prints the advisor's findings, for the
+     C++ examples and the C ones.
   2. `tool/quickstart.sh test` then configures for the full suite whatever
      the first command cached: it lists (ctest -N, so this test does not run
      the suite a second time) as many tests as this build has, and each
@@ -63,6 +64,9 @@ def test(source, build, scratch):
     check(run.returncode == 0, f"examples: exit {run.returncode}\n{run.stdout}\n{run.stderr}")
     check(re.search(r"warning: .* \(row: \w+\) \[concur-", run.stdout),
           f"examples printed no advice:\n{run.stdout}")
+    check(re.search(r"examples/c/\w+/before\.c:\d+:\d+: warning: .* \(row: \w+.*\) \[concur-",
+                    run.stdout),
+          f"examples printed no advice for the C examples:\n{run.stdout}")
 
     run = quickstart(tree, "test", "-N")
     check(run.returncode == 0, f"test -N: exit {run.returncode}\n{run.stdout}\n{run.stderr}")
