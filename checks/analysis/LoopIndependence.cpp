@@ -135,10 +135,13 @@ public:
     Varying.insert(IndexVars.begin(), IndexVars.end());
     Varying.insert(Locals.begin(), Locals.end());
     collectAssigned(Loop, Varying);
-    // A while loop's condition runs per iteration: reading the next item
-    // from a shared stream there is a dependence between iterations.
+    // A loop's condition runs per iteration: taking the next item from a
+    // shared stream or queue there (`while (fgets(line, n, f))`, `for (char
+    // *p; (p = take(q)) != NULL;)`) is a dependence between iterations.
     if (const auto *While = dyn_cast<WhileStmt>(Loop))
       walk(While->getCond(), 0);
+    else if (const auto *For = dyn_cast<ForStmt>(Loop))
+      walk(For->getCond(), 0);
     else if (const auto *Do = dyn_cast<DoStmt>(Loop))
       walk(Do->getCond(), 0);
     walk(Body, 0);

@@ -174,3 +174,33 @@ void reap_children(void) {
   while (waitpid(-1, 0, 0) > 0)
     ;
 }
+
+/* negative: a worker's consumer loop takes each item from one queue in its
+   condition, however the loop is written (a for loop declaring the item
+   here; the while form is the same loop). */
+struct path_queue {
+  pthread_mutex_t lock;
+  pthread_cond_t ready;
+  char *paths[64];
+  int head, tail;
+};
+static char *take(struct path_queue *q) {
+  pthread_mutex_lock(&q->lock);
+  while (q->head == q->tail)
+    pthread_cond_wait(&q->ready, &q->lock);
+  char *path = q->paths[q->head++ % 64];
+  pthread_mutex_unlock(&q->lock);
+  return path;
+}
+static void back_up(const char *path) {
+  int fd = open(path, 0);
+  char buf[4096];
+  read(fd, buf, sizeof buf);
+  close(fd);
+}
+void *backup_worker(void *arg) {
+  struct path_queue *q = arg;
+  for (char *path; (path = take(q)) != NULL;)
+    back_up(path);
+  return 0;
+}
