@@ -53,7 +53,8 @@ void CpuHeavyInCoroutineCheck::check(const MatchFinder::MatchResult &Result) {
   // Waiting is the other check's business; a call that blocks substantially
   // is reported there, not twice.
   auto IsCpuHeavy = [&](const Effects &E) {
-    return E.Work >= Opts.SubstantialWork &&
+    return ::concur::substantialWork(E, Opts.SubstantialWork, Opts) !=
+               ::concur::WorkReason::None &&
            E.substantialBlocking() < Opts.SubstantialBlocking;
   };
 

@@ -4,22 +4,52 @@
 
 namespace clang::tidy::concur {
 
+using ::concur::WorkReason;
+
+/// The evidence that one iteration is worth a task, or null: element work
+/// over runtime-sized data (its loop), a heavy call (the knowledge base's,
+/// or one whose cost grows per element), or at least MinIterationWork of
+/// constant work (then the heaviest CPU evidence, if any).
+static const Evidence *iterationEvidence(const LoopFacts &Facts,
+                                         const ::concur::AnalysisOptions &Opts,
+                                         WorkReason &Reason) {
+  const ::concur::Effects &E = Facts.PerIteration;
+  Reason = ::concur::substantialWork(E, Opts.MinIterationWork, Opts);
+  if (Reason == WorkReason::Element) {
+    for (const Evidence &Item : E.Items)
+      if (Item.Kind == EvidenceKind::Cpu &&
+          llvm::StringRef(Item.Api).ends_with("over runtime-sized data"))
+        return &Item;
+  }
+  return ::concur::topEvidence(E, EvidenceKind::Cpu);
+}
+
 bool ParallelizableCpuLoopCheck::qualifies(const Stmt *,
                                            const LoopFacts &Facts) {
-  return Facts.IterationClass.Class == ::concur::WorkloadClass::Cpu &&
-         Facts.PerIteration.Work >= analysisOptions().MinIterationWork &&
-         Facts.Dependences.Independent &&
-         Facts.Shape != ::concur::FanOut::Single && !Facts.PerIteration.Spawns;
+  if (Facts.IterationClass.Class != ::concur::WorkloadClass::Cpu ||
+      !Facts.Dependences.Independent ||
+      Facts.Shape == ::concur::FanOut::Single || Facts.PerIteration.Spawns)
+    return false;
+  // Positive evidence per iteration: work that grows with the data but is
+  // not element work counts only through a call that says what it is.
+  WorkReason Reason;
+  const Evidence *Top = iterationEvidence(Facts, analysisOptions(), Reason);
+  return Reason == WorkReason::Element || Reason == WorkReason::Constant ||
+         (Reason == WorkReason::PerElement && Top);
 }
 
 void ParallelizableCpuLoopCheck::report(const Stmt *Loop,
                                         const LoopFacts &Facts,
                                         const Recommendation &Rec,
                                         ASTContext &Ctx) {
-  const Evidence *Top =
-      ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Cpu);
-  std::string What =
-      Top ? ::concur::describeWork(*Top) : std::string("computation");
+  WorkReason Reason;
+  const Evidence *Top = iterationEvidence(Facts, analysisOptions(), Reason);
+  // Without CPU evidence, the work is constant arithmetic written in the
+  // loop (at least MinIterationWork of it): say how much.
+  std::string What = Top ? ::concur::describeWork(*Top)
+                         : "arithmetic written in the loop, work ~ " +
+                               Facts.PerIteration.WorkGrowth.str() +
+                               " per iteration";
   if (Facts.PerIteration.ThreadUnsafe)
     diag(Loop->getBeginLoc(),
          "independent iterations each do substantial CPU work (%0) that is "
