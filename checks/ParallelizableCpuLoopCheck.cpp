@@ -6,44 +6,49 @@ namespace clang::tidy::concur {
 
 using ::concur::WorkReason;
 
-/// The evidence that one iteration is worth a task, or null: element work
-/// over runtime-sized data (its loop), a heavy call (the knowledge base's,
-/// or one whose cost grows per element), or at least MinIterationWork of
-/// constant work (then the heaviest CPU evidence, if any).
-static const Evidence *iterationEvidence(const LoopFacts &Facts,
-                                         const ::concur::AnalysisOptions &Opts,
-                                         WorkReason &Reason) {
+/// Why one iteration is worth a task: element work over runtime-sized data
+/// of at least MinIterationWork at n = UnknownTripCount (a row's dot
+/// product; not one short string's hash), at least MinIterationWork of
+/// constant work, or work that costs that much per element and reaches a
+/// call that says what it is (a sort, a regex per item).
+static bool worthATask(const LoopFacts &Facts,
+                       const ::concur::AnalysisOptions &Opts) {
   const ::concur::Effects &E = Facts.PerIteration;
-  Reason = ::concur::substantialWork(E, Opts.MinIterationWork, Opts);
-  if (Reason == WorkReason::Element) {
-    for (const Evidence &Item : E.Items)
-      if (Item.Kind == EvidenceKind::Cpu &&
-          llvm::StringRef(Item.Api).ends_with("over runtime-sized data"))
-        return &Item;
+  switch (::concur::substantialWork(E, Opts.MinIterationWork, Opts)) {
+  case WorkReason::None:
+    return false;
+  case WorkReason::Element:
+    if (E.ElementGrowth.at(Opts.UnknownTripCount) >= Opts.MinIterationWork)
+      return true;
+    break;
+  case WorkReason::Constant:
+    return true;
+  case WorkReason::PerElement:
+    break;
   }
-  return ::concur::topEvidence(E, EvidenceKind::Cpu);
+  // Element work too small by itself: the other reasons may still hold.
+  if (E.WorkGrowth.coefficient(0) >= Opts.MinIterationWork)
+    return true;
+  return E.WorkGrowth.grows() &&
+         E.WorkGrowth.growing().perElement(Opts.UnknownTripCount) >=
+             Opts.MinIterationWork &&
+         ::concur::topEvidence(E, EvidenceKind::Cpu);
 }
 
 bool ParallelizableCpuLoopCheck::qualifies(const Stmt *,
                                            const LoopFacts &Facts) {
-  if (Facts.IterationClass.Class != ::concur::WorkloadClass::Cpu ||
-      !Facts.Dependences.Independent ||
-      Facts.Shape == ::concur::FanOut::Single || Facts.PerIteration.Spawns)
-    return false;
-  // Positive evidence per iteration: work that grows with the data but is
-  // not element work counts only through a call that says what it is.
-  WorkReason Reason;
-  const Evidence *Top = iterationEvidence(Facts, analysisOptions(), Reason);
-  return Reason == WorkReason::Element || Reason == WorkReason::Constant ||
-         (Reason == WorkReason::PerElement && Top);
+  return Facts.IterationClass.Class == ::concur::WorkloadClass::Cpu &&
+         Facts.Dependences.Independent &&
+         Facts.Shape != ::concur::FanOut::Single &&
+         !Facts.PerIteration.Spawns && worthATask(Facts, analysisOptions());
 }
 
 void ParallelizableCpuLoopCheck::report(const Stmt *Loop,
                                         const LoopFacts &Facts,
                                         const Recommendation &Rec,
                                         ASTContext &Ctx) {
-  WorkReason Reason;
-  const Evidence *Top = iterationEvidence(Facts, analysisOptions(), Reason);
+  const Evidence *Top =
+      ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Cpu);
   // Without CPU evidence, the work is constant arithmetic written in the
   // loop (at least MinIterationWork of it): say how much.
   std::string What = Top ? ::concur::describeWork(*Top)

@@ -105,7 +105,7 @@ void foldCallee(Effects &Into, const Effects &Callee, const Growth &Times,
                 ArrayRef<Hop> Path, bool Synchronized,
                 const AnalysisOptions &Opts) {
   if (!Synchronized) {
-    Into.addScaled(Callee, Times, Path, Opts, /*KeepElement=*/false);
+    Into.addScaled(Callee, Times, Path, Opts);
     return;
   }
   Effects Locked = Callee;
@@ -113,7 +113,7 @@ void foldCallee(Effects &Into, const Effects &Callee, const Growth &Times,
   erase_if(Locked.Items, [](const Evidence &E) {
     return E.Kind == EvidenceKind::SharedWrite;
   });
-  Into.addScaled(Locked, Times, Path, Opts, /*KeepElement=*/false);
+  Into.addScaled(Locked, Times, Path, Opts);
 }
 
 FoldResult foldComponent(ArrayRef<FoldMember> Members,

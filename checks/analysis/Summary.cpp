@@ -94,14 +94,12 @@ void Effects::addEvidence(Evidence E, const AnalysisOptions &Opts) {
 }
 
 void Effects::addScaled(const Effects &Callee, const Growth &Times,
-                        llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts,
-                        bool KeepElement) {
+                        llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts) {
   double T = Times.at(Opts.UnknownTripCount);
   WorkGrowth += Callee.WorkGrowth * Times;
   NumericGrowth += Callee.NumericGrowth * Times;
   BlockingGrowth += Callee.BlockingGrowth * Times;
-  if (KeepElement || Times.grows())
-    ElementGrowth += Callee.ElementGrowth * Times;
+  ElementGrowth += Callee.ElementGrowth * Times;
   for (unsigned I = 0; I < NumIoKinds; ++I)
     BlockingByKind[I] += Callee.BlockingByKind[I] * T;
   normalize(Opts);

@@ -93,14 +93,8 @@ struct Effects {
   /// Adds \p Callee's effects \p Times over, with \p Path prepended to its
   /// evidence chains (the call of the callee in this code, or the hops that
   /// lead to it).
-  /// A callee's element work counts as element work of this code when
-  /// \p KeepElement (its own code merged in, a task that is the callee) or
-  /// when the call is repeated n times or more (a helper called per row);
-  /// for a caller that calls it a constant number of times, it is work that
-  /// grows with n.
   void addScaled(const Effects &Callee, const Growth &Times,
-                 llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts,
-                 bool KeepElement = true);
+                 llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts);
   /// Work of \p Ops operations (floating-point ones when \p Numeric,
   /// element work when \p Element).
   void addWork(const Growth &Ops, bool Numeric, bool Element,

@@ -573,12 +573,16 @@ bool isElementRead(const Expr *E, const LoopVars &Vars) {
   return false;
 }
 
-/// Whether \p S, anywhere below it, reads an element.
+/// Whether \p S reads an element as an operand: itself, or below operators
+/// (`a[i] == a[j]`, `x ? p[0] : 0`), not inside a call's arguments (`total
+/// += helper(fds[i])` combines what the call returns).
 bool readsElement(const Stmt *S, const LoopVars &Vars) {
   if (!S || isa<LambdaExpr, BlockExpr>(S))
     return false;
   if (const auto *E = dyn_cast<Expr>(S); E && isElementRead(E, Vars))
     return true;
+  if (isa<CallExpr, CXXConstructExpr>(S))
+    return false;
   return any_of(S->children(),
                 [&](const Stmt *C) { return readsElement(C, Vars); });
 }
@@ -887,7 +891,13 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name,
   }
   if (Api.Cpu) {
     Growth Cost = Times * I.KB.cpuCost(Api);
-    Out.addWork(Cost, Api.Numeric, false, Opts);
+    // A computing call per element of runtime-sized data (a sqrt, a hash,
+    // a regex per item) is element work; copying, searching and formatting
+    // are not.
+    CpuKind K = *Api.Cpu;
+    bool Computes =
+        K != CpuKind::Memory && K != CpuKind::Search && K != CpuKind::Format;
+    Out.addWork(Cost, Api.Numeric, Computes && Times.grows(), Opts);
     Out.addEvidence({EvidenceKind::Cpu,
                      toString(*Api.Cpu).str(),
                      Name.str(),
@@ -1710,9 +1720,11 @@ Effects WorkloadAnalyzer::analyzeStmt(const Stmt *S) {
   Effects Out;
   std::vector<ExternalCall> Ignored;
   auto Fold = [&](const CallEdge &Edge) {
+    // The statement is one task (a loop's iteration, a parallel region):
+    // the element work of what it calls is its own.
     const Effects &Callee = summarize(Edge.Callee).Total;
     bool Unsafe = Out.ThreadUnsafe;
-    Out.addScaled(Callee, Edge.Times, Edge.Site, Opts, /*KeepElement=*/false);
+    Out.addScaled(Callee, Edge.Times, Edge.Site, Opts);
     if (Edge.Synchronized)
       Out.ThreadUnsafe = Unsafe;
   };
@@ -1726,8 +1738,7 @@ Effects WorkloadAnalyzer::analyzeCall(const Expr *Call) {
   Effects Out;
   std::vector<ExternalCall> Ignored;
   auto Fold = [&](const CallEdge &Edge) {
-    Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, Edge.Site, Opts,
-                  /*KeepElement=*/false);
+    Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, Edge.Site, Opts);
   };
   Scanner Scan(*P, Out, Fold, Ignored);
   if (const auto *CE = dyn_cast<CallExpr>(Call))

@@ -2,8 +2,8 @@
 // size doing arithmetic on its elements is `cpu` however cheap one element
 // is, while a loop of a few constant iterations, a walk that only compares or
 // copies, and a configuration loop of a few operations per item stay
-// `trivial`. Element work belongs to the function whose loop it is: a helper
-// that hashes a key does not make a caller that hashes one key `cpu`.
+// `trivial`. Element work counts for callers like any work: a helper that
+// only copies makes no caller `cpu`, one that hashes its input does.
 // CONCUR-CONFIG: {CheckOptions: {concur-function-profile.Enable: true}}
 #include <mock_std.h>
 
@@ -34,7 +34,7 @@ void widen(const int *x, float *y, int n) {
   for (int i = 0; i < n; i++)
     y[i] = (float)x[i];
 }
-// CHECK-MESSAGES: :[[@LINE-4]]:6: remark: 'widen' is cpu (numeric; confidence {{[0-9.]+}}); model: joblib; evidence: floating-point loop over runtime-sized data (numeric-loop)
+// CHECK-MESSAGES: :[[@LINE-4]]:6: remark: 'widen' is cpu (confidence {{[0-9.]+}}); model: futures; evidence: arithmetic loop over runtime-sized data (loop)
 
 long total(const std::vector<long> &values) {
   long sum = 0;
@@ -105,7 +105,13 @@ int configure(option *opts, int argc, char **argv) {
 }
 // CHECK-MESSAGES: :[[@LINE-12]]:5: remark: 'configure' is trivial (confidence {{[0-9.]+}}); model: sequential
 
-// --- element work in a helper stays the helper's ------------------------------------
+// --- helpers -------------------------------------------------------------------------
+
+void append(char *buf, unsigned long *len, const char *s, unsigned long n) {
+  copy(buf + *len, s, n);
+  *len += n;
+}
+// CHECK-MESSAGES: :[[@LINE-4]]:6: remark: 'append' is trivial (confidence {{[0-9.]+}}); model: sequential
 
 unsigned hash_key(const char *key, unsigned long len) {
   unsigned h = 5381;
@@ -125,7 +131,7 @@ option *lookup(table *t, const char *key, unsigned long len) {
     o = o->next;
   return o;
 }
-// CHECK-MESSAGES: :[[@LINE-6]]:9: remark: 'lookup' is trivial (confidence {{[0-9.]+}}); model: sequential
+// CHECK-MESSAGES: :[[@LINE-6]]:9: remark: 'lookup' is cpu (confidence {{[0-9.]+}}); model: futures; evidence: hash_key (loop)
 
 // Nested loops over the data: quadratic element work.
 int pairs(const int *a, int n) {

@@ -21,7 +21,7 @@ void mat_vec(const long *const *rows, const long *x, long *y, long m, long n) {
   // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each do substantial CPU work (an arithmetic loop over runtime-sized data via 'dot'); run them in parallel (row: futures, core-sized pool)
   // CHECK-NOTES: :[[@LINE-3]]:3: note: row 'futures' (decision step 5): independent CPU tasks on a core-sized pool
   // CHECK-NOTES: :[[@LINE-3]]:12: note: 'dot' is called here
-  // CHECK-NOTES: :[[@LINE-13]]:3: note: an arithmetic loop over runtime-sized data
+  // CHECK-NOTES: :[[@LINE-12]]:3: note: arithmetic loop over runtime-sized data here
 }
 
 // Evidence: the same, written in place: each row's inner loop.
@@ -34,7 +34,7 @@ void row_sums(const long *const *rows, long *out, long m, long n) {
   }
   // CHECK-MESSAGES: :[[@LINE-6]]:3: warning: independent iterations each do substantial CPU work (an arithmetic loop over runtime-sized data); run them in parallel (row: futures, core-sized pool)
   // CHECK-NOTES: :[[@LINE-7]]:3: note: row 'futures' (decision step 5): independent CPU tasks on a core-sized pool
-  // CHECK-NOTES: :[[@LINE-6]]:5: note: an arithmetic loop over runtime-sized data
+  // CHECK-NOTES: :[[@LINE-6]]:5: note: arithmetic loop over runtime-sized data here
 }
 
 struct entry {
