@@ -555,8 +555,13 @@ bool refersTo(const Stmt *S, const LoopVars &Vars) {
 /// `*it`, the variable of a range-for, or a member of one of these.
 bool isElementRead(const Expr *E, const LoopVars &Vars) {
   E = E->IgnoreParenCasts();
-  if (const auto *Sub = dyn_cast<ArraySubscriptExpr>(E))
+  if (const auto *Sub = dyn_cast<ArraySubscriptExpr>(E)) {
+    // An array of a constant size (a flag table walked to its sentinel)
+    // is not data of runtime size.
+    if (Sub->getBase()->IgnoreParenImpCasts()->getType()->isConstantArrayType())
+      return false;
     return refersTo(Sub->getIdx(), Vars) || refersTo(Sub->getBase(), Vars);
+  }
   if (const auto *UO = dyn_cast<UnaryOperator>(E);
       UO && UO->getOpcode() == UO_Deref)
     return refersTo(UO->getSubExpr(), Vars);

@@ -84,6 +84,17 @@ int count_commas(const char *s) {
 }
 // CHECK-MESSAGES: :[[@LINE-7]]:5: remark: 'count_commas' is trivial (confidence {{[0-9.]+}}); model: sequential
 
+// A table of a constant size walked to its sentinel is not runtime-sized data.
+int convert_flags(int flags) {
+  static const int map[][2] = {{1, 16}, {2, 32}, {4, 64}, {0, 0}};
+  int out = 0;
+  for (int i = 0; map[i][0]; i++)
+    if (flags & map[i][0])
+      out |= map[i][1];
+  return out;
+}
+// CHECK-MESSAGES: :[[@LINE-8]]:5: remark: 'convert_flags' is trivial (confidence {{[0-9.]+}}); model: sequential
+
 struct option {
   const char *name;
   int value;
