@@ -52,8 +52,14 @@ void CpuHeavyInCoroutineCheck::check(const MatchFinder::MatchResult &Result) {
   };
   // Waiting is the other check's business; a call that blocks substantially
   // is reported there, not twice.
+  // Element work stalls the loop only when there is a lot of it: a short
+  // loop over a batch between two suspensions gives the loop its turn.
   auto IsCpuHeavy = [&](const Effects &E) {
-    return E.Work >= Opts.SubstantialWork &&
+    ::concur::WorkReason Reason =
+        ::concur::substantialWork(E, Opts.SubstantialWork, Opts);
+    return Reason != ::concur::WorkReason::None &&
+           (Reason != ::concur::WorkReason::Element ||
+            E.Work >= Opts.SubstantialWork) &&
            E.substantialBlocking() < Opts.SubstantialBlocking;
   };
 

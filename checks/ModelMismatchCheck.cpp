@@ -55,7 +55,8 @@ void ModelMismatchCheck::check(const MatchFinder::MatchResult &Result) {
     }
 
     // An event loop's thread: substantial computation stalls every task.
-    if (Work.Work < Opts.SubstantialWork)
+    if (::concur::substantialWork(Work, Opts.SubstantialWork, Opts) ==
+        ::concur::WorkReason::None)
       continue;
     const Evidence *Top = ::concur::topEvidence(Work, EvidenceKind::Cpu);
     Facts.InCoroutine = true;

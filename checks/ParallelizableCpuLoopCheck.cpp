@@ -4,12 +4,43 @@
 
 namespace clang::tidy::concur {
 
+using ::concur::WorkReason;
+
+/// Why one iteration is worth a task: element work over runtime-sized data
+/// of at least MinIterationWork at n = UnknownTripCount (a row's dot
+/// product; not one short string's hash), at least MinIterationWork of
+/// constant work, or work that costs that much per element and reaches a
+/// call that says what it is (a sort, a regex per item).
+static bool worthATask(const LoopFacts &Facts,
+                       const ::concur::AnalysisOptions &Opts) {
+  const ::concur::Effects &E = Facts.PerIteration;
+  switch (::concur::substantialWork(E, Opts.MinIterationWork, Opts)) {
+  case WorkReason::None:
+    return false;
+  case WorkReason::Element:
+    if (E.ElementGrowth.at(Opts.UnknownTripCount) >= Opts.MinIterationWork)
+      return true;
+    break;
+  case WorkReason::Constant:
+    return true;
+  case WorkReason::PerElement:
+    break;
+  }
+  // Element work too small by itself: the other reasons may still hold.
+  if (E.WorkGrowth.coefficient(0) >= Opts.MinIterationWork)
+    return true;
+  return E.WorkGrowth.grows() &&
+         E.WorkGrowth.growing().perElement(Opts.UnknownTripCount) >=
+             Opts.MinIterationWork &&
+         ::concur::topEvidence(E, EvidenceKind::Cpu);
+}
+
 bool ParallelizableCpuLoopCheck::qualifies(const Stmt *,
                                            const LoopFacts &Facts) {
   return Facts.IterationClass.Class == ::concur::WorkloadClass::Cpu &&
-         Facts.PerIteration.Work >= analysisOptions().MinIterationWork &&
          Facts.Dependences.Independent &&
-         Facts.Shape != ::concur::FanOut::Single && !Facts.PerIteration.Spawns;
+         Facts.Shape != ::concur::FanOut::Single &&
+         !Facts.PerIteration.Spawns && worthATask(Facts, analysisOptions());
 }
 
 void ParallelizableCpuLoopCheck::report(const Stmt *Loop,
@@ -18,8 +49,12 @@ void ParallelizableCpuLoopCheck::report(const Stmt *Loop,
                                         ASTContext &Ctx) {
   const Evidence *Top =
       ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Cpu);
-  std::string What =
-      Top ? ::concur::describeWork(*Top) : std::string("computation");
+  // Without CPU evidence, the work is constant arithmetic written in the
+  // loop (at least MinIterationWork of it): say how much.
+  std::string What = Top ? ::concur::describeWork(*Top)
+                         : "arithmetic written in the loop, work ~ " +
+                               Facts.PerIteration.WorkGrowth.str() +
+                               " per iteration";
   if (Facts.PerIteration.ThreadUnsafe)
     diag(Loop->getBeginLoc(),
          "independent iterations each do substantial CPU work (%0) that is "

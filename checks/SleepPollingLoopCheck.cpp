@@ -240,7 +240,9 @@ void SleepPollingLoopCheck::checkLoop(const Stmt *Loop, ASTContext &Ctx) {
     return;
   // A loop that computes every round is a periodic worker (maintenance
   // with a pause between rounds), not a wait for a state change.
-  if (Facts.PerIteration.Work >= analysisOptions().SubstantialWork)
+  if (::concur::substantialWork(
+          Facts.PerIteration, analysisOptions().SubstantialWork,
+          analysisOptions()) != ::concur::WorkReason::None)
     return;
   // The sleep the loop makes at its own level, and the condition of the
   // innermost `if` around it in the body, if any.

@@ -17,7 +17,7 @@ bool sameSite(const Hop &A, const Hop &B) {
 /// A local summary counted a call it could not follow as not analysed; now
 /// that the callee is known, the call costs what a call of an analysed
 /// function costs in one unit. A callable passed on was not counted.
-void resolve(Effects &E, const ExternalCall &C) {
+void resolve(Effects &E, const ExternalCall &C, const AnalysisOptions &Opts) {
   if (C.Callback)
     return;
   E.UnknownCalls -= std::min(E.UnknownCalls, C.Paths);
@@ -27,7 +27,7 @@ void resolve(Effects &E, const ExternalCall &C) {
   });
   if (It != E.Items.end())
     E.Items.erase(It);
-  E.Work += OpaqueCallWork * C.Times;
+  E.addWork(C.Times * OpaqueCallWork, false, false, Opts);
 }
 
 /// Folds one member's calls into \p Into, in the order it makes them; open
@@ -40,14 +40,14 @@ void foldEdges(Effects &Into, std::vector<ExternalCall> &External,
       continue;
     }
     if (Edge.Call)
-      resolve(Into, *Edge.Call);
+      resolve(Into, *Edge.Call, Opts);
     if (Edge.To == FoldEdge::Target::Inside)
       continue;
     // The callee's calls into other units become the member's, through the
     // call of the callee, so that they can be linked later.
     for (const ExternalCall &Call : Edge.Callee->ExternalCalls) {
       ExternalCall Through = Call;
-      Through.Times *= Edge.Times;
+      Through.Times = Through.Times * Edge.Times;
       Through.Via.insert(Through.Via.begin(), Edge.Path.begin(),
                          Edge.Path.end());
       Through.Synchronized |= Edge.Synchronized;
@@ -64,9 +64,10 @@ bool isInside(const FoldEdge &Edge) {
 
 /// How often a recursive component repeats: a member that calls into the
 /// component from two or more sites recurses as a tree (fib, a naive divide
-/// and conquer, a walk of both children), counted as a tree of that many
-/// nodes per level rather than a chain.
-double repetitions(ArrayRef<FoldMember> Members, const AnalysisOptions &Opts) {
+/// and conquer, a walk of both children), counted as n^2 (a call tree is
+/// no cheaper than a nest of two loops); one call site is a loop written as
+/// a recursion, counted once.
+Growth repetitions(ArrayRef<FoldMember> Members) {
   unsigned MaxSites = 0;
   for (const FoldMember &M : Members) {
     unsigned Sites = 0;
@@ -75,9 +76,7 @@ double repetitions(ArrayRef<FoldMember> Members, const AnalysisOptions &Opts) {
         Sites += Edge.Sites;
     MaxSites = std::max(MaxSites, Sites);
   }
-  return MaxSites >= 2
-             ? std::min(MaxTimes, Opts.UnknownTripCount * Opts.UnknownTripCount)
-             : Opts.UnknownTripCount;
+  return MaxSites >= 2 ? Growth::term(1, 2) : Growth::constant(1);
 }
 
 /// The repetition is the recursion itself: say so, at the first recursive
@@ -102,7 +101,7 @@ void addRecursionEvidence(Effects &Total, const FoldMember &First,
 
 } // namespace
 
-void foldCallee(Effects &Into, const Effects &Callee, double Times,
+void foldCallee(Effects &Into, const Effects &Callee, const Growth &Times,
                 ArrayRef<Hop> Path, bool Synchronized,
                 const AnalysisOptions &Opts) {
   if (!Synchronized) {
@@ -129,16 +128,17 @@ FoldResult foldComponent(ArrayRef<FoldMember> Members,
   }
 
   // Every member does the work of all of them, an unknown number of times.
-  R.Repetitions = repetitions(Members, Opts);
+  R.Repetitions = repetitions(Members);
   Effects Combined;
   for (const FoldMember &M : Members) {
-    Combined.addScaled(*M.Own, 1, {}, Opts);
+    Combined.addScaled(*M.Own, Growth::constant(1), {}, Opts);
     foldEdges(Combined, R.External, M.Edges, Opts);
   }
   R.Total.addScaled(Combined, R.Repetitions, {}, Opts);
-  addRecursionEvidence(R.Total, Members.front(), Opts);
+  if (R.Repetitions.grows())
+    addRecursionEvidence(R.Total, Members.front(), Opts);
   for (ExternalCall &Call : R.External)
-    Call.Times *= R.Repetitions;
+    Call.Times = Call.Times * R.Repetitions;
   return R;
 }
 

@@ -26,9 +26,6 @@ namespace concur {
 /// Work of one call of an analysed function, counted in the caller like the
 /// arithmetic around it (the callee's own work comes on top).
 inline constexpr double OpaqueCallWork = 1;
-/// Multipliers are capped so that nested unknown loops (and recursion
-/// counted as a tree) stay finite.
-inline constexpr double MaxTimes = 1e12;
 
 /// One call a member of a component makes.
 struct FoldEdge {
@@ -44,7 +41,7 @@ struct FoldEdge {
   const ExternalCall *Call = nullptr;
   /// Outside: the callee's summary.
   const FunctionSummary *Callee = nullptr;
-  double Times = 1;
+  Growth Times = Growth::constant(1);
   /// The hops from the member down to the call of the callee; prepended to
   /// the callee's evidence and external calls.
   llvm::ArrayRef<Hop> Path;
@@ -70,9 +67,9 @@ struct FoldResult {
   /// The component recurses: two or more members, or a member that calls
   /// itself.
   bool Recursive = false;
-  /// How often the component's work is assumed to repeat (1 when it does
-  /// not recurse).
-  double Repetitions = 1;
+  /// How often the component's work is assumed to repeat: n^2 when it
+  /// branches, 1 otherwise.
+  Growth Repetitions = Growth::constant(1);
   /// The members' effects, callees folded in. Without recursion, the only
   /// member's.
   Effects Total;
@@ -82,17 +79,18 @@ struct FoldResult {
 };
 
 /// Folds a component into the summary its members share. A recursive
-/// component does the work of all of its members an unknown number of
-/// times: UnknownTripCount, or its square when a member calls into the
-/// component from two or more sites (a tree: fib, a walk of both
-/// children). The recursion is named as evidence at the first call of
-/// \p Members[0] into the component.
+/// component does the work of all of its members; when a member calls into
+/// the component from two or more sites (a tree: fib, a walk of both
+/// children), n^2 times over, and the recursion is named as evidence at the
+/// first call of \p Members[0] into the component. A recursion along one
+/// path (a list walk, a descent to one child) is a loop written as calls:
+/// not evidence of heavy work, it counts once.
 FoldResult foldComponent(llvm::ArrayRef<FoldMember> Members,
                          const AnalysisOptions &Opts);
 
 /// Adds \p Callee's effects \p Times over through \p Path; a synchronised
 /// call does not make the caller thread-unsafe.
-void foldCallee(Effects &Into, const Effects &Callee, double Times,
+void foldCallee(Effects &Into, const Effects &Callee, const Growth &Times,
                 llvm::ArrayRef<Hop> Path, bool Synchronized,
                 const AnalysisOptions &Opts);
 

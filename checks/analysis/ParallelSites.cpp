@@ -194,7 +194,7 @@ SiteTask siteTask(const ParallelSite &Site, WorkloadAnalyzer &Analyzer,
     Hop Via = Analyzer.makeHop(
         Name == "the lambda" ? "lambda" : Site.Callable->getNameAsString(),
         Site.Loc);
-    Task.Work.addScaled(S.Total, 1, Via, Opts);
+    Task.Work.addScaled(S.Total, Growth::constant(1), Via, Opts);
     Task.Facts = functionSite(S);
   } else if (OneIteration &&
              llvm::isa<clang::ForStmt, clang::CXXForRangeStmt>(Site.Region)) {

@@ -13,6 +13,10 @@ using namespace llvm;
 
 namespace concur {
 
+/// Evidence weights saturate here (they order evidence; the growths are the
+/// estimates).
+static constexpr double MaxWeight = 1e18;
+
 StringRef toString(EvidenceKind K) {
   switch (K) {
   case EvidenceKind::Io:
@@ -89,13 +93,16 @@ void Effects::addEvidence(Evidence E, const AnalysisOptions &Opts) {
   Items.insert(llvm::upper_bound(Items, E, heavierFirst), std::move(E));
 }
 
-void Effects::addScaled(const Effects &Callee, double Times,
+void Effects::addScaled(const Effects &Callee, const Growth &Times,
                         llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts) {
-  Work += Callee.Work * Times;
-  NumericWork += Callee.NumericWork * Times;
-  Blocking += Callee.Blocking * Times;
+  double T = Times.at(Opts.UnknownTripCount);
+  WorkGrowth += Callee.WorkGrowth * Times;
+  NumericGrowth += Callee.NumericGrowth * Times;
+  BlockingGrowth += Callee.BlockingGrowth * Times;
+  ElementGrowth += Callee.ElementGrowth * Times;
   for (unsigned I = 0; I < NumIoKinds; ++I)
-    BlockingByKind[I] += Callee.BlockingByKind[I] * Times;
+    BlockingByKind[I] += Callee.BlockingByKind[I] * T;
+  normalize(Opts);
   ThreadUnsafe |= Callee.ThreadUnsafe;
   UsesAsyncApi |= Callee.UsesAsyncApi;
   Spawns |= Callee.Spawns;
@@ -109,7 +116,7 @@ void Effects::addScaled(const Effects &Callee, double Times,
     Scaled.Kind = Item.Kind;
     Scaled.What = Item.What;
     Scaled.Api = Item.Api;
-    Scaled.Weight = Item.Weight * Times;
+    Scaled.Weight = std::min(Item.Weight * T, MaxWeight);
     size_t Length = Path.size() + Item.Chain.size();
     auto Full = [&](size_t I) -> const Hop & {
       return I < Path.size() ? Path[I] : Item.Chain[I - Path.size()];
@@ -122,6 +129,44 @@ void Effects::addScaled(const Effects &Callee, double Times,
       Scaled.Chain.push_back(Full(Length - 1));
     addEvidence(std::move(Scaled), Opts);
   }
+}
+
+void Effects::addWork(const Growth &Ops, bool Numeric, bool Element,
+                      const AnalysisOptions &Opts) {
+  WorkGrowth += Ops;
+  if (Numeric)
+    NumericGrowth += Ops;
+  if (Element)
+    ElementGrowth += Ops;
+  normalize(Opts);
+}
+
+void Effects::addBlocking(IoKind Kind, const Growth &Cost,
+                          const AnalysisOptions &Opts) {
+  BlockingGrowth += Cost;
+  BlockingByKind[unsigned(Kind)] += Cost.at(Opts.UnknownTripCount);
+  normalize(Opts);
+}
+
+void Effects::normalize(const AnalysisOptions &Opts) {
+  double N = Opts.UnknownTripCount;
+  Work = WorkGrowth.at(N);
+  NumericWork = std::min(NumericGrowth.at(N), Work);
+  Blocking = BlockingGrowth.at(N);
+  // The kinds were scaled by nominal multipliers, which compound where the
+  // growths saturate: share the total out in their proportions.
+  double Sum = 0;
+  for (double B : BlockingByKind)
+    Sum += B;
+  if (Sum > Blocking && Sum > 0)
+    for (double &B : BlockingByKind)
+      B = B / Sum * Blocking;
+}
+
+void Effects::clearBlocking() {
+  Blocking = 0;
+  BlockingGrowth = Growth();
+  BlockingByKind = {};
 }
 
 IoKindSet Effects::ioKinds(double MinBlocking) const {
@@ -141,6 +186,7 @@ void Effects::asDiagnostics() {
   BlockingByKind[unsigned(IoKind::Console)] = Blocking;
   Work = 0;
   NumericWork = 0;
+  WorkGrowth = NumericGrowth = ElementGrowth = Growth();
   llvm::erase_if(Items,
                  [](const Evidence &E) { return E.Kind == EvidenceKind::Cpu; });
   for (Evidence &E : Items)
@@ -148,11 +194,25 @@ void Effects::asDiagnostics() {
       E.What = toString(IoKind::Console).str();
 }
 
+WorkReason substantialWork(const Effects &E, double Threshold,
+                           const AnalysisOptions &Opts) {
+  if (E.ElementGrowth.grows())
+    return WorkReason::Element;
+  if (E.WorkGrowth.coefficient(0) >= Threshold)
+    return WorkReason::Constant;
+  if (E.WorkGrowth.grows() &&
+      E.WorkGrowth.growing().perElement(Opts.UnknownTripCount) >=
+          Opts.MinIterationWork)
+    return WorkReason::PerElement;
+  return WorkReason::None;
+}
+
 Classification classify(const Effects &E, const AnalysisOptions &Opts) {
   Classification C;
   double Waiting = E.substantialBlocking();
   bool IoSubstantial = Waiting >= Opts.SubstantialBlocking;
-  bool CpuSubstantial = E.Work >= Opts.SubstantialWork;
+  bool CpuSubstantial =
+      substantialWork(E, Opts.SubstantialWork, Opts) != WorkReason::None;
   if (IoSubstantial && CpuSubstantial && E.Work >= Opts.MixedRatio * Waiting)
     C.Class = WorkloadClass::Mixed;
   else if (IoSubstantial)
@@ -201,8 +261,9 @@ namespace {
 /// Format tag, first byte of every encoded summary. 2: external calls carry
 /// whether they are synchronised and whether they are callbacks. 4: the
 /// function's lock wrapping, whether it is a log sink, and the parameters it
-/// writes through (WrittenParams).
-constexpr uint8_t SummaryFormat = 4;
+/// writes through (WrittenParams). 5: work and blocking as growths in the
+/// unknown size (Growth.h), and external calls' repetitions as one.
+constexpr uint8_t SummaryFormat = 5;
 
 void appendULEB128(std::string &Out, uint64_t V) {
   do {
@@ -226,6 +287,10 @@ public:
     char Bytes[8];
     support::endian::write64le(Bytes, llvm::bit_cast<uint64_t>(V));
     Body.append(Bytes, sizeof(Bytes));
+  }
+  void growth(const Growth &G) {
+    for (unsigned D = 0; D <= Growth::MaxDegree; ++D)
+      real(G.coefficient(D));
   }
   void hop(const Hop &H) {
     string(H.Callee);
@@ -348,6 +413,19 @@ public:
     }
     return Table[I].str();
   }
+  Growth growth() {
+    std::array<double, Growth::MaxDegree + 1> C{};
+    for (double &V : C)
+      V = real();
+    if (failed())
+      return {};
+    std::optional<Growth> G = Growth::fromCoefficients(C);
+    if (!G) {
+      fail("growth coefficient out of range");
+      return {};
+    }
+    return *G;
+  }
   Hop hop() {
     Hop H;
     H.Callee = string();
@@ -392,6 +470,10 @@ std::string encodeSummary(const FunctionSummary &S) {
   W.real(T.Blocking);
   for (double B : T.BlockingByKind)
     W.real(B);
+  W.growth(T.WorkGrowth);
+  W.growth(T.NumericGrowth);
+  W.growth(T.BlockingGrowth);
+  W.growth(T.ElementGrowth);
   W.byte(uint8_t(T.ThreadUnsafe) | uint8_t(T.UsesAsyncApi) << 1 |
          uint8_t(T.Spawns) << 2);
   W.number(T.UnknownCalls);
@@ -407,7 +489,7 @@ std::string encodeSummary(const FunctionSummary &S) {
   for (const ExternalCall &C : S.ExternalCalls) {
     W.string(C.USR);
     W.string(C.Name);
-    W.real(C.Times);
+    W.growth(C.Times);
     W.hop(C.Site);
     W.hops(C.Via);
     W.number(C.Paths);
@@ -447,6 +529,10 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   T.Blocking = R.real();
   for (double &B : T.BlockingByKind)
     B = R.real();
+  T.WorkGrowth = R.growth();
+  T.NumericGrowth = R.growth();
+  T.BlockingGrowth = R.growth();
+  T.ElementGrowth = R.growth();
   uint8_t Flags = R.byte();
   T.ThreadUnsafe = Flags & 1;
   T.UsesAsyncApi = Flags & 2;
@@ -471,7 +557,7 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
       break;
     C.USR = R.string();
     C.Name = R.string();
-    C.Times = R.real();
+    C.Times = R.growth();
     C.Site = R.hop();
     C.Via = R.hops();
     C.Paths = R.small();

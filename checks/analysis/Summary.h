@@ -11,6 +11,7 @@
 #define CONCUR_ANALYSIS_SUMMARY_H
 
 #include "AnalysisOptions.h"
+#include "Growth.h"
 #include "Workload.h"
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -62,11 +63,27 @@ struct Evidence {
 };
 
 /// Additive effects of a statement or function, including its callees.
+///
+/// Work and blocking are known as growths in the unknown size n (Growth.h):
+/// a loop whose trip count is only known at run time multiplies what its body
+/// does by n. The numbers (Work, Blocking, ...) are those growths evaluated
+/// at n = UnknownTripCount, for the thresholds and reports that need one
+/// number; normalize() keeps them so.
 struct Effects {
+  /// WorkGrowth, NumericGrowth and BlockingGrowth at the nominal size.
   double Work = 0;
   double NumericWork = 0;
   double Blocking = 0;
+  /// Blocking per kind at the nominal size (they add up to Blocking).
   std::array<double, NumIoKinds> BlockingByKind{};
+  Growth WorkGrowth;
+  Growth NumericGrowth;
+  Growth BlockingGrowth;
+  /// Element work: arithmetic on the elements of runtime-sized data done in
+  /// loops (a dot product, a histogram, a prefix scan), which grows with the
+  /// data. Part of WorkGrowth; what makes a loop over data `cpu` however
+  /// cheap each element is.
+  Growth ElementGrowth;
   bool ThreadUnsafe = false;
   bool UsesAsyncApi = false;
   bool Spawns = false;
@@ -76,8 +93,19 @@ struct Effects {
   /// Adds \p Callee's effects \p Times over, with \p Path prepended to its
   /// evidence chains (the call of the callee in this code, or the hops that
   /// lead to it).
-  void addScaled(const Effects &Callee, double Times, llvm::ArrayRef<Hop> Path,
-                 const AnalysisOptions &Opts);
+  void addScaled(const Effects &Callee, const Growth &Times,
+                 llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts);
+  /// Work of \p Ops operations (floating-point ones when \p Numeric,
+  /// element work when \p Element).
+  void addWork(const Growth &Ops, bool Numeric, bool Element,
+               const AnalysisOptions &Opts);
+  /// Waiting of kind \p Kind.
+  void addBlocking(IoKind Kind, const Growth &Cost,
+                   const AnalysisOptions &Opts);
+  /// Recomputes the numbers from the growths at n = UnknownTripCount.
+  void normalize(const AnalysisOptions &Opts);
+  /// No waiting at all (a [[clang::nonblocking]] function).
+  void clearBlocking();
   void addEvidence(Evidence E, const AnalysisOptions &Opts);
   IoKindSet ioKinds(double MinBlocking = 0) const;
   /// Blocking that makes a function wait for real (all kinds but console).
@@ -96,6 +124,21 @@ struct Classification {
 };
 Classification classify(const Effects &E, const AnalysisOptions &Opts);
 
+/// Why some work counts as substantial against a constant threshold.
+enum class WorkReason : uint8_t {
+  None,       ///< It does not.
+  Element,    ///< Element work over runtime-sized data (any amount).
+  Constant,   ///< Its constant part reaches the threshold.
+  PerElement, ///< It grows with n, and each of the n elements costs at least
+              ///< MinIterationWork.
+};
+/// Whether the work of \p E reaches \p Threshold, comparing growths: work
+/// that grows with n is above a constant threshold only when it is element
+/// work or when its cost per element (at n = UnknownTripCount) is at least
+/// MinIterationWork; otherwise its constant part must reach the threshold.
+WorkReason substantialWork(const Effects &E, double Threshold,
+                           const AnalysisOptions &Opts);
+
 /// A call this translation unit could not follow (the callee's body is in
 /// another translation unit); the CLI links these across units. A summary
 /// lists the external calls of its callees in this unit too, reached through
@@ -103,7 +146,8 @@ Classification classify(const Effects &E, const AnalysisOptions &Opts);
 struct ExternalCall {
   std::string USR;
   std::string Name;
-  double Times = 1;
+  /// How many times the call is made, as a growth in the unknown size.
+  Growth Times = Growth::constant(1);
   Hop Site;
   /// The calls from the summarised function down to the function that makes
   /// the external call (empty when it makes it itself).

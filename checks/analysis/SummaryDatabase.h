@@ -65,7 +65,9 @@ public:
   /// 5: summaries say whether the function takes or releases a lock for
   /// its caller (a lock wrapper), whether it is a log sink, and which
   /// parameters it writes through.
-  static constexpr int SchemaVersion = 5;
+  /// 6: work and blocking are growths in the unknown size (Growth.h), and
+  /// calls into other units say how often they are made as one.
+  static constexpr int SchemaVersion = 6;
   /// The tables of a new database, as SQL (see the layout above).
   static const char *const SchemaSql;
 

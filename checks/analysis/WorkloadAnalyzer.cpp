@@ -41,10 +41,13 @@ namespace {
 /// printing of what it walks.
 constexpr double PrintingLoopOps = 40;
 
+/// Once: the multiplicity of code outside any loop.
+const Growth Once = Growth::constant(1);
+
 /// An edge of the call graph found while scanning a body.
 struct CallEdge {
   const FunctionDecl *Callee;
-  double Times;
+  Growth Times;
   Hop Site;
   /// The callee runs under a library lock (a callback of std::call_once):
   /// its writes to shared state are synchronised.
@@ -148,11 +151,18 @@ public:
       : I(I), Opts(I.Opts), Out(Out), OnEdge(OnEdge), ExternalOut(ExternalOut),
         Body(Body) {}
 
-  void scan(const Stmt *S, double Times, unsigned Depth = 0);
+  void scan(const Stmt *S, const Growth &Times, unsigned Depth = 0);
   void scanFunction(const FunctionDecl *Def);
-  void call(const Expr *E, const FunctionDecl *Callee, double Times);
-  /// Writes to shared state are unsynchronised unless the body takes a lock.
+  void call(const Expr *E, const FunctionDecl *Callee, const Growth &Times);
+  /// Adds the arithmetic written in the body; writes to shared state are
+  /// unsynchronised unless the body takes a lock.
   void finish() {
+    Growth Numeric = LocalNumeric;
+    Out.addWork(Local, false, false, Opts);
+    Out.NumericGrowth += Numeric;
+    Out.ElementGrowth += LocalElement;
+    Out.normalize(Opts);
+    Local = LocalNumeric = LocalElement = Growth();
     if (HasLock)
       return;
     for (Evidence &E : PendingWrites) {
@@ -176,34 +186,30 @@ private:
   /// whose writes OpenMP synchronises.
   unsigned OpenMPSyncDepth = 0;
   std::vector<Evidence> PendingWrites;
-  /// Arithmetic written in this body, weighted; loops report their share.
-  double LocalOps = 0, LocalNumericOps = 0;
+  /// Arithmetic written in this body, as growths (added to Out at the
+  /// end); loops report their share: all of it, the floating-point part,
+  /// and the element work (Effects::ElementGrowth).
+  Growth Local, LocalNumeric, LocalElement;
   unsigned LoopDepth = 0;
 
-  void loop(const Stmt *Loop, double Times, unsigned Depth);
-  void applyApi(const ApiEffects &Api, StringRef Name, double Times,
+  void loop(const Stmt *Loop, const Growth &Times, unsigned Depth);
+  void applyApi(const ApiEffects &Api, StringRef Name, const Growth &Times,
                 const Hop &Site);
-  void callbackArgs(const Expr *E, double Times, CallbackPolicy Policy);
+  void callbackArgs(const Expr *E, const Growth &Times, CallbackPolicy Policy);
   /// A user function declared here whose body another unit has.
   bool isInOtherUnit(const FunctionDecl *FD);
   /// A callable whose body is in another unit, passed to a call that runs
   /// it \p Times over.
-  void externalCallback(const FunctionDecl *Target, double Times,
+  void externalCallback(const FunctionDecl *Target, const Growth &Times,
                         const Hop &Site, bool Synchronized);
   void sharedWrite(const Expr *Target, SourceLocation Loc);
   /// A call of cheap library code (an accessor, operator[]) counts as one
   /// operation of this body, like the arithmetic around it.
-  void opaqueCall(double Times) {
-    Out.Work += OpaqueCallWork * Times;
-    LocalOps += OpaqueCallWork * Times;
-  }
-  void arithmetic(double Times, bool Numeric) {
-    Out.Work += Times;
-    LocalOps += Times;
-    if (Numeric) {
-      Out.NumericWork += Times;
-      LocalNumericOps += Times;
-    }
+  void opaqueCall(const Growth &Times) { Local += Times * OpaqueCallWork; }
+  void arithmetic(const Growth &Times, bool Numeric) {
+    Local += Times;
+    if (Numeric)
+      LocalNumeric += Times;
   }
 };
 
@@ -495,18 +501,194 @@ bool namesConsole(const Expr *Stream, ASTContext &Ctx) {
          Name == "wcerr" || Name == "wclog";
 }
 
+/// How a loop walks its data: the variables it steps (`i++`, `p += 8`,
+/// `len -= 8`, `++it`) and, for a range-for, the element variable.
+struct LoopVars {
+  SmallPtrSet<const ValueDecl *, 4> Steps, Elements;
+  bool contains(const ValueDecl *D) const {
+    return Steps.contains(D) || Elements.contains(D);
+  }
+};
+
+/// Adds the variables \p S counts up or down to \p Out.
+void steppedVariables(const Stmt *S, LoopVars &Out) {
+  if (!S || isa<LambdaExpr, BlockExpr>(S))
+    return;
+  const Expr *Changed = nullptr;
+  if (const auto *UO = dyn_cast<UnaryOperator>(S);
+      UO && UO->isIncrementDecrementOp())
+    Changed = UO->getSubExpr();
+  else if (const auto *CA = dyn_cast<CompoundAssignOperator>(S);
+           CA &&
+           (CA->getOpcode() == BO_AddAssign ||
+            CA->getOpcode() == BO_SubAssign) &&
+           isa<IntegerLiteral, DeclRefExpr, UnaryExprOrTypeTraitExpr>(
+               CA->getRHS()->IgnoreParenImpCasts()))
+    Changed = CA->getLHS(); // `p += 8`, `len -= stride`, not `s += a[i]`
+  else if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S);
+           OC && OC->getNumArgs() >= 1 &&
+           (OC->getOperator() == OO_PlusPlus ||
+            OC->getOperator() == OO_MinusMinus ||
+            OC->getOperator() == OO_PlusEqual ||
+            OC->getOperator() == OO_MinusEqual))
+    Changed = OC->getArg(0); // an iterator
+  if (Changed)
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Changed->IgnoreParenImpCasts()))
+      if (const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
+          Var && Var->isLocalVarDeclOrParm())
+        Out.Steps.insert(Var);
+  for (const Stmt *Child : S->children())
+    steppedVariables(Child, Out);
+}
+
+bool refersTo(const Stmt *S, const LoopVars &Vars) {
+  if (!S)
+    return false;
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+    return Vars.contains(Ref->getDecl());
+  return any_of(S->children(),
+                [&](const Stmt *C) { return refersTo(C, Vars); });
+}
+
+/// Whether \p E (looking through parentheses and casts) reads an element of
+/// the data the loop walks: `a[i]`, `*p`, `p[1]`, `v[i]` (operator[]),
+/// `*it`, the variable of a range-for, or a member of one of these.
+bool isElementRead(const Expr *E, const LoopVars &Vars) {
+  E = E->IgnoreParenCasts();
+  if (const auto *Sub = dyn_cast<ArraySubscriptExpr>(E)) {
+    // An array of a constant size (a flag table walked to its sentinel)
+    // is not data of runtime size.
+    if (Sub->getBase()->IgnoreParenImpCasts()->getType()->isConstantArrayType())
+      return false;
+    return refersTo(Sub->getIdx(), Vars) || refersTo(Sub->getBase(), Vars);
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E);
+      UO && UO->getOpcode() == UO_Deref)
+    return refersTo(UO->getSubExpr(), Vars);
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E);
+      OC &&
+      (OC->getOperator() == OO_Subscript || OC->getOperator() == OO_Star) &&
+      OC->getNumArgs() >= 1)
+    return any_of(OC->arguments(),
+                  [&](const Expr *A) { return refersTo(A, Vars); });
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+    return Vars.Elements.contains(Ref->getDecl());
+  if (const auto *Member = dyn_cast<MemberExpr>(E))
+    return isElementRead(Member->getBase(), Vars);
+  return false;
+}
+
+/// Whether \p S reads an element as an operand: itself, or below operators
+/// (`a[i] == a[j]`, `x ? p[0] : 0`), not inside a call's arguments (`total
+/// += helper(fds[i])` combines what the call returns).
+bool readsElement(const Stmt *S, const LoopVars &Vars) {
+  if (!S || isa<LambdaExpr, BlockExpr>(S))
+    return false;
+  if (const auto *E = dyn_cast<Expr>(S); E && isElementRead(E, Vars))
+    return true;
+  if (isa<CallExpr, CXXConstructExpr>(S))
+    return false;
+  return any_of(S->children(),
+                [&](const Stmt *C) { return readsElement(C, Vars); });
+}
+
+/// Whether \p S computes a value: arithmetic, or a conversion between
+/// integers and floating point (index arithmetic, `a[i + 1]`, does not
+/// count).
+bool computes(const Stmt *S) {
+  if (!S || isa<LambdaExpr, BlockExpr, ArraySubscriptExpr>(S))
+    return false;
+  if (const auto *BO = dyn_cast<BinaryOperator>(S);
+      BO &&
+      (BO->isAdditiveOp() || BO->isMultiplicativeOp() || BO->isShiftOp() ||
+       BO->isBitwiseOp()) &&
+      !BO->getType()->isPointerType())
+    return true;
+  if (const auto *Cast = dyn_cast<CastExpr>(S);
+      Cast && (Cast->getCastKind() == CK_IntegralToFloating ||
+               Cast->getCastKind() == CK_FloatingToIntegral ||
+               Cast->getCastKind() == CK_FloatingCast))
+    return true;
+  return any_of(S->children(), [](const Stmt *C) { return computes(C); });
+}
+
+/// Whether some statement of a loop body does arithmetic on elements: an
+/// arithmetic operator with an element read as an operand (`s += a[i] *
+/// b[i]`, `h = h * 31 + p[0]`), a store of a computed value into an element
+/// (`out[i] = out[i - 1] + in[i]`, `y[i] = (float)x[i]`), or an element
+/// counted up (`hist[data[i]]++`). Copies (`dst[i] = src[i]`), comparisons
+/// (`if (*p == ',')`) and stepping (`p++`, `len -= 8`) are not.
+bool elementArithmetic(const Stmt *S, const LoopVars &Vars) {
+  if (!S || isa<LambdaExpr, BlockExpr>(S))
+    return false;
+  if (const auto *CA = dyn_cast<CompoundAssignOperator>(S)) {
+    const auto *Target =
+        dyn_cast<DeclRefExpr>(CA->getLHS()->IgnoreParenImpCasts());
+    bool Steps = Target && Vars.Steps.contains(Target->getDecl()) &&
+                 !readsElement(CA->getRHS(), Vars);
+    // `s += a[i]`, `a[i] *= k`, and an accumulation of values computed
+    // from the position (`sum += i * j + 7`).
+    if (!Steps && (readsElement(CA->getRHS(), Vars) ||
+                   isElementRead(CA->getLHS(), Vars) ||
+                   (computes(CA->getRHS()) && refersTo(CA->getRHS(), Vars))))
+      return true;
+  } else if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (BO->getOpcode() == BO_Assign && isElementRead(BO->getLHS(), Vars) &&
+        computes(BO->getRHS()))
+      return true;
+    if ((BO->isAdditiveOp() || BO->isMultiplicativeOp() || BO->isShiftOp() ||
+         BO->isBitwiseOp()) &&
+        !BO->getType()->isPointerType() &&
+        (isElementRead(BO->getLHS(), Vars) ||
+         isElementRead(BO->getRHS(), Vars)))
+      return true;
+  } else if (const auto *UO = dyn_cast<UnaryOperator>(S);
+             UO && UO->isIncrementDecrementOp() &&
+             isa<ArraySubscriptExpr>(UO->getSubExpr()->IgnoreParenImpCasts()) &&
+             readsElement(UO->getSubExpr(), Vars)) {
+    return true;
+  }
+  return any_of(S->children(),
+                [&](const Stmt *C) { return elementArithmetic(C, Vars); });
+}
+
+/// Whether a loop steps through data and computes on its elements (see
+/// elementArithmetic).
+bool isElementLoop(const Stmt *Loop) {
+  LoopVars Vars;
+  const Stmt *Body = nullptr;
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    steppedVariables(For->getInc(), Vars);
+    steppedVariables(For->getBody(), Vars);
+    Body = For->getBody();
+  } else if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
+    Vars.Elements.insert(Range->getLoopVariable());
+    Body = Range->getBody();
+  } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
+    steppedVariables(While->getCond(), Vars);
+    steppedVariables(While->getBody(), Vars);
+    Body = While->getBody();
+  } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
+    steppedVariables(Do->getCond(), Vars);
+    steppedVariables(Do->getBody(), Vars);
+    Body = Do->getBody();
+  }
+  return (!Vars.Steps.empty() || !Vars.Elements.empty()) &&
+         elementArithmetic(Body, Vars);
+}
+
 void Scanner::scanFunction(const FunctionDecl *Def) {
   forEachCallUnderLock(
       Def->getBody(), I.A,
       [&](const Expr *Call, const HeldLock &) { CallsUnderLock.insert(Call); });
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
     for (const CXXCtorInitializer *Init : Ctor->inits())
-      scan(Init->getInit(), 1);
-  scan(Def->getBody(), 1);
+      scan(Init->getInit(), Once);
+  scan(Def->getBody(), Once);
   finish();
 }
 
-void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
+void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
   if (!S)
     return;
   if (Depth > Opts.MaxScanDepth) {
@@ -632,17 +814,20 @@ void Scanner::scan(const Stmt *S, double Times, unsigned Depth) {
   } else if (isa<ArraySubscriptExpr>(S)) {
     arithmetic(Times, false);
   } else if (isa<CXXNewExpr, CXXDeleteExpr>(S)) {
-    Out.Work += 20 * Times;
+    Local += Times * 20;
   }
   for (const Stmt *Child : S->children())
     scan(Child, Times, Depth + 1);
 }
 
-void Scanner::loop(const Stmt *Loop, double Times, unsigned Depth) {
+void Scanner::loop(const Stmt *Loop, const Growth &Times, unsigned Depth) {
   std::optional<double> Trip = I.constantTripCount(Loop);
-  double BodyTimes =
-      std::min(MaxTimes, Times * Trip.value_or(Opts.UnknownTripCount));
-  double OpsBefore = LocalOps, NumericBefore = LocalNumericOps;
+  Growth BodyTimes =
+      Times * (Trip ? Growth::constant(*Trip) : Growth::linear());
+  // The loop's own share of the body's arithmetic, counted apart.
+  Growth OpsBefore = Local, NumericBefore = LocalNumeric,
+         ElementBefore = LocalElement;
+  Local = LocalNumeric = LocalElement = Growth();
   double ConsoleBefore = Out.BlockingByKind[unsigned(IoKind::Console)];
   ++LoopDepth;
   if (const auto *For = dyn_cast<ForStmt>(Loop)) {
@@ -663,51 +848,67 @@ void Scanner::loop(const Stmt *Loop, double Times, unsigned Depth) {
     scan(Do->getCond(), BodyTimes, Depth + 1);
   }
   --LoopDepth;
-  double Ops = LocalOps - OpsBefore;
-  double NumericOps = LocalNumericOps - NumericBefore;
+  Growth Ops = Local, NumericOps = LocalNumeric, ElementOps = LocalElement;
+  Local = OpsBefore;
+  LocalNumeric = NumericBefore;
+  LocalElement = ElementBefore;
+  double N = Opts.UnknownTripCount;
   // A loop that prints what it walks (a Dump() method, a listing) is
   // console output: stepping through the items to print them is not work.
   if (Out.BlockingByKind[unsigned(IoKind::Console)] > ConsoleBefore &&
-      Ops <= PrintingLoopOps * BodyTimes) {
-    Out.Work -= Ops;
-    Out.NumericWork -= NumericOps;
-    LocalOps = OpsBefore;
-    LocalNumericOps = NumericBefore;
+      Ops.at(N) <= PrintingLoopOps * BodyTimes.at(N))
     return;
-  }
+  Local += Ops;
+  LocalNumeric += NumericOps;
+  // A loop over runtime-sized data doing arithmetic on its elements does
+  // work that grows with the data, however cheap one element is.
+  bool Element = !Trip && isElementLoop(Loop);
+  LocalElement += Element ? Ops : ElementOps;
   // The outermost loop of a body stands for the arithmetic written in it.
-  if (LoopDepth == 0 && Ops >= Opts.MinIterationWork) {
-    bool Numeric = NumericOps >= Opts.NumericShare * Ops;
+  if (LoopDepth == 0 && (Element || Ops.at(N) >= Opts.MinIterationWork)) {
+    bool Numeric = NumericOps.at(N) >= Opts.NumericShare * Ops.at(N);
     Evidence E;
     E.Kind = EvidenceKind::Cpu;
     E.What = toString(Numeric ? CpuKind::NumericLoop : CpuKind::Loop).str();
     E.Api = Numeric ? "floating-point loop" : "arithmetic loop";
-    E.Weight = Ops;
+    if (Element)
+      E.Api += " over runtime-sized data";
+    E.Weight = Ops.at(N);
     E.Chain.push_back(I.A.makeHop("", Loop->getBeginLoc()));
     Out.addEvidence(std::move(E), Opts);
   }
 }
 
-void Scanner::applyApi(const ApiEffects &Api, StringRef Name, double Times,
-                       const Hop &Site) {
+void Scanner::applyApi(const ApiEffects &Api, StringRef Name,
+                       const Growth &Times, const Hop &Site) {
   bool Costed = false;
+  double N = Opts.UnknownTripCount;
   if (Api.Io) {
-    double Cost = I.KB.ioCost(Api) * Times;
-    Out.Blocking += Cost;
-    Out.BlockingByKind[unsigned(*Api.Io)] += Cost;
-    Out.addEvidence(
-        {EvidenceKind::Io, toString(*Api.Io).str(), Name.str(), Cost, {Site}},
-        Opts);
+    Growth Cost = Times * I.KB.ioCost(Api);
+    Out.addBlocking(*Api.Io, Cost, Opts);
+    Out.addEvidence({EvidenceKind::Io,
+                     toString(*Api.Io).str(),
+                     Name.str(),
+                     Cost.at(N),
+                     {Site}},
+                    Opts);
     Costed = true;
   }
   if (Api.Cpu) {
-    double Cost = I.KB.cpuCost(Api) * Times;
-    Out.Work += Cost;
-    if (Api.Numeric)
-      Out.NumericWork += Cost;
-    Out.addEvidence(
-        {EvidenceKind::Cpu, toString(*Api.Cpu).str(), Name.str(), Cost, {Site}},
-        Opts);
+    Growth Cost = Times * I.KB.cpuCost(Api);
+    // A computing call per element of runtime-sized data (a sqrt, a hash,
+    // a regex per item) is element work; copying, searching and formatting
+    // are not.
+    CpuKind K = *Api.Cpu;
+    bool Computes =
+        K != CpuKind::Memory && K != CpuKind::Search && K != CpuKind::Format;
+    Out.addWork(Cost, Api.Numeric, Computes && Times.grows(), Opts);
+    Out.addEvidence({EvidenceKind::Cpu,
+                     toString(*Api.Cpu).str(),
+                     Name.str(),
+                     Cost.at(N),
+                     {Site}},
+                    Opts);
     Costed = true;
   }
   if (!Costed)
@@ -715,7 +916,8 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name, double Times,
   if (Api.MtUnsafe) {
     Out.ThreadUnsafe = true;
     Out.addEvidence(
-        {EvidenceKind::MtUnsafe, "mt-unsafe", Name.str(), Times, {Site}}, Opts);
+        {EvidenceKind::MtUnsafe, "mt-unsafe", Name.str(), Times.at(N), {Site}},
+        Opts);
   }
   Out.UsesAsyncApi |= Api.Async;
   Out.Spawns |= Api.Spawns;
@@ -724,12 +926,12 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name, double Times,
 
 /// A lambda or function passed to \p E is called by it (std::for_each) unless
 /// the knowledge base says it runs elsewhere (std::thread, a pool's submit).
-void Scanner::callbackArgs(const Expr *E, double Times, CallbackPolicy Policy) {
+void Scanner::callbackArgs(const Expr *E, const Growth &Times,
+                           CallbackPolicy Policy) {
   if (Policy == CallbackPolicy::Elsewhere)
     return;
-  double CallbackTimes = Policy == CallbackPolicy::Inline
-                             ? std::min(MaxTimes, Times * Opts.UnknownTripCount)
-                             : Times;
+  Growth CallbackTimes =
+      Policy == CallbackPolicy::Inline ? Times * Growth::linear() : Times;
   auto Args = isa<CallExpr>(E) ? cast<CallExpr>(E)->arguments()
                                : cast<CXXConstructExpr>(E)->arguments();
   for (const Expr *Arg : Args) {
@@ -762,7 +964,7 @@ bool Scanner::isInOtherUnit(const FunctionDecl *FD) {
          !FD->isImplicit() && !FD->getBuiltinID();
 }
 
-void Scanner::externalCallback(const FunctionDecl *Target, double Times,
+void Scanner::externalCallback(const FunctionDecl *Target, const Growth &Times,
                                const Hop &Site, bool Synchronized) {
   SmallString<128> USR;
   index::generateUSRForDecl(Target, USR);
@@ -779,7 +981,8 @@ void Scanner::externalCallback(const FunctionDecl *Target, double Times,
   addExternalCall(ExternalOut, std::move(Call));
 }
 
-void Scanner::call(const Expr *E, const FunctionDecl *Callee, double Times) {
+void Scanner::call(const Expr *E, const FunctionDecl *Callee,
+                   const Growth &Times) {
   SourceLocation Loc = E->getExprLoc();
   // An immediate function runs in the compiler.
   if (Callee && Callee->isConsteval())
@@ -1158,8 +1361,7 @@ void WorkloadAnalyzer::Impl::finalize(FunctionSummary &S,
   for (const FunctionEffectWithCondition &Effect : Def->getFunctionEffects())
     if (Effect.Effect.kind() == FunctionEffect::Kind::NonBlocking) {
       // [[clang::nonblocking]] is a promise the compiler checks: trust it.
-      S.Total.Blocking = 0;
-      S.Total.BlockingByKind = {};
+      S.Total.clearBlocking();
       erase_if(S.Total.Items,
                [](const Evidence &E) { return E.Kind == EvidenceKind::Io; });
     }
@@ -1523,13 +1725,16 @@ Effects WorkloadAnalyzer::analyzeStmt(const Stmt *S) {
   Effects Out;
   std::vector<ExternalCall> Ignored;
   auto Fold = [&](const CallEdge &Edge) {
-    Effects Callee = summarize(Edge.Callee).Total;
-    if (Edge.Synchronized)
-      Callee.ThreadUnsafe = false;
+    // The statement is one task (a loop's iteration, a parallel region):
+    // the element work of what it calls is its own.
+    const Effects &Callee = summarize(Edge.Callee).Total;
+    bool Unsafe = Out.ThreadUnsafe;
     Out.addScaled(Callee, Edge.Times, Edge.Site, Opts);
+    if (Edge.Synchronized)
+      Out.ThreadUnsafe = Unsafe;
   };
   Scanner Scan(*P, Out, Fold, Ignored, S);
-  Scan.scan(S, 1);
+  Scan.scan(S, Once);
   Scan.finish();
   return Out;
 }
@@ -1542,9 +1747,9 @@ Effects WorkloadAnalyzer::analyzeCall(const Expr *Call) {
   };
   Scanner Scan(*P, Out, Fold, Ignored);
   if (const auto *CE = dyn_cast<CallExpr>(Call))
-    Scan.call(CE, CE->getDirectCallee(), 1);
+    Scan.call(CE, CE->getDirectCallee(), Once);
   else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call))
-    Scan.call(Construct, Construct->getConstructor(), 1);
+    Scan.call(Construct, Construct->getConstructor(), Once);
   Scan.finish();
   return Out;
 }
@@ -1584,7 +1789,7 @@ bool WorkloadAnalyzer::isCleanupBody(const Stmt *Body) {
         ++Releases;
         return;
       }
-      Other.addScaled(analyzeCall(Call), 1, {}, Opts);
+      Other.addScaled(analyzeCall(Call), Once, {}, Opts);
     }
     for (const Stmt *Child : S->children())
       Visit(Child);
@@ -1618,10 +1823,10 @@ const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
   if (const auto *For = dyn_cast<ForStmt>(Loop)) {
     // The condition and increment run once per iteration as well.
     Effects Control = analyzeStmt(For->getCond());
-    Control.addScaled(analyzeStmt(For->getInc()), 1, {}, Opts);
-    Facts.PerIteration.addScaled(Control, 1, {}, Opts);
+    Control.addScaled(analyzeStmt(For->getInc()), Once, {}, Opts);
+    Facts.PerIteration.addScaled(Control, Once, {}, Opts);
   } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
-    Facts.PerIteration.addScaled(analyzeStmt(While->getCond()), 1, {}, Opts);
+    Facts.PerIteration.addScaled(analyzeStmt(While->getCond()), Once, {}, Opts);
   }
   // One iteration is worth a task at a lower bar than a whole function: the
   // fan-out multiplies it.

@@ -1,7 +1,7 @@
+#include "SummaryDatabase.h"
 #include "Advice.h"
 #include "LinkTestUtil.h"
 #include "SqliteStatement.h"
-#include "SummaryDatabase.h"
 
 using namespace concur;
 using namespace concur::test;
@@ -16,7 +16,8 @@ TEST(SummaryDatabase, ExternalCallsIncludeCalleesInTheSameUnit) {
   EXPECT_EQ(Loop.ExternalCalls[0].Name, "net_read");
   ASSERT_EQ(Loop.ExternalCalls[0].Via.size(), 1u);
   EXPECT_EQ(Loop.ExternalCalls[0].Via[0].Callee, "helper");
-  EXPECT_EQ(Loop.ExternalCalls[0].Times, 100); // the loop's unknown trip count
+  // The loop's unknown trip count.
+  EXPECT_EQ(Loop.ExternalCalls[0].Times, Growth::linear());
 }
 
 TEST(SummaryDatabase, LinkingFoldsCalleesFromOtherUnits) {
@@ -287,8 +288,9 @@ TEST(SummaryDatabase, BadFilesAreReported) {
   std::string Old = Dir.file("old.db");
   writeLinkedDatabase(Old, {});
   ASSERT_EQ(sqlite3_open(Old.c_str(), &Raw), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(Raw, "UPDATE meta SET value = '99' WHERE key = "
-                              "'version'",
+  ASSERT_EQ(sqlite3_exec(Raw,
+                         "UPDATE meta SET value = '99' WHERE key = "
+                         "'version'",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(Raw);

@@ -1,8 +1,11 @@
 #include "AnalysisTestUtil.h"
 #include "ProjectConfig.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cmath>
 
 using namespace concur;
 using namespace concur::test;
@@ -22,6 +25,10 @@ static void expectSameSummary(const FunctionSummary &A,
   EXPECT_EQ(A.Total.NumericWork, B.Total.NumericWork);
   EXPECT_EQ(A.Total.Blocking, B.Total.Blocking);
   EXPECT_EQ(A.Total.BlockingByKind, B.Total.BlockingByKind);
+  EXPECT_EQ(A.Total.WorkGrowth, B.Total.WorkGrowth);
+  EXPECT_EQ(A.Total.NumericGrowth, B.Total.NumericGrowth);
+  EXPECT_EQ(A.Total.BlockingGrowth, B.Total.BlockingGrowth);
+  EXPECT_EQ(A.Total.ElementGrowth, B.Total.ElementGrowth);
   EXPECT_EQ(A.Total.ThreadUnsafe, B.Total.ThreadUnsafe);
   EXPECT_EQ(A.Total.UsesAsyncApi, B.Total.UsesAsyncApi);
   EXPECT_EQ(A.Total.Spawns, B.Total.Spawns);
@@ -87,6 +94,9 @@ TEST(Summary, BinaryRoundTripKeepsEverything) {
   S.Total.Spawns = true;
   S.IsCoroutine = true;
   S.LogSink = true;
+  S.Total.ElementGrowth = Growth::term(3, 1) + Growth::term(0.5, 3);
+  S.Total.BlockingGrowth += Growth::term(7, 2);
+  S.ExternalCalls[0].Times = Growth::term(2, 2) + Growth::constant(1);
   std::string Bytes = encodeSummary(S);
   llvm::Expected<FunctionSummary> Back = decodeSummary(Bytes);
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
@@ -122,6 +132,33 @@ TEST(Summary, DamagedBinaryIsRejected) {
   ASSERT_FALSE(bool(FromJson));
   EXPECT_NE(llvm::toString(FromJson.takeError()).find("unknown summary format"),
             std::string::npos);
+}
+
+TEST(Summary, GrowthOutOfRangeIsRejected) {
+  Parsed P(R"(
+    long fetch(long n) { long s = 0; for (long i = 0; i < n; ++i) s += i; return s; }
+  )");
+  FunctionSummary S = P.summary("fetch");
+  // A coefficient no analysis writes, to find where it is stored.
+  const double Marker = 12345.25;
+  S.Total.ElementGrowth = Growth::term(Marker, 2);
+  std::string Bytes = encodeSummary(S);
+  char Raw[8];
+  llvm::support::endian::write64le(Raw, llvm::bit_cast<uint64_t>(Marker));
+  size_t At = Bytes.find(std::string(Raw, 8));
+  ASSERT_NE(At, std::string::npos);
+  ASSERT_TRUE(bool(decodeSummary(Bytes)));
+  for (double Bad :
+       {-1.0, std::nan(""), HUGE_VAL, 2 * Growth::MaxCoefficient}) {
+    std::string Damaged = Bytes;
+    llvm::support::endian::write64le(Raw, llvm::bit_cast<uint64_t>(Bad));
+    Damaged.replace(At, 8, Raw, 8);
+    llvm::Expected<FunctionSummary> Back = decodeSummary(Damaged);
+    ASSERT_FALSE(bool(Back)) << Bad;
+    EXPECT_NE(llvm::toString(Back.takeError())
+                  .find("growth coefficient out of range"),
+              std::string::npos);
+  }
 }
 
 TEST(ProjectConfig, ParsesOptionsKnowledgeAndSummaries) {

@@ -1,4 +1,5 @@
-//===--- EmitterTest.cpp - concur-advise's output formats ------------------===//
+//===--- EmitterTest.cpp - concur-advise's output formats
+//------------------===//
 
 #include "Emitter.h"
 #include "HtmlEmitter.h"
@@ -64,16 +65,16 @@ TEST_F(EmitterTest, JsonHasTheSchemaFields) {
   json::Value V = parse(emit(JsonEmitter()));
   const json::Object *Top = V.getAsObject();
   ASSERT_TRUE(Top);
-  EXPECT_EQ(Top->getString("schema"), "concur-advise/1");
+  EXPECT_EQ(Top->getString("schema"), "concur-advise/2");
   EXPECT_EQ(Top->getInteger("units"), 2);
   const json::Array *Findings = Top->getArray("findings");
   ASSERT_TRUE(Findings);
   ASSERT_EQ(Findings->size(), 1u);
   const json::Object *F = (*Findings)[0].getAsObject();
   ASSERT_TRUE(F);
-  for (StringRef Key : {"check", "severity", "file", "line", "column",
-                        "function", "model", "message", "notes", "fixes",
-                        "fingerprint"})
+  for (StringRef Key :
+       {"check", "severity", "file", "line", "column", "function", "model",
+        "message", "notes", "fixes", "fingerprint"})
     EXPECT_TRUE(F->get(Key)) << Key.str();
   EXPECT_EQ(F->getString("model"), "asyncio");
   const json::Array *Functions = Top->getArray("functions");
@@ -91,6 +92,11 @@ TEST_F(EmitterTest, JsonHasTheSchemaFields) {
   const json::Array *Evidence = Fetch->getArray("evidence");
   ASSERT_TRUE(Evidence && Evidence->size() == 1);
   EXPECT_EQ((*Evidence)[0].getAsObject()->getString("callee"), "recv");
+  EXPECT_EQ(Fetch->getString("blocking_growth"), "1000");
+  EXPECT_EQ(Fetch->getString("work_growth"), "0");
+  const json::Object *Sum = (*Functions)[1].getAsObject();
+  ASSERT_TRUE(Sum);
+  EXPECT_EQ(Sum->getString("work_growth"), "500 n^2");
   const json::Array *Failed = Top->getArray("failed_units");
   ASSERT_TRUE(Failed && Failed->size() == 1);
   EXPECT_EQ((*Failed)[0].getAsObject()->getString("file"), "/src/broken.cpp");
@@ -144,14 +150,17 @@ TEST_F(EmitterTest, MarkdownHasATableRowPerFinding) {
     Escaped += StringRef("\\`*_{}[]<>()#+-!|").contains(C)
                    ? std::string("\\") + C
                    : std::string(1, C);
-  EXPECT_NE(Out.find("| " + Escaped + ":3 | concur-sequential-blocking-loop | "
+  EXPECT_NE(Out.find("| " + Escaped +
+                     ":3 | concur-sequential-blocking-loop | "
                      "asyncio | iterations block in \\<recv\\> & wait; run "
                      "them concurrently \\(row: asyncio\\) | - |\n"),
             std::string::npos)
       << Out;
-  EXPECT_NE(Out.find("**1 unit(s) could not be analysed:**"), std::string::npos);
-  EXPECT_NE(Out.find("Functions: 2, cpu 1, io 1. Models: asyncio 1; futures 1;"),
-            std::string::npos)
+  EXPECT_NE(Out.find("**1 unit(s) could not be analysed:**"),
+            std::string::npos);
+  EXPECT_NE(
+      Out.find("Functions: 2, cpu 1, io 1. Models: asyncio 1; futures 1;"),
+      std::string::npos)
       << Out;
 }
 

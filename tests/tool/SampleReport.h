@@ -32,10 +32,10 @@ inline FunctionRecord sampleFunction(std::string Name, std::string File,
 inline Report sampleReport(const std::string &File) {
   Report R;
   R.Units = 2;
-  FunctionRecord Fetch =
-      sampleFunction("fetch", File, 2, 6, WorkloadClass::Io);
+  FunctionRecord Fetch = sampleFunction("fetch", File, 2, 6, WorkloadClass::Io);
   Fetch.S.Class.IoKinds.insert(IoKind::Network);
   Fetch.S.Total.Blocking = 1000;
+  Fetch.S.Total.BlockingGrowth = Growth::constant(1000);
   Evidence E;
   E.Kind = EvidenceKind::Io;
   E.What = "network";
@@ -51,6 +51,7 @@ inline Report sampleReport(const std::string &File) {
   Fetch.Model = "asyncio";
   FunctionRecord Sum = sampleFunction("sum", File, 8, 12, WorkloadClass::Cpu);
   Sum.S.Total.Work = 5e6;
+  Sum.S.Total.WorkGrowth = Growth::term(500, 2);
   Sum.Model = "futures";
   R.Functions = {Fetch, Sum};
 

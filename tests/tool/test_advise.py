@@ -540,7 +540,7 @@ def test_shard_bad_inputs(scratch):
 
 FUNCTION_KEYS = {"name", "qualified_name", "file", "line", "column", "class", "io_kinds",
                  "numeric", "thread_safe", "confidence", "model", "evidence", "work",
-                 "blocking"}
+                 "blocking", "work_growth", "blocking_growth"}
 FINDING_KEYS = {"check", "severity", "file", "line", "column", "function", "model",
                 "message", "notes", "fixes", "fingerprint"}
 
@@ -548,7 +548,7 @@ FINDING_KEYS = {"check", "severity", "file", "line", "column", "function", "mode
 def test_json_schema(scratch):
     p = Project("crossfile", scratch)
     report, _ = p.json(expect=1)
-    check(report["schema"] == "concur-advise/1", report.get("schema"))
+    check(report["schema"] == "concur-advise/2", report.get("schema"))
     check(set(report) == {"schema", "units", "functions", "findings", "failed_units"},
           sorted(report))
     check(report["units"] == 3, report["units"])
@@ -558,6 +558,9 @@ def test_json_schema(scratch):
         check(fn["class"] in ("io", "cpu", "mixed", "trivial"), fn["class"])
         check(isinstance(fn["numeric"], bool) and isinstance(fn["thread_safe"], bool), fn)
         check(0 <= fn["confidence"] <= 1, fn)
+        term = r"(?:[0-9.e+]+ )?n(?:\^[23])?|[0-9.e+]+"
+        for key in ("work_growth", "blocking_growth"):
+            check(re.fullmatch(f"(?:{term})(?: \\+ (?:{term}))*", fn[key]), fn[key])
         for e in fn["evidence"]:
             check({"callee", "kind", "file", "line", "via"} <= set(e), e)
     for f in report["findings"]:

@@ -42,7 +42,7 @@
 //    The report takes its rows from the checks' findings (the analysis'
 //    decision); only a function without a finding asks the selection table,
 //    in one place (Decide.h). One emitter per format: text (clang-style,
-//    evidence chain as notes), json (schema "concur-advise/1"), sarif
+//    evidence chain as notes), json (schema "concur-advise/2"), sarif
 //    (2.1.0), html (one self-contained page), markdown.
 //
 // Files: Options (the command line), Advise (one run, step by step), Merge

@@ -60,6 +60,10 @@ void explainScores(const FunctionSummary &S, raw_ostream &OS) {
       OS << format(", %s %.0f", toString(IoKind(K)).str().c_str(),
                    S.Total.BlockingByKind[K]);
   OS << ", unanalysed calls " << S.Total.UnknownCalls << "\n";
+  OS << "  work ~ " << S.Total.WorkGrowth.str();
+  if (S.Total.ElementGrowth.grows())
+    OS << " (element work ~ " << S.Total.ElementGrowth.str() << ")";
+  OS << ", blocking ~ " << S.Total.BlockingGrowth.str() << "\n";
 }
 
 void explainEvidence(const FunctionSummary &S, raw_ostream &OS) {

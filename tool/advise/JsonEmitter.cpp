@@ -13,6 +13,7 @@ static void writeFunctionJson(const FunctionRecord &F, json::OStream &J) {
   const FunctionSummary &S = F.S;
   J.object([&] {
     J.attribute("blocking", S.Total.Blocking);
+    J.attribute("blocking_growth", S.Total.BlockingGrowth.str());
     J.attribute("class", toString(S.Class.Class));
     J.attribute("column", S.Column);
     J.attribute("confidence", S.Class.Confidence);
@@ -50,6 +51,7 @@ static void writeFunctionJson(const FunctionRecord &F, json::OStream &J) {
     J.attribute("qualified_name", S.QualifiedName);
     J.attribute("thread_safe", !S.Total.ThreadUnsafe);
     J.attribute("work", S.Total.Work);
+    J.attribute("work_growth", S.Total.WorkGrowth.str());
   });
 }
 
@@ -71,7 +73,7 @@ void JsonEmitter::emit(const Report &R, raw_ostream &OS) const {
       for (const FunctionRecord &F : R.Functions)
         writeFunctionJson(F, J);
     });
-    J.attribute("schema", "concur-advise/1");
+    J.attribute("schema", "concur-advise/2");
     J.attribute("units", R.Units);
   });
   OS << "\n";

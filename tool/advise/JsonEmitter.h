@@ -1,6 +1,6 @@
 //===--- JsonEmitter.h - The JSON report ------------------------*- C++ -*-===//
 //
-// The stable schema "concur-advise/1" (tests/tool pins it): failed units,
+// The stable schema "concur-advise/2" (tests/tool pins it): failed units,
 // findings, and every function with its class, scores, evidence and model.
 //
 //===----------------------------------------------------------------------===//

@@ -147,9 +147,9 @@ double predict(const Vector &w, const Vector &x) {
 void predict_all(const Vector &w, const std::vector<Vector> &samples, double *out) {
   for (size_t s = 0; s < samples.size(); ++s)
     out[s] = predict(w, samples[s]);
-  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each do substantial CPU work (a floating-point loop via 'predict'); run them in parallel (row: joblib)
+  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each do substantial CPU work (a floating-point loop over runtime-sized data via 'predict'); run them in parallel (row: joblib)
   // CHECK-NOTES: :[[@LINE-2]]:14: note: 'predict' is called here
-  // CHECK-NOTES: :[[@LINE-11]]:3: note: floating-point loop here
+  // CHECK-NOTES: :[[@LINE-11]]:3: note: floating-point loop over runtime-sized data here
   // CHECK-NOTES: :[[@LINE-5]]:3: note: row 'joblib' (decision step 5): a numeric batch
 }
 
