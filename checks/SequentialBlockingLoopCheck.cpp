@@ -45,15 +45,25 @@ void SequentialBlockingLoopCheck::report(const Stmt *Loop,
     Top = ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Io);
   std::string Kinds =
       ::concur::describeIoKinds(Facts.PerIteration, analysisOptions());
+  // Mixed work: the computing is half of the reason for the row, so it is
+  // named and shown too.
+  const Evidence *Work =
+      Facts.IterationClass.Class == ::concur::WorkloadClass::Mixed
+          ? ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Cpu)
+          : nullptr;
+  std::string Computes =
+      Work ? " and compute (" + ::concur::describeWork(*Work) + ")" : "";
   diag(Loop->getBeginLoc(),
-       "independent iterations each block on %0 I/O in %1; run them "
-       "concurrently (%2)")
+       "independent iterations each block on %0 I/O in %1%2; run them "
+       "concurrently (%3)")
       << Kinds
       << (Top ? ::concur::describeEvidence(*Top) : std::string("callees"))
-      << rowLabel(Rec);
+      << Computes << rowLabel(Rec);
   emitRowNote(Loop->getBeginLoc(), Rec);
   if (Top)
     emitChain(*Top, Ctx);
+  if (Work)
+    emitChain(*Work, Ctx);
 }
 
 } // namespace clang::tidy::concur

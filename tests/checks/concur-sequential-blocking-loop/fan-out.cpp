@@ -167,8 +167,10 @@ std::vector<unsigned long> fingerprint_all(const std::vector<std::string> &urls)
   std::vector<unsigned long> sums;
   for (const std::string &url : urls)
     sums.push_back(checksum(fetch(url)));
-  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on network I/O in 'curl_easy_perform' via 'fetch'; run them concurrently (row: mixed)
+  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on network I/O in 'curl_easy_perform' via 'fetch' and compute (an arithmetic loop via 'checksum'); run them concurrently (row: mixed)
   // CHECK-NOTES: :[[@LINE-3]]:3: note: row 'mixed' (decision step 3)
+  // CHECK-NOTES: :[[@LINE-3]]:20: note: 'checksum' is called here
+  // CHECK-NOTES: :[[@LINE-16]]:3: note: arithmetic loop here
   return sums;
 }
 
