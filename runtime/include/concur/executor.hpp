@@ -439,23 +439,9 @@ public:
               lengths.push_back(length);
               return submit([data, fn, start,
                              length](std::stop_token stop) -> chunk_result {
-                auto it = data->begin() + static_cast<std::ptrdiff_t>(start);
-                if constexpr (std::is_void_v<R>) {
-                  for (std::size_t i = 0; i < length; ++i, ++it) {
-                    if (stop.stop_requested())
-                      throw cancelled_error();
-                    call(*fn, stop, *it);
-                  }
-                } else {
-                  std::vector<R> values;
-                  values.reserve(length);
-                  for (std::size_t i = 0; i < length; ++i, ++it) {
-                    if (stop.stop_requested())
-                      throw cancelled_error();
-                    values.push_back(call(*fn, stop, *it));
-                  }
-                  return values;
-                }
+                return run_chunk<R>(
+                    *fn, data->begin() + static_cast<std::ptrdiff_t>(start),
+                    length, stop);
               });
             },
             abandon);
@@ -581,24 +567,31 @@ private:
       // map() blocks until every chunk is settled, so chunks may refer to
       // the caller's items and function without copying them.
       return submit([&f, chunk_first, length](std::stop_token stop) {
-        It it = chunk_first;
-        if constexpr (std::is_void_v<R>) {
-          for (std::size_t i = 0; i < length; ++i, ++it) {
-            if (stop.stop_requested())
-              throw cancelled_error();
-            call(f, stop, *it);
-          }
-        } else {
-          std::vector<R> values;
-          values.reserve(length);
-          for (std::size_t i = 0; i < length; ++i, ++it) {
-            if (stop.stop_requested())
-              throw cancelled_error();
-            values.push_back(call(f, stop, *it));
-          }
-          return values;
-        }
+        return run_chunk<R>(f, chunk_first, length, stop);
       });
+    }
+  }
+
+  /// One chunk's work in a task: f on `length` items from `it`, the stop
+  /// token checked before each; the results (if R is not void) in order.
+  template <class R, class F, class It>
+  static auto run_chunk(F &f, It it, std::size_t length,
+                        std::stop_token &stop) {
+    if constexpr (std::is_void_v<R>) {
+      for (std::size_t i = 0; i < length; ++i, ++it) {
+        if (stop.stop_requested())
+          throw cancelled_error();
+        call(f, stop, *it);
+      }
+    } else {
+      std::vector<R> values;
+      values.reserve(length);
+      for (std::size_t i = 0; i < length; ++i, ++it) {
+        if (stop.stop_requested())
+          throw cancelled_error();
+        values.push_back(call(f, stop, *it));
+      }
+      return values;
     }
   }
 
