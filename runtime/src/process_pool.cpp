@@ -124,6 +124,8 @@ private:
   int collect_exit(slot &s);
   void replace_worker(slot &s);
   bool initialize_worker(slot &s);
+  enum class awaited { reply, exit_report, deadline };
+  awaited await_reply(slot &s, std::chrono::milliseconds timeout);
   void break_pool(std::exception_ptr cause);
   bool idle_worker_died(slot &s);
 
@@ -282,64 +284,47 @@ bool pool_core::initialize_worker(slot &s) {
     failure = worker_failure(pid, collect_exit(s), true);
   } else {
     std::chrono::milliseconds timeout = options_.task_timeout;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!failure) {
-      int wait_ms = -1;
-      if (timeout.count() > 0) {
-        auto left = std::chrono::ceil<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        wait_ms = int(std::max<std::int64_t>(0, left.count()));
+    awaited what = await_reply(s, timeout);
+    if (what == awaited::deadline) {
+      if (!send_control(s.control.get(), {control::kill, pid, SIGKILL}))
+        fork_server_gone();
+      collect_exit(s);
+      failure = std::make_exception_ptr(broken_worker(
+          broken_worker::cause::timeout, pid, SIGKILL,
+          "concur::process_pool: the initializer ran longer than the "
+          "task timeout of " +
+              std::to_string(timeout.count()) + " ms; worker " +
+              std::to_string(pid) + " was killed"));
+    } else if (what == awaited::reply) {
+      frame_header reply;
+      std::vector<std::byte> payload;
+      std::vector<unique_fd> descriptors;
+      bool received = false;
+      try {
+        received = receive_frame(s.socket.get(), reply, payload, descriptors);
+      } catch (...) {
+        failure = std::current_exception();
       }
-      pollfd watched[2] = {{s.socket.get(), POLLIN, 0},
-                           {s.control.get(), POLLIN, 0}};
-      int ready = ::poll(watched, 2, wait_ms);
-      if (ready < 0) {
-        if (errno == EINTR)
-          continue;
-        throw std::system_error(errno, std::generic_category(),
-                                "concur::process_pool: poll");
-      }
-      if (ready == 0) {
-        if (!send_control(s.control.get(), {control::kill, pid, SIGKILL}))
-          fork_server_gone();
-        collect_exit(s);
-        failure = std::make_exception_ptr(broken_worker(
-            broken_worker::cause::timeout, pid, SIGKILL,
-            "concur::process_pool: the initializer ran longer than the "
-            "task timeout of " +
-                std::to_string(timeout.count()) + " ms; worker " +
-                std::to_string(pid) + " was killed"));
-      } else if (watched[0].revents) {
-        frame_header reply;
-        std::vector<std::byte> payload;
-        std::vector<unique_fd> descriptors;
-        bool received;
+      if (failure) {
+        kill_and_collect();
+      } else if (!received) {
+        failure = worker_failure(pid, kill_and_collect(), true);
+      } else if (reply.kind == frame::result) {
+        return true;
+      } else {
         try {
-          received = receive_frame(s.socket.get(), reply, payload, descriptors);
+          input_archive in(payload, descriptors);
+          std::string type, message;
+          in(type, message);
+          failure = std::make_exception_ptr(
+              remote_error(std::move(type), std::move(message)));
         } catch (...) {
           failure = std::current_exception();
-          kill_and_collect();
-          break;
         }
-        if (!received) {
-          failure = worker_failure(pid, kill_and_collect(), true);
-        } else if (reply.kind == frame::result) {
-          return true;
-        } else {
-          try {
-            input_archive in(payload, descriptors);
-            std::string type, message;
-            in(type, message);
-            failure = std::make_exception_ptr(
-                remote_error(std::move(type), std::move(message)));
-          } catch (...) {
-            failure = std::current_exception();
-          }
-          collect_exit(s); // closes its socket: the worker exits
-        }
-      } else if (watched[1].revents) {
-        failure = worker_failure(pid, collect_exit(s), true);
+        collect_exit(s); // closes its socket: the worker exits
       }
+    } else {
+      failure = worker_failure(pid, collect_exit(s), true);
     }
   }
   lost_.fetch_add(1, std::memory_order_relaxed);
@@ -472,6 +457,37 @@ void pool_core::run_slot(slot &s) {
   }
 }
 
+// Waits until the worker answers (its socket is readable: a reply, or end
+// of file if it died), or its exit report arrives on the control socket
+// first, or `timeout` (none if zero) has passed.
+pool_core::awaited pool_core::await_reply(slot &s,
+                                          std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int wait_ms = -1;
+    if (timeout.count() > 0) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      wait_ms = int(std::max<std::int64_t>(0, left.count()));
+    }
+    pollfd watched[2] = {{s.socket.get(), POLLIN, 0},
+                         {s.control.get(), POLLIN, 0}};
+    int ready = ::poll(watched, 2, wait_ms);
+    if (ready < 0) {
+      if (errno == EINTR)
+        continue;
+      throw std::system_error(errno, std::generic_category(),
+                              "concur::process_pool: poll");
+    }
+    if (ready == 0)
+      return awaited::deadline;
+    if (watched[0].revents)
+      return awaited::reply;
+    if (watched[1].revents)
+      return awaited::exit_report;
+  }
+}
+
 void pool_core::run_one(slot &s, task_message &task) {
   if (!s.socket) {
     replace_worker(s);
@@ -509,62 +525,42 @@ void pool_core::run_one(slot &s, task_message &task) {
 
   std::chrono::milliseconds timeout =
       task.timeout.count() > 0 ? task.timeout : options_.task_timeout;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   frame_header reply;
   std::vector<std::byte> payload;
   std::vector<unique_fd> descriptors;
-  for (;;) {
-    int wait_ms = -1;
-    if (timeout.count() > 0) {
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      wait_ms = int(std::max<std::int64_t>(0, left.count()));
-    }
-    pollfd watched[2] = {{s.socket.get(), POLLIN, 0},
-                         {s.control.get(), POLLIN, 0}};
-    int ready = ::poll(watched, 2, wait_ms);
-    if (ready < 0) {
-      if (errno == EINTR)
-        continue;
-      throw std::system_error(errno, std::generic_category(),
-                              "concur::process_pool: poll");
-    }
-    if (ready == 0) {
-      // Past the deadline: only the fork server may kill, because only it
-      // knows the pid has not been reaped and reused.
-      if (!send_control(s.control.get(), {control::kill, pid, SIGKILL}))
-        fork_server_gone();
-      collect_exit(s);
-      lose_worker(timeout_failure(pid, timeout));
-      return;
-    }
-    if (watched[0].revents) {
-      bool received;
-      try {
-        received = receive_frame(s.socket.get(), reply, payload, descriptors);
-      } catch (...) {
-        // A corrupt stream: this worker cannot be trusted any more.
-        auto error = std::current_exception();
-        send_control(s.control.get(), {control::kill, pid, SIGKILL});
-        collect_exit(s);
-        lose_worker(error);
-        return;
-      }
-      if (!received) {
-        // End of file: the worker died. Make sure (it might only have
-        // closed the socket), then wait for its status.
-        send_control(s.control.get(), {control::kill, pid, SIGKILL});
-        lose_worker(worker_failure(pid, collect_exit(s)));
-        return;
-      }
-      break;
-    }
-    if (watched[1].revents) {
-      // The exit report came first (the socket may be held open by a
-      // process the task started).
-      lose_worker(worker_failure(pid, collect_exit(s)));
-      return;
-    }
+  awaited what = await_reply(s, timeout);
+  if (what == awaited::deadline) {
+    // Past the deadline: only the fork server may kill, because only it
+    // knows the pid has not been reaped and reused.
+    if (!send_control(s.control.get(), {control::kill, pid, SIGKILL}))
+      fork_server_gone();
+    collect_exit(s);
+    lose_worker(timeout_failure(pid, timeout));
+    return;
+  }
+  if (what == awaited::exit_report) {
+    // The exit report came first (the socket may be held open by a
+    // process the task started).
+    lose_worker(worker_failure(pid, collect_exit(s)));
+    return;
+  }
+  bool received;
+  try {
+    received = receive_frame(s.socket.get(), reply, payload, descriptors);
+  } catch (...) {
+    // A corrupt stream: this worker cannot be trusted any more.
+    auto error = std::current_exception();
+    send_control(s.control.get(), {control::kill, pid, SIGKILL});
+    collect_exit(s);
+    lose_worker(error);
+    return;
+  }
+  if (!received) {
+    // End of file: the worker died. Make sure (it might only have
+    // closed the socket), then wait for its status.
+    send_control(s.control.get(), {control::kill, pid, SIGKILL});
+    lose_worker(worker_failure(pid, collect_exit(s)));
+    return;
   }
 
   for (auto &block : blocks)

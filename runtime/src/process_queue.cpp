@@ -20,14 +20,9 @@
 #include "concur/process_queue.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <new>
 #include <string>
-#include <system_error>
-
-#include <sys/mman.h>
-#include <unistd.h>
 
 namespace concur::detail::ipc {
 
@@ -72,52 +67,38 @@ std::byte *ring_of(void *memory) {
 }
 } // namespace
 
-queue_core::queue_core(std::size_t max_items, std::size_t buffer_bytes) {
+namespace {
+// The queue's memory: the header, then the ring (buffer_bytes rounded up to
+// 8). Checks the sizes.
+std::size_t queue_bytes(std::size_t max_items, std::size_t buffer_bytes) {
   check_size(who, "max_items", max_items, 1, std::size_t(1) << 30);
   check_size(who, "buffer_bytes", buffer_bytes, 64, std::size_t(1) << 36);
-  std::size_t ring = (buffer_bytes + 7) & ~std::size_t(7);
-  mapped_ = sizeof(layout) + ring;
-  descriptor_ = create_memfd("concur-process-queue", mapped_);
-  memory_ = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   descriptor_.get(), 0);
-  if (memory_ == MAP_FAILED) {
-    memory_ = nullptr;
-    throw std::system_error(errno, std::generic_category(),
-                            "concur::process_queue: mmap");
-  }
-  layout &s = *new (memory_) layout();
+  return sizeof(queue_core::layout) + ((buffer_bytes + 7) & ~std::size_t(7));
+}
+
+constexpr const char *not_a_queue =
+    "concur::process_queue: the received descriptor is not a queue";
+} // namespace
+
+queue_core::queue_core(std::size_t max_items, std::size_t buffer_bytes)
+    : region_(queue_bytes(max_items, buffer_bytes), "concur-process-queue",
+              who) {
+  layout &s = *new (region_.data()) layout();
   s.max_items = max_items;
-  s.ring_bytes = ring;
+  s.ring_bytes = region_.size() - sizeof(layout);
   init_robust_mutex(s.mutex, who);
   s.magic = queue_magic;
 }
 
 queue_core::queue_core(unique_fd descriptor)
-    : descriptor_(std::move(descriptor)) {
-  mapped_ = descriptor_size(descriptor_.get());
-  if (mapped_ < sizeof(layout) + 64)
-    throw serialization_error(
-        "concur::process_queue: the received descriptor is not a queue");
-  memory_ = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   descriptor_.get(), 0);
-  if (memory_ == MAP_FAILED) {
-    memory_ = nullptr;
-    throw std::system_error(errno, std::generic_category(),
-                            "concur::process_queue: mmap");
-  }
+    : region_(std::move(descriptor), who, sizeof(layout) + 64, not_a_queue) {
   layout &s = shared();
-  if (s.magic != queue_magic || s.ring_bytes != mapped_ - sizeof(layout))
-    throw serialization_error(
-        "concur::process_queue: the received descriptor is not a queue");
-}
-
-queue_core::~queue_core() {
-  if (memory_)
-    ::munmap(memory_, mapped_);
+  if (s.magic != queue_magic || s.ring_bytes != region_.size() - sizeof(layout))
+    throw serialization_error(not_a_queue);
 }
 
 queue_core::layout &queue_core::shared() const noexcept {
-  return *static_cast<layout *>(memory_);
+  return *static_cast<layout *>(region_.data());
 }
 
 // True if the queue is broken (now or before).
@@ -139,7 +120,7 @@ void queue_core::unlock() const noexcept {
 // everyone is told.
 void queue_core::repair() const noexcept {
   layout &s = shared();
-  std::byte *ring = ring_of(memory_);
+  std::byte *ring = ring_of(region_.data());
   auto size_at = [&](std::uint64_t position) {
     std::uint64_t size;
     std::memcpy(&size, ring + position % s.ring_bytes, 8);
@@ -233,7 +214,7 @@ bool queue_core::put(std::span<const std::byte> item,
     }
     wait(s.room_sequence, s.room_sequence.load(), s.room_sleepers, deadline);
   }
-  std::byte *ring = ring_of(memory_);
+  std::byte *ring = ring_of(region_.data());
   std::uint64_t tail = s.tail;
   std::uint64_t position = tail % s.ring_bytes;
   if (needed > s.ring_bytes - position) {
@@ -278,7 +259,7 @@ queue_core::get(void (*read)(void *, std::span<const std::byte>), void *context,
     }
     wait(s.items_sequence, s.items_sequence.load(), s.items_sleepers, deadline);
   }
-  std::byte *ring = ring_of(memory_);
+  std::byte *ring = ring_of(region_.data());
   std::uint64_t head = s.head;
   std::uint64_t position = head % s.ring_bytes;
   std::uint64_t size;
@@ -350,6 +331,6 @@ std::size_t queue_core::max_items() const noexcept {
 std::size_t queue_core::buffer_bytes() const noexcept {
   return std::size_t(shared().ring_bytes);
 }
-int queue_core::descriptor() const noexcept { return descriptor_.get(); }
+int queue_core::descriptor() const noexcept { return region_.descriptor(); }
 
 } // namespace concur::detail::ipc

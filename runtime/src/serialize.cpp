@@ -50,29 +50,33 @@ std::size_t descriptor_size(int fd) {
   return std::size_t(info.st_size);
 }
 
-shared_region::shared_region(std::size_t bytes)
-    : descriptor_(create_memfd("concur-shared-buffer", bytes)), size_(bytes) {
-  data_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED,
-                 descriptor_.get(), 0);
-  if (data_ == MAP_FAILED)
-    throw std::system_error(errno, std::generic_category(),
-                            "concur: mmap of a shared_buffer");
+shared_region::shared_region(std::size_t bytes, const char *name,
+                             const char *who)
+    : descriptor_(create_memfd(name, bytes)), size_(bytes) {
+  map(who);
 }
 
-shared_region::shared_region(unique_fd descriptor)
+shared_region::shared_region(unique_fd descriptor, const char *who,
+                             std::size_t min_bytes, const char *too_small)
     : descriptor_(std::move(descriptor)) {
   size_ = descriptor_size(descriptor_.get());
-  if (size_ == 0)
-    throw serialization_error("concur: received an empty shared_buffer region");
+  if (size_ == 0 || size_ < min_bytes)
+    throw serialization_error(too_small);
+  map(who);
+}
+
+void shared_region::map(const char *who) {
   data_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED,
                  descriptor_.get(), 0);
-  if (data_ == MAP_FAILED)
+  if (data_ == MAP_FAILED) {
+    data_ = nullptr;
     throw std::system_error(errno, std::generic_category(),
-                            "concur: mmap of a received shared_buffer");
+                            std::string(who) + ": mmap");
+  }
 }
 
 shared_region::~shared_region() {
-  if (data_ && data_ != MAP_FAILED)
+  if (data_)
     ::munmap(data_, size_);
 }
 

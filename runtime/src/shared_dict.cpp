@@ -12,14 +12,9 @@
 #include "concur/shared_dict.hpp"
 
 #include <atomic>
-#include <cerrno>
 #include <cstring>
 #include <new>
 #include <string>
-#include <system_error>
-
-#include <sys/mman.h>
-#include <unistd.h>
 
 namespace concur::detail::ipc {
 
@@ -67,73 +62,66 @@ constexpr std::size_t header_bytes =
     (sizeof(dict_core::layout) + 63) & ~std::size_t(63);
 }
 
-dict_core::dict_core(std::size_t capacity, std::size_t max_entry_bytes) {
-  check_size(who, "capacity", capacity, 1, std::size_t(1) << 26);
-  check_size(who, "max_entry_bytes", max_entry_bytes, 8, std::size_t(1) << 20);
+namespace {
+// A power of two at least twice the capacity: probes stay short.
+std::uint64_t slot_count(std::size_t capacity) {
   std::uint64_t slots = 1;
   while (slots < 2 * std::uint64_t(capacity))
     slots *= 2;
-  std::uint64_t slot_bytes =
-      sizeof(slot) + ((std::uint64_t(max_entry_bytes) + 7) & ~std::uint64_t(7));
-  std::uint64_t total = header_bytes + slots * slot_bytes;
+  return slots;
+}
+
+std::uint64_t slot_size(std::size_t max_entry_bytes) {
+  return sizeof(dict_core::slot) +
+         ((std::uint64_t(max_entry_bytes) + 7) & ~std::uint64_t(7));
+}
+
+// The table's memory: the header, then the slots. Checks the sizes.
+std::size_t dict_bytes(std::size_t capacity, std::size_t max_entry_bytes) {
+  check_size(who, "capacity", capacity, 1, std::size_t(1) << 26);
+  check_size(who, "max_entry_bytes", max_entry_bytes, 8, std::size_t(1) << 20);
+  std::uint64_t total =
+      header_bytes + slot_count(capacity) * slot_size(max_entry_bytes);
   if (total > (std::uint64_t(1) << 40))
     throw std::invalid_argument(
         "concur::shared_dict: capacity " + std::to_string(capacity) +
         " with max_entry_bytes " + std::to_string(max_entry_bytes) + " needs " +
         std::to_string(total) +
         " bytes of shared memory, more than the limit of 1 TiB");
-  mapped_ = std::size_t(total);
-  descriptor_ = create_memfd("concur-shared-dict", mapped_);
-  memory_ = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   descriptor_.get(), 0);
-  if (memory_ == MAP_FAILED) {
-    memory_ = nullptr;
-    throw std::system_error(errno, std::generic_category(),
-                            "concur::shared_dict: mmap");
-  }
-  layout &s = *new (memory_) layout();
+  return std::size_t(total);
+}
+
+constexpr const char *not_a_dict =
+    "concur::shared_dict: the received descriptor is not a shared_dict";
+} // namespace
+
+dict_core::dict_core(std::size_t capacity, std::size_t max_entry_bytes)
+    : region_(dict_bytes(capacity, max_entry_bytes), "concur-shared-dict",
+              who) {
+  layout &s = *new (region_.data()) layout();
   s.capacity = capacity;
-  s.slots = slots;
-  s.slot_bytes = slot_bytes;
+  s.slots = slot_count(capacity);
+  s.slot_bytes = slot_size(max_entry_bytes);
   s.entry_bytes = max_entry_bytes;
   init_robust_mutex(s.mutex, who);
   s.magic = dict_magic;
 }
 
 dict_core::dict_core(unique_fd descriptor)
-    : descriptor_(std::move(descriptor)) {
-  mapped_ = descriptor_size(descriptor_.get());
-  auto not_a_dict = [] {
-    return serialization_error(
-        "concur::shared_dict: the received descriptor is not a shared_dict");
-  };
-  if (mapped_ < header_bytes)
-    throw not_a_dict();
-  memory_ = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   descriptor_.get(), 0);
-  if (memory_ == MAP_FAILED) {
-    memory_ = nullptr;
-    throw std::system_error(errno, std::generic_category(),
-                            "concur::shared_dict: mmap");
-  }
+    : region_(std::move(descriptor), who, header_bytes, not_a_dict) {
   layout &s = shared();
   if (s.magic != dict_magic || s.slots == 0 || (s.slots & (s.slots - 1)) ||
       s.slot_bytes < sizeof(slot) + s.entry_bytes ||
-      header_bytes + s.slots * s.slot_bytes != mapped_)
-    throw not_a_dict();
-}
-
-dict_core::~dict_core() {
-  if (memory_)
-    ::munmap(memory_, mapped_);
+      header_bytes + s.slots * s.slot_bytes != region_.size())
+    throw serialization_error(not_a_dict);
 }
 
 dict_core::layout &dict_core::shared() const noexcept {
-  return *static_cast<layout *>(memory_);
+  return *static_cast<layout *>(region_.data());
 }
 
 dict_core::slot &dict_core::slot_at(std::uint64_t index) const noexcept {
-  return *reinterpret_cast<slot *>(static_cast<std::byte *>(memory_) +
+  return *reinterpret_cast<slot *>(static_cast<std::byte *>(region_.data()) +
                                    header_bytes + index * shared().slot_bytes);
 }
 
@@ -320,6 +308,6 @@ std::size_t dict_core::capacity() const noexcept {
 std::size_t dict_core::max_entry_bytes() const noexcept {
   return std::size_t(shared().entry_bytes);
 }
-int dict_core::descriptor() const noexcept { return descriptor_.get(); }
+int dict_core::descriptor() const noexcept { return region_.descriptor(); }
 
 } // namespace concur::detail::ipc

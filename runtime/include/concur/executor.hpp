@@ -305,9 +305,7 @@ public:
   /// the chunk's token.
   template <class F, std::ranges::input_range Range>
   auto map(F &&f, Range &&items, std::size_t chunk_size = 0) {
-    detail::check_size("concur::executor::map", "chunk_size",
-                       chunk_size == 0 ? 1 : chunk_size, 1, max_chunk_size,
-                       " (or 0 for about four chunks per worker)");
+    check_chunk_size(chunk_size);
     using item_ref = std::ranges::range_reference_t<Range>;
     using R = typename detail::item_result<F &, item_ref>::type;
     if constexpr (!std::ranges::forward_range<Range>) {
@@ -320,9 +318,6 @@ public:
       auto first = std::ranges::begin(items);
       std::size_t count =
           static_cast<std::size_t>(std::ranges::distance(items));
-      if (chunk_size == 0)
-        chunk_size =
-            std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
       using item = std::ranges::range_value_t<Range>;
       constexpr bool backend_batches =
           requires { pool_->submit_batch(f, std::vector<item>()); };
@@ -334,59 +329,48 @@ public:
         // concatenate). Not for bool: vector<bool> packs bits, so
         // neighbouring writes would race.
         std::vector<R> results(count);
-        std::vector<future<void>> chunks;
-        chunks.reserve((count + chunk_size - 1) / chunk_size);
-        try {
-          for (std::size_t start = 0; start < count; start += chunk_size) {
-            std::size_t length = std::min(chunk_size, count - start);
-            auto chunk_first =
-                std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
-            R *out = results.data() + start;
-            chunks.push_back(
-                submit([&f, chunk_first, length, out](std::stop_token stop) {
-                  // The token is checked once per block, outside the inner
-                  // loop, so a loop over tiny items stays vectorisable.
-                  constexpr std::size_t block = 256;
-                  auto it = chunk_first;
-                  for (std::size_t base = 0; base < length; base += block) {
-                    if (stop.stop_requested())
-                      throw cancelled_error();
-                    std::size_t end = std::min(base + block, length);
-                    if constexpr (std::random_access_iterator<decltype(it)>) {
-                      for (std::size_t i = base; i < end; ++i)
-                        out[i] = call(
-                            f, stop, it[static_cast<std::ptrdiff_t>(i - base)]);
-                      it += static_cast<std::ptrdiff_t>(end - base);
-                    } else {
-                      for (std::size_t i = base; i < end; ++i, ++it)
-                        out[i] = call(f, stop, *it);
-                    }
+        auto chunks = submit_chunks(
+            count, chunk_size,
+            [&](std::size_t start, std::size_t length) {
+              auto chunk_first =
+                  std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
+              R *out = results.data() + start;
+              return submit([&f, chunk_first, length,
+                             out](std::stop_token stop) {
+                // The token is checked once per block, outside the inner
+                // loop, so a loop over tiny items stays vectorisable.
+                constexpr std::size_t block = 256;
+                auto it = chunk_first;
+                for (std::size_t base = 0; base < length; base += block) {
+                  if (stop.stop_requested())
+                    throw cancelled_error();
+                  std::size_t end = std::min(base + block, length);
+                  if constexpr (std::random_access_iterator<decltype(it)>) {
+                    for (std::size_t i = base; i < end; ++i)
+                      out[i] = call(f, stop,
+                                    it[static_cast<std::ptrdiff_t>(i - base)]);
+                    it += static_cast<std::ptrdiff_t>(end - base);
+                  } else {
+                    for (std::size_t i = base; i < end; ++i, ++it)
+                      out[i] = call(f, stop, *it);
                   }
-                }));
-          }
-        } catch (...) {
-          settle(chunks);
-          throw;
-        }
+                }
+              });
+            },
+            [](auto &submitted) { settle(submitted); });
         for (auto &chunk : chunks)
           collect(chunks, chunk);
         return results;
       } else {
-        using chunk_result =
-            std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
-        std::vector<future<chunk_result>> chunks;
-        chunks.reserve((count + chunk_size - 1) / chunk_size);
-        try {
-          for (std::size_t start = 0; start < count; start += chunk_size) {
-            std::size_t length = std::min(chunk_size, count - start);
-            auto chunk_first =
-                std::ranges::next(first, static_cast<std::ptrdiff_t>(start));
-            chunks.push_back(submit_chunk<R>(f, chunk_first, length));
-          }
-        } catch (...) {
-          settle(chunks);
-          throw;
-        }
+        auto chunks = submit_chunks(
+            count, chunk_size,
+            [&](std::size_t start, std::size_t length) {
+              return submit_chunk<R>(
+                  f,
+                  std::ranges::next(first, static_cast<std::ptrdiff_t>(start)),
+                  length);
+            },
+            [](auto &submitted) { settle(submitted); });
         if constexpr (std::is_void_v<R>) {
           for (auto &chunk : chunks)
             collect(chunks, chunk);
@@ -416,9 +400,7 @@ public:
   auto map(F &&f, Range &&items,
            const std::chrono::duration<Rep, Period> &timeout,
            std::size_t chunk_size = 0) {
-    detail::check_size("concur::executor::map", "chunk_size",
-                       chunk_size == 0 ? 1 : chunk_size, 1, max_chunk_size,
-                       " (or 0 for about four chunks per worker)");
+    check_chunk_size(chunk_size);
     auto deadline = detail::deadline_after(
         std::chrono::duration_cast<detail::clock::duration>(timeout));
     using item = std::ranges::range_value_t<Range>;
@@ -428,60 +410,43 @@ public:
     auto data = std::make_shared<const std::vector<item>>(
         std::ranges::begin(items), std::ranges::end(items));
     std::size_t count = data->size();
-    if (chunk_size == 0)
-      chunk_size =
-          std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
     constexpr bool backend_batches =
         requires { pool_->submit_batch(f, std::vector<item>()); };
     using chunk_result =
         std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
-    std::vector<future<chunk_result>> chunks;
     std::vector<std::size_t> lengths;
-    chunks.reserve((count + chunk_size - 1) / chunk_size);
-    auto abandon = [&] {
-      for (auto &chunk : chunks)
+    auto abandon = [](auto &submitted) {
+      for (auto &chunk : submitted)
         if (!chunk.cancel())
           chunk.request_stop();
     };
-    try {
+    auto chunks = [&] {
       if constexpr (backend_batches) {
-        for (std::size_t start = 0; start < count; start += chunk_size) {
-          std::size_t length = std::min(chunk_size, count - start);
-          chunks.push_back(submit_chunk<R>(
-              f, data->begin() + static_cast<std::ptrdiff_t>(start), length));
-          lengths.push_back(length);
-        }
+        return submit_chunks(
+            count, chunk_size,
+            [&](std::size_t start, std::size_t length) {
+              lengths.push_back(length);
+              return submit_chunk<R>(
+                  f, data->begin() + static_cast<std::ptrdiff_t>(start),
+                  length);
+            },
+            abandon);
       } else {
         auto fn = std::make_shared<function>(std::forward<F>(f));
-        for (std::size_t start = 0; start < count; start += chunk_size) {
-          std::size_t length = std::min(chunk_size, count - start);
-          chunks.push_back(submit(
-              [data, fn, start, length](std::stop_token stop) -> chunk_result {
-                auto it = data->begin() + static_cast<std::ptrdiff_t>(start);
-                if constexpr (std::is_void_v<R>) {
-                  for (std::size_t i = 0; i < length; ++i, ++it) {
-                    if (stop.stop_requested())
-                      throw cancelled_error();
-                    call(*fn, stop, *it);
-                  }
-                } else {
-                  std::vector<R> values;
-                  values.reserve(length);
-                  for (std::size_t i = 0; i < length; ++i, ++it) {
-                    if (stop.stop_requested())
-                      throw cancelled_error();
-                    values.push_back(call(*fn, stop, *it));
-                  }
-                  return values;
-                }
-              }));
-          lengths.push_back(length);
-        }
+        return submit_chunks(
+            count, chunk_size,
+            [&](std::size_t start, std::size_t length) {
+              lengths.push_back(length);
+              return submit([data, fn, start,
+                             length](std::stop_token stop) -> chunk_result {
+                return run_chunk<R>(
+                    *fn, data->begin() + static_cast<std::ptrdiff_t>(start),
+                    length, stop);
+              });
+            },
+            abandon);
       }
-    } catch (...) {
-      abandon();
-      throw;
-    }
+    }();
     for (std::size_t i = 0; i < chunks.size(); ++i) {
       if (!chunks[i].wait_until(deadline)) {
         std::size_t unfinished = 0, not_started = 0, running = 0;
@@ -491,7 +456,7 @@ public:
           unfinished += lengths[j];
           (chunks[j].running() ? running : not_started) += 1;
         }
-        abandon();
+        abandon(chunks);
         throw timeout_error(
             "concur::executor::map: timed out with " +
             std::to_string(unfinished) + " of " + std::to_string(count) +
@@ -500,7 +465,7 @@ public:
             " running were asked to stop");
       }
       if (chunks[i].exception()) {
-        abandon();
+        abandon(chunks);
         chunks[i].get(); // rethrows
       }
     }
@@ -541,6 +506,36 @@ public:
   }
 
 private:
+  static void check_chunk_size(std::size_t chunk_size) {
+    detail::check_size("concur::executor::map", "chunk_size",
+                       chunk_size == 0 ? 1 : chunk_size, 1, max_chunk_size,
+                       " (or 0 for about four chunks per worker)");
+  }
+
+  /// map()'s chunks: `count` items cut into runs of `chunk_size` (0: about
+  /// four chunks per worker); `submit_one(start, length)` submits one run
+  /// and returns its future. If a submission throws, `on_error` is given
+  /// the futures so far (to wait for them or to stop them), then the
+  /// exception propagates.
+  template <class Submit, class OnError>
+  auto submit_chunks(std::size_t count, std::size_t chunk_size,
+                     Submit submit_one, OnError on_error) {
+    if (chunk_size == 0)
+      chunk_size =
+          std::max<std::size_t>(1, (count + 4 * size() - 1) / (4 * size()));
+    std::vector<decltype(submit_one(std::size_t(), std::size_t()))> chunks;
+    chunks.reserve((count + chunk_size - 1) / chunk_size);
+    try {
+      for (std::size_t start = 0; start < count; start += chunk_size)
+        chunks.push_back(
+            submit_one(start, std::min(chunk_size, count - start)));
+    } catch (...) {
+      on_error(chunks);
+      throw;
+    }
+    return chunks;
+  }
+
   void check_open() {
     std::lock_guard lock(mutex_);
     if (closed_)
@@ -572,24 +567,31 @@ private:
       // map() blocks until every chunk is settled, so chunks may refer to
       // the caller's items and function without copying them.
       return submit([&f, chunk_first, length](std::stop_token stop) {
-        It it = chunk_first;
-        if constexpr (std::is_void_v<R>) {
-          for (std::size_t i = 0; i < length; ++i, ++it) {
-            if (stop.stop_requested())
-              throw cancelled_error();
-            call(f, stop, *it);
-          }
-        } else {
-          std::vector<R> values;
-          values.reserve(length);
-          for (std::size_t i = 0; i < length; ++i, ++it) {
-            if (stop.stop_requested())
-              throw cancelled_error();
-            values.push_back(call(f, stop, *it));
-          }
-          return values;
-        }
+        return run_chunk<R>(f, chunk_first, length, stop);
       });
+    }
+  }
+
+  /// One chunk's work in a task: f on `length` items from `it`, the stop
+  /// token checked before each; the results (if R is not void) in order.
+  template <class R, class F, class It>
+  static auto run_chunk(F &f, It it, std::size_t length,
+                        std::stop_token &stop) {
+    if constexpr (std::is_void_v<R>) {
+      for (std::size_t i = 0; i < length; ++i, ++it) {
+        if (stop.stop_requested())
+          throw cancelled_error();
+        call(f, stop, *it);
+      }
+    } else {
+      std::vector<R> values;
+      values.reserve(length);
+      for (std::size_t i = 0; i < length; ++i, ++it) {
+        if (stop.stop_requested())
+          throw cancelled_error();
+        values.push_back(call(f, stop, *it));
+      }
+      return values;
     }
   }
 

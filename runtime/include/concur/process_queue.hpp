@@ -42,6 +42,7 @@
 #include <type_traits>
 
 #include "concur/detail/ipc_fd.hpp"
+#include "concur/detail/shared_region.hpp"
 #include "concur/serialize.hpp"
 
 namespace concur {
@@ -77,7 +78,6 @@ public:
   explicit queue_core(unique_fd descriptor);
   queue_core(const queue_core &) = delete;
   queue_core &operator=(const queue_core &) = delete;
-  ~queue_core();
 
   /// Copies `item` in; false if `deadline` passed first. Throws
   /// process_queue_closed, process_queue_broken, std::length_error.
@@ -108,9 +108,7 @@ private:
             std::atomic<std::uint32_t> &sleepers,
             std::optional<clock::time_point> deadline) const;
 
-  unique_fd descriptor_;
-  void *memory_ = nullptr;
-  std::size_t mapped_ = 0;
+  shared_region region_;
 };
 
 template <class T> struct queue_reader {

@@ -19,35 +19,11 @@
 #include <type_traits>
 
 #include "concur/detail/ipc_fd.hpp"
+#include "concur/detail/shared_region.hpp"
 #include "concur/detail/size_check.hpp"
 #include "concur/serialize.hpp"
 
 namespace concur {
-
-namespace detail::ipc {
-
-/// A memfd and its mapping; unmapped and closed when the last owner goes.
-class shared_region {
-public:
-  /// A new zero-filled region of `bytes` bytes.
-  explicit shared_region(std::size_t bytes);
-  /// Maps a region received from another process.
-  explicit shared_region(unique_fd descriptor);
-  shared_region(const shared_region &) = delete;
-  shared_region &operator=(const shared_region &) = delete;
-  ~shared_region();
-
-  void *data() const noexcept { return data_; }
-  std::size_t size() const noexcept { return size_; }
-  int descriptor() const noexcept { return descriptor_.get(); }
-
-private:
-  unique_fd descriptor_;
-  void *data_ = nullptr;
-  std::size_t size_ = 0;
-};
-
-} // namespace detail::ipc
 
 template <class T> class shared_buffer {
   static_assert(
@@ -67,7 +43,8 @@ public:
   /// max_count (which a negative count converted to std::size_t is).
   explicit shared_buffer(std::size_t count)
       : region_(checked(count) ? std::make_shared<detail::ipc::shared_region>(
-                                     count * sizeof(T))
+                                     count * sizeof(T), "concur-shared-buffer",
+                                     "concur::shared_buffer")
                                : nullptr),
         size_(count) {}
   /// A copy of `values`.
@@ -115,7 +92,9 @@ template <class T> struct codec<shared_buffer<T>> {
       return;
     }
     auto region = std::make_shared<ipc::shared_region>(
-        archive.take(archive.read_value<std::uint32_t>()));
+        archive.take(archive.read_value<std::uint32_t>()),
+        "concur::shared_buffer", 1,
+        "concur: received an empty shared_buffer region");
     if (count > region->size() / sizeof(T))
       throw serialization_error(
           "concur: a shared_buffer is smaller than its element count");

@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "concur/detail/ipc_fd.hpp"
+#include "concur/detail/shared_region.hpp"
 #include "concur/serialize.hpp"
 
 namespace concur {
@@ -62,7 +63,6 @@ public:
   explicit dict_core(unique_fd descriptor);
   dict_core(const dict_core &) = delete;
   dict_core &operator=(const dict_core &) = delete;
-  ~dict_core();
 
   using bytes = std::span<const std::byte>;
   /// Called with a value's bytes, under the lock.
@@ -104,9 +104,7 @@ private:
   void store(bytes key, bytes value);
   void check_entry(bytes key, bytes value) const;
 
-  unique_fd descriptor_;
-  void *memory_ = nullptr;
-  std::size_t mapped_ = 0;
+  shared_region region_;
 };
 
 inline std::vector<std::byte> serialize_inline(const auto &value,
