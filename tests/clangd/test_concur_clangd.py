@@ -20,6 +20,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lsp_client import LspClient, apply_text_edits  # noqa: E402
 
@@ -83,6 +85,13 @@ class Project:
                 "file": str(source),
                 "arguments": ["clang++", "-std=c++20", "-nostdinc++", "-isystem",
                               str(MOCK_HEADERS), *extra_flags, "-c", str(source)],
+            })
+        for source in sorted(self.root.rglob("*.c")):
+            commands.append({
+                "directory": str(self.root),
+                "file": str(source),
+                "arguments": ["clang", "-std=c11", "-isystem", str(MOCK_HEADERS),
+                              *extra_flags, "-c", str(source)],
             })
         (self.root / "compile_commands.json").write_text(json.dumps(commands, indent=2))
 
@@ -263,6 +272,28 @@ class DiagnosticsAndQuickFixTest(ServerTestCase):
         ])
         self.assertEqual([d for d in params["diagnostics"] if d.get("severity") == 1], [],
                          "the quick fix must leave code that compiles")
+
+
+class CLanguageTest(ServerTestCase):
+    """A C file gets the row's C implementation in its row note (the
+    selection table's `c` column), not concur's C++ runtime."""
+
+    inputs = "clanguage"
+
+    def test_row_note_is_in_the_language_of_the_code(self):
+        with open(HERE.parent.parent / "checks" / "data" / "selection-table.yaml") as f:
+            table = yaml.safe_load(f)
+        asyncio = next(r for r in table["rows"] if r["id"] == "asyncio")
+        params = self.open_and_wait("fetch.c")
+        found = [d for d in concur_diagnostics(params)
+                 if d["code"] == "concur-sequential-blocking-loop"]
+        self.assertEqual(len(found), 1, json.dumps(params, indent=1))
+        self.assertIn("(row: asyncio)", found[0]["message"])
+        notes = [r["message"] for r in found[0].get("relatedInformation", [])
+                 if r["message"].startswith("Row ")]
+        self.assertEqual(len(notes), 1, found[0])
+        self.assertIn("use " + asyncio["c"]["runtime"], notes[0])
+        self.assertNotIn("concur::", notes[0])
 
 
 class DidChangeTest(ServerTestCase):
