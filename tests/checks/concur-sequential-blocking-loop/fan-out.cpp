@@ -92,6 +92,34 @@ void fetch_mirrors() {
   // CHECK-NOTES: :[[@LINE-3]]:3: note: row 'threading' (decision step 4)
 }
 
+// Evidence: the fan-out is read from the sizes of arrays and initializer
+// lists as well as from loop bounds: three replicas, however they are listed.
+void fetch_replicas_unsized_array() {
+  const std::string replicas[] = {"a", "b", "c"};
+  for (const std::string &replica : replicas)
+    fetch(replica);
+  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on network I/O in 'curl_easy_perform' via 'fetch'; run them concurrently (row: threading)
+}
+
+void fetch_replicas_initializer_list() {
+  for (const char *replica : {"a", "b", "c"})
+    fetch(replica);
+  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on network I/O in 'curl_easy_perform' via 'fetch'; run them concurrently (row: threading)
+}
+
+void fetch_replicas_std_array(const std::array<std::string, 3> &replicas) {
+  for (const std::string &replica : replicas)
+    fetch(replica);
+  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on network I/O in 'curl_easy_perform' via 'fetch'; run them concurrently (row: threading)
+}
+
+void fetch_replicas_counted() {
+  const char *replicas[] = {"a", "b", "c"};
+  for (unsigned i = 0; i < sizeof replicas / sizeof *replicas; ++i)
+    fetch(replicas[i]);
+  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each block on network I/O in 'curl_easy_perform' via 'fetch'; run them concurrently (row: threading)
+}
+
 // --- files, databases, processes: threading or futures over an I/O pool -------
 
 size_t count_lines(const std::string &path) {
