@@ -1,7 +1,8 @@
-//===--- DecideTest.cpp - What the report says about each function ---------===//
+//===--- DecideTest.cpp - What the report says about each function
+//---------===//
 
-#include "Advice.h"
 #include "Decide.h"
+#include "Advice.h"
 #include "SampleReport.h"
 #include "gtest/gtest.h"
 
@@ -26,8 +27,8 @@ TEST(Decide, AFindingIsInTheInnermostFunctionAroundIt) {
       sampleFunction("outer", "/src/a.cpp", 1, 20, WorkloadClass::Io),
       sampleFunction("inner", "/src/a.cpp", 5, 8, WorkloadClass::Io),
       sampleFunction("other", "/src/b.cpp", 1, 20, WorkloadClass::Io)};
-  const FunctionRecord *In = enclosingFunction(findingAt(6, "warning", ""),
-                                               Functions);
+  const FunctionRecord *In =
+      enclosingFunction(findingAt(6, "warning", ""), Functions);
   ASSERT_TRUE(In);
   EXPECT_EQ(In->S.Name, "inner");
   In = enclosingFunction(findingAt(12, "warning", ""), Functions);
@@ -37,12 +38,11 @@ TEST(Decide, AFindingIsInTheInnermostFunctionAroundIt) {
 }
 
 TEST(Decide, AFunctionTakesTheRowOfItsMostSevereFinding) {
-  FunctionRecord Fn = sampleFunction("f", "/src/a.cpp", 1, 20,
-                                     WorkloadClass::Trivial);
-  std::vector<FindingRecord> Findings = {findingAt(2, "note", "threading"),
-                                         findingAt(3, "warning", "asyncio"),
-                                         findingAt(4, "warning", "futures"),
-                                         findingAt(5, "error", "")};
+  FunctionRecord Fn =
+      sampleFunction("f", "/src/a.cpp", 1, 20, WorkloadClass::Trivial);
+  std::vector<FindingRecord> Findings = {
+      findingAt(2, "note", "threading"), findingAt(3, "warning", "asyncio"),
+      findingAt(4, "warning", "futures"), findingAt(5, "error", "")};
   for (FindingRecord &F : Findings)
     F.Function = "ns::f";
   EXPECT_EQ(functionModel(Fn, Findings), "asyncio");
@@ -52,29 +52,37 @@ TEST(Decide, AFunctionTakesTheRowOfItsMostSevereFinding) {
   EXPECT_EQ(functionModel(Fn, Findings), "sequential");
 }
 
-TEST(Decide, WithoutFindingsTheTableDecidesForCallsOfTheFunction) {
-  FunctionRecord Net = sampleFunction("net", "/src/a.cpp", 1, 9,
-                                      WorkloadClass::Io);
+TEST(Decide, WithoutFindingsTheBodyIsSequentialAndTheTableDecidesForCallers) {
+  FunctionRecord Net =
+      sampleFunction("net", "/src/a.cpp", 1, 9, WorkloadClass::Io);
   Net.S.Class.IoKinds.insert(IoKind::Network);
-  EXPECT_EQ(functionModel(Net, {}), "asyncio");
-  FunctionRecord Disk = sampleFunction("disk", "/src/a.cpp", 1, 9,
-                                       WorkloadClass::Io);
+  EXPECT_EQ(functionModel(Net, {}), "sequential");
+  EXPECT_EQ(functionRow(Net.S), "asyncio");
+  FunctionRecord Disk =
+      sampleFunction("disk", "/src/a.cpp", 1, 9, WorkloadClass::Io);
   Disk.S.Class.IoKinds.insert(IoKind::File);
-  EXPECT_EQ(functionModel(Disk, {}), "threading");
-  FunctionRecord Cpu = sampleFunction("cpu", "/src/a.cpp", 1, 9,
-                                      WorkloadClass::Cpu);
-  EXPECT_EQ(functionModel(Cpu, {}), "futures");
+  EXPECT_EQ(functionRow(Disk.S), "threading");
+  FunctionRecord Cpu =
+      sampleFunction("cpu", "/src/a.cpp", 1, 9, WorkloadClass::Cpu);
+  EXPECT_EQ(functionRow(Cpu.S), "futures");
   Cpu.S.Total.ThreadUnsafe = true;
-  EXPECT_EQ(functionModel(Cpu, {}), "multiprocessing");
-  EXPECT_EQ(functionModel(sampleFunction("t", "/src/a.cpp", 1, 9,
-                                         WorkloadClass::Trivial),
-                          {}),
-            "sequential");
+  EXPECT_EQ(functionRow(Cpu.S), "multiprocessing");
+  EXPECT_EQ(
+      functionRow(
+          sampleFunction("t", "/src/a.cpp", 1, 9, WorkloadClass::Trivial).S),
+      "sequential");
+
+  // decideReport sets both.
+  Report R;
+  R.Functions = {Net};
+  decideReport(R);
+  EXPECT_EQ(R.Functions[0].Model, "sequential");
+  EXPECT_EQ(R.Functions[0].CallersModel, "asyncio");
 }
 
 TEST(Decide, TheDecisionPathEndsAtTheRowChosen) {
-  FunctionRecord Cpu = sampleFunction("cpu", "/src/a.cpp", 1, 9,
-                                      WorkloadClass::Cpu);
+  FunctionRecord Cpu =
+      sampleFunction("cpu", "/src/a.cpp", 1, 9, WorkloadClass::Cpu);
   DecisionPath Path = functionDecisionPath(Cpu.S);
   ASSERT_FALSE(Path.Rules.empty());
   EXPECT_TRUE(Path.Rules.back().Matches);
@@ -91,8 +99,10 @@ TEST(Decide, DecidingAReportSetsFunctionsThenModels) {
   R.Findings = {findingAt(12, "warning", "joblib")};
   decideReport(R);
   EXPECT_EQ(R.Findings[0].Function, "ns::b");
-  EXPECT_EQ(R.Functions[0].Model, "futures");
+  EXPECT_EQ(R.Functions[0].Model, "sequential");
+  EXPECT_EQ(R.Functions[0].CallersModel, "futures");
   EXPECT_EQ(R.Functions[1].Model, "joblib");
+  EXPECT_EQ(R.Functions[1].CallersModel, "futures");
 }
 
 } // namespace

@@ -49,10 +49,12 @@ inline Report sampleReport(const std::string &File) {
   E.Chain.push_back(H);
   Fetch.S.Total.Items.push_back(E);
   Fetch.Model = "asyncio";
+  Fetch.CallersModel = "asyncio";
   FunctionRecord Sum = sampleFunction("sum", File, 8, 12, WorkloadClass::Cpu);
   Sum.S.Total.Work = 5e6;
   Sum.S.Total.WorkGrowth = Growth::term(500, 2);
   Sum.Model = "futures";
+  Sum.CallersModel = "futures";
   R.Functions = {Fetch, Sum};
 
   FindingRecord F;

@@ -124,6 +124,13 @@ def test_cross_file(scratch):
     check(functions["checksum"]["class"] in ("cpu", "trivial"), functions["checksum"])
     check(functions["add"]["class"] == "trivial", functions["add"])
     check(functions["add"]["model"] == "sequential", functions["add"])
+    # fetch_all's own body holds the blocking loop (its finding's row); running
+    # calls of net_read concurrently is a decision of its own, and a function
+    # without an opportunity inside is sequential in itself.
+    check(functions["fetch_all"]["model"] == f["model"], functions["fetch_all"])
+    check(functions["net_read"]["model"] == "sequential" and
+          functions["net_read"]["callers_model"] not in (None, "sequential"),
+          functions["net_read"])
     chain = functions["fetch_all"]["evidence"][0]
     check(chain["callee"] == "recv" and chain["via"] == ["fetch_page", "net_read"], chain)
 
@@ -539,7 +546,8 @@ def test_shard_bad_inputs(scratch):
 # --- outputs ----------------------------------------------------------------------
 
 FUNCTION_KEYS = {"name", "qualified_name", "file", "line", "column", "class", "io_kinds",
-                 "numeric", "thread_safe", "confidence", "model", "evidence", "work",
+                 "numeric", "thread_safe", "confidence", "model", "callers_model",
+                 "evidence", "work",
                  "blocking", "work_growth", "blocking_growth"}
 FINDING_KEYS = {"check", "severity", "file", "line", "column", "function", "model",
                 "message", "notes", "fixes", "fingerprint"}

@@ -41,15 +41,17 @@ std::string functionModel(const FunctionRecord &Fn,
         !F.Model.empty() &&
         (!Best || severityRank(F.Severity) > severityRank(Best->Severity)))
       Best = &F;
-  return Best ? Best->Model : functionRow(Fn.S);
+  return Best ? Best->Model : toString(RowId::Sequential).str();
 }
 
 void decideReport(Report &R) {
   for (FindingRecord &F : R.Findings)
     if (const FunctionRecord *Fn = enclosingFunction(F, R.Functions))
       F.Function = Fn->S.QualifiedName;
-  for (FunctionRecord &Fn : R.Functions)
+  for (FunctionRecord &Fn : R.Functions) {
     Fn.Model = functionModel(Fn, R.Findings);
+    Fn.CallersModel = functionRow(Fn.S);
+  }
 }
 
 } // namespace concur::advise

@@ -41,8 +41,9 @@ const FunctionRecord *
 enclosingFunction(const FindingRecord &F,
                   llvm::ArrayRef<FunctionRecord> Functions);
 
-/// The model of \p Fn: the row named by the most severe of its findings
-/// (\p Findings with their Function set), else functionRow().
+/// The model of \p Fn's own body: the row named by the most severe of its
+/// findings (\p Findings with their Function set), else sequential. The row
+/// for its callers is functionRow().
 std::string functionModel(const FunctionRecord &Fn,
                           llvm::ArrayRef<FindingRecord> Findings);
 

@@ -50,6 +50,7 @@ FunctionCounts countFunctions(const Report &R) {
   for (const FunctionRecord &F : R.Functions) {
     ++Counts.ByClass[toString(F.S.Class.Class).str()];
     ++Counts.ByModel[F.Model];
+    ++Counts.ByCallersModel[F.CallersModel];
   }
   return Counts;
 }

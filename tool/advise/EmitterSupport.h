@@ -23,7 +23,7 @@ sourceExcerpt(llvm::StringRef File, unsigned From, unsigned To);
 
 /// How many functions have each class and each model.
 struct FunctionCounts {
-  std::map<std::string, unsigned> ByClass, ByModel;
+  std::map<std::string, unsigned> ByClass, ByModel, ByCallersModel;
 };
 FunctionCounts countFunctions(const Report &R);
 

@@ -21,6 +21,9 @@ void renderSummary(const Report &R, raw_ostream &OS) {
   OS << "\n  per model:";
   for (const auto &[K, N] : Counts.ByModel)
     OS << " " << K << "=" << N;
+  OS << "\n  per callers' model:";
+  for (const auto &[K, N] : Counts.ByCallersModel)
+    OS << " " << K << "=" << N;
   OS << "\n";
   auto Top = [&](StringRef Title, auto Score) {
     std::vector<const FunctionRecord *> Sorted;
@@ -104,7 +107,9 @@ void explainFunction(const Report &R, const FunctionRecord &F,
   explainScores(S, OS);
   explainEvidence(S, OS);
   explainDecision(S, OS);
-  OS << "  model: " << F.Model << "\n";
+  OS << "  model: " << F.Model << " (its own body)\n";
+  OS << "  callers_model: " << F.CallersModel
+     << " (running calls of it concurrently)\n";
   for (const FindingRecord &Finding : R.Findings)
     if (Finding.Function == S.QualifiedName && Finding.At.File == S.File)
       OS << "  finding: " << Finding.At.File << ":" << Finding.At.Line << ":"

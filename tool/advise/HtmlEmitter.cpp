@@ -143,7 +143,8 @@ void renderFunctions(const Report &R, raw_ostream &OS) {
   OS << "<h2>Functions</h2>\n<input id=\"filter\" type=\"search\" "
         "placeholder=\"filter functions\" aria-label=\"filter functions\">\n"
         "<table id=\"functions\"><thead><tr><th>function</th><th>file</th>"
-        "<th>class</th><th>model</th><th data-type=\"number\">confidence</th>"
+        "<th>class</th><th>model</th><th>callers' model</th>"
+        "<th data-type=\"number\">confidence</th>"
         "<th data-type=\"number\">work</th><th data-type=\"number\">blocking"
         "</th><th>evidence</th></tr></thead><tbody>\n";
   for (const FunctionRecord &F : R.Functions) {
@@ -156,12 +157,12 @@ void renderFunctions(const Report &R, raw_ostream &OS) {
     OS << "<tr><td>" << html(F.S.QualifiedName) << "</td><td class=\"loc\">"
        << html(sys::path::filename(F.S.File)) << ":" << F.S.Line << "</td><td>"
        << toString(F.S.Class.Class) << "</td><td>" << html(F.Model)
-       << "</td><td data-value=\"" << F.S.Class.Confidence << "\">"
-       << format("%.2f", F.S.Class.Confidence) << "</td><td data-value=\""
-       << F.S.Total.Work << "\">" << format("%.0f", F.S.Total.Work)
-       << "</td><td data-value=\"" << F.S.Total.Blocking << "\">"
-       << format("%.0f", F.S.Total.Blocking) << "</td><td>" << html(Evidence)
-       << "</td></tr>\n";
+       << "</td><td>" << html(F.CallersModel) << "</td><td data-value=\""
+       << F.S.Class.Confidence << "\">" << format("%.2f", F.S.Class.Confidence)
+       << "</td><td data-value=\"" << F.S.Total.Work << "\">"
+       << format("%.0f", F.S.Total.Work) << "</td><td data-value=\""
+       << F.S.Total.Blocking << "\">" << format("%.0f", F.S.Total.Blocking)
+       << "</td><td>" << html(Evidence) << "</td></tr>\n";
   }
   OS << "</tbody></table>\n";
 }
@@ -190,6 +191,8 @@ void HtmlEmitter::emit(const Report &R, raw_ostream &OS) const {
   renderBars(OS, Counts.ByClass, true);
   OS << "<h2>Functions per model</h2>\n";
   renderBars(OS, Counts.ByModel, false);
+  OS << "<h2>Functions per callers' model</h2>\n";
+  renderBars(OS, Counts.ByCallersModel, false);
   renderFindings(R, DocBase, OS);
   renderFunctions(R, OS);
   OS << "<script>" << HtmlScript << "</script>\n</body></html>\n";

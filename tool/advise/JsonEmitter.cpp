@@ -14,6 +14,9 @@ static void writeFunctionJson(const FunctionRecord &F, json::OStream &J) {
   J.object([&] {
     J.attribute("blocking", S.Total.Blocking);
     J.attribute("blocking_growth", S.Total.BlockingGrowth.str());
+    J.attribute("callers_model", F.CallersModel.empty()
+                                     ? json::Value(nullptr)
+                                     : json::Value(F.CallersModel));
     J.attribute("class", toString(S.Class.Class));
     J.attribute("column", S.Column);
     J.attribute("confidence", S.Class.Confidence);

@@ -60,6 +60,9 @@ void MarkdownEmitter::emit(const Report &R, raw_ostream &OS) const {
   OS << ". Models:";
   for (const auto &[M, N] : Counts.ByModel)
     OS << " " << M << " " << N << ";";
+  OS << " callers' models:";
+  for (const auto &[M, N] : Counts.ByCallersModel)
+    OS << " " << M << " " << N << ";";
   OS << "\n";
 }
 

@@ -17,9 +17,13 @@ namespace concur::advise {
 struct FunctionRecord {
   FunctionSummary S;
   unsigned EndLine = 0;
-  /// The row for the best opportunity inside the function, else the row for
-  /// running calls of it concurrently (set by decideReport()).
+  /// The row for the function's own body: its best opportunity (the row its
+  /// most severe finding names), sequential when it has none (set by
+  /// decideReport()).
   std::string Model;
+  /// The row for running calls of the function concurrently: the selection
+  /// table's decision on its summary (set by decideReport()).
+  std::string CallersModel;
 };
 
 struct FailedUnit {
