@@ -124,7 +124,7 @@ public:
     LoopBody = Body;
     // `while (waitpid(-1, 0, 0) > 0) ;`: all the loop does is repeat its
     // condition until it fails, each time on what the last one left.
-    if ((isa<WhileStmt, DoStmt>(Loop)) && isEmptyBody(Body)) {
+    if (isa<WhileStmt, DoStmt>(Loop) && isEmptyBody(Body)) {
       depend("has an empty body: it repeats its condition until that fails",
              Loop->getBeginLoc());
       return Result;
@@ -338,11 +338,8 @@ private:
     Result.Loc = Loc;
   }
 
-  /// State declared outside the loop that iterations could share. Library
-  /// globals (std::cout) are not counted: output order is not a dependence
-  /// the advice can act on.
-  /// stdout, stderr, stdin: the one stream every iteration that prints
-  /// writes to, in order.
+  /// stdout, stderr, stdin: the one C stream every iteration that prints
+  /// through it writes to, in order.
   static bool isStandardStream(const ValueDecl *VD) {
     const auto *Var = dyn_cast<VarDecl>(VD);
     if (!Var || !Var->hasGlobalStorage() || !Var->getType()->isPointerType())
@@ -353,6 +350,10 @@ private:
             Record->getName() == "__sFILE");
   }
 
+  /// State declared outside the loop that iterations could share. Library
+  /// globals are not counted (std::cout: output order is not a dependence
+  /// the advice can act on), except the C standard streams: passed to a
+  /// helper that writes them, they are the shared FILE* of every iteration.
   bool isOuter(const ValueDecl *VD) const {
     if (!VD || Locals.contains(VD) || IndexVars.contains(VD))
       return false;

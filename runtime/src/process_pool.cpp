@@ -4,6 +4,7 @@
 // fork server, which reaps it), or the task's deadline. A slot thread that
 // loses its worker fails that one task with broken_worker and asks the fork
 // server for a new worker; no other task is touched.
+#include "initializer_failure.hpp"
 #include "ipc.hpp"
 
 #include "concur/detail/cpu_relax.hpp"
@@ -335,17 +336,7 @@ bool pool_core::initialize_worker(slot &s) {
 // Python's BrokenProcessPool after an initializer failure: queued tasks
 // fail, later submits throw, running tasks finish. The first failure wins.
 void pool_core::break_pool(std::exception_ptr cause) {
-  std::string what = "an exception that is not a std::exception";
-  try {
-    std::rethrow_exception(cause);
-  } catch (const std::exception &e) {
-    what = e.what();
-  } catch (...) {
-  }
-  auto error = std::make_exception_ptr(initializer_error(
-      "concur::process_pool: a worker's initializer failed (" + what +
-          "); the pool is not usable any more",
-      cause));
+  auto error = detail::initializer_failure("concur::process_pool", cause);
   std::deque<task_message> failed;
   {
     std::lock_guard lock(mutex_);

@@ -4,6 +4,7 @@
 #include "concur/thread_pool.hpp"
 #include "concur/detail/cpu_relax.hpp"
 #include "concur/detail/size_check.hpp"
+#include "initializer_failure.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -251,18 +252,9 @@ public:
       std::lock_guard lock(broken_mutex_);
       if (broken_.load(std::memory_order_relaxed))
         return;
-      std::string what = "an exception that is not a std::exception";
       try {
-        std::rethrow_exception(cause);
-      } catch (const std::exception &e) {
-        what = e.what();
-      } catch (...) {
-      }
-      try {
-        broken_error_ = std::make_exception_ptr(initializer_error(
-            "concur::thread_pool: a worker's initializer failed (" + what +
-                "); the pool is not usable any more",
-            cause));
+        broken_error_ =
+            detail::initializer_failure("concur::thread_pool", cause);
       } catch (...) { // out of memory: keep the initializer's own error
         broken_error_ = cause;
       }
