@@ -469,6 +469,33 @@ private:
                         [&](const Expr *S) { return isItemIndex(S); });
   }
 
+  /// A string, buffer or container: a class with an `append`, `push_back`
+  /// or `insert` member, whose `+=` concatenates.
+  static bool isAppendable(QualType T) {
+    const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+    if (!RD || !(RD = RD->getDefinition()))
+      return false;
+    auto Has = [](const CXXRecordDecl *C) {
+      for (const Decl *D : C->decls()) {
+        const auto *Named = dyn_cast<NamedDecl>(D);
+        if (const auto *Tmpl = dyn_cast<FunctionTemplateDecl>(D))
+          Named = Tmpl->getTemplatedDecl();
+        if (Named && Named->getIdentifier() &&
+            (Named->getName() == "append" || Named->getName() == "push_back" ||
+             Named->getName() == "insert"))
+          return true;
+      }
+      return false;
+    };
+    bool Found = Has(RD);
+    if (!Found)
+      RD->forallBases([&](const CXXRecordDecl *Base) {
+        Found = Found || Has(Base);
+        return true;
+      });
+    return Found;
+  }
+
   static std::string name(const ValueDecl *VD) {
     return "'" + VD->getNameAsString() + "'";
   }
@@ -545,6 +572,13 @@ private:
         const ValueDecl *VD = baseDeclOf(OC->getArg(0));
         if (VD && IndexVars.contains(VD))
           depend("modifies the loop counter " + name(VD) + " in the body",
+                 OC->getBeginLoc());
+        else if (isOuter(VD) && Op == OO_PlusEqual &&
+                 isAppendable(OC->getArg(0)->getType()))
+          // `s += piece`: every iteration appends to the one string, in
+          // order; not a reduction to split.
+          depend("appends to " + name(VD) +
+                     " declared outside the loop on every iteration",
                  OC->getBeginLoc());
         else if (isOuter(VD)) {
           Result.HasReduction = true;

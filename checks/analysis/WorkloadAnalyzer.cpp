@@ -202,7 +202,9 @@ private:
   /// it \p Times over.
   void externalCallback(const FunctionDecl *Target, const Growth &Times,
                         const Hop &Site, bool Synchronized);
-  void sharedWrite(const Expr *Target, SourceLocation Loc);
+  /// A write to \p Target; \p Update when it is a compound assignment or an
+  /// increment (a counter or an accumulator), not a store of a new value.
+  void sharedWrite(const Expr *Target, SourceLocation Loc, bool Update);
   /// A call of cheap library code (an accessor, operator[]) counts as one
   /// operation of this body, like the arithmetic around it.
   void opaqueCall(const Growth &Times) { Local += Times * OpaqueCallWork; }
@@ -778,13 +780,13 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
       if ((Op == OO_Equal || Op == OO_PlusEqual || Op == OO_MinusEqual ||
            Op == OO_PlusPlus || Op == OO_MinusMinus) &&
           OC->getNumArgs() >= 1)
-        sharedWrite(OC->getArg(0), OC->getOperatorLoc());
+        sharedWrite(OC->getArg(0), OC->getOperatorLoc(), Op != OO_Equal);
     } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
       const CXXMethodDecl *MD = MC->getMethodDecl();
       if (MD && !MD->isConst() && !MD->isStatic() &&
           !isSynchronisingType(MD->getParent()))
         if (const Expr *Object = MC->getImplicitObjectArgument())
-          sharedWrite(Object, MC->getExprLoc());
+          sharedWrite(Object, MC->getExprLoc(), false);
     }
     if (!isa<CXXPseudoDestructorExpr>(Call->getCallee()->IgnoreParens()))
       call(Call, Callee, Times);
@@ -800,7 +802,8 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
     if (BO->isAssignmentOp())
-      sharedWrite(BO->getLHS(), BO->getOperatorLoc());
+      sharedWrite(BO->getLHS(), BO->getOperatorLoc(),
+                  BO->isCompoundAssignmentOp());
     bool Arithmetic =
         BO->isAdditiveOp() || BO->isMultiplicativeOp() || BO->isAssignmentOp();
     arithmetic(Times,
@@ -808,7 +811,7 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
                               isFloating(BO->getRHS())));
   } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
     if (UO->isIncrementDecrementOp()) {
-      sharedWrite(UO->getSubExpr(), UO->getOperatorLoc());
+      sharedWrite(UO->getSubExpr(), UO->getOperatorLoc(), true);
       arithmetic(Times, false);
     }
   } else if (isa<ArraySubscriptExpr>(S)) {
@@ -899,10 +902,7 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name,
     // A computing call per element of runtime-sized data (a sqrt, a hash,
     // a regex per item) is element work; copying, searching and formatting
     // are not.
-    CpuKind K = *Api.Cpu;
-    bool Computes =
-        K != CpuKind::Memory && K != CpuKind::Search && K != CpuKind::Format;
-    Out.addWork(Cost, Api.Numeric, Computes && Times.grows(), Opts);
+    Out.addWork(Cost, Api.Numeric, computes(*Api.Cpu) && Times.grows(), Opts);
     Out.addEvidence({EvidenceKind::Cpu,
                      toString(*Api.Cpu).str(),
                      Name.str(),
@@ -1139,7 +1139,7 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee,
   addExternalCall(ExternalOut, std::move(Call));
 }
 
-void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
+void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc, bool Update) {
   const auto *Var = dyn_cast_or_null<VarDecl>(baseDeclOf(Target));
   if (!Var || !Var->hasGlobalStorage() ||
       Var->getTLSKind() != VarDecl::TLS_None)
@@ -1156,7 +1156,11 @@ void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
     return;
   Evidence E;
   E.Kind = EvidenceKind::SharedWrite;
-  E.What = Var->isStaticLocal() ? "static write" : "global write";
+  // A scalar updated in place is a counter or an accumulator (a reduction);
+  // any other write stores state other code reads.
+  bool Counter = Update && Target->getType()->isScalarType();
+  E.What = (Var->isStaticLocal() ? "static " : "global ") +
+           std::string(Counter ? sharedCounterUpdate : sharedStateWrite);
   E.Api = Var->getNameAsString();
   E.Weight = 1;
   E.Chain.push_back(I.A.makeHop("", Loc));
@@ -1864,6 +1868,28 @@ const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
         "not work worth running concurrently";
     Facts.Dependences.Loc = Loop->getBeginLoc();
   }
+  // A callee that stores into a global (registers a config into the one
+  // table, updates the one cluster state) makes every iteration change that
+  // state. Writes written in the loop itself were judged above, where an
+  // item's own slot is told from the shared object.
+  if (Facts.Dependences.Independent)
+    for (const Evidence &E : Facts.PerIteration.Items) {
+      if (!isSharedStateWrite(E) || E.Chain.size() < 2)
+        continue;
+      std::string Via;
+      for (size_t I = 0; I + 1 < E.Chain.size(); ++I)
+        if (!E.Chain[I].Callee.empty())
+          Via += (Via.empty() ? "'" : " -> '") + E.Chain[I].Callee + "'";
+      Facts.Dependences.Independent = false;
+      StringRef Storage = StringRef(E.What).split(' ').first;
+      Facts.Dependences.Reason = ("every iteration writes the " + Storage +
+                                  " '" + E.Api + "' via " + Via)
+                                     .str();
+      Facts.Dependences.Loc = E.Chain.front().Loc.isValid()
+                                  ? E.Chain.front().Loc
+                                  : Loop->getBeginLoc();
+      break;
+    }
   // Inserted only now: the analysis above may analyse other loops.
   return *(P->Loops[Loop] = std::make_unique<LoopFacts>(std::move(Facts)));
 }
