@@ -138,18 +138,52 @@ public:
     // A loop's condition runs per iteration: taking the next item from a
     // shared stream or queue there (`while (fgets(line, n, f))`, `for (char
     // *p; (p = take(q)) != NULL;)`) is a dependence between iterations.
+    const Expr *Cond = nullptr;
     if (const auto *While = dyn_cast<WhileStmt>(Loop))
-      walk(While->getCond(), 0);
+      Cond = While->getCond();
     else if (const auto *For = dyn_cast<ForStmt>(Loop))
-      walk(For->getCond(), 0);
+      Cond = For->getCond();
     else if (const auto *Do = dyn_cast<DoStmt>(Loop))
-      walk(Do->getCond(), 0);
+      Cond = Do->getCond();
+    walk(Cond, 0);
+    // `while (!is_prime(candidate)) candidate += 2;`, `i < n &&
+    // !match(a[i])`: the condition tests each candidate and the loop stops at
+    // the first that passes; a search, not a batch of items.
+    if (const CallExpr *Test = searchTest(Cond)) {
+      const FunctionDecl *Callee = Test->getDirectCallee();
+      depend("its condition tests each candidate" +
+                 (Callee ? " with '" + Callee->getNameAsString() + "'"
+                         : std::string()) +
+                 " and stops at the first match: a search",
+             Test->getBeginLoc());
+    }
     walk(Body, 0);
     checkCarriedReads(Body);
     return Result;
   }
 
 private:
+  /// A call in a loop condition that is given what the loop changes: the
+  /// test of a search.
+  const CallExpr *searchTest(const Stmt *S) const {
+    if (!S || isa<LambdaExpr>(S))
+      return nullptr;
+    if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+      bool Reads =
+          MC && MC->getMethodDecl() &&
+          (MC->getMethodDecl()->isConst() || isAccessor(MC->getMethodDecl()));
+      if (!Reads && !isa<CXXOperatorCallExpr>(Call))
+        for (const Expr *Arg : Call->arguments())
+          if (mentions(Arg, Varying))
+            return Call;
+    }
+    for (const Stmt *Child : S->children())
+      if (const CallExpr *Found = searchTest(Child))
+        return Found;
+    return nullptr;
+  }
+
   static bool isEmptyBody(const Stmt *Body) {
     if (!Body || isa<NullStmt>(Body))
       return true;

@@ -26,6 +26,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 using namespace clang;
@@ -823,10 +824,95 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
     scan(Child, Times, Depth + 1);
 }
 
+/// How many times a loop whose trip count is not a constant runs on its
+/// normal path, when that is few whatever the input: a retry loop, whose body
+/// ends in `break` or `return` (it repeats only on the path that retries: a
+/// buffer too small, EINTR), runs about twice; a loop whose condition's
+/// variable is multiplied or divided by a constant on each turn (`len *= 2`,
+/// `v /= 10`, `bits >>= 1`) runs log n times, about log2(\p N).
+static std::optional<double> fewIterations(const Stmt *Loop, double N,
+                                           const ASTContext &Ctx) {
+  const Stmt *Body = nullptr;
+  const Expr *Cond = nullptr;
+  const Expr *Inc = nullptr;
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    Body = For->getBody();
+    Cond = For->getCond();
+    Inc = For->getInc();
+  } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
+    Body = While->getBody();
+    Cond = While->getCond();
+  } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
+    Body = Do->getBody();
+    Cond = Do->getCond();
+  } else {
+    return std::nullopt;
+  }
+  if (const auto *Block = dyn_cast_or_null<CompoundStmt>(Body);
+      Block && !Block->body_empty() &&
+      isa<BreakStmt, ReturnStmt>(Block->body_back()))
+    return 2.0;
+  if (!Cond)
+    return std::nullopt;
+  SmallPtrSet<const Decl *, 4> CondVars;
+  std::function<void(const Stmt *)> Collect = [&](const Stmt *S) {
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(S))
+      CondVars.insert(DRE->getDecl());
+    if (S)
+      for (const Stmt *Child : S->children())
+        Collect(Child);
+  };
+  Collect(Cond);
+  auto IsConstantAtLeast = [&](const Expr *E, int64_t Least) {
+    Expr::EvalResult R;
+    return E && !E->isValueDependent() && E->EvaluateAsInt(R, Ctx) &&
+           R.Val.getInt().getExtValue() >= Least;
+  };
+  auto IsCondVar = [&](const Expr *E) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DRE && CondVars.contains(DRE->getDecl());
+  };
+  // `v *= k`, `v /= k`, `v <<= s`, `v >>= s`, `v = v * k`, `v = v / k`.
+  auto IsScaling = [&](BinaryOperatorKind Op, const Expr *Step) {
+    switch (Op) {
+    case BO_Mul:
+    case BO_Div:
+      return IsConstantAtLeast(Step, 2);
+    case BO_Shl:
+    case BO_Shr:
+      return IsConstantAtLeast(Step, 1);
+    default:
+      return false;
+    }
+  };
+  std::function<bool(const Stmt *)> Scales = [&](const Stmt *S) {
+    if (!S || isa<LambdaExpr>(S))
+      return false;
+    if (const auto *CA = dyn_cast<CompoundAssignOperator>(S)) {
+      if (IsCondVar(CA->getLHS()) &&
+          IsScaling(BinaryOperator::getOpForCompoundAssignment(CA->getOpcode()),
+                    CA->getRHS()))
+        return true;
+    } else if (const auto *BO = dyn_cast<BinaryOperator>(S);
+               BO && BO->getOpcode() == BO_Assign && IsCondVar(BO->getLHS())) {
+      if (const auto *Rhs =
+              dyn_cast<BinaryOperator>(BO->getRHS()->IgnoreParenImpCasts());
+          Rhs && IsScaling(Rhs->getOpcode(), Rhs->getRHS()) &&
+          IsCondVar(Rhs->getLHS()))
+        return true;
+    }
+    return any_of(S->children(), Scales);
+  };
+  if (Scales(Body) || Scales(Inc))
+    return std::max(1.0, std::log2(N));
+  return std::nullopt;
+}
+
 void Scanner::loop(const Stmt *Loop, const Growth &Times, unsigned Depth) {
   std::optional<double> Trip = I.constantTripCount(Loop);
-  Growth BodyTimes =
-      Times * (Trip ? Growth::constant(*Trip) : Growth::linear());
+  std::optional<double> Few =
+      Trip ? Trip : fewIterations(Loop, Opts.UnknownTripCount, I.Ctx);
+  Growth BodyTimes = Times * (Few ? Growth::constant(*Few) : Growth::linear());
   // The loop's own share of the body's arithmetic, counted apart.
   Growth OpsBefore = Local, NumericBefore = LocalNumeric,
          ElementBefore = LocalElement;
@@ -865,7 +951,7 @@ void Scanner::loop(const Stmt *Loop, const Growth &Times, unsigned Depth) {
   LocalNumeric += NumericOps;
   // A loop over runtime-sized data doing arithmetic on its elements does
   // work that grows with the data, however cheap one element is.
-  bool Element = !Trip && isElementLoop(Loop);
+  bool Element = !Few && isElementLoop(Loop);
   LocalElement += Element ? Ops : ElementOps;
   // The outermost loop of a body stands for the arithmetic written in it.
   if (LoopDepth == 0 && (Element || Ops.at(N) >= Opts.MinIterationWork)) {
