@@ -6,6 +6,7 @@
 #include "llvm/DebugInfo/Symbolize/Symbolize.h"
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <cmath>
@@ -45,6 +46,16 @@ double sampleConfidence(uint64_t Samples) {
 
 namespace {
 
+/// An absolute path without '.' and '..' (debug info often has
+/// build/../src/file.c), as the static analysis names files.
+std::string normalPath(llvm::StringRef Path) {
+  if (!llvm::sys::path::is_absolute(Path))
+    return Path.str();
+  llvm::SmallString<256> Normal(Path);
+  llvm::sys::path::remove_dots(Normal, /*remove_dot_dot=*/true);
+  return std::string(Normal);
+}
+
 /// Symbolises frames into function indices, innermost (inlined) first.
 class Symbols {
 public:
@@ -69,6 +80,8 @@ public:
               L.StartFileName.empty() ? L.FileName : L.StartFileName;
           if (File == llvm::DILineInfo::BadString)
             File.clear();
+          else
+            File = normalPath(File);
           unsigned Line =
               L.StartLine ? L.StartLine : (File.empty() ? 0 : L.Line);
           Out.push_back(function(Module, L.FunctionName, File, Line));

@@ -46,15 +46,7 @@ uint64_t nowNs() {
       .count();
 }
 
-/// perf_event_open, or the failure named by CONCUR_PROFILE_FAIL_PERF_OPEN
-/// (EACCES, EPERM, ENOSYS): a test hook that drives the refused path
-/// without changing the machine's sysctl or seccomp.
 int perfEventOpen(perf_event_attr &Attr, pid_t Pid, int Cpu) {
-  if (const char *Fail = getenv("CONCUR_PROFILE_FAIL_PERF_OPEN")) {
-    llvm::StringRef Name(Fail);
-    errno = Name == "EPERM" ? EPERM : Name == "ENOSYS" ? ENOSYS : EACCES;
-    return -1;
-  }
   return static_cast<int>(
       syscall(SYS_perf_event_open, &Attr, Pid, Cpu, -1, PERF_FLAG_FD_CLOEXEC));
 }
