@@ -227,15 +227,77 @@ def test_unprivileged(r):
         shutil.rmtree(home, ignore_errors=True)
 
 
+def advise(r, *args, expect=None):
+    out = os.path.join(r.scratch, "advice.json")
+    programs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs")
+    proc = subprocess.run([r.advise, os.path.join(programs, "forks.c"),
+                           "--summaries", os.path.join(r.scratch, "s.db"), "--quiet",
+                           "--progress", "none", "--format", "json", "-o", out, *args,
+                           "--", "-O1"], capture_output=True, text=True, timeout=300)
+    if expect is not None:
+        check(proc.returncode == expect, f"concur-advise exit {proc.returncode}:\n{proc.stderr}")
+        return proc, None
+    check(proc.returncode in (0, 1), f"concur-advise exit {proc.returncode}:\n{proc.stderr}")
+    with open(out) as f:
+        return proc, json.load(f)
+
+
+def test_advise_join(r):
+    """concur-advise --profile: measured classes beside the static ones."""
+    r.profile_of("forks")
+    profile = os.path.join(r.scratch, "profile.json")
+    _, plain = advise(r)
+    check(all(fn["measured"] is None for fn in plain["functions"]), "measured without --profile")
+    _, report = advise(r, "--profile", profile)
+    by_name = {fn["qualified_name"]: fn for fn in report["functions"]}
+    for name, klass in [("child_work", "cpu"), ("wait_child", "io")]:
+        m = by_name[name]["measured"]
+        check(m and m["class"] == klass and m["static_class"] == by_name[name]["class"]
+              and m["joined_by"] == "file:line" and not m["overrides"], by_name[name])
+    check(by_name["wait_child"]["measured"]["off_cpu_by_reason"].get("wait4", 0) > 100,
+          by_name["wait_child"])
+    check(not any(f["check"] == "concur-profile-disagrees" for f in report["findings"]),
+          "disagreements reported without --profile-findings")
+    # main waits for its child (static io); the forked child runs child_work
+    # under the same main, so the run measures it mixed.
+    main = by_name["main"]
+    check(main["class"] == "io" and main["measured"]["class"] == "mixed", main)
+    _, found = advise(r, "--profile", profile, "--profile-findings")
+    remarks = [f for f in found["findings"] if f["check"] == "concur-profile-disagrees"]
+    check(len(remarks) == 1 and remarks[0]["function"] == "main"
+          and remarks[0]["severity"] == "remark"
+          and "static class of 'main': io; measured in the run: mixed" in remarks[0]["message"]
+          and "wait4" in remarks[0]["message"], remarks)
+    check(not remarks[0]["notes"], remarks[0])
+    _, over = advise(r, "--profile", profile, "--profile-findings", "--profile-overrides")
+    main = {fn["qualified_name"]: fn for fn in over["functions"]}["main"]
+    check(main["class"] == "mixed" and main["measured"]["overrides"]
+          and main["callers_model"] == "mixed", main)
+    remark = [f for f in over["findings"] if f["check"] == "concur-profile-disagrees"][0]
+    check(any("--profile-overrides" in n["message"] for n in remark["notes"]), remark)
+    # Bad input: a clear error and exit 2.
+    bad = os.path.join(r.scratch, "bad.json")
+    with open(bad, "w") as f:
+        f.write('{"schema": "concur-advise/2"}')
+    proc, _ = advise(r, "--profile", bad, expect=2)
+    check("not a concur-profile/1 file" in proc.stderr, proc.stderr)
+    proc, _ = advise(r, "--profile", os.path.join(r.scratch, "missing.json"), expect=2)
+    check("cannot read the profile" in proc.stderr, proc.stderr)
+    proc, _ = advise(r, "--profile-overrides", expect=2)
+    check("needs --profile" in proc.stderr, proc.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", required=True)
     parser.add_argument("--programs", required=True)
+    parser.add_argument("--advise")
     parser.add_argument("scenario")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         runner = Runner(os.path.abspath(args.profile), os.path.abspath(args.programs),
                         scratch)
+        runner.advise = args.advise
         try:
             globals()["test_" + args.scenario](runner)
         except Skip as skip:
