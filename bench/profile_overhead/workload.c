@@ -70,6 +70,8 @@ int main(int argc, char **argv) {
       pthread_create(&threads[k], 0, compute, (void *)k);
     for (int k = 0; k < 4; ++k)
       pthread_join(threads[k], 0);
+    if (results[0] + results[1] + results[2] + results[3] <= 0)
+      return 1; // uses the results, which keeps the computation
   } else {
     if (pipe(ping) != 0 || pipe(pong) != 0)
       return 1;

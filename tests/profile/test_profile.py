@@ -138,8 +138,11 @@ def test_schema(r):
     report = r.profile_of("forks")
     check(report["schema"] == "concur-profile/1", report["schema"])
     check(set(report) == {"schema", "command", "exit_status", "frequency_hz",
-                          "wait_frequency_hz", "thresholds", "totals", "functions"},
-          sorted(report))
+                          "wait_frequency_hz", "context_switches", "thresholds", "totals",
+                          "functions"}, sorted(report))
+    # Without --switches the totals are the samples' and preemption is unknown.
+    check(report["context_switches"] is False and report["totals"]["preempted_ms"] is None,
+          report["totals"])
     check(report["command"] == [os.path.join(r.programs, "forks")], report["command"])
     check(report["frequency_hz"] == 1000 and report["wait_frequency_hz"] == 200, report)
     check(set(report["totals"]) == TOTAL_KEYS, sorted(report["totals"]))
@@ -160,6 +163,19 @@ def test_schema(r):
     proc, out = r.run(["--frequency", "250", "--", os.path.join(r.programs, "spins")])
     with open(out) as f:
         check(json.load(f)["frequency_hz"] == 250, "rate not recorded")
+
+
+def test_switches(r):
+    """--switches: exact totals from the context-switch records."""
+    proc, out = r.run(["--switches", "--", os.path.join(r.programs, "condvar")])
+    with open(out) as f:
+        report = json.load(f)
+    t = report["totals"]
+    check(report["context_switches"] is True and isinstance(t["preempted_ms"], float), t)
+    # Two threads, each waiting about 400 ms in all.
+    check(600 <= t["blocked_ms"] <= 1200 and t["on_cpu_ms"] < 100, t)
+    measured(report, "wait_for_all", "io", "futex")
+    check("preempted" in proc.stderr, proc.stderr)
 
 
 def test_exit_status(r):

@@ -134,7 +134,7 @@ void joinProfile(Report &R, ArrayRef<ProfiledFunction> Profile,
     if (Disagrees && Opts.Findings) {
       FindingRecord Finding;
       Finding.Check = "concur-profile-disagrees";
-      Finding.Severity = "note";
+      Finding.Severity = "remark";
       Finding.At = {F.S.File, F.S.Line, F.S.Column};
       Finding.Function = F.S.QualifiedName;
       Finding.Message =

@@ -20,6 +20,6 @@ _concur_profile() {
     -o | --output) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
     --frequency | --wait-frequency) return 0 ;;
   esac
-  COMPREPLY=($(compgen -W "-o --output --frequency --wait-frequency --help --" -- "$cur"))
+  COMPREPLY=($(compgen -W "-o --output --frequency --wait-frequency --switches --help --" -- "$cur"))
 }
 complete -F _concur_profile concur-profile

@@ -28,7 +28,7 @@ constexpr int ExitCannotRun = 127;
 
 void usage(llvm::raw_ostream &OS) {
   OS << "usage: concur-profile [-o FILE] [--frequency HZ] "
-        "[--wait-frequency HZ] -- COMMAND [ARGS...]\n"
+        "[--wait-frequency HZ] [--switches] -- COMMAND [ARGS...]\n"
         "\n"
         "Runs COMMAND and records, per function and inclusive of callees, "
         "its\non-CPU time (sampled) and its off-CPU time by the system call "
@@ -41,6 +41,10 @@ void usage(llvm::raw_ostream &OS) {
         "(default: 1000)\n"
         "  --wait-frequency HZ   looks per second at waiting threads "
         "(default: 200)\n"
+        "  --switches            record every context switch: exact on-CPU, "
+        "blocked and\n"
+        "                        preempted totals (slows programs that "
+        "switch very often)\n"
         "\n"
         "Exit status: COMMAND's, or 2 bad usage or unwritable output, 3 "
         "perf events\nrefused, 127 COMMAND cannot be run.\n";
@@ -78,6 +82,8 @@ int main(int Argc, char **Argv) {
       if (!V)
         return ExitUsage;
       Output = V;
+    } else if (Arg == "--switches") {
+      Opts.Switches = true;
     } else if (Arg == "--frequency" || Arg == "--wait-frequency") {
       const char *V = Value(Arg);
       bool Wait = Arg == "--wait-frequency";
@@ -146,9 +152,13 @@ int main(int Argc, char **Argv) {
   const Recording &R = P.Totals;
   llvm::errs() << llvm::format(
       "concur-profile: %zu functions in %s; wall %.1f ms, on-CPU %.1f ms, "
-      "blocked %.1f ms, preempted %.1f ms; %u threads in %u processes\n",
+      "blocked %.1f ms",
       P.Functions.size(), Output.c_str(), R.WallNs / 1e6, R.OnCpuNs / 1e6,
-      R.BlockedNs / 1e6, R.PreemptedNs / 1e6, R.Threads, R.Processes);
+      R.BlockedNs / 1e6);
+  if (R.ExactSwitches)
+    llvm::errs() << llvm::format(", preempted %.1f ms", R.PreemptedNs / 1e6);
+  llvm::errs() << "; " << R.Threads << " threads in " << R.Processes
+               << " processes\n";
   if (R.LostRecords)
     llvm::errs() << "concur-profile: warning: the kernel dropped "
                  << R.LostRecords

@@ -224,6 +224,7 @@ void writeProfileJson(const Profile &P, const AnalysisOptions &Thresholds,
     J.attribute("exit_status", R.ExitStatus);
     J.attribute("frequency_hz", P.Frequency);
     J.attribute("wait_frequency_hz", P.WaitFrequency);
+    J.attribute("context_switches", R.ExactSwitches);
     J.attributeObject("thresholds", [&] {
       J.attribute("substantial_work_ns", Thresholds.SubstantialWork);
       J.attribute("substantial_blocking_ns", Thresholds.SubstantialBlocking);
@@ -233,7 +234,10 @@ void writeProfileJson(const Profile &P, const AnalysisOptions &Thresholds,
       attribute(J, "wall_ms", ms(R.WallNs));
       attribute(J, "on_cpu_ms", ms(R.OnCpuNs));
       attribute(J, "blocked_ms", ms(R.BlockedNs));
-      attribute(J, "preempted_ms", ms(R.PreemptedNs));
+      if (R.ExactSwitches)
+        attribute(J, "preempted_ms", ms(R.PreemptedNs));
+      else
+        J.attribute("preempted_ms", nullptr);
       J.attribute("processes", R.Processes);
       J.attribute("threads", R.Threads);
       J.attribute("lost_records", static_cast<int64_t>(R.LostRecords));

@@ -185,7 +185,7 @@ llvm::Error Session::openEvents(pid_t Child) {
   Attr.comm = 1;
   Attr.comm_exec = 1;
   Attr.task = 1;
-  Attr.context_switch = 1;
+  Attr.context_switch = Opts.Switches;
   Attr.sample_id_all = 1;
   Attr.watermark = 1;
   Attr.wakeup_watermark = DataPages * PageSize / 2;
@@ -699,10 +699,12 @@ llvm::Expected<Recording> Session::run() {
                                          : 1;
   signal(SIGINT, SIG_DFL);
   signal(SIGQUIT, SIG_DFL);
+  Rec.ExactSwitches = Opts.Switches;
+  if (!Opts.Switches)
+    for (const StackSample &S : Rec.Samples)
+      (S.OnCpu ? Rec.OnCpuNs : Rec.BlockedNs) += S.WeightNs;
   Rec.Processes = Pids.size();
-  Rec.Threads = 0;
-  for (auto &[Tid, T] : Threads)
-    Rec.Threads += T.Seen || T.Pid != 0;
+  Rec.Threads = Threads.size();
   return std::move(Rec);
 }
 

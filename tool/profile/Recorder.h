@@ -10,9 +10,11 @@
 // (frame pointers), one event per CPU on the program, inherited by its
 // threads and children, enabled at exec.
 //
-// Off-CPU time: the same events carry context-switch records
-// (PERF_RECORD_SWITCH), which give the exact time every thread spent
-// switched out, split into blocked (voluntary) and preempted. At
+// Off-CPU time: with --switches the same events carry context-switch
+// records (PERF_RECORD_SWITCH), which give the exact time every thread spent
+// switched out, split into blocked (voluntary) and preempted; they cost a
+// program that switches a hundred thousand times a second about 7% of its
+// time, so they are off by default (bench/profile_overhead). At
 // perf_event_paranoid 2 the kernel drops every sample taken in kernel mode,
 // so the context-switches event yields no stack at all; the stack of a
 // blocked thread is therefore read by the recorder itself: at each tick of
@@ -66,6 +68,9 @@ struct RecorderOptions {
   unsigned Frequency = 1000;
   /// Ticks per second of the wait sampler.
   unsigned WaitFrequency = 200;
+  /// Record every context switch (PERF_RECORD_SWITCH): exact on-CPU,
+  /// blocked and preempted totals, at a cost to programs that switch often.
+  bool Switches = false;
 };
 
 struct Recording {
@@ -75,7 +80,10 @@ struct Recording {
   /// The program's exit status as a shell reports it (128 + signal).
   int ExitStatus = 0;
   uint64_t WallNs = 0;
-  /// Exact figures of the context-switch records, over all threads.
+  /// Over all threads: exact figures of the context-switch records with
+  /// RecorderOptions::Switches, else the sums of the samples (and no
+  /// preempted time).
+  bool ExactSwitches = false;
   uint64_t OnCpuNs = 0;
   uint64_t BlockedNs = 0;
   uint64_t PreemptedNs = 0;
