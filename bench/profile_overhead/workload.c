@@ -29,7 +29,7 @@ __attribute__((noinline)) static double series(long from, long to) {
 
 static void *compute(void *arg) {
   long k = (long)arg;
-  results[k] = series(1 + k * 50000000L, 1 + (k + 1) * 50000000L);
+  results[k] = series(1 + k * 200000000L, 1 + (k + 1) * 200000000L);
   return 0;
 }
 

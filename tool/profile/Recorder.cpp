@@ -118,6 +118,12 @@ private:
     int SyscallFd = -1;
     bool Out = false, Preempted = false, Seen = false;
     uint64_t Since = 0;
+    /// The last wait observed: a thread still in the same system call at
+    /// the same stack pointer and program counter is in the same wait, and
+    /// its stack is not read again.
+    long LastCall = -2;
+    uint64_t LastSp = 0, LastPc = 0;
+    std::vector<Frame> LastStack;
   };
   struct RawRecord {
     uint64_t Time;
@@ -541,6 +547,15 @@ void Session::waitTick(uint64_t WeightNs) {
     S.OnCpu = false;
     S.Reason = Number >= 0 ? syscallName(Number) : "blocked";
     S.WeightNs = WeightNs;
+    if (Number == T.LastCall && Sp == T.LastSp && Pc == T.LastPc) {
+      S.Stack = T.LastStack;
+      Rec.Samples.push_back(std::move(S));
+      continue;
+    }
+    T.LastCall = Number;
+    T.LastSp = Sp;
+    T.LastPc = Pc;
+    T.LastStack.clear();
     if (auto F = resolve(T.Pid, Pc))
       S.Stack.push_back(*F);
     else
@@ -557,6 +572,7 @@ void Session::waitTick(uint64_t WeightNs) {
     }
     if (Read <= 0) {
       ++Rec.UnreadStacks;
+      T.LastStack = S.Stack;
       Rec.Samples.push_back(std::move(S));
       continue;
     }
@@ -564,8 +580,13 @@ void Session::waitTick(uint64_t WeightNs) {
     // Candidates: words that point into mapped code, checked for a call
     // before them in one read of the program's memory.
     std::vector<size_t> Candidates;
+    uint64_t Low = 0, High = 0;
+    if (auto PM = Maps.find(T.Pid); PM != Maps.end() && !PM->second.empty()) {
+      Low = PM->second.begin()->first;
+      High = PM->second.rbegin()->second.End;
+    }
     for (size_t I = 0; I < Count; ++I)
-      if (Words[I] > 7 && resolve(T.Pid, Words[I]))
+      if (Words[I] >= Low + 7 && Words[I] < High && resolve(T.Pid, Words[I]))
         Candidates.push_back(I);
     std::vector<uint8_t> Code(Candidates.size() * 7);
     std::vector<iovec> Locals, Remotes;
@@ -615,6 +636,7 @@ void Session::waitTick(uint64_t WeightNs) {
         break;
       At = (Words[At] - Sp) / 8;
     }
+    T.LastStack = S.Stack;
     Rec.Samples.push_back(std::move(S));
   }
 }
