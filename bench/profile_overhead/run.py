@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Overhead of concur-profile on the profiled program's wall time.
 
-  python3 bench/profile_overhead/run.py build [--rounds N] [--frequency HZ]
+  python3 bench/profile_overhead/run.py build [--rounds N] [--frequency HZ] [--switches]
 
 Builds workload.c (frame pointers, -O2 -g), then runs each workload (cpu:
 four computing threads; io: 20000 pipe round trips between two threads and
@@ -33,6 +33,8 @@ def main():
     parser.add_argument("build")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--frequency", type=int, default=1000)
+    parser.add_argument("--switches", action="store_true",
+                        help="profile with --switches (every context switch recorded)")
     args = parser.parse_args()
     profile = os.path.join(os.path.abspath(args.build), "bin", "concur-profile")
     here = os.path.dirname(os.path.abspath(__file__))
@@ -42,7 +44,8 @@ def main():
                         "-mno-omit-leaf-frame-pointer", "-pthread",
                         os.path.join(here, "workload.c"), "-o", workload], check=True)
         out = os.path.join(scratch, "p.json")
-        print(f"concur-profile --frequency {args.frequency}, {args.rounds} rounds, "
+        print(f"concur-profile --frequency {args.frequency}"
+              f"{' --switches' if args.switches else ''}, {args.rounds} rounds, "
               f"load average {os.getloadavg()[0]:.1f}")
         print("| workload | alone (s) | profiled (s) | ratio | whole command (s) | "
               "on / off CPU (ms) | lost |")
@@ -53,6 +56,7 @@ def main():
             for _ in range(args.rounds):
                 alone.append(run([workload, mode])[0])
                 inside, total = run([profile, "--frequency", str(args.frequency), "-o", out,
+                                     *(["--switches"] if args.switches else []),
                                      "--", workload, mode])
                 profiled.append(inside)
                 whole.append(total)
