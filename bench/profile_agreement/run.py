@@ -10,7 +10,8 @@ examples with frame pointers (CMAKE_C_FLAGS and CMAKE_CXX_FLAGS
 program runs under concur-profile with the inputs its test uses (the network
 ones against the local example server; no outside network), then
 concur-advise --profile joins the run with the static analysis of its
-source. Functions of the example's own source with a confident measurement
+source (at 10000 on-CPU samples a second: the examples run for about 0.1 s).
+Functions of the example's own source with a confident measurement
 (confidence >= 0.8) are compared: a table of every function, then the
 agreement per static class. The after programs' spread over threads is the
 largest number of threads that ran one of their functions.
@@ -51,7 +52,7 @@ def profile_server(profile, binary, out):
     """Profiles an echo server while 20 clients, one after the other, send
     64 KiB each in 4 KiB pieces, 2 ms apart, and read the echo."""
     port = free_port()
-    proc = subprocess.Popen([profile, "-o", out, "--", binary, str(port)],
+    proc = subprocess.Popen([*profile, "-o", out, "--", binary, str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         for client in range(20):
@@ -80,7 +81,7 @@ def profile_downloads(profile, server, binary, out):
     try:
         port = int(srv.stdout.readline().split()[1])
         urls = [f"http://127.0.0.1:{port}/bytes/{1000 * i + 7}" for i in range(40)]
-        subprocess.run([profile, "-o", out, "--", binary, *urls], check=True,
+        subprocess.run([*profile, "-o", out, "--", binary, *urls], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        env=dict(os.environ, CONCUR_DOWNLOADS_LIMIT="8"))
     finally:
@@ -93,9 +94,13 @@ def main():
     parser.add_argument("--build", required=True)
     parser.add_argument("--fp-build", required=True)
     parser.add_argument("--min-confidence", type=float, default=0.8)
+    parser.add_argument("--frequency", default="10000",
+                        help="on-CPU rate (the examples run for 0.1 s; default 10000)")
+    parser.add_argument("--wait-frequency", default="1000")
     args = parser.parse_args()
     build, fp = os.path.abspath(args.build), os.path.abspath(args.fp_build)
     profile = os.path.join(build, "bin", "concur-profile")
+    rates = ["--frequency", args.frequency, "--wait-frequency", args.wait_frequency]
     advise = os.path.join(build, "bin", "concur-advise")
     ex = os.path.join(fp, "examples")
     rows, spread = [], {}
@@ -109,14 +114,14 @@ def main():
                 out = os.path.join(scratch, f"{example}_{variant}.json")
                 env = dict(os.environ, CONCUR_EXAMPLE_CACHE=os.path.join(scratch, "cache"))
                 if example == "server":
-                    profile_server(profile, binary, out)
+                    profile_server([profile, *rates], binary, out)
                 elif example == "downloads":
-                    profile_downloads(profile, os.path.join(ex, "server",
+                    profile_downloads([profile, *rates], os.path.join(ex, "server",
                                                             "example_server_after"),
                                       binary, out)
                 else:
                     extra = fileio_inputs if example == "fileio" else []
-                    subprocess.run([profile, "-o", out, "--", binary, *extra], env=env,
+                    subprocess.run([profile, *rates, "-o", out, "--", binary, *extra], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 with open(out) as f:
                     measured = json.load(f)
@@ -133,19 +138,23 @@ def main():
                     report = json.load(f)
                 for fn in report["functions"]:
                     m = fn["measured"]
-                    if fn["file"] != source or not m or m["confidence"] < args.min_confidence:
+                    if fn["file"] != source or not m:
                         continue
                     reasons = m["off_cpu_by_reason"]
                     top = max(reasons, key=reasons.get) if reasons else ""
                     rows.append((example, variant, fn["qualified_name"], fn["class"], m["class"],
-                                 m["on_cpu_ms"], m["off_cpu_ms"], top))
-    print("| example | program | function | static | measured | on-CPU ms | off-CPU ms "
-          "| waits mostly in |")
-    print("|---|---|---|---|---|---|---|---|")
+                                 m["on_cpu_ms"], m["off_cpu_ms"], top, m["confidence"]))
+    print("| example | program | function | static | measured | confidence | on-CPU ms "
+          "| off-CPU ms | waits mostly in |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         mark = "" if r[3] == r[4] else " **≠**"
-        print(f"| {r[0]} | {r[1]} | `{r[2]}` | {r[3]} | {r[4]}{mark} | {r[5]:.1f} | "
-              f"{r[6]:.1f} | {r[7]} |")
+        print(f"| {r[0]} | {r[1]} | `{r[2]}` | {r[3]} | {r[4]}{mark} | {r[8]:.2f} | "
+              f"{r[5]:.1f} | {r[6]:.1f} | {r[7]} |")
+    rows = [r for r in rows if r[8] >= args.min_confidence]
+    print()
+    print(f"Agreement over the {len(rows)} functions measured with confidence "
+          f">= {args.min_confidence}:")
     print()
     print("| static class | functions | measured the same | agreement |")
     print("|---|---|---|---|")

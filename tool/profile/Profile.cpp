@@ -92,7 +92,10 @@ public:
     }
     if (Out.empty()) // no symbol: the module stands for its code
       Out.push_back(function(
-          Module, "[" + llvm::StringRef(Module).rsplit('/').second.str() + "]",
+          Module,
+          F.Module == 0
+              ? Module // "[unknown]": code outside any mapped file
+              : "[" + llvm::StringRef(Module).rsplit('/').second.str() + "]",
           "", 0));
     return Out;
   }
@@ -177,7 +180,18 @@ Profile buildProfile(Recording Rec, const RecorderOptions &Opts,
     FunctionProfile &F = P.Functions[I];
     F.OnCpuThreads = ThreadsOf[I].size();
     F.Class.Class = measuredClass(F.OnCpuNs, F.offCpuTotal(), Thresholds);
-    F.Class.Confidence = sampleConfidence(F.OnCpuSamples + F.OffCpuSamples);
+    // The class rests on the samples of the side that decides it: the
+    // waiting for io, the computing for cpu, the smaller of the two for
+    // mixed (a single sample of waiting beside a thousand of computing
+    // decides nothing).
+    uint64_t Deciding = F.OnCpuSamples + F.OffCpuSamples;
+    if (F.Class.Class == "io")
+      Deciding = F.OffCpuSamples;
+    else if (F.Class.Class == "cpu")
+      Deciding = F.OnCpuSamples;
+    else if (F.Class.Class == "mixed")
+      Deciding = std::min(F.OnCpuSamples, F.OffCpuSamples);
+    F.Class.Confidence = sampleConfidence(Deciding);
   }
   std::stable_sort(P.Functions.begin(), P.Functions.end(),
                    [](const FunctionProfile &A, const FunctionProfile &B) {

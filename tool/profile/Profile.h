@@ -58,8 +58,9 @@ struct Profile {
 std::string measuredClass(uint64_t OnCpuNs, uint64_t OffCpuNs,
                           const AnalysisOptions &Opts);
 
-/// Confidence of a class measured from Samples samples: 1 - 1/sqrt(n),
-/// at most 0.95.
+/// Confidence of a class measured from Samples samples of the side that
+/// decides it (waiting for io, computing for cpu, the smaller for mixed):
+/// 1 - 1/sqrt(n), at most 0.95.
 double sampleConfidence(uint64_t Samples);
 
 /// Symbolises and aggregates a recording.

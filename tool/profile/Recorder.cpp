@@ -795,7 +795,27 @@ std::string syscallName(long Number) {
                                                      {130, "rt_sigsuspend"},
                                                      {231, "exit_group"},
                                                      {435, "clone3"},
-                                                     {449, "futex_waitv"}};
+                                                     {449, "futex_waitv"},
+                                                     {6, "lstat"},
+                                                     {21, "access"},
+                                                     {40, "sendfile"},
+                                                     {76, "truncate"},
+                                                     {77, "ftruncate"},
+                                                     {82, "rename"},
+                                                     {83, "mkdir"},
+                                                     {84, "rmdir"},
+                                                     {87, "unlink"},
+                                                     {89, "readlink"},
+                                                     {162, "sync"},
+                                                     {217, "getdents64"},
+                                                     {262, "newfstatat"},
+                                                     {263, "unlinkat"},
+                                                     {264, "renameat"},
+                                                     {285, "fallocate"},
+                                                     {306, "syncfs"},
+                                                     {316, "renameat2"},
+                                                     {326, "copy_file_range"},
+                                                     {332, "statx"}};
   auto It = Names.find(Number);
   return It != Names.end() ? It->second : "syscall-" + std::to_string(Number);
 }
