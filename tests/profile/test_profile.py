@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 SKIP = 77
 FUNCTION_KEYS = {"symbol", "mangled", "file", "line", "module", "on_cpu_ms",
@@ -65,8 +66,8 @@ class Runner:
 
 
 def function(report, symbol):
-    for fn in report["functions"]:
-        if fn["symbol"] == symbol:
+    for fn in report["functions"]:  # a C++ symbol has its parameters
+        if fn["symbol"] == symbol or fn["symbol"].startswith(symbol + "("):
             return fn
     names = [fn["symbol"] for fn in report["functions"]]
     raise Failure(f"no function '{symbol}' in the profile: {names}")
@@ -176,6 +177,57 @@ def test_switches(r):
     check(600 <= t["blocked_ms"] <= 1200 and t["on_cpu_ms"] < 100, t)
     measured(report, "wait_for_all", "io", "futex")
     check("preempted" in proc.stderr, proc.stderr)
+
+
+def test_examples(r):
+    """The examples' programs: the CPU ones measure cpu, the sequential
+    server waits in recv, the after program spreads its work over threads.
+    They run for about 0.1 s, hence the high rate."""
+    rate = ["--frequency", "10000", "--wait-frequency", "1000"]
+    for program, fn in [("example_batch_before", "summarise"),
+                        ("example_numeric_before", "sample_gradient")]:
+        proc, out = r.run([*rate, "--", os.path.join(r.programs, program)])
+        with open(out) as f:
+            measured(json.load(f), fn, "cpu")
+    proc, out = r.run([*rate, "--", os.path.join(r.programs, "example_batch_after")])
+    with open(out) as f:
+        spread = function(json.load(f), "summarise")
+    check(spread["measured"]["class"] == "cpu" and spread["on_cpu_threads"] >= 2,
+          f"after: the work did not spread over threads: {spread}")
+    # The sequential echo server, with clients one after the other.
+    import socket
+    import signal
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = os.path.join(r.scratch, "server.json")
+    server = subprocess.Popen([r.profile, *rate, "-o", out, "--",
+                               os.path.join(r.programs, "example_server_before"), str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for client in range(10):
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+                    break
+                except ConnectionRefusedError:
+                    check(time.monotonic() < deadline, "the server did not start")
+                    time.sleep(0.05)
+            with s:
+                for _ in range(8):
+                    s.sendall(b"x" * 1024)
+                    time.sleep(0.005)
+                s.shutdown(socket.SHUT_WR)
+                while s.recv(65536):
+                    pass
+    finally:
+        with open(f"/proc/{server.pid}/task/{server.pid}/children") as f:
+            for child in f.read().split():
+                os.kill(int(child), signal.SIGTERM)
+        server.communicate(timeout=30)
+    with open(out) as f:
+        measured(json.load(f), "serve_client", "io", "recvfrom")
 
 
 def test_exit_status(r):
