@@ -166,11 +166,11 @@ Profile buildProfile(Recording Rec, const RecorderOptions &Opts,
         Seen[Fn] = true;
         if (S.OnCpu) {
           FP.OnCpuNs += S.WeightNs;
-          ++FP.OnCpuSamples;
+          FP.OnCpuSamples += S.Count;
           ThreadsOf[Fn].insert(S.Tid);
         } else {
           FP.OffCpuNs[S.Reason] += S.WeightNs;
-          ++FP.OffCpuSamples;
+          FP.OffCpuSamples += S.Count;
         }
       }
     }

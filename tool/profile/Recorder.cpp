@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace concur::profile {
@@ -141,6 +142,7 @@ private:
   uint32_t moduleIndex(llvm::StringRef Path);
   const std::vector<Segment> &segments(uint32_t Module);
   void addThread(uint32_t Pid, uint32_t Tid);
+  void addSample(StackSample S);
 
   const RecorderOptions &Opts;
   Recording Rec;
@@ -151,6 +153,10 @@ private:
   std::map<uint32_t, std::vector<Segment>> Segments;
   std::map<uint32_t, std::unique_ptr<llvm::MemoryBuffer>> Files;
   std::vector<uint32_t> Pids;
+  /// Where each (thread, on-CPU, reason, stack) is in Rec.Samples.
+  std::map<std::tuple<uint32_t, bool, std::string, std::vector<uint64_t>>,
+           size_t>
+      SampleIndex;
 };
 
 Session::~Session() {
@@ -283,6 +289,24 @@ void Session::addThread(uint32_t Pid, uint32_t Tid) {
     Pids.push_back(Pid);
 }
 
+void Session::addSample(StackSample S) {
+  std::vector<uint64_t> Key;
+  Key.reserve(S.Stack.size() * 2);
+  for (const Frame &F : S.Stack) {
+    Key.push_back(F.Module);
+    Key.push_back(F.Address);
+  }
+  auto [It, Inserted] = SampleIndex.try_emplace(
+      {S.Tid, S.OnCpu, S.Reason, std::move(Key)}, Rec.Samples.size());
+  if (Inserted) {
+    Rec.Samples.push_back(std::move(S));
+    return;
+  }
+  StackSample &Known = Rec.Samples[It->second];
+  Known.WeightNs += S.WeightNs;
+  Known.Count += S.Count;
+}
+
 void Session::handle(const RawRecord &R) {
   const auto &B = R.Bytes;
   perf_event_header Header = field<perf_event_header>(B, 0);
@@ -321,7 +345,7 @@ void Session::handle(const RawRecord &R) {
       auto F = resolve(S.Pid, I == 0 ? Chain[I] : Chain[I] - 1);
       S.Stack.push_back(F ? *F : Frame{0, Chain[I]});
     }
-    Rec.Samples.push_back(std::move(S));
+    addSample(std::move(S));
     break;
   }
   case PERF_RECORD_MMAP2: {
@@ -549,7 +573,7 @@ void Session::waitTick(uint64_t WeightNs) {
     S.WeightNs = WeightNs;
     if (Number == T.LastCall && Sp == T.LastSp && Pc == T.LastPc) {
       S.Stack = T.LastStack;
-      Rec.Samples.push_back(std::move(S));
+      addSample(std::move(S));
       continue;
     }
     T.LastCall = Number;
@@ -573,7 +597,7 @@ void Session::waitTick(uint64_t WeightNs) {
     if (Read <= 0) {
       ++Rec.UnreadStacks;
       T.LastStack = S.Stack;
-      Rec.Samples.push_back(std::move(S));
+      addSample(std::move(S));
       continue;
     }
     size_t Count = static_cast<size_t>(Read) / 8;
@@ -637,7 +661,7 @@ void Session::waitTick(uint64_t WeightNs) {
       At = (Words[At] - Sp) / 8;
     }
     T.LastStack = S.Stack;
-    Rec.Samples.push_back(std::move(S));
+    addSample(std::move(S));
   }
 }
 

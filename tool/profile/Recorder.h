@@ -47,7 +47,9 @@ struct Frame {
   uint64_t Address = 0;
 };
 
-/// One observation of one thread.
+/// The observations of one thread with one stack (and, off the CPU, one
+/// reason), added up: a long run keeps one record per distinct stack, not
+/// one per sample.
 struct StackSample {
   uint32_t Pid = 0;
   uint32_t Tid = 0;
@@ -55,8 +57,9 @@ struct StackSample {
   /// The system call the thread sleeps in (off-CPU only): "read",
   /// "futex", ... or "blocked" when it sleeps outside a system call.
   std::string Reason;
-  /// Nanoseconds this observation stands for.
+  /// Nanoseconds the observations stand for, and how many there were.
   uint64_t WeightNs = 0;
+  uint64_t Count = 1;
   /// Innermost first. Frames after the first are return addresses already
   /// moved back into their call instruction.
   std::vector<Frame> Stack;
@@ -74,7 +77,7 @@ struct RecorderOptions {
 };
 
 struct Recording {
-  std::vector<StackSample> Samples;
+  std::vector<StackSample> Samples; ///< One per thread, stack and reason.
   /// Paths of the mapped files frames point into; index 0 is "[unknown]".
   std::vector<std::string> Modules;
   /// The program's exit status as a shell reports it (128 + signal).
