@@ -349,6 +349,22 @@ def test_advise_join(r):
           and main["callers_model"] == "mixed", main)
     remark = [f for f in over["findings"] if f["check"] == "concur-profile-disagrees"][0]
     check(any("--profile-overrides" in n["message"] for n in remark["notes"]), remark)
+    # The HTML report: static and measured side by side, disagreements first.
+    page = os.path.join(r.scratch, "advice.html")
+    proc = subprocess.run([r.advise, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                  "programs", "forks.c"),
+                           "--summaries", os.path.join(r.scratch, "s.db"), "--quiet",
+                           "--progress", "none", "--format", "html", "-o", page,
+                           "--profile", profile, "--", "-O1"],
+                          capture_output=True, text=True, timeout=300)
+    check(proc.returncode in (0, 1), proc.stderr)
+    with open(page) as f:
+        html = f.read()
+    table = html[html.index('<table id="measured">'):]
+    table = table[:table.index("</table>")]
+    rows = table.split("<tr")[2:]  # after the header
+    check(len(rows) == 3 and 'class="disagrees"' in rows[0] and ">main<" in rows[0]
+          and not any("disagrees" in row for row in rows[1:]), table)
     # Without the file and line (no debug info), by the qualified name.
     by_name = os.path.join(r.scratch, "by_name.json")
     with open(by_name, "w") as f:
