@@ -24,7 +24,7 @@ import time
 
 SKIP = 77
 FUNCTION_KEYS = {"symbol", "mangled", "file", "line", "module", "on_cpu_ms",
-                 "self_on_cpu_ms", "off_cpu_ms", "off_cpu_by_reason",
+                 "self_on_cpu_ms", "off_cpu_ms", "off_cpu_by_reason", "off_cpu_via",
                  "on_cpu_samples", "off_cpu_samples", "on_cpu_threads", "measured"}
 TOTAL_KEYS = {"wall_ms", "on_cpu_ms", "blocked_ms", "preempted_ms", "processes",
               "threads", "lost_records", "unread_stacks"}
@@ -118,7 +118,9 @@ def test_pipe_reader(r):
 
 def test_condvar(r):
     report = r.profile_of("condvar")
-    measured(report, "wait_for_all", "io", "futex")
+    fn = measured(report, "wait_for_all", "io", "futex")
+    # What the program called to wait, not the futex wrapper under it.
+    check(max(fn["off_cpu_via"], key=fn["off_cpu_via"].get) == "pthread_cond_wait", fn)
     measured(report, "pthread_cond_wait", "io", "futex")
     measured(report, "producer", "io", "clock_nanosleep")
     check(report["totals"]["threads"] == 2, report["totals"])
@@ -160,6 +162,7 @@ def test_schema(r):
         check(fn["measured"]["class"] in ("io", "cpu", "mixed", "trivial"), fn)
         check(0 <= fn["measured"]["confidence"] <= 0.95, fn)
         check(abs(sum(fn["off_cpu_by_reason"].values()) - fn["off_cpu_ms"]) < 0.01, fn)
+        check(abs(sum(fn["off_cpu_via"].values()) - fn["off_cpu_ms"]) < 0.01, fn)
         check(fn["self_on_cpu_ms"] <= fn["on_cpu_ms"] + 0.001, fn)
     fn = function(report, "child_work")
     check(os.path.isabs(fn["file"]) and fn["file"].endswith("forks.c"), fn)
@@ -371,6 +374,7 @@ def test_advise_join(r):
         json.dump({"schema": "concur-profile/1", "functions": [
             {"symbol": "child_work(long)", "file": "", "line": 0, "on_cpu_ms": 1.0,
              "off_cpu_ms": 300.0, "off_cpu_by_reason": {"read": 300.0},
+             "off_cpu_via": {"fread": 300.0},
              "on_cpu_samples": 1, "off_cpu_samples": 60,
              "measured": {"class": "io", "confidence": 0.87}}]}, f)
     _, named = advise(r, "--profile", by_name, "--profile-findings")
@@ -379,7 +383,7 @@ def test_advise_join(r):
           and fn["class"] == "cpu", fn)
     remark = [f for f in named["findings"] if f["check"] == "concur-profile-disagrees"]
     check(len(remark) == 1 and "static class of 'child_work': cpu; measured in the run: io, "
-          "1.0 ms on-CPU, 300.0 ms off-CPU (100% of its time blocked in read) "
+          "1.0 ms on-CPU, 300.0 ms off-CPU (100% of its time blocked in read via fread) "
           "(confidence 0.87)" in remark[0]["message"], remark)
     # Bad input: a clear error and exit 2.
     bad = os.path.join(r.scratch, "bad.json")

@@ -47,6 +47,9 @@ Expected<std::vector<ProfiledFunction>> loadProfile(StringRef Path) {
     if (const json::Object *Reasons = F->getObject("off_cpu_by_reason"))
       for (const auto &[Reason, Ms] : *Reasons)
         P.OffCpuByReason[Reason.str()] = Ms.getAsNumber().value_or(0);
+    if (const json::Object *Via = F->getObject("off_cpu_via"))
+      for (const auto &[Name, Ms] : *Via)
+        P.OffCpuVia[Name.str()] = Ms.getAsNumber().value_or(0);
     Out.push_back(std::move(P));
   }
   return Out;
@@ -76,9 +79,16 @@ static std::string describe(const ProfiledFunction &P) {
     auto Top = std::max_element(
         P.OffCpuByReason.begin(), P.OffCpuByReason.end(),
         [](const auto &A, const auto &B) { return A.second < B.second; });
-    Out += formatv(" ({0:f0}% of its time blocked in {1})",
+    Out += formatv(" ({0:f0}% of its time blocked in {1}",
                    100 * Top->second / Total, Top->first)
                .str();
+    auto Via = std::max_element(
+        P.OffCpuVia.begin(), P.OffCpuVia.end(),
+        [](const auto &A, const auto &B) { return A.second < B.second; });
+    if (Via != P.OffCpuVia.end() && !Via->first.empty() &&
+        Via->first != Top->first)
+      Out += " via " + Via->first;
+    Out += ")";
   }
   return Out;
 }

@@ -28,6 +28,7 @@ struct ProfiledFunction {
   unsigned Line = 0;
   double OnCpuMs = 0, OffCpuMs = 0, Confidence = 0;
   std::map<std::string, double> OffCpuByReason;
+  std::map<std::string, double> OffCpuVia; ///< By the function waited in.
   uint64_t Samples = 0;
 };
 

@@ -148,30 +148,40 @@ Profile buildProfile(Recording Rec, const RecorderOptions &Opts,
   Symbols Sym(P.Totals.Modules, P);
   std::vector<std::set<uint32_t>> ThreadsOf;
   std::vector<bool> Seen;
+  std::vector<size_t> Stack;
   for (const StackSample &S : Samples) {
+    Stack.clear();
+    for (const Frame &F : S.Stack)
+      for (size_t Fn : Sym.functions(F))
+        Stack.push_back(Fn);
     Seen.assign(P.Functions.size(), false);
-    bool Innermost = true;
-    for (const Frame &F : S.Stack) {
-      for (size_t Fn : Sym.functions(F)) {
-        if (Fn >= Seen.size())
-          Seen.resize(P.Functions.size(), false);
-        if (ThreadsOf.size() < P.Functions.size())
-          ThreadsOf.resize(P.Functions.size());
-        FunctionProfile &FP = P.Functions[Fn];
-        if (S.OnCpu && Innermost)
-          FP.SelfOnCpuNs += S.WeightNs;
-        Innermost = false;
-        if (Seen[Fn])
-          continue; // recursion: each sample counts once per function
-        Seen[Fn] = true;
-        if (S.OnCpu) {
-          FP.OnCpuNs += S.WeightNs;
-          FP.OnCpuSamples += S.Count;
-          ThreadsOf[Fn].insert(S.Tid);
-        } else {
-          FP.OffCpuNs[S.Reason] += S.WeightNs;
-          FP.OffCpuSamples += S.Count;
-        }
+    ThreadsOf.resize(P.Functions.size());
+    // What the program called to wait: the outermost function of the
+    // innermost library (pthread_cond_wait, not the futex wrapper under it).
+    std::string Via;
+    if (!S.OnCpu && !Stack.empty()) {
+      size_t Api = 0;
+      while (Api + 1 < Stack.size() &&
+             P.Functions[Stack[Api + 1]].Module == P.Functions[Stack[0]].Module)
+        ++Api;
+      Via = P.Functions[Stack[Api]].Symbol;
+    }
+    for (size_t I = 0; I < Stack.size(); ++I) {
+      size_t Fn = Stack[I];
+      FunctionProfile &FP = P.Functions[Fn];
+      if (S.OnCpu && I == 0)
+        FP.SelfOnCpuNs += S.WeightNs;
+      if (Seen[Fn])
+        continue; // recursion: each sample counts once per function
+      Seen[Fn] = true;
+      if (S.OnCpu) {
+        FP.OnCpuNs += S.WeightNs;
+        FP.OnCpuSamples += S.Count;
+        ThreadsOf[Fn].insert(S.Tid);
+      } else {
+        FP.OffCpuNs[S.Reason] += S.WeightNs;
+        FP.OffCpuVia[Via] += S.WeightNs;
+        FP.OffCpuSamples += S.Count;
       }
     }
   }
@@ -271,6 +281,10 @@ void writeProfileJson(const Profile &P, const AnalysisOptions &Thresholds,
           J.attributeObject("off_cpu_by_reason", [&] {
             for (const auto &[Reason, Ns] : F.OffCpuNs)
               attribute(J, Reason, ms(Ns));
+          });
+          J.attributeObject("off_cpu_via", [&] {
+            for (const auto &[Via, Ns] : F.OffCpuVia)
+              attribute(J, Via, ms(Ns));
           });
           J.attribute("on_cpu_samples", static_cast<int64_t>(F.OnCpuSamples));
           J.attribute("off_cpu_samples", static_cast<int64_t>(F.OffCpuSamples));

@@ -37,6 +37,9 @@ struct FunctionProfile {
   uint64_t OnCpuNs = 0;
   uint64_t SelfOnCpuNs = 0;
   std::map<std::string, uint64_t> OffCpuNs; ///< By reason.
+  /// By the function the program called to wait (pthread_cond_wait, poll,
+  /// curl_easy_perform's poll ...): the outermost of the innermost library.
+  std::map<std::string, uint64_t> OffCpuVia;
   uint64_t OnCpuSamples = 0;
   uint64_t OffCpuSamples = 0;
   unsigned OnCpuThreads = 0;
