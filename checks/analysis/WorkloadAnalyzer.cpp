@@ -1889,6 +1889,27 @@ bool WorkloadAnalyzer::isCleanupBody(const Stmt *Body) {
          Other.Work + Other.substantialBlocking() < Opts.MinIterationWork;
 }
 
+const CallExpr *WorkloadAnalyzer::printsToConsole(const Stmt *S) {
+  if (!S || isa<LambdaExpr, BlockExpr>(S))
+    return nullptr;
+  if (const auto *Call = dyn_cast<CallExpr>(S))
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      if (std::optional<ApiEffects> Api = apiEffects(Callee);
+          Api && Api->Io == IoKind::Console && !Api->LogSink &&
+          Api->ConsoleStreamArg < 0 &&
+          none_of(Callee->parameters(), [](const ParmVarDecl *P) {
+            // fputs(s, f) names its stream: a FILE* of its own may be the
+            // iteration's own file.
+            return P->getType()->isPointerType() &&
+                   P->getType()->getPointeeType()->isRecordType();
+          }))
+        return Call;
+  for (const Stmt *Child : S->children())
+    if (const CallExpr *Found = printsToConsole(Child))
+      return Found;
+  return nullptr;
+}
+
 const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
   if (auto It = P->Loops.find(Loop); It != P->Loops.end())
     return *It->second;
@@ -1954,6 +1975,17 @@ const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
         "not work worth running concurrently";
     Facts.Dependences.Loc = Loop->getBeginLoc();
   }
+  // Printing on every iteration (`printf("%s\n", line)`) writes the one
+  // standard output, in order: a listing, not items to overlap.
+  if (Facts.Dependences.Independent)
+    if (const CallExpr *Print = printsToConsole(Body)) {
+      Facts.Dependences.Independent = false;
+      Facts.Dependences.Reason =
+          "prints to the standard output with '" +
+          Print->getDirectCallee()->getNameAsString() +
+          "' on every iteration: one output, in order";
+      Facts.Dependences.Loc = Print->getBeginLoc();
+    }
   // A callee that stores into a global (registers a config into the one
   // table, updates the one cluster state) makes every iteration change that
   // state. Writes written in the loop itself were judged above, where an

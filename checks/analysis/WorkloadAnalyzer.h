@@ -115,6 +115,9 @@ public:
   /// Whether \p Body uses one of the knowledge base's would-block codes
   /// (`errno == EAGAIN`): it works on non-blocking descriptors.
   bool handlesWouldBlock(const clang::Stmt *Body);
+  /// A call in \p S (not in a lambda it defines) that prints to the standard
+  /// output without naming a stream: printf, puts, putchar.
+  const clang::CallExpr *printsToConsole(const clang::Stmt *S);
 
   /// Whether \p FD is a log sink by its name and its effects: named as a
   /// logger, taking a format, and doing no I/O but output.
