@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <system_error>
@@ -222,6 +224,118 @@ TEST(AsyncFile, ErrorsNameThePathAndErrno) {
       EXPECT_NE(std::string(e.what()).find("No such file"), std::string::npos);
     }
   }());
+}
+
+std::string temp_path(const std::string &name) {
+  return ::testing::TempDir() + "concur_" + name + "_" +
+         std::to_string(::getpid());
+}
+
+TEST(AsyncFile, SixtyFourReadsInFlightAndALargeWrite) {
+  std::string base = temp_path("many");
+  concur::run([](std::string b) -> concur::task<void> {
+    std::vector<concur::task<void>> writes;
+    for (int i = 0; i < 64; ++i)
+      writes.push_back(concur::write_file(
+          b + std::to_string(i),
+          std::string(4096, char('a' + i % 26)) + std::to_string(i)));
+    co_await concur::gather(std::move(writes));
+    std::vector<concur::task<std::string>> reads;
+    for (int i = 0; i < 64; ++i)
+      reads.push_back(concur::read_file(b + std::to_string(i)));
+    std::vector<std::string> got = co_await concur::gather(std::move(reads));
+    for (int i = 0; i < 64; ++i)
+      EXPECT_EQ(got[std::size_t(i)],
+                std::string(4096, char('a' + i % 26)) + std::to_string(i));
+
+    // 3 MiB in one write: the kernel may take it in parts.
+    std::string big(3 << 20, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i)
+      big[i] = char(i * 7 % 251);
+    auto out = co_await concur::async_file::open(
+        b + "big", concur::async_file::mode::write);
+    co_await out.write(big);
+    co_await out.close();
+    EXPECT_EQ(co_await concur::read_file(b + "big"), big);
+  }(base));
+  for (int i = 0; i < 64; ++i)
+    std::remove((base + std::to_string(i)).c_str());
+  std::remove((base + "big").c_str());
+}
+
+/// The process's threads, less the kernel's io_uring workers (iou-wrk-N,
+/// iou-sqp-N), which the kernel lists among them.
+std::size_t thread_count() {
+  std::size_t n = 0;
+  for (const auto &entry :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name.rfind("iou-", 0) != 0)
+      ++n;
+  }
+  return n;
+}
+
+TEST(AsyncFile, OnIoUringNoThreadDoesTheIo) {
+  concur::event_loop loop;
+  if (loop.backend_name() != "io_uring")
+    GTEST_SKIP() << "the loop runs on " << loop.backend_name();
+  std::string path = temp_path("nothread");
+  std::size_t before = thread_count();
+  loop.run([](std::string p) -> concur::task<void> {
+    co_await concur::write_file(p, "one ");
+    co_await concur::append_file(p, "two");
+    auto file =
+        co_await concur::async_file::open(p, concur::async_file::mode::append);
+    co_await file.write(" three");
+    co_await file.flush();
+    co_await file.close();
+    EXPECT_EQ(co_await concur::read_file(p), "one two three");
+  }(path));
+  // Every operation above went to the kernel: no I/O pool was started.
+  EXPECT_EQ(thread_count(), before);
+  std::remove(path.c_str());
+}
+
+TEST(AsyncFile, ACancelledReadStopsWaitingAndTheLoopClosesCleanly) {
+  // A read from an empty FIFO never completes on its own: cancelling the
+  // task must end its wait at once, and the loop must still close (the
+  // io_uring backend cancels the read in the kernel before freeing its
+  // buffer, which ASan would catch).
+  std::string path = temp_path("fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  bool cancelled = false;
+  {
+    concur::event_loop loop;
+    if (loop.backend_name() != "io_uring") {
+      std::remove(path.c_str());
+      GTEST_SKIP() << "the thread-backed read would hold a pool thread";
+    }
+    auto reader = [](std::string p, bool &seen) -> concur::task<void> {
+      auto fifo = co_await concur::async_file::open(
+          p, concur::async_file::mode::read_write); // O_RDWR: no writer needed
+      try {
+        (void)co_await fifo.read_some(100);
+        ADD_FAILURE() << "read an empty FIFO";
+      } catch (const concur::cancelled_error &) {
+        seen = true;
+        throw;
+      }
+    };
+    auto first = loop.spawn(reader(path, cancelled));
+    auto second = loop.spawn(reader(path, cancelled)); // left to the loop
+    loop.run([&]() -> concur::task<void> {
+      co_await concur::sleep_for(20ms);
+      first.cancel();
+      co_await concur::sleep_for(1ms);
+    }());
+    EXPECT_TRUE(first.done());
+    EXPECT_FALSE(second.done());
+  } // ~event_loop cancels the second reader, then closes the ring
+  EXPECT_TRUE(cancelled);
+  std::remove(path.c_str());
 }
 
 } // namespace
