@@ -16,8 +16,9 @@
 //    some later poll() at least once. Spurious reports are allowed: the loop
 //    retries the operation and waits again on EAGAIN. Descriptors are
 //    identified by number; a report for a number that was removed and reused
-//    is treated as spurious. After remove(fd) the backend holds no reference
-//    to the open file, so closing fd closes it.
+//    is treated as spurious. The backend lets go of the open file promptly
+//    after remove(fd) (io_uring: at once, or at its next poll() if the
+//    removal raced with a completion), so closing fd closes the file.
 //  * poll(deadline): blocks until at least one report is available, a file
 //    operation completed, wakeup() was called, or `deadline` has passed;
 //    returns at once (after collecting what is ready) if the deadline is not
