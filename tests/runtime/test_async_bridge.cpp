@@ -96,9 +96,11 @@ TEST(RunInExecutor, ExceptionsPropagate) {
 TEST(RunInExecutor, CancellingTheAwaiterStopsTheJob) {
   concur::thread_pool pool(1);
   std::atomic<bool> stopped{false};
-  concur::run([](concur::thread_pool &p,
-                 std::atomic<bool> &s) -> concur::task<void> {
-    auto job = [&s](std::stop_token token) {
+  std::atomic<bool> running{false};
+  concur::run([](concur::thread_pool &p, std::atomic<bool> &s,
+                 std::atomic<bool> &r) -> concur::task<void> {
+    auto job = [&s, &r](std::stop_token token) {
+      r = true;
       while (!token.stop_requested())
         std::this_thread::sleep_for(1ms);
       s = true;
@@ -107,12 +109,15 @@ TEST(RunInExecutor, CancellingTheAwaiterStopsTheJob) {
         [](concur::thread_pool &pl, decltype(job) j) -> concur::task<void> {
           co_await concur::run_in_executor(pl, std::move(j));
         }(p, job));
-    co_await concur::sleep_for(5ms);
+    // Cancel once the job runs (a job cancelled while still queued never
+    // runs, and could not report that it stopped).
+    while (!r)
+      co_await concur::sleep_for(1ms);
     auto start = std::chrono::steady_clock::now();
     waiter.cancel();
     EXPECT_THROW(co_await waiter, concur::cancelled_error);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 1s); // resumed at once
-  }(pool, stopped));
+  }(pool, stopped, running));
   pool.wait_idle();
   EXPECT_TRUE(stopped);
 }
