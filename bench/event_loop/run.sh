@@ -16,6 +16,7 @@
 #  * files: 4 KiB async_file reads at 64 in flight, io_uring (kernel
 #    submissions) against epoll (each read on an I/O pool thread), in one
 #    process (bench_event_loop files ROUNDS).
+#  * loops: what making a loop costs on each backend (bench_event_loop loops).
 #  * micro: spawn+gather of 200,000 tasks, 100,000 timers, 100,000 queue
 #    put/get pairs, 10,000 run_in_executor round trips; concur against asyncio.
 #
@@ -128,3 +129,5 @@ done <<<"$concur_micro"
 
 echo
 "$bin/bench_event_loop" files "$rounds"
+echo
+"$bin/bench_event_loop" loops
