@@ -81,7 +81,11 @@ TEST(RunInExecutor, LoopStaysResponsiveWhileThePoolWorks) {
       return ticks.load();
     };
     EXPECT_GE(co_await concur::run_in_executor(p, slow), 5);
+    // Wait for the ticker to end: cancelled while it is queued to run, it
+    // still takes that step (++t) before its next await throws, and `ticks`
+    // lives in this frame.
     ticker.cancel();
+    EXPECT_THROW(co_await ticker, concur::cancelled_error);
   }(pool));
 }
 
