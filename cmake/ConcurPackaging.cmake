@@ -36,6 +36,10 @@ concur-profile measures where a run computes and waits, to check the advice.")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libconcur-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libstdc++-12-dev | libc++-dev")
+# With the event loop's io_uring backend, libconcur.a links liburing (-luring).
+if(CONCUR_HAS_IO_URING)
+  string(APPEND CPACK_DEBIAN_DEV_PACKAGE_DEPENDS ", liburing-dev")
+endif()
 # concur::http (libconcur_http.a, concur-http.pc) links libcurl.
 set(CPACK_DEBIAN_DEV_PACKAGE_RECOMMENDS "libcurl4-openssl-dev | libcurl-dev")
 set(CPACK_COMPONENT_DEV_DESCRIPTION
