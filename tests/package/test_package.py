@@ -238,6 +238,15 @@ def test_deb(scratch):
     for deb in (tools, dev):
         run(["dpkg-deb", "-x", deb, root])
     prefix = os.path.join(root, "usr")
+    # A library that links liburing (the event loop's io_uring backend) must
+    # bring its development package, or -luring fails for the user.
+    pc_files = glob.glob(os.path.join(prefix, "**", "pkgconfig", "concur.pc"), recursive=True)
+    check(len(pc_files) == 1, f"concur.pc in libconcur-dev: {pc_files}")
+    with open(pc_files[0]) as f:
+        needs_uring = "-luring" in f.read()
+    dev_depends = field(dev, "Depends")
+    check(needs_uring == ("liburing-dev" in dev_depends),
+          f"concur.pc links liburing: {needs_uring}; libconcur-dev Depends: {dev_depends}")
     check_tools(prefix, scratch)
     check_runtime(prefix, scratch)
     check_recipes(prefix, scratch)
