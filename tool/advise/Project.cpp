@@ -24,8 +24,9 @@ namespace concur::advise {
 /// (3: the link takes thresholds from the check options too. 4: costs are
 /// growths in the unknown size, and loops over data do element work. 5:
 /// retry and geometric loops run a few times; appends, callees' global
-/// stores and search conditions are dependences; copying is not computing.)
-static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/5";
+/// stores and search conditions are dependences; copying is not computing;
+/// taking a lock is not waiting.)
+static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/6";
 
 //===----------------------------------------------------------------------===//
 // Keys and linking
