@@ -46,6 +46,11 @@ void ApiEffects::merge(const ApiEffects &Other) {
   if (Other.TimeoutArg >= 0)
     TimeoutArg = Other.TimeoutArg;
   WouldBlock |= Other.WouldBlock;
+  if (Other.LoopCallback) {
+    LoopCallback = true;
+    LoopCallbackArg = Other.LoopCallbackArg;
+  }
+  DispatchWait |= Other.DispatchWait;
 }
 
 ApiEffects KnowledgeBaseEntry::effects() const {
@@ -70,6 +75,14 @@ ApiEffects KnowledgeBaseEntry::effects() const {
   E.WakeUpSizeArg = WakeUpSizeArg.value_or(-1);
   E.TimeoutArg = TimeoutArg.value_or(-1);
   E.WouldBlock = WouldBlock;
+  if (LoopCallbackArg) {
+    E.LoopCallback = true;
+    E.LoopCallbackArg = *LoopCallbackArg;
+    // The callable runs later, on the loop: not in the registering call.
+    if (E.Callback == CallbackPolicy::Unspecified)
+      E.Callback = CallbackPolicy::Elsewhere;
+  }
+  E.DispatchWait = DispatchWait;
   return E;
 }
 
@@ -96,7 +109,7 @@ struct CostsBlock {
 };
 struct IncidentalBlock {
   std::vector<std::string> LogWords, LevelWords, ErrorLabelWords,
-      WouldBlockCodes, TimeoutCodes;
+      WouldBlockCodes, TimeoutCodes, NonBlockingFlags;
 };
 struct KnowledgeBaseDocument {
   int Version = 0;
@@ -136,6 +149,7 @@ template <> struct MappingTraits<IncidentalBlock> {
     Io.mapOptional("error-label-words", Block.ErrorLabelWords);
     Io.mapOptional("would-block-codes", Block.WouldBlockCodes);
     Io.mapOptional("timeout-codes", Block.TimeoutCodes);
+    Io.mapOptional("non-blocking-flags", Block.NonBlockingFlags);
   }
 };
 
@@ -191,6 +205,9 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
   Append(Incidental.ErrorLabel, Other.Incidental.ErrorLabel);
   Append(Incidental.WouldBlockCodes, Other.Incidental.WouldBlockCodes);
   Append(Incidental.TimeoutCodes, Other.Incidental.TimeoutCodes);
+  Append(Incidental.NonBlockingFlags, Other.Incidental.NonBlockingFlags);
+  for (const auto &Handler : Other.LoopHandlers)
+    LoopHandlers.insert(Handler.getKey());
   for (unsigned I = 0; I < NumIoKinds; ++I)
     if (Other.IoCostSet[I]) {
       Costs.Io[I] = Other.Costs.Io[I];
@@ -207,8 +224,14 @@ bool KnowledgeBase::empty() const {
   auto None = [](bool Set) { return !Set; };
   return size() == 0 && Incidental.Log.empty() && Incidental.Level.empty() &&
          Incidental.ErrorLabel.empty() && Incidental.WouldBlockCodes.empty() &&
-         Incidental.TimeoutCodes.empty() && llvm::all_of(IoCostSet, None) &&
-         llvm::all_of(CpuCostSet, None);
+         Incidental.TimeoutCodes.empty() &&
+         Incidental.NonBlockingFlags.empty() && LoopHandlers.empty() &&
+         llvm::all_of(IoCostSet, None) && llvm::all_of(CpuCostSet, None);
+}
+
+void KnowledgeBase::addLoopHandlers(ArrayRef<std::string> Names) {
+  for (const std::string &Name : Names)
+    LoopHandlers.insert(Name);
 }
 
 std::optional<ApiEffects> KnowledgeBase::lookup(StringRef QualifiedName) const {
@@ -289,6 +312,7 @@ Expected<KnowledgeBase> KnowledgeBaseParser::parse(StringRef Yaml,
   KB.Incidental.ErrorLabel = Doc.Incidental.ErrorLabelWords;
   KB.Incidental.WouldBlockCodes = Doc.Incidental.WouldBlockCodes;
   KB.Incidental.TimeoutCodes = Doc.Incidental.TimeoutCodes;
+  KB.Incidental.NonBlockingFlags = Doc.Incidental.NonBlockingFlags;
   return KB;
 }
 
@@ -364,7 +388,9 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
                                         "console-stream-arg",
                                         "wake-up-size-arg",
                                         "timeout-arg",
-                                        "would-block"};
+                                        "would-block",
+                                        "loop-callback-arg",
+                                        "dispatch-wait"};
     for (StringRef Key : Io.keys())
       if (!llvm::is_contained(Known, Key))
         Entry.HasUnknownKeys = true;
@@ -390,6 +416,8 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
   Io.mapOptional("wake-up-size-arg", Entry.WakeUpSizeArg);
   Io.mapOptional("timeout-arg", Entry.TimeoutArg);
   Io.mapOptional("would-block", Entry.WouldBlock);
+  Io.mapOptional("loop-callback-arg", Entry.LoopCallbackArgText);
+  Io.mapOptional("dispatch-wait", Entry.DispatchWait);
 }
 
 std::string
@@ -412,13 +440,27 @@ MappingTraits<KnowledgeBaseEntry>::validate(IO &, KnowledgeBaseEntry &Entry) {
       (Entry.WakeUpSizeArg && *Entry.WakeUpSizeArg < 0) ||
       (Entry.TimeoutArg && *Entry.TimeoutArg < 0))
     return "an argument index must not be negative";
+  if (!Entry.LoopCallbackArgText.empty()) {
+    int Index = 0;
+    if (Entry.LoopCallbackArgText == "last")
+      Entry.LoopCallbackArg = ApiEffects::LastArg;
+    else if (Entry.LoopCallbackArgText == "all")
+      Entry.LoopCallbackArg = ApiEffects::AllArgs;
+    else if (!StringRef(Entry.LoopCallbackArgText).getAsInteger(10, Index) &&
+             Index >= 0)
+      Entry.LoopCallbackArg = Index;
+    else
+      return "loop-callback-arg must be an argument index, 'last' or 'all', "
+             "not '" +
+             Entry.LoopCallbackArgText + "'";
+  }
   if (!Entry.Io && !Entry.Cpu && !Entry.Cost && !Entry.MtUnsafe &&
       !Entry.Async && Entry.Callback == CallbackPolicy::Unspecified &&
       !Entry.Spawns && !Entry.AcquiresLock && !Entry.ReleasesLock &&
       Entry.Runs == RunsOn::Caller && Entry.SafeForm.empty() &&
       Entry.Fix.empty() && Entry.AsyncForm.empty() && !Entry.LogSink &&
       !Entry.ConsoleStreamArg && !Entry.WakeUpSizeArg && !Entry.TimeoutArg &&
-      !Entry.WouldBlock)
+      !Entry.WouldBlock && !Entry.LoopCallbackArg && !Entry.DispatchWait)
     return "entry for '" + Entry.Names.front() + "' states no effect";
   return "";
 }

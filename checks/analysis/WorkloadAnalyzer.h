@@ -116,6 +116,20 @@ public:
   /// (`errno == EAGAIN`): it works on non-blocking descriptors.
   bool handlesWouldBlock(const clang::Stmt *Body);
 
+  /// Whether the descriptor \p Descriptor (a variable) is visibly made
+  /// non-blocking in \p Body: created with SOCK_NONBLOCK or O_NONBLOCK,
+  /// switched with fcntl(F_SETFL, O_NONBLOCK) or ioctl(FIONBIO), or passed
+  /// to a function named for it (evutil_make_socket_nonblocking).
+  bool isNonBlockingDescriptor(const clang::Expr *Descriptor,
+                               const clang::Stmt *Body);
+
+  /// The effects of one call of \p Target (a function or a lambda's call
+  /// operator) named at \p Loc, with evidence chains that start there: from
+  /// its body in this unit, else from the linked summary of another unit.
+  /// None when neither is available.
+  std::optional<Effects> analyzeCallable(const clang::FunctionDecl *Target,
+                                         clang::SourceLocation Loc);
+
   /// Whether \p FD is a log sink by its name and its effects: named as a
   /// logger, taking a format, and doing no I/O but output.
   bool isLogSink(const clang::FunctionDecl *FD, const Effects &Total) const;
