@@ -5,6 +5,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace clang::ast_matchers;
 
@@ -84,22 +85,28 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
   // Waiting. A read or write on a descriptor (the knowledge base's
   // would-block calls) waits only when the descriptor is blocking; code on a
   // loop usually works on the non-blocking descriptors the loop watches, so
-  // such a call is reported as a possibility, unless waiting of another kind
-  // is substantial by itself.
-  if (Work.substantialBlocking() >= Opts.SubstantialBlocking) {
+  // such a call is reported as a possibility, unless other waiting is
+  // substantial by itself. Taking a mutex is not waiting for an event, and
+  // a descriptor call that costs no more than the threshold (close) is not
+  // a wait at all.
+  {
     const Evidence *Definite = nullptr, *Any = nullptr;
     for (const Evidence &Item : Work.Items) {
       if (Item.Kind != EvidenceKind::Io || Item.What == "console" ||
-          Item.Chain.empty())
+          Item.Chain.empty() || Item.Weight < Opts.SubstantialBlocking)
         continue;
       std::optional<::concur::ApiEffects> Api = KB.lookup(Item.Api);
-      bool Descriptor = Api && Api->WouldBlock;
-      if (!Any)
-        Any = &Item;
-      if (!Descriptor && Item.Weight >= Opts.SubstantialBlocking) {
-        Definite = &Item;
-        break;
+      if (Api && Api->AcquiresLock)
+        continue;
+      if (Api && Api->WouldBlock) {
+        if (KB.ioCost(*Api) <= Opts.SubstantialBlocking)
+          continue;
+        if (!Any)
+          Any = &Item;
+        continue;
       }
+      Definite = &Item;
+      break;
     }
     if (const Evidence *Top = Definite ? Definite : Any) {
       ::concur::SiteFacts Facts;
@@ -117,9 +124,9 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
             << Subject << Top->What << Via << rowLabel(Rec);
       else
         diag(Loc, "%0 possibly blocks on %1 I/O (%2) on the event loop's "
-                  "thread: it waits if the descriptor is blocking, and where "
-                  "the descriptor comes from is not visible here; make it "
-                  "non-blocking, or offload the call (%3)")
+                  "thread: it waits unless the descriptor is non-blocking, "
+                  "which is not visible here; make it non-blocking, or "
+                  "offload the call (%3)")
             << Subject << Top->What << Via << rowLabel(Rec);
       emitRowNote(Loc, Rec);
       emitChain(*Top, Ctx);
@@ -140,7 +147,11 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
       (Reason == ::concur::WorkReason::Element &&
        Work.Work < Opts.SubstantialWork))
     return;
+  // Copying and comparing the bytes of a request is what the loop is for:
+  // memory work alone is not work to move off it.
   const Evidence *Top = ::concur::topEvidence(Work, EvidenceKind::Cpu);
+  if (Top && Top->What == ::concur::toString(::concur::CpuKind::Memory))
+    return;
   ::concur::SiteFacts Facts;
   Facts.Class = ::concur::WorkloadClass::Cpu;
   Facts.InCoroutine = true;
@@ -195,15 +206,53 @@ static bool callsDispatchWait(const Stmt *S, WorkloadAnalyzer &Analyzer) {
 void BlockingCallInEventLoopCheck::checkDispatchLoops(
     const FunctionDecl *Function, ASTContext &Ctx) {
   WorkloadAnalyzer &Analyzer = analyzer(Ctx);
+  // The variables that hold how many events a wait returned:
+  // `n = epoll_wait(...)`, `int n = poll(...)`.
+  llvm::SmallPtrSet<const VarDecl *, 2> Counts;
+  std::function<void(const Stmt *)> FindCounts = [&](const Stmt *S) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    auto IsWait = [&](const Expr *E) {
+      return E && isa<CallExpr>(E->IgnoreParenImpCasts()) &&
+             callsDispatchWait(E->IgnoreParenImpCasts(), Analyzer);
+    };
+    if (const auto *Assign = dyn_cast<BinaryOperator>(S);
+        Assign && Assign->getOpcode() == BO_Assign && IsWait(Assign->getRHS()))
+      if (const auto *Ref =
+              dyn_cast<DeclRefExpr>(Assign->getLHS()->IgnoreParenImpCasts()))
+        if (const auto *Var = dyn_cast<VarDecl>(Ref->getDecl()))
+          Counts.insert(Var);
+    if (const auto *Decls = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : Decls->decls())
+        if (const auto *Var = dyn_cast<VarDecl>(D);
+            Var && IsWait(Var->getInit()))
+          Counts.insert(Var);
+    for (const Stmt *Child : S->children())
+      FindCounts(Child);
+  };
+  FindCounts(Function->getBody());
+  std::function<bool(const Stmt *)> ReadsCount = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+      if (const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
+          Var && Counts.contains(Var))
+        return true;
+    return llvm::any_of(S->children(), ReadsCount);
+  };
+  // A loop around the wait (the wait may be in its condition: while
+  // (poll(...) >= 0)), or a loop over the events a wait returned.
   auto IsDispatchLoop = [&](const Stmt *Loop) {
-    const Stmt *Body = nullptr;
+    const Expr *Cond = nullptr;
     if (const auto *For = dyn_cast<ForStmt>(Loop))
-      Body = For->getBody();
+      Cond = For->getCond();
     else if (const auto *While = dyn_cast<WhileStmt>(Loop))
-      Body = While->getBody();
+      Cond = While->getCond();
     else if (const auto *Do = dyn_cast<DoStmt>(Loop))
-      Body = Do->getBody();
-    return Body && callsDispatchWait(Body, Analyzer);
+      Cond = Do->getCond();
+    else
+      return false;
+    return callsDispatchWait(Loop, Analyzer) || (Cond && ReadsCount(Cond));
   };
   // The calls the loop makes to handle events; a call reported is not
   // looked into again.

@@ -116,6 +116,7 @@ struct KnowledgeBaseDocument {
   CostsBlock Costs;
   IncidentalBlock Incidental;
   std::vector<KnowledgeBaseEntry> Entries;
+  std::vector<std::string> Handlers;
 };
 } // namespace
 } // namespace concur
@@ -159,6 +160,7 @@ template <> struct MappingTraits<KnowledgeBaseDocument> {
     Io.mapOptional("costs", Doc.Costs);
     Io.mapOptional("incidental", Doc.Incidental);
     Io.mapOptional("entries", Doc.Entries);
+    Io.mapOptional("handlers", Doc.Handlers);
   }
 };
 
@@ -313,6 +315,7 @@ Expected<KnowledgeBase> KnowledgeBaseParser::parse(StringRef Yaml,
   KB.Incidental.WouldBlockCodes = Doc.Incidental.WouldBlockCodes;
   KB.Incidental.TimeoutCodes = Doc.Incidental.TimeoutCodes;
   KB.Incidental.NonBlockingFlags = Doc.Incidental.NonBlockingFlags;
+  KB.addLoopHandlers(Doc.Handlers);
   return KB;
 }
 

@@ -83,7 +83,7 @@ void hash_requests(struct event_base *base, int fd, unsigned char *data) {
 
 // --- negatives -------------------------------------------------------------
 
-// Reads its ready socket and handles EAGAIN: non-blocking, not a finding.
+// negative: reads its ready socket and handles EAGAIN: non-blocking, not a finding.
 static void on_readable(evutil_socket_t fd, short what, void *arg) {
   char buf[4096];
   for (;;) {
@@ -95,14 +95,14 @@ static void on_readable(evutil_socket_t fd, short what, void *arg) {
   }
 }
 
-// Logging to stderr and a wake-up write to an eventfd are not waiting.
+// negative: logging to stderr and a wake-up write to an eventfd are not waiting.
 static void on_wakeup(evutil_socket_t fd, short what, void *arg) {
   unsigned long long one = 1;
   fprintf(stderr, "woken\n");
   write(*(int *)arg, &one, sizeof one);
 }
 
-// Only an error path opens a file.
+// negative: only an error path prints.
 static void on_error(evutil_socket_t fd, short what, void *arg) {
   if (what & EV_TIMEOUT) {
     perror("timeout");
@@ -110,7 +110,7 @@ static void on_error(evutil_socket_t fd, short what, void *arg) {
   }
 }
 
-// Cheap bookkeeping.
+// negative: cheap bookkeeping.
 static int active;
 static void on_close(evutil_socket_t fd, short what, void *arg) { --active; }
 
@@ -121,7 +121,7 @@ void register_quiet(struct event_base *base, int fd, int *wake) {
   event_new(base, fd, EV_READ, on_close, 0);
 }
 
-// A blocking function that is never registered with the loop.
+// negative: a blocking function that is never registered with the loop.
 void batch_job(const char *path) {
   char page[65536];
   load_page(path, page);
