@@ -11,6 +11,25 @@ using namespace clang::ast_matchers;
 
 namespace clang::tidy::concur {
 
+/// A boolean option as text: the plugin can only read options as text or
+/// whole numbers.
+static bool isTrue(StringRef Value) {
+  return Value.equals_insensitive("true") || Value == "1";
+}
+
+BlockingCallInEventLoopCheck::BlockingCallInEventLoopCheck(
+    StringRef Name, ClangTidyContext *Context)
+    : ConcurCheck(Name, Context),
+      ReportPossiblyBlocking(
+          isTrue(Options.get("ReportPossiblyBlocking", "false"))) {}
+
+void BlockingCallInEventLoopCheck::storeOptions(
+    ClangTidyOptions::OptionMap &Opts) {
+  ConcurCheck::storeOptions(Opts);
+  Options.store(Opts, "ReportPossiblyBlocking",
+                ReportPossiblyBlocking ? "true" : "false");
+}
+
 void BlockingCallInEventLoopCheck::onStartOfTranslationUnit() {
   ConcurCheck::onStartOfTranslationUnit();
   Reported.clear();
@@ -65,6 +84,10 @@ static std::string describeCallable(const FunctionDecl *FD) {
   return "'" + FD->getNameAsString() + "'";
 }
 
+/// How many hops a chain to a loop in the code may have: the code on the
+/// event loop, a helper, the loop.
+static constexpr size_t MaxCodeWorkHops = 3;
+
 /// \p E without its first hop (the code on the loop, which the message
 /// names already).
 static Evidence withoutEntry(const Evidence &E) {
@@ -99,7 +122,8 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
       if (Api && Api->AcquiresLock)
         continue;
       if (Api && Api->WouldBlock) {
-        if (KB.ioCost(*Api) <= Opts.SubstantialBlocking)
+        if (!ReportPossiblyBlocking ||
+            KB.ioCost(*Api) <= Opts.SubstantialBlocking)
           continue;
         if (!Any)
           Any = &Item;
@@ -139,18 +163,25 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
     }
   }
 
-  // Computing. Element work stalls the loop only when there is a lot of
-  // it, as in a coroutine.
-  ::concur::WorkReason Reason =
-      ::concur::substantialWork(Work, Opts.SubstantialWork, Opts);
-  if (Reason == ::concur::WorkReason::None ||
-      (Reason == ::concur::WorkReason::Element &&
-       Work.Work < Opts.SubstantialWork))
-    return;
-  // Copying and comparing the bytes of a request is what the loop is for:
-  // memory work alone is not work to move off it.
-  const Evidence *Top = ::concur::topEvidence(Work, EvidenceKind::Cpu);
-  if (Top && Top->What == ::concur::toString(::concur::CpuKind::Memory))
+  // Computing: a call of a known heavy API (a hash, compression, a sort),
+  // or a loop in the code on the loop or in a helper it calls. Work summed
+  // over long chains through a server's whole call graph is an estimate
+  // too rough to move code off its loop for. Copying and comparing the
+  // bytes of a request is what the loop is for: memory work is not work to
+  // move off it.
+  const Evidence *Top = nullptr;
+  for (const Evidence &Item : Work.Items) {
+    if (Item.Kind != EvidenceKind::Cpu || Item.Chain.empty() ||
+        Item.Weight < Opts.SubstantialWork ||
+        Item.What == ::concur::toString(::concur::CpuKind::Memory))
+      continue;
+    bool CodeWork = Item.Chain.back().Callee.empty();
+    if (CodeWork && Item.Chain.size() > MaxCodeWorkHops)
+      continue;
+    Top = &Item;
+    break;
+  }
+  if (!Top)
     return;
   ::concur::SiteFacts Facts;
   Facts.Class = ::concur::WorkloadClass::Cpu;
@@ -159,13 +190,9 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
   diag(Loc, "%0 does substantial CPU work (%1) on the event loop's thread, "
             "where every other event waits for it; offload it to a worker "
             "pool that hands the result back to the loop (%2)")
-      << Subject
-      << (Top ? ::concur::describeWork(withoutEntry(*Top))
-              : std::string("computation"))
-      << rowLabel(Rec);
+      << Subject << ::concur::describeWork(withoutEntry(*Top)) << rowLabel(Rec);
   emitRowNote(Loc, Rec);
-  if (Top)
-    emitChain(*Top, Ctx);
+  emitChain(*Top, Ctx);
 }
 
 void BlockingCallInEventLoopCheck::reportCallback(const FunctionDecl *Target,

@@ -22,7 +22,8 @@ namespace clang::tidy::concur {
 /// checks/docs/concur-blocking-call-in-event-loop.md
 class BlockingCallInEventLoopCheck : public ConcurCheck {
 public:
-  using ConcurCheck::ConcurCheck;
+  BlockingCallInEventLoopCheck(StringRef Name, ClangTidyContext *Context);
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
   void onStartOfTranslationUnit() override;
@@ -36,6 +37,12 @@ private:
   void reportCallback(const FunctionDecl *Target, const Expr *Arg,
                       StringRef Api, ASTContext &Ctx);
   void checkDispatchLoops(const FunctionDecl *Function, ASTContext &Ctx);
+
+  /// Whether a would-block call (send, recv, connect) on a descriptor not
+  /// visibly made non-blocking is reported, as possibly blocking. Off by
+  /// default: code on a loop works on the non-blocking descriptors the loop
+  /// watches, usually made so in another function.
+  const bool ReportPossiblyBlocking;
 
   /// The callables reported in this unit (one finding per callback, at its
   /// first registration).

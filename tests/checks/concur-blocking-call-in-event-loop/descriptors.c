@@ -3,7 +3,10 @@
 // non-blocking where it is created (SOCK_NONBLOCK) or switched (fcntl
 // O_NONBLOCK, ioctl FIONBIO, a *nonblock* helper); when where it comes
 // from is not visible, the finding says "possibly".
+// With ReportPossiblyBlocking (off by default: those descriptors are
+// usually made non-blocking in another function).
 // CONCUR-ARGS: -std=c11
+// CONCUR-CONFIG: {CheckOptions: {concur-blocking-call-in-event-loop.ReportPossiblyBlocking: true}}
 #include <concur_mock_posix.h>
 #include <event2/event.h>
 
