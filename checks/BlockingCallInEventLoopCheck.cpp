@@ -88,6 +88,12 @@ static std::string describeCallable(const FunctionDecl *FD) {
 /// event loop, a helper, the loop.
 static constexpr size_t MaxCodeWorkHops = 3;
 
+/// How deep in the calls of a loop a wait for events may be for the loop to
+/// be an event loop: the loop, the function it calls to wait, the backend
+/// function that calls epoll_wait (mosquitto's mux__handle and
+/// mux_epoll__handle).
+static constexpr unsigned MaxDispatchDepth = 3;
+
 /// \p E without its first hop (the code on the loop, which the message
 /// names already).
 static Evidence withoutEntry(const Evidence &E) {
@@ -99,8 +105,8 @@ static Evidence withoutEntry(const Evidence &E) {
 
 void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
                                           const std::string &Subject,
-                                          const Effects &Work,
-                                          ASTContext &Ctx) {
+                                          const Effects &Work, ASTContext &Ctx,
+                                          bool Dispatched) {
   analyzer(Ctx);
   const AnalysisOptions &Opts = analysisOptions();
   const KnowledgeBase &KB = knowledgeBase();
@@ -119,7 +125,8 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
           Item.Chain.empty() || Item.Weight < Opts.SubstantialBlocking)
         continue;
       std::optional<::concur::ApiEffects> Api = KB.lookup(Item.Api);
-      if (Api && Api->AcquiresLock)
+      // The loop's own wait for events is what a loop does.
+      if (Api && (Api->AcquiresLock || Api->DispatchWait))
         continue;
       if (Api && Api->WouldBlock) {
         if (!ReportPossiblyBlocking ||
@@ -176,7 +183,7 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
         Item.What == ::concur::toString(::concur::CpuKind::Memory))
       continue;
     bool CodeWork = Item.Chain.back().Callee.empty();
-    if (CodeWork && Item.Chain.size() > MaxCodeWorkHops)
+    if (CodeWork && (Dispatched || Item.Chain.size() > MaxCodeWorkHops))
       continue;
     Top = &Item;
     break;
@@ -219,11 +226,8 @@ void BlockingCallInEventLoopCheck::reportCallback(const FunctionDecl *Target,
 static bool callsDispatchWait(const Stmt *S, WorkloadAnalyzer &Analyzer) {
   if (!S || isa<LambdaExpr>(S))
     return false;
-  if (const auto *Call = dyn_cast<CallExpr>(S))
-    if (const FunctionDecl *Callee = Call->getDirectCallee())
-      if (std::optional<::concur::ApiEffects> Api = Analyzer.apiEffects(Callee);
-          Api && Api->DispatchWait)
-        return true;
+  if (isa<CallExpr>(S) && Analyzer.isDispatchWait(cast<CallExpr>(S)))
+    return true;
   for (const Stmt *Child : S->children())
     if (callsDispatchWait(Child, Analyzer))
       return true;
@@ -268,7 +272,8 @@ void BlockingCallInEventLoopCheck::checkDispatchLoops(
     return llvm::any_of(S->children(), ReadsCount);
   };
   // A loop around the wait (the wait may be in its condition: while
-  // (poll(...) >= 0)), or a loop over the events a wait returned.
+  // (poll(...) >= 0); it may be in a function the loop calls, in this unit
+  // or another), or a loop over the events a wait returned.
   auto IsDispatchLoop = [&](const Stmt *Loop) {
     const Expr *Cond = nullptr;
     if (const auto *For = dyn_cast<ForStmt>(Loop))
@@ -279,7 +284,10 @@ void BlockingCallInEventLoopCheck::checkDispatchLoops(
       Cond = Do->getCond();
     else
       return false;
-    return callsDispatchWait(Loop, Analyzer) || (Cond && ReadsCount(Cond));
+    if (callsDispatchWait(Loop, Analyzer) || (Cond && ReadsCount(Cond)))
+      return true;
+    unsigned Depth = Analyzer.analyzeStmt(Loop).EventWaitDepth;
+    return Depth && Depth <= MaxDispatchDepth;
   };
   // The calls the loop makes to handle events; a call reported is not
   // looked into again.
@@ -299,7 +307,7 @@ void BlockingCallInEventLoopCheck::checkDispatchLoops(
         report(Call->getExprLoc(),
                describeCallable(Callee) + " (called from the event loop in " +
                    LoopName + ")",
-               Work, Ctx);
+               Work, Ctx, /*Dispatched=*/true);
         return;
       }
     }

@@ -30,9 +30,11 @@ public:
 
 private:
   /// Code that runs on the loop: \p Work is one run of it, with evidence
-  /// chains that start at \p Loc; \p Subject names it for messages.
+  /// chains that start at \p Loc; \p Subject names it for messages. Loops
+  /// in the code count as computation unless \p Dispatched (a function a
+  /// dispatch loop calls, whose own loops go over the events).
   void report(SourceLocation Loc, const std::string &Subject,
-              const Effects &Work, ASTContext &Ctx);
+              const Effects &Work, ASTContext &Ctx, bool Dispatched = false);
   /// Reports \p Target, registered at \p Arg, once per unit.
   void reportCallback(const FunctionDecl *Target, const Expr *Arg,
                       StringRef Api, ASTContext &Ctx);

@@ -51,6 +51,8 @@ void ApiEffects::merge(const ApiEffects &Other) {
     LoopCallbackArg = Other.LoopCallbackArg;
   }
   DispatchWait |= Other.DispatchWait;
+  if (Other.DescriptorCountArg >= 0)
+    DescriptorCountArg = Other.DescriptorCountArg;
 }
 
 ApiEffects KnowledgeBaseEntry::effects() const {
@@ -83,6 +85,7 @@ ApiEffects KnowledgeBaseEntry::effects() const {
       E.Callback = CallbackPolicy::Elsewhere;
   }
   E.DispatchWait = DispatchWait;
+  E.DescriptorCountArg = DescriptorCountArg.value_or(-1);
   return E;
 }
 
@@ -393,7 +396,8 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
                                         "timeout-arg",
                                         "would-block",
                                         "loop-callback-arg",
-                                        "dispatch-wait"};
+                                        "dispatch-wait",
+                                        "descriptor-count-arg"};
     for (StringRef Key : Io.keys())
       if (!llvm::is_contained(Known, Key))
         Entry.HasUnknownKeys = true;
@@ -421,6 +425,7 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
   Io.mapOptional("would-block", Entry.WouldBlock);
   Io.mapOptional("loop-callback-arg", Entry.LoopCallbackArgText);
   Io.mapOptional("dispatch-wait", Entry.DispatchWait);
+  Io.mapOptional("descriptor-count-arg", Entry.DescriptorCountArg);
 }
 
 std::string
@@ -441,7 +446,8 @@ MappingTraits<KnowledgeBaseEntry>::validate(IO &, KnowledgeBaseEntry &Entry) {
     return "cost must not be negative";
   if ((Entry.ConsoleStreamArg && *Entry.ConsoleStreamArg < 0) ||
       (Entry.WakeUpSizeArg && *Entry.WakeUpSizeArg < 0) ||
-      (Entry.TimeoutArg && *Entry.TimeoutArg < 0))
+      (Entry.TimeoutArg && *Entry.TimeoutArg < 0) ||
+      (Entry.DescriptorCountArg && *Entry.DescriptorCountArg < 0))
     return "an argument index must not be negative";
   if (!Entry.LoopCallbackArgText.empty()) {
     int Index = 0;
@@ -463,7 +469,8 @@ MappingTraits<KnowledgeBaseEntry>::validate(IO &, KnowledgeBaseEntry &Entry) {
       Entry.Runs == RunsOn::Caller && Entry.SafeForm.empty() &&
       Entry.Fix.empty() && Entry.AsyncForm.empty() && !Entry.LogSink &&
       !Entry.ConsoleStreamArg && !Entry.WakeUpSizeArg && !Entry.TimeoutArg &&
-      !Entry.WouldBlock && !Entry.LoopCallbackArg && !Entry.DispatchWait)
+      !Entry.WouldBlock && !Entry.LoopCallbackArg && !Entry.DispatchWait &&
+      !Entry.DescriptorCountArg)
     return "entry for '" + Entry.Names.front() + "' states no effect";
   return "";
 }

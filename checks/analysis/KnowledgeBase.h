@@ -90,6 +90,10 @@ struct ApiEffects {
   /// poll, select): a loop around it dispatches the events, and what it
   /// calls runs on the loop's thread.
   bool DispatchWait = false;
+  /// The argument that gives how many descriptors a dispatch wait watches
+  /// (poll's nfds, select's highest descriptor plus one): a wait on a
+  /// constant one or none (`select(0, ...)` as a sleep) dispatches nothing.
+  int DescriptorCountArg = -1;
 
   /// Folds \p Other into this entry (a name listed in several entries).
   void merge(const ApiEffects &Other);

@@ -921,6 +921,8 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name,
   }
   Out.UsesAsyncApi |= Api.Async;
   Out.Spawns |= Api.Spawns;
+  if (Api.DispatchWait)
+    Out.EventWaitDepth = 1;
   HasLock |= Api.AcquiresLock;
 }
 
@@ -1085,6 +1087,8 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee,
       return;
     }
     ApiEffects Effective = *Api;
+    if (Effective.DispatchWait && !I.A.isDispatchWait(E))
+      Effective.DispatchWait = false;
     const Expr *Stream = argumentAt(E, Api->ConsoleStreamArg);
     if (Api->LogSink || (Api->Io && Stream && namesConsole(Stream, I.Ctx))) {
       // Diagnostics: console output, whatever the function does inside.
@@ -2118,6 +2122,21 @@ bool WorkloadAnalyzer::isNonBlockingDescriptor(const Expr *Descriptor,
     return any_of(S->children(), Visit);
   };
   return Visit(Body);
+}
+
+bool WorkloadAnalyzer::isDispatchWait(const Expr *Call) {
+  const auto *CE = dyn_cast<CallExpr>(Call);
+  const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+  std::optional<ApiEffects> Api = Callee ? apiEffects(Callee) : std::nullopt;
+  if (!Api || !Api->DispatchWait)
+    return false;
+  if (const Expr *Count = argumentAt(Call, Api->DescriptorCountArg))
+    if (std::optional<APSInt> N = constantInt(Count, Ctx); N && *N <= 1)
+      return false;
+  if (const Expr *Timeout = argumentAt(Call, Api->TimeoutArg);
+      Timeout && isZeroTimeout(Timeout, Ctx))
+    return false;
+  return true;
 }
 
 std::optional<Effects>

@@ -123,6 +123,11 @@ public:
   bool isNonBlockingDescriptor(const clang::Expr *Descriptor,
                                const clang::Stmt *Body);
 
+  /// Whether \p Call waits for events on many descriptors: a call of a
+  /// knowledge-base dispatch-wait (epoll_wait, poll, select) that does not
+  /// watch a constant one descriptor or none, with a timeout that is not 0.
+  bool isDispatchWait(const clang::Expr *Call);
+
   /// The effects of one call of \p Target (a function or a lambda's call
   /// operator) named at \p Loc, with evidence chains that start there: from
   /// its body in this unit, else from the linked summary of another unit.

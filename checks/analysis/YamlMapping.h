@@ -43,6 +43,7 @@ struct KnowledgeBaseEntry {
   std::string LoopCallbackArgText;
   std::optional<int> LoopCallbackArg;
   bool DispatchWait = false;
+  std::optional<int> DescriptorCountArg;
   /// The entry has a key the schema does not know: YAML I/O names it, with
   /// its line, so validation stays quiet rather than mask it.
   bool HasUnknownKeys = false;

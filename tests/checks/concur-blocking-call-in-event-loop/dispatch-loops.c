@@ -115,3 +115,39 @@ void after_wait(int epfd, int *slots, int n) {
     reset_slot(&slots[i]);
   (void)count;
 }
+
+// The wait in a function the loop calls (mosquitto's main loop calls
+// mux__handle, which waits in epoll_wait): the loop's other calls run on
+// the loop's thread, like a periodic save of the whole state.
+static int wait_and_handle(int epfd) {
+  struct epoll_event events[64];
+  return epoll_wait(epfd, events, 64, 100);
+}
+
+static void save_state(const char *path) {
+  FILE *f = fopen(path, "w");
+  fwrite("state", 1, 5, f);
+  fflush(f);
+  fclose(f);
+}
+
+void main_loop(int epfd, volatile int *running) {
+  while (*running) {
+    wait_and_handle(epfd);
+    save_state("/var/lib/app/state.db");
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'save_state' (called from the event loop in 'main_loop') blocks on file I/O
+  }
+}
+
+// negative: select on no descriptors is a sleep, and a poll of one
+// descriptor waits for that one: neither dispatches events.
+static void crawl_step(int fd) { usleep(100); }
+void crawler(int fd) {
+  struct timeval tv = {0, 1000};
+  struct pollfd one = {fd, POLLOUT, 0};
+  for (;;) {
+    select(0, 0, 0, 0, &tv);
+    poll(&one, 1, 1000);
+    crawl_step(fd);
+  }
+}
