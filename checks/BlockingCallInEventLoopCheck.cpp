@@ -302,7 +302,7 @@ void BlockingCallInEventLoopCheck::checkDispatchLoops(
       // The wait itself, and calls of library functions, are the loop's.
       if (Callee && !Api && Analyzer.isAnalysable(Callee) &&
           !Reported.contains(Callee->getCanonicalDecl())) {
-        Effects Work = Analyzer.analyzeCall(Call);
+        Effects Work = Analyzer.analyzeCall(Call, Function->getBody());
         Reported.insert(Callee->getCanonicalDecl());
         report(Call->getExprLoc(),
                describeCallable(Callee) + " (called from the event loop in " +

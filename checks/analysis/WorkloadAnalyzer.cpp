@@ -1745,13 +1745,13 @@ Effects WorkloadAnalyzer::analyzeStmt(const Stmt *S) {
   return Out;
 }
 
-Effects WorkloadAnalyzer::analyzeCall(const Expr *Call) {
+Effects WorkloadAnalyzer::analyzeCall(const Expr *Call, const Stmt *Context) {
   Effects Out;
   std::vector<ExternalCall> Ignored;
   auto Fold = [&](const CallEdge &Edge) {
     Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, Edge.Site, Opts);
   };
-  Scanner Scan(*P, Out, Fold, Ignored);
+  Scanner Scan(*P, Out, Fold, Ignored, Context);
   if (const auto *CE = dyn_cast<CallExpr>(Call))
     Scan.call(CE, CE->getDirectCallee(), Once);
   else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call))

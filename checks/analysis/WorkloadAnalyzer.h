@@ -64,7 +64,10 @@ public:
 
   /// The effects of one call of \p Callee at \p CallSite, as the caller sees
   /// them; \p Call is the call expression (used for virtual dispatch).
-  Effects analyzeCall(const clang::Expr *Call);
+  /// \p Context, the body the call is in, tells whether its descriptor is
+  /// non-blocking (handlesWouldBlock, isNonBlockingDescriptor).
+  Effects analyzeCall(const clang::Expr *Call,
+                      const clang::Stmt *Context = nullptr);
 
   /// Per-iteration effects, trip count, fan-out and dependences of a loop
   /// (for, range-for, while, do). Computed once per loop: the reference
