@@ -6,14 +6,31 @@ namespace clang::tidy::concur {
 
 using ::concur::WorkReason;
 
+/// The CPU evidence that says what an iteration computes (computes()):
+/// the heaviest item that is not copying, searching or formatting.
+static const ::concur::Evidence *computingEvidence(const ::concur::Effects &E) {
+  for (const ::concur::Evidence &Item : E.Items)
+    if (::concur::isComputing(Item))
+      return &Item;
+  return nullptr;
+}
+
 /// Why one iteration is worth a task: element work over runtime-sized data
 /// of at least MinIterationWork at n = UnknownTripCount (a row's dot
 /// product; not one short string's hash), at least MinIterationWork of
 /// constant work, or work that costs that much per element and reaches a
-/// call that says what it is (a sort, a regex per item).
+/// call that says what it is (a sort, a regex per item). Work that only
+/// copies, searches or formats (a string per item) is not. A loop whose trip
+/// count is known must do in all what a loop of UnknownTripCount such
+/// iterations would: sixteen small allocations are no batch.
 static bool worthATask(const LoopFacts &Facts,
                        const ::concur::AnalysisOptions &Opts) {
   const ::concur::Effects &E = Facts.PerIteration;
+  if (Facts.TripCountKnown &&
+      Facts.TripCount * E.Work < Opts.MinIterationWork * Opts.UnknownTripCount)
+    return false;
+  bool Computes =
+      computingEvidence(E) || !::concur::topEvidence(E, EvidenceKind::Cpu);
   switch (::concur::substantialWork(E, Opts.MinIterationWork, Opts)) {
   case WorkReason::None:
     return false;
@@ -22,17 +39,19 @@ static bool worthATask(const LoopFacts &Facts,
       return true;
     break;
   case WorkReason::Constant:
-    return true;
+    return Computes;
   case WorkReason::PerElement:
     break;
   }
   // Element work too small by itself: the other reasons may still hold.
+  if (!Computes)
+    return false;
   if (E.WorkGrowth.coefficient(0) >= Opts.MinIterationWork)
     return true;
   return E.WorkGrowth.grows() &&
          E.WorkGrowth.growing().perElement(Opts.UnknownTripCount) >=
              Opts.MinIterationWork &&
-         ::concur::topEvidence(E, EvidenceKind::Cpu);
+         computingEvidence(E);
 }
 
 bool ParallelizableCpuLoopCheck::qualifies(const Stmt *,
@@ -47,8 +66,7 @@ void ParallelizableCpuLoopCheck::report(const Stmt *Loop,
                                         const LoopFacts &Facts,
                                         const Recommendation &Rec,
                                         ASTContext &Ctx) {
-  const Evidence *Top =
-      ::concur::topEvidence(Facts.PerIteration, EvidenceKind::Cpu);
+  const Evidence *Top = computingEvidence(Facts.PerIteration);
   // Without CPU evidence, the work is constant arithmetic written in the
   // loop (at least MinIterationWork of it): say how much.
   std::string What = Top ? ::concur::describeWork(*Top)

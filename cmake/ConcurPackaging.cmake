@@ -1,7 +1,7 @@
 # Debian packages, built with `cpack -G DEB` in the build folder (or
 # `tool/quickstart.sh package`):
 #
-#   concur         the tools (concur-advise, concur-clangd), the clang-tidy
+#   concur         the tools (concur-advise, concur-clangd, concur-profile), the clang-tidy
 #                  plugin, man pages, shell completion and the documentation;
 #                  depends on clang-tidy-19 (which loads the plugin) and on
 #                  what dpkg-shlibdeps finds the binaries need.
@@ -30,11 +30,16 @@ set(CPACK_COMPONENT_TOOLS_DESCRIPTION
     "concurrency advisor for C and C++ (clang-tidy plugin, concur-advise, concur-clangd)\n\
 Classifies every function as io, cpu, mixed or trivial through its callees,\n\
 and recommends a concurrency model (threading, asyncio, futures,\n\
-multiprocessing, joblib, mixed or sequential) with its evidence.")
+multiprocessing, joblib, mixed or sequential) with its evidence.\n\
+concur-profile measures where a run computes and waits, to check the advice.")
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libconcur-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libstdc++-12-dev | libc++-dev")
+# With the event loop's io_uring backend, libconcur.a links liburing (-luring).
+if(CONCUR_HAS_IO_URING)
+  string(APPEND CPACK_DEBIAN_DEV_PACKAGE_DEPENDS ", liburing-dev")
+endif()
 # concur::http (libconcur_http.a, concur-http.pc) links libcurl.
 set(CPACK_DEBIAN_DEV_PACKAGE_RECOMMENDS "libcurl4-openssl-dev | libcurl-dev")
 set(CPACK_COMPONENT_DEV_DESCRIPTION

@@ -33,6 +33,7 @@ packages=(
   libclang-rt-19-dev # libFuzzer and the sanitizers of clang-19 (tests/fuzz)
   googletest libgtest-dev libgmock-dev
   libcurl4-openssl-dev libsqlite3-dev
+  liburing-dev # the event loop's io_uring backend
   libuv1-dev # examples/c (libuv's event loop), and a comparator of the benchmarks
   libxxhash-dev
   libgrpc++-dev libprotobuf-dev libabsl-dev lld neovim

@@ -10,7 +10,13 @@
 #    of asyncio's documentation, what most asyncio code looks like).
 #    Also each server's CPU time (user + system, from /proc) per round trip:
 #    on 2 cores the one-thread client can be the bottleneck, and this shows
-#    what the server itself costs, kernel work included.
+#    what the server itself costs, kernel work included. concur runs twice,
+#    forced onto each of its loop backends (CONCUR_LOOP_BACKEND=epoll and
+#    =io_uring); the ratios compare the others with its epoll run.
+#  * files: 4 KiB async_file reads at 64 in flight, io_uring (kernel
+#    submissions) against epoll (each read on an I/O pool thread), in one
+#    process (bench_event_loop files ROUNDS).
+#  * loops: what making a loop costs on each backend (bench_event_loop loops).
 #  * micro: spawn+gather of 200,000 tasks, 100,000 timers, 100,000 queue
 #    put/get pairs, 10,000 run_in_executor round trips; concur against asyncio.
 #
@@ -62,12 +68,13 @@ tick_us=$(echo "1000000 / $(getconf CLK_TCK)" | bc -l)
 # per message as the server): the server's CPU time per round trip shows
 # what each server itself costs, whoever is the bottleneck.
 declare -A rate cpu
-servers=(concur asio libuv asyncio asyncio-streams)
+servers=(concur-epoll concur-io_uring asio libuv asyncio asyncio-streams)
 for name in "${servers[@]}"; do rate[$name,1]=0; rate[$name,100]=0; cpu[$name,1]=0; cpu[$name,100]=0; done
 for round in $(seq "$rounds"); do
   for name in "${servers[@]}"; do
     case $name in
-      concur) start_server "$bin/bench_event_loop" server 0 ;;
+      concur-epoll) start_server env CONCUR_LOOP_BACKEND=epoll "$bin/bench_event_loop" server 0 ;;
+      concur-io_uring) start_server env CONCUR_LOOP_BACKEND=io_uring "$bin/bench_event_loop" server 0 ;;
       asio) start_server "$bin/bench_event_loop_asio" 0 ;;
       libuv) start_server "$bin/bench_event_loop_uv" 0 ;;
       asyncio) start_server python3 "$here/asyncio_bench.py" server 0 ;;
@@ -87,27 +94,28 @@ for round in $(seq "$rounds"); do
 done
 
 # print_table TABLE FORMAT NUMERATOR DENOMINATOR: one row per server, then
-# the ratio NUMERATOR/DENOMINATOR per comparator ("concur" or "other" each).
+# the ratio NUMERATOR/DENOMINATOR per comparator ("concur-epoll" or "other"
+# each).
 print_table() {
   local -n table=$1
   local format=$2 top=$3 bottom=$4 name
-  printf "%-16s %14s %14s\n" server "1 conn" "100 conns"
+  printf "%-30s %14s %14s\n" server "1 conn" "100 conns"
   for name in "${servers[@]}"; do
-    printf "%-16s $format $format\n" "$name" "${table[$name,1]}" "${table[$name,100]}"
+    printf "%-30s $format $format\n" "$name" "${table[$name,1]}" "${table[$name,100]}"
   done
-  for name in asio libuv asyncio asyncio-streams; do
+  for name in concur-io_uring asio libuv asyncio asyncio-streams; do
     local up=${top/other/$name} down=${bottom/other/$name}
-    printf "%-22s %7.2fx %13.2fx\n" "$up/$down" \
+    printf "%-30s %7.2fx %13.2fx\n" "$up/$down" \
       "$(echo "${table[$up,1]} / ${table[$down,1]}" | bc -l)" \
       "$(echo "${table[$up,100]} / ${table[$down,100]}" | bc -l)"
   done
 }
 
 echo "echo round trips per second (64-byte messages, best of $rounds x ${seconds}s, 127.0.0.1)"
-print_table rate %14s concur other
+print_table rate %14s concur-epoll other
 echo
 echo "server CPU time per round trip (microseconds, user + system, lowest of $rounds)"
-print_table cpu %14.2f other concur
+print_table cpu %14.2f other concur-epoll
 
 echo
 echo "micro benchmarks (seconds; lower is better)"
@@ -118,3 +126,8 @@ while read -r name value; do
   other=$(awk -v n="$name" '$1 == n {print $2}' <<<"$python_micro")
   printf "%-22s %10.4f %10.4f %9.1fx\n" "$name" "$value" "$other" "$(echo "$other / $value" | bc -l)"
 done <<<"$concur_micro"
+
+echo
+"$bin/bench_event_loop" files "$rounds"
+echo
+"$bin/bench_event_loop" loops

@@ -15,7 +15,8 @@ shift || true
 ensure_deb_src || exit 2
 ensure_packages dpkg-dev bear cmake meson ninja-build pkg-config make gcc g++ \
   libevent-dev libssl-dev libcjson-dev uthash-dev libpcre2-dev zlib1g-dev \
-  libsnappy-dev libsqlite3-dev libsasl2-dev libhiredis-dev
+  libsnappy-dev libsqlite3-dev libsasl2-dev libhiredis-dev \
+  libjpeg-dev libgnutls28-dev libidn2-dev libpsl-dev uuid-dev
 
 mkdir -p "$dir"
 cd "$dir"
@@ -78,6 +79,13 @@ build() { # name package version
       cmake_db "$src" -DRE2_BUILD_TESTING=OFF ;;
     snappy)
       cmake_db "$src" -DSNAPPY_BUILD_TESTS=OFF -DSNAPPY_BUILD_BENCHMARKS=OFF ;;
+    jpegoptim)
+      [ -f "$src/Makefile" ] || (cd "$src" && run_logged "../$src-configure.log" ./configure)
+      bear_db "$src" make -j2 ;;
+    wget)
+      [ -f "$src/Makefile" ] ||
+        (cd "$src" && run_logged "../$src-configure.log" ./configure --with-ssl=gnutls)
+      bear_db "$src" make -j2 ;;
     *)
       echo "get_projects.sh: no build recipe for $name" >&2; return 1 ;;
   esac

@@ -138,18 +138,52 @@ public:
     // A loop's condition runs per iteration: taking the next item from a
     // shared stream or queue there (`while (fgets(line, n, f))`, `for (char
     // *p; (p = take(q)) != NULL;)`) is a dependence between iterations.
+    const Expr *Cond = nullptr;
     if (const auto *While = dyn_cast<WhileStmt>(Loop))
-      walk(While->getCond(), 0);
+      Cond = While->getCond();
     else if (const auto *For = dyn_cast<ForStmt>(Loop))
-      walk(For->getCond(), 0);
+      Cond = For->getCond();
     else if (const auto *Do = dyn_cast<DoStmt>(Loop))
-      walk(Do->getCond(), 0);
+      Cond = Do->getCond();
+    walk(Cond, 0);
+    // `while (!is_prime(candidate)) candidate += 2;`, `i < n &&
+    // !match(a[i])`: the condition tests each candidate and the loop stops at
+    // the first that passes; a search, not a batch of items.
+    if (const CallExpr *Test = searchTest(Cond)) {
+      const FunctionDecl *Callee = Test->getDirectCallee();
+      depend("its condition tests each candidate" +
+                 (Callee ? " with '" + Callee->getNameAsString() + "'"
+                         : std::string()) +
+                 " and stops at the first match: a search",
+             Test->getBeginLoc());
+    }
     walk(Body, 0);
     checkCarriedReads(Body);
     return Result;
   }
 
 private:
+  /// A call in a loop condition that is given what the loop changes: the
+  /// test of a search.
+  const CallExpr *searchTest(const Stmt *S) const {
+    if (!S || isa<LambdaExpr>(S))
+      return nullptr;
+    if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+      bool Reads =
+          MC && MC->getMethodDecl() &&
+          (MC->getMethodDecl()->isConst() || isAccessor(MC->getMethodDecl()));
+      if (!Reads && !isa<CXXOperatorCallExpr>(Call))
+        for (const Expr *Arg : Call->arguments())
+          if (mentions(Arg, Varying))
+            return Call;
+    }
+    for (const Stmt *Child : S->children())
+      if (const CallExpr *Found = searchTest(Child))
+        return Found;
+    return nullptr;
+  }
+
   static bool isEmptyBody(const Stmt *Body) {
     if (!Body || isa<NullStmt>(Body))
       return true;
@@ -469,6 +503,33 @@ private:
                         [&](const Expr *S) { return isItemIndex(S); });
   }
 
+  /// A string, buffer or container: a class with an `append`, `push_back`
+  /// or `insert` member, whose `+=` concatenates.
+  static bool isAppendable(QualType T) {
+    const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+    if (!RD || !(RD = RD->getDefinition()))
+      return false;
+    auto Has = [](const CXXRecordDecl *C) {
+      for (const Decl *D : C->decls()) {
+        const auto *Named = dyn_cast<NamedDecl>(D);
+        if (const auto *Tmpl = dyn_cast<FunctionTemplateDecl>(D))
+          Named = Tmpl->getTemplatedDecl();
+        if (Named && Named->getIdentifier() &&
+            (Named->getName() == "append" || Named->getName() == "push_back" ||
+             Named->getName() == "insert"))
+          return true;
+      }
+      return false;
+    };
+    bool Found = Has(RD);
+    if (!Found)
+      RD->forallBases([&](const CXXRecordDecl *Base) {
+        Found = Found || Has(Base);
+        return true;
+      });
+    return Found;
+  }
+
   static std::string name(const ValueDecl *VD) {
     return "'" + VD->getNameAsString() + "'";
   }
@@ -545,6 +606,13 @@ private:
         const ValueDecl *VD = baseDeclOf(OC->getArg(0));
         if (VD && IndexVars.contains(VD))
           depend("modifies the loop counter " + name(VD) + " in the body",
+                 OC->getBeginLoc());
+        else if (isOuter(VD) && Op == OO_PlusEqual &&
+                 isAppendable(OC->getArg(0)->getType()))
+          // `s += piece`: every iteration appends to the one string, in
+          // order; not a reduction to split.
+          depend("appends to " + name(VD) +
+                     " declared outside the loop on every iteration",
                  OC->getBeginLoc());
         else if (isOuter(VD)) {
           Result.HasReduction = true;

@@ -67,8 +67,11 @@ void Effects::addEvidence(Evidence E, const AnalysisOptions &Opts) {
     E.Chain.erase(E.Chain.begin() + Opts.MaxChainLength - 1, E.Chain.end() - 1);
   unsigned SameKind = 0;
   Evidence *Lightest = nullptr;
+  // Computing CPU evidence has its own quota: heavy copies and formatting
+  // must not push out the loop that says an item computes.
+  bool Computing = isComputing(E);
   for (Evidence &Item : Items) {
-    if (Item.Kind != E.Kind)
+    if (Item.Kind != E.Kind || isComputing(Item) != Computing)
       continue;
     // The same finding reached twice (e.g. two calls of one helper) is
     // reported once, with the weights added.

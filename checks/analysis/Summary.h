@@ -62,6 +62,27 @@ struct Evidence {
   std::string chainText() const;
 };
 
+/// The What of a SharedWrite is "global " or "static " and one of these: a
+/// store of new state ("global write to 'configs'"), or an in-place update
+/// of a scalar, a counter or an accumulator ("global update to 'hits'").
+inline constexpr llvm::StringLiteral sharedStateWrite = "write";
+inline constexpr llvm::StringLiteral sharedCounterUpdate = "update";
+
+/// Whether \p E is CPU work that computes (computes()): a loop of arithmetic,
+/// a recursion, a sort, a hash; not a copy, a search or formatting.
+inline bool isComputing(const Evidence &E) {
+  if (E.Kind != EvidenceKind::Cpu)
+    return false;
+  std::optional<CpuKind> K = parseCpuKind(E.What);
+  return !K || computes(*K);
+}
+
+/// Whether \p E stores shared state, not only updates a counter.
+inline bool isSharedStateWrite(const Evidence &E) {
+  return E.Kind == EvidenceKind::SharedWrite &&
+         llvm::StringRef(E.What).ends_with(sharedStateWrite);
+}
+
 /// Additive effects of a statement or function, including its callees.
 ///
 /// Work and blocking are known as growths in the unknown size n (Growth.h):

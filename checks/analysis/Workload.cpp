@@ -55,6 +55,10 @@ bool isNumericByNature(CpuKind K) {
          K == CpuKind::NumericLoop;
 }
 
+bool computes(CpuKind K) {
+  return K != CpuKind::Memory && K != CpuKind::Search && K != CpuKind::Format;
+}
+
 std::string IoKindSet::str() const {
   std::string Out;
   for (unsigned I = 0; I < NumIoKinds; ++I) {

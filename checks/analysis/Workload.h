@@ -106,6 +106,11 @@ std::optional<RowId> parseRowId(llvm::StringRef S);
 /// Whether a CPU kind is floating-point numeric work by nature.
 bool isNumericByNature(CpuKind K);
 
+/// Whether work of kind \p K computes. Copying, searching and formatting
+/// move or scan bytes: they cost time, but an item whose only work they are
+/// is not worth a task of its own, and they are not work per element.
+bool computes(CpuKind K);
+
 } // namespace concur
 
 #endif // CONCUR_ANALYSIS_WORKLOAD_H

@@ -26,6 +26,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 using namespace clang;
@@ -202,7 +203,9 @@ private:
   /// it \p Times over.
   void externalCallback(const FunctionDecl *Target, const Growth &Times,
                         const Hop &Site, bool Synchronized);
-  void sharedWrite(const Expr *Target, SourceLocation Loc);
+  /// A write to \p Target; \p Update when it is a compound assignment or an
+  /// increment (a counter or an accumulator), not a store of a new value.
+  void sharedWrite(const Expr *Target, SourceLocation Loc, bool Update);
   /// A call of cheap library code (an accessor, operator[]) counts as one
   /// operation of this body, like the arithmetic around it.
   void opaqueCall(const Growth &Times) { Local += Times * OpaqueCallWork; }
@@ -778,13 +781,13 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
       if ((Op == OO_Equal || Op == OO_PlusEqual || Op == OO_MinusEqual ||
            Op == OO_PlusPlus || Op == OO_MinusMinus) &&
           OC->getNumArgs() >= 1)
-        sharedWrite(OC->getArg(0), OC->getOperatorLoc());
+        sharedWrite(OC->getArg(0), OC->getOperatorLoc(), Op != OO_Equal);
     } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
       const CXXMethodDecl *MD = MC->getMethodDecl();
       if (MD && !MD->isConst() && !MD->isStatic() &&
           !isSynchronisingType(MD->getParent()))
         if (const Expr *Object = MC->getImplicitObjectArgument())
-          sharedWrite(Object, MC->getExprLoc());
+          sharedWrite(Object, MC->getExprLoc(), false);
     }
     if (!isa<CXXPseudoDestructorExpr>(Call->getCallee()->IgnoreParens()))
       call(Call, Callee, Times);
@@ -800,7 +803,8 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
     if (BO->isAssignmentOp())
-      sharedWrite(BO->getLHS(), BO->getOperatorLoc());
+      sharedWrite(BO->getLHS(), BO->getOperatorLoc(),
+                  BO->isCompoundAssignmentOp());
     bool Arithmetic =
         BO->isAdditiveOp() || BO->isMultiplicativeOp() || BO->isAssignmentOp();
     arithmetic(Times,
@@ -808,7 +812,7 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
                               isFloating(BO->getRHS())));
   } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
     if (UO->isIncrementDecrementOp()) {
-      sharedWrite(UO->getSubExpr(), UO->getOperatorLoc());
+      sharedWrite(UO->getSubExpr(), UO->getOperatorLoc(), true);
       arithmetic(Times, false);
     }
   } else if (isa<ArraySubscriptExpr>(S)) {
@@ -820,10 +824,95 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
     scan(Child, Times, Depth + 1);
 }
 
+/// How many times a loop whose trip count is not a constant runs on its
+/// normal path, when that is few whatever the input: a retry loop, whose body
+/// ends in `break` or `return` (it repeats only on the path that retries: a
+/// buffer too small, EINTR), runs about twice; a loop whose condition's
+/// variable is multiplied or divided by a constant on each turn (`len *= 2`,
+/// `v /= 10`, `bits >>= 1`) runs log n times, about log2(\p N).
+static std::optional<double> fewIterations(const Stmt *Loop, double N,
+                                           const ASTContext &Ctx) {
+  const Stmt *Body = nullptr;
+  const Expr *Cond = nullptr;
+  const Expr *Inc = nullptr;
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    Body = For->getBody();
+    Cond = For->getCond();
+    Inc = For->getInc();
+  } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
+    Body = While->getBody();
+    Cond = While->getCond();
+  } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
+    Body = Do->getBody();
+    Cond = Do->getCond();
+  } else {
+    return std::nullopt;
+  }
+  if (const auto *Block = dyn_cast_or_null<CompoundStmt>(Body);
+      Block && !Block->body_empty() &&
+      isa<BreakStmt, ReturnStmt>(Block->body_back()))
+    return 2.0;
+  if (!Cond)
+    return std::nullopt;
+  SmallPtrSet<const Decl *, 4> CondVars;
+  std::function<void(const Stmt *)> Collect = [&](const Stmt *S) {
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(S))
+      CondVars.insert(DRE->getDecl());
+    if (S)
+      for (const Stmt *Child : S->children())
+        Collect(Child);
+  };
+  Collect(Cond);
+  auto IsConstantAtLeast = [&](const Expr *E, int64_t Least) {
+    Expr::EvalResult R;
+    return E && !E->isValueDependent() && E->EvaluateAsInt(R, Ctx) &&
+           R.Val.getInt().getExtValue() >= Least;
+  };
+  auto IsCondVar = [&](const Expr *E) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DRE && CondVars.contains(DRE->getDecl());
+  };
+  // `v *= k`, `v /= k`, `v <<= s`, `v >>= s`, `v = v * k`, `v = v / k`.
+  auto IsScaling = [&](BinaryOperatorKind Op, const Expr *Step) {
+    switch (Op) {
+    case BO_Mul:
+    case BO_Div:
+      return IsConstantAtLeast(Step, 2);
+    case BO_Shl:
+    case BO_Shr:
+      return IsConstantAtLeast(Step, 1);
+    default:
+      return false;
+    }
+  };
+  std::function<bool(const Stmt *)> Scales = [&](const Stmt *S) {
+    if (!S || isa<LambdaExpr>(S))
+      return false;
+    if (const auto *CA = dyn_cast<CompoundAssignOperator>(S)) {
+      if (IsCondVar(CA->getLHS()) &&
+          IsScaling(BinaryOperator::getOpForCompoundAssignment(CA->getOpcode()),
+                    CA->getRHS()))
+        return true;
+    } else if (const auto *BO = dyn_cast<BinaryOperator>(S);
+               BO && BO->getOpcode() == BO_Assign && IsCondVar(BO->getLHS())) {
+      if (const auto *Rhs =
+              dyn_cast<BinaryOperator>(BO->getRHS()->IgnoreParenImpCasts());
+          Rhs && IsScaling(Rhs->getOpcode(), Rhs->getRHS()) &&
+          IsCondVar(Rhs->getLHS()))
+        return true;
+    }
+    return any_of(S->children(), Scales);
+  };
+  if (Scales(Body) || Scales(Inc))
+    return std::max(1.0, std::log2(N));
+  return std::nullopt;
+}
+
 void Scanner::loop(const Stmt *Loop, const Growth &Times, unsigned Depth) {
   std::optional<double> Trip = I.constantTripCount(Loop);
-  Growth BodyTimes =
-      Times * (Trip ? Growth::constant(*Trip) : Growth::linear());
+  std::optional<double> Few =
+      Trip ? Trip : fewIterations(Loop, Opts.UnknownTripCount, I.Ctx);
+  Growth BodyTimes = Times * (Few ? Growth::constant(*Few) : Growth::linear());
   // The loop's own share of the body's arithmetic, counted apart.
   Growth OpsBefore = Local, NumericBefore = LocalNumeric,
          ElementBefore = LocalElement;
@@ -862,7 +951,7 @@ void Scanner::loop(const Stmt *Loop, const Growth &Times, unsigned Depth) {
   LocalNumeric += NumericOps;
   // A loop over runtime-sized data doing arithmetic on its elements does
   // work that grows with the data, however cheap one element is.
-  bool Element = !Trip && isElementLoop(Loop);
+  bool Element = !Few && isElementLoop(Loop);
   LocalElement += Element ? Ops : ElementOps;
   // The outermost loop of a body stands for the arithmetic written in it.
   if (LoopDepth == 0 && (Element || Ops.at(N) >= Opts.MinIterationWork)) {
@@ -899,10 +988,7 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name,
     // A computing call per element of runtime-sized data (a sqrt, a hash,
     // a regex per item) is element work; copying, searching and formatting
     // are not.
-    CpuKind K = *Api.Cpu;
-    bool Computes =
-        K != CpuKind::Memory && K != CpuKind::Search && K != CpuKind::Format;
-    Out.addWork(Cost, Api.Numeric, Computes && Times.grows(), Opts);
+    Out.addWork(Cost, Api.Numeric, computes(*Api.Cpu) && Times.grows(), Opts);
     Out.addEvidence({EvidenceKind::Cpu,
                      toString(*Api.Cpu).str(),
                      Name.str(),
@@ -1145,7 +1231,7 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee,
   addExternalCall(ExternalOut, std::move(Call));
 }
 
-void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
+void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc, bool Update) {
   const auto *Var = dyn_cast_or_null<VarDecl>(baseDeclOf(Target));
   if (!Var || !Var->hasGlobalStorage() ||
       Var->getTLSKind() != VarDecl::TLS_None)
@@ -1162,7 +1248,11 @@ void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc) {
     return;
   Evidence E;
   E.Kind = EvidenceKind::SharedWrite;
-  E.What = Var->isStaticLocal() ? "static write" : "global write";
+  // A scalar updated in place is a counter or an accumulator (a reduction);
+  // any other write stores state other code reads.
+  bool Counter = Update && Target->getType()->isScalarType();
+  E.What = (Var->isStaticLocal() ? "static " : "global ") +
+           std::string(Counter ? sharedCounterUpdate : sharedStateWrite);
   E.Api = Var->getNameAsString();
   E.Weight = 1;
   E.Chain.push_back(I.A.makeHop("", Loc));
@@ -1805,6 +1895,27 @@ bool WorkloadAnalyzer::isCleanupBody(const Stmt *Body) {
          Other.Work + Other.substantialBlocking() < Opts.MinIterationWork;
 }
 
+const CallExpr *WorkloadAnalyzer::printsToConsole(const Stmt *S) {
+  if (!S || isa<LambdaExpr, BlockExpr>(S))
+    return nullptr;
+  if (const auto *Call = dyn_cast<CallExpr>(S))
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      if (std::optional<ApiEffects> Api = apiEffects(Callee);
+          Api && Api->Io == IoKind::Console && !Api->LogSink &&
+          Api->ConsoleStreamArg < 0 &&
+          none_of(Callee->parameters(), [](const ParmVarDecl *P) {
+            // fputs(s, f) names its stream: a FILE* of its own may be the
+            // iteration's own file.
+            return P->getType()->isPointerType() &&
+                   P->getType()->getPointeeType()->isRecordType();
+          }))
+        return Call;
+  for (const Stmt *Child : S->children())
+    if (const CallExpr *Found = printsToConsole(Child))
+      return Found;
+  return nullptr;
+}
+
 const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
   if (auto It = P->Loops.find(Loop); It != P->Loops.end())
     return *It->second;
@@ -1870,6 +1981,39 @@ const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
         "not work worth running concurrently";
     Facts.Dependences.Loc = Loop->getBeginLoc();
   }
+  // Printing on every iteration (`printf("%s\n", line)`) writes the one
+  // standard output, in order: a listing, not items to overlap.
+  if (Facts.Dependences.Independent)
+    if (const CallExpr *Print = printsToConsole(Body)) {
+      Facts.Dependences.Independent = false;
+      Facts.Dependences.Reason =
+          "prints to the standard output with '" +
+          Print->getDirectCallee()->getNameAsString() +
+          "' on every iteration: one output, in order";
+      Facts.Dependences.Loc = Print->getBeginLoc();
+    }
+  // A callee that stores into a global (registers a config into the one
+  // table, updates the one cluster state) makes every iteration change that
+  // state. Writes written in the loop itself were judged above, where an
+  // item's own slot is told from the shared object.
+  if (Facts.Dependences.Independent)
+    for (const Evidence &E : Facts.PerIteration.Items) {
+      if (!isSharedStateWrite(E) || E.Chain.size() < 2)
+        continue;
+      std::string Via;
+      for (size_t I = 0; I + 1 < E.Chain.size(); ++I)
+        if (!E.Chain[I].Callee.empty())
+          Via += (Via.empty() ? "'" : " -> '") + E.Chain[I].Callee + "'";
+      Facts.Dependences.Independent = false;
+      StringRef Storage = StringRef(E.What).split(' ').first;
+      Facts.Dependences.Reason = ("every iteration writes the " + Storage +
+                                  " '" + E.Api + "' via " + Via)
+                                     .str();
+      Facts.Dependences.Loc = E.Chain.front().Loc.isValid()
+                                  ? E.Chain.front().Loc
+                                  : Loop->getBeginLoc();
+      break;
+    }
   // Inserted only now: the analysis above may analyse other loops.
   return *(P->Loops[Loop] = std::make_unique<LoopFacts>(std::move(Facts)));
 }

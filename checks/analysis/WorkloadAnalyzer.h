@@ -118,6 +118,9 @@ public:
   /// Whether \p Body uses one of the knowledge base's would-block codes
   /// (`errno == EAGAIN`): it works on non-blocking descriptors.
   bool handlesWouldBlock(const clang::Stmt *Body);
+  /// A call in \p S (not in a lambda it defines) that prints to the standard
+  /// output without naming a stream: printf, puts, putchar.
+  const clang::CallExpr *printsToConsole(const clang::Stmt *S);
 
   /// Whether the descriptor \p Descriptor (a variable) is visibly made
   /// non-blocking in \p Body: created with SOCK_NONBLOCK or O_NONBLOCK,

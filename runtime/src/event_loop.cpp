@@ -43,7 +43,7 @@ thread_local std::vector<detail::io_event> poll_events;
 event_loop::event_loop() : event_loop(event_loop_options{}) {}
 
 event_loop::event_loop(event_loop_options options)
-    : backend_(std::make_unique<detail::loop_backend>()),
+    : backend_(detail::make_loop_backend(options.backend)),
       anchor_(std::make_shared<detail::loop_anchor>()),
       debug_(options.debug.value_or(debug_from_environment())),
       slow_threshold_(options.slow_callback_duration) {
@@ -62,6 +62,10 @@ event_loop::event_loop(event_loop_options options)
     std::fprintf(stderr, "concur: exception in %.*s was never retrieved: %s\n",
                  int(name.size()), name.data(), describe(error).c_str());
   };
+}
+
+std::string_view event_loop::backend_name() const noexcept {
+  return backend_->name();
 }
 
 void detail::post_to_loop(event_loop *loop, std::function<void()> callback) {

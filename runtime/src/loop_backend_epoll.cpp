@@ -1,4 +1,4 @@
-// loop_backend_epoll.cpp - the Linux backend of concur::event_loop: epoll in
+// loop_backend_epoll.cpp - the epoll backend of concur::event_loop: epoll in
 // edge-triggered mode for sockets, a timerfd for the loop's next deadline
 // (nanosecond resolution, where epoll_wait's timeout has milliseconds) and an
 // eventfd for wakeups from other threads. Contract: loop_backend.hpp.
@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <ctime>
+#include <memory>
 #include <system_error>
 
 namespace concur::detail {
@@ -34,7 +35,24 @@ struct owned_fd {
 };
 } // namespace
 
-struct loop_backend::state {
+namespace {
+class epoll_backend final : public loop_backend {
+public:
+  epoll_backend();
+  void add(int fd) override;
+  void remove(int fd) noexcept override;
+  void poll(std::optional<time_point> deadline,
+            std::vector<io_event> &out) override;
+  void wakeup() noexcept override;
+  [[nodiscard]] const char *name() const noexcept override { return "epoll"; }
+
+private:
+  struct state;
+  std::unique_ptr<state> state_;
+};
+} // namespace
+
+struct epoll_backend::state {
   owned_fd epoll{::epoll_create1(EPOLL_CLOEXEC)};
   owned_fd timer{::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)};
   owned_fd wake{::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
@@ -62,7 +80,7 @@ struct loop_backend::state {
   }
 };
 
-loop_backend::loop_backend() : state_(std::make_unique<state>()) {
+epoll_backend::epoll_backend() : state_(std::make_unique<state>()) {
   if (state_->epoll.fd < 0)
     throw_errno("concur: epoll_create1");
   if (state_->timer.fd < 0)
@@ -78,11 +96,11 @@ loop_backend::loop_backend() : state_(std::make_unique<state>()) {
   }
 }
 
-loop_backend::~loop_backend() = default;
+std::unique_ptr<loop_backend> make_epoll_backend() {
+  return std::make_unique<epoll_backend>();
+}
 
-const char *loop_backend::name() noexcept { return "epoll"; }
-
-void loop_backend::add(int fd) {
+void epoll_backend::add(int fd) {
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.fd = fd;
@@ -90,11 +108,11 @@ void loop_backend::add(int fd) {
     throw_errno("concur: epoll_ctl(ADD)");
 }
 
-void loop_backend::remove(int fd) noexcept {
+void epoll_backend::remove(int fd) noexcept {
   ::epoll_ctl(state_->epoll.fd, EPOLL_CTL_DEL, fd, nullptr);
 }
 
-void loop_backend::wakeup() noexcept {
+void epoll_backend::wakeup() noexcept {
   if (state_->wake_pending.exchange(true, std::memory_order_acq_rel))
     return; // a wakeup is already on its way
   std::uint64_t one = 1;
@@ -102,8 +120,8 @@ void loop_backend::wakeup() noexcept {
   [[maybe_unused]] ssize_t n = ::write(state_->wake.fd, &one, sizeof one);
 }
 
-void loop_backend::poll(std::optional<time_point> deadline,
-                        std::vector<io_event> &out) {
+void epoll_backend::poll(std::optional<time_point> deadline,
+                         std::vector<io_event> &out) {
   int timeout = -1;
   if (deadline && *deadline <= std::chrono::steady_clock::now()) {
     timeout = 0;

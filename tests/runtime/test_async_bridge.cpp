@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <system_error>
@@ -79,7 +81,11 @@ TEST(RunInExecutor, LoopStaysResponsiveWhileThePoolWorks) {
       return ticks.load();
     };
     EXPECT_GE(co_await concur::run_in_executor(p, slow), 5);
+    // Wait for the ticker to end: cancelled while it is queued to run, it
+    // still takes that step (++t) before its next await throws, and `ticks`
+    // lives in this frame.
     ticker.cancel();
+    EXPECT_THROW(co_await ticker, concur::cancelled_error);
   }(pool));
 }
 
@@ -94,9 +100,11 @@ TEST(RunInExecutor, ExceptionsPropagate) {
 TEST(RunInExecutor, CancellingTheAwaiterStopsTheJob) {
   concur::thread_pool pool(1);
   std::atomic<bool> stopped{false};
-  concur::run([](concur::thread_pool &p,
-                 std::atomic<bool> &s) -> concur::task<void> {
-    auto job = [&s](std::stop_token token) {
+  std::atomic<bool> running{false};
+  concur::run([](concur::thread_pool &p, std::atomic<bool> &s,
+                 std::atomic<bool> &r) -> concur::task<void> {
+    auto job = [&s, &r](std::stop_token token) {
+      r = true;
       while (!token.stop_requested())
         std::this_thread::sleep_for(1ms);
       s = true;
@@ -105,12 +113,15 @@ TEST(RunInExecutor, CancellingTheAwaiterStopsTheJob) {
         [](concur::thread_pool &pl, decltype(job) j) -> concur::task<void> {
           co_await concur::run_in_executor(pl, std::move(j));
         }(p, job));
-    co_await concur::sleep_for(5ms);
+    // Cancel once the job runs (a job cancelled while still queued never
+    // runs, and could not report that it stopped).
+    while (!r)
+      co_await concur::sleep_for(1ms);
     auto start = std::chrono::steady_clock::now();
     waiter.cancel();
     EXPECT_THROW(co_await waiter, concur::cancelled_error);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 1s); // resumed at once
-  }(pool, stopped));
+  }(pool, stopped, running));
   pool.wait_idle();
   EXPECT_TRUE(stopped);
 }
@@ -222,6 +233,118 @@ TEST(AsyncFile, ErrorsNameThePathAndErrno) {
       EXPECT_NE(std::string(e.what()).find("No such file"), std::string::npos);
     }
   }());
+}
+
+std::string temp_path(const std::string &name) {
+  return ::testing::TempDir() + "concur_" + name + "_" +
+         std::to_string(::getpid());
+}
+
+TEST(AsyncFile, SixtyFourReadsInFlightAndALargeWrite) {
+  std::string base = temp_path("many");
+  concur::run([](std::string b) -> concur::task<void> {
+    std::vector<concur::task<void>> writes;
+    for (int i = 0; i < 64; ++i)
+      writes.push_back(concur::write_file(
+          b + std::to_string(i),
+          std::string(4096, char('a' + i % 26)) + std::to_string(i)));
+    co_await concur::gather(std::move(writes));
+    std::vector<concur::task<std::string>> reads;
+    for (int i = 0; i < 64; ++i)
+      reads.push_back(concur::read_file(b + std::to_string(i)));
+    std::vector<std::string> got = co_await concur::gather(std::move(reads));
+    for (int i = 0; i < 64; ++i)
+      EXPECT_EQ(got[std::size_t(i)],
+                std::string(4096, char('a' + i % 26)) + std::to_string(i));
+
+    // 3 MiB in one write: the kernel may take it in parts.
+    std::string big(3 << 20, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i)
+      big[i] = char(i * 7 % 251);
+    auto out = co_await concur::async_file::open(
+        b + "big", concur::async_file::mode::write);
+    co_await out.write(big);
+    co_await out.close();
+    EXPECT_EQ(co_await concur::read_file(b + "big"), big);
+  }(base));
+  for (int i = 0; i < 64; ++i)
+    std::remove((base + std::to_string(i)).c_str());
+  std::remove((base + "big").c_str());
+}
+
+/// The process's threads, less the kernel's io_uring workers (iou-wrk-N,
+/// iou-sqp-N), which the kernel lists among them.
+std::size_t thread_count() {
+  std::size_t n = 0;
+  for (const auto &entry :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name.rfind("iou-", 0) != 0)
+      ++n;
+  }
+  return n;
+}
+
+TEST(AsyncFile, OnIoUringNoThreadDoesTheIo) {
+  concur::event_loop loop;
+  if (loop.backend_name() != "io_uring")
+    GTEST_SKIP() << "the loop runs on " << loop.backend_name();
+  std::string path = temp_path("nothread");
+  std::size_t before = thread_count();
+  loop.run([](std::string p) -> concur::task<void> {
+    co_await concur::write_file(p, "one ");
+    co_await concur::append_file(p, "two");
+    auto file =
+        co_await concur::async_file::open(p, concur::async_file::mode::append);
+    co_await file.write(" three");
+    co_await file.flush();
+    co_await file.close();
+    EXPECT_EQ(co_await concur::read_file(p), "one two three");
+  }(path));
+  // Every operation above went to the kernel: no I/O pool was started.
+  EXPECT_EQ(thread_count(), before);
+  std::remove(path.c_str());
+}
+
+TEST(AsyncFile, ACancelledReadStopsWaitingAndTheLoopClosesCleanly) {
+  // A read from an empty FIFO never completes on its own: cancelling the
+  // task must end its wait at once, and the loop must still close (the
+  // io_uring backend cancels the read in the kernel before freeing its
+  // buffer, which ASan would catch).
+  std::string path = temp_path("fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  bool cancelled = false;
+  {
+    concur::event_loop loop;
+    if (loop.backend_name() != "io_uring") {
+      std::remove(path.c_str());
+      GTEST_SKIP() << "the thread-backed read would hold a pool thread";
+    }
+    auto reader = [](std::string p, bool &seen) -> concur::task<void> {
+      auto fifo = co_await concur::async_file::open(
+          p, concur::async_file::mode::read_write); // O_RDWR: no writer needed
+      try {
+        (void)co_await fifo.read_some(100);
+        ADD_FAILURE() << "read an empty FIFO";
+      } catch (const concur::cancelled_error &) {
+        seen = true;
+        throw;
+      }
+    };
+    auto first = loop.spawn(reader(path, cancelled));
+    auto second = loop.spawn(reader(path, cancelled)); // left to the loop
+    loop.run([&]() -> concur::task<void> {
+      co_await concur::sleep_for(20ms);
+      first.cancel();
+      co_await concur::sleep_for(1ms);
+    }());
+    EXPECT_TRUE(first.done());
+    EXPECT_FALSE(second.done());
+  } // ~event_loop cancels the second reader, then closes the ring
+  EXPECT_TRUE(cancelled);
+  std::remove(path.c_str());
 }
 
 } // namespace

@@ -1,12 +1,29 @@
 // Tests of concur/event_loop.hpp: spawning, ordering, fairness, timers,
 // cancellation, stop_token interop, thread-safe posting, debug mode,
-// call_later/call_at.
+// call_later/call_at, and the choice of the loop's backend.
+//
+// CTest runs this file (and every other test of the loop) once on the
+// automatic backend (io_uring where the kernel allows it) and once more with
+// CONCUR_LOOP_BACKEND=epoll (the runtime.epoll.* tests).
 #include "concur/event_loop.hpp"
 
 #include <gtest/gtest.h>
 
+#include <linux/filter.h>
+#include <linux/io_uring.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -427,6 +444,159 @@ TEST(EventLoopCallLater, UsableFromInsideATask) {
     log.push_back("after");
   }());
   EXPECT_EQ(log, (std::vector<std::string>{"before", "callback", "after"}));
+}
+
+// --- the backend
+
+/// Sets an environment variable for one scope, then restores it.
+class scoped_env {
+public:
+  scoped_env(const char *name, const char *value) : name_(name) {
+    if (const char *old = std::getenv(name))
+      old_ = old;
+    if (value)
+      ::setenv(name, value, 1);
+    else
+      ::unsetenv(name);
+  }
+  scoped_env(const scoped_env &) = delete;
+  scoped_env &operator=(const scoped_env &) = delete;
+  ~scoped_env() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+
+private:
+  const char *name_;
+  std::optional<std::string> old_;
+};
+
+concur::event_loop_options with_backend(concur::loop_backend_kind kind) {
+  concur::event_loop_options options;
+  options.backend = kind;
+  return options;
+}
+
+concur::task<int> sleep_then(int value) {
+  co_await concur::sleep_for(1ms);
+  co_return value;
+}
+
+TEST(LoopBackend, TheEnvironmentVariableChoosesIt) {
+  const char *forced = std::getenv("CONCUR_LOOP_BACKEND");
+  concur::event_loop loop;
+  if (forced && std::string(forced) != "auto")
+    EXPECT_EQ(loop.backend_name(), forced);
+  else
+    EXPECT_TRUE(loop.backend_name() == "io_uring" ||
+                loop.backend_name() == "epoll")
+        << loop.backend_name();
+  scoped_env epoll("CONCUR_LOOP_BACKEND", "epoll");
+  EXPECT_EQ(concur::event_loop().backend_name(), "epoll");
+}
+
+TEST(LoopBackend, AnOptionOverridesTheEnvironment) {
+  scoped_env env("CONCUR_LOOP_BACKEND", "io_uring");
+  concur::event_loop loop(with_backend(concur::loop_backend_kind::epoll));
+  EXPECT_EQ(loop.backend_name(), "epoll");
+  EXPECT_EQ(loop.run(sleep_then(7)), 7);
+}
+
+TEST(LoopBackend, AnUnknownValueIsAClearError) {
+  scoped_env env("CONCUR_LOOP_BACKEND", "kqueue");
+  try {
+    concur::event_loop loop;
+    ADD_FAILURE() << "made a loop on backend " << loop.backend_name();
+  } catch (const std::invalid_argument &e) {
+    EXPECT_STREQ(e.what(), "concur: CONCUR_LOOP_BACKEND='kqueue' is not an "
+                           "event-loop backend; use epoll, io_uring or auto");
+  }
+}
+
+/// Whether this kernel lets this process use io_uring with multishot poll,
+/// asked without concur: the raw io_uring_setup system call on Linux 5.13 or
+/// later.
+bool kernel_offers_io_uring() {
+  utsname name{};
+  int major = 0, minor = 0;
+  if (::uname(&name) != 0 ||
+      std::sscanf(name.release, "%d.%d", &major, &minor) != 2 ||
+      major * 1000 + minor < 5013)
+    return false;
+  io_uring_params params{};
+  long fd = ::syscall(__NR_io_uring_setup, 4, &params);
+  if (fd < 0)
+    return false;
+  ::close(int(fd));
+  return true;
+}
+
+TEST(LoopBackend, AutomaticPicksIoUringWhereTheKernelOffersIt) {
+  scoped_env env("CONCUR_LOOP_BACKEND", nullptr);
+  bool expected = CONCUR_TEST_HAS_IO_URING && kernel_offers_io_uring();
+  try {
+    concur::event_loop forced(
+        with_backend(concur::loop_backend_kind::io_uring));
+    EXPECT_TRUE(expected) << "io_uring made where it should not be";
+    EXPECT_EQ(forced.backend_name(), "io_uring");
+    EXPECT_EQ(forced.run(sleep_then(3)), 3);
+  } catch (const std::runtime_error &e) {
+    EXPECT_FALSE(expected) << e.what();
+    EXPECT_NE(std::string(e.what()).find(
+                  "asks for the io_uring event-loop backend, but "),
+              std::string::npos)
+        << e.what();
+  }
+  concur::event_loop automatic;
+  EXPECT_EQ(automatic.backend_name(), expected ? "io_uring" : "epoll");
+}
+
+// What a container's seccomp profile does to io_uring: io_uring_setup fails
+// with EPERM. The automatic choice then falls back to epoll without a word,
+// and a forced io_uring says why it cannot be had.
+[[noreturn]] void choose_under_seccomp() {
+  ::unsetenv("CONCUR_LOOP_BACKEND");
+  sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) {
+    std::perror("seccomp");
+    std::_Exit(3);
+  }
+  {
+    concur::event_loop automatic;
+    if (automatic.backend_name() != "epoll" ||
+        automatic.run(sleep_then(5)) != 5) {
+      std::fprintf(stderr, "automatic: %s\n",
+                   std::string(automatic.backend_name()).c_str());
+      std::_Exit(1);
+    }
+  }
+  try {
+    concur::event_loop forced(
+        with_backend(concur::loop_backend_kind::io_uring));
+  } catch (const std::runtime_error &e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    std::_Exit(0);
+  }
+  std::_Exit(2);
+}
+
+TEST(LoopBackendDeathTest, FallsBackToEpollWhereSeccompForbidsIoUring) {
+  const char *expected =
+      CONCUR_TEST_HAS_IO_URING
+          ? "concur: event_loop_options::backend asks for the io_uring "
+            "event-loop backend, but io_uring is not permitted here \\(EPERM"
+          : "concur: event_loop_options::backend asks for the io_uring "
+            "event-loop backend, but this concur was built without liburing";
+  EXPECT_EXIT(choose_under_seccomp(), ::testing::ExitedWithCode(0), expected);
 }
 
 } // namespace

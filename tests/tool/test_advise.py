@@ -547,7 +547,7 @@ def test_shard_bad_inputs(scratch):
 
 FUNCTION_KEYS = {"name", "qualified_name", "file", "line", "column", "class", "io_kinds",
                  "numeric", "thread_safe", "confidence", "model", "callers_model",
-                 "evidence", "work",
+                 "measured", "evidence", "work",
                  "blocking", "work_growth", "blocking_growth"}
 FINDING_KEYS = {"check", "severity", "file", "line", "column", "function", "model",
                 "message", "notes", "fixes", "fingerprint"}

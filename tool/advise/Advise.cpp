@@ -5,6 +5,7 @@
 #include "Decide.h"
 #include "Explain.h"
 #include "Fixes.h"
+#include "ProfileJoin.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/BuryPointer.h"
@@ -344,6 +345,13 @@ Expected<Report *> AdviseRun::loadDecidedReport() {
                                                 : Units);
   if (!Loaded)
     return Loaded.takeError();
+  if (!Opts.Profile.empty()) {
+    auto Profile = loadProfile(Opts.Profile);
+    if (!Profile)
+      return usageError(toString(Profile.takeError()));
+    joinProfile(*Loaded, *Profile,
+                {Opts.ProfileFindings, Opts.ProfileOverrides});
+  }
   decideReport(*Loaded);
   // The report lives until the process exits: freeing its thousands of
   // evidence chains only delays the exit (as clang's -disable-free).

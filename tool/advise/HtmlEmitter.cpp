@@ -167,6 +167,52 @@ void renderFunctions(const Report &R, raw_ostream &OS) {
   OS << "</tbody></table>\n";
 }
 
+/// Static class beside the measured one (--profile): disagreements first,
+/// then by measured time.
+void renderMeasured(const Report &R, raw_ostream &OS) {
+  std::vector<const FunctionRecord *> Measured;
+  for (const FunctionRecord &F : R.Functions)
+    if (F.Measured)
+      Measured.push_back(&F);
+  if (Measured.empty())
+    return;
+  auto Disagrees = [](const FunctionRecord *F) {
+    return F->Measured->Class != F->Measured->StaticClass;
+  };
+  std::stable_sort(Measured.begin(), Measured.end(),
+                   [&](const FunctionRecord *A, const FunctionRecord *B) {
+                     if (Disagrees(A) != Disagrees(B))
+                       return Disagrees(A);
+                     return A->Measured->OnCpuMs + A->Measured->OffCpuMs >
+                            B->Measured->OnCpuMs + B->Measured->OffCpuMs;
+                   });
+  OS << "<h2>Static and measured</h2>\n"
+        "<table id=\"measured\"><thead><tr><th>function</th><th>file</th>"
+        "<th>static class</th><th>measured class</th>"
+        "<th data-type=\"number\">confidence</th>"
+        "<th data-type=\"number\">on-CPU ms</th>"
+        "<th data-type=\"number\">off-CPU ms</th><th>waits in</th>"
+        "</tr></thead><tbody>\n";
+  for (const FunctionRecord *F : Measured) {
+    const MeasuredRecord &M = *F->Measured;
+    std::string Waits;
+    for (const auto &[Reason, Ms] : M.OffCpuByReason)
+      Waits +=
+          (Waits.empty() ? "" : ", ") + Reason + formatv(" {0:f1}", Ms).str();
+    OS << "<tr" << (Disagrees(F) ? " class=\"disagrees\"" : "") << "><td>"
+       << html(F->S.QualifiedName) << "</td><td class=\"loc\">"
+       << html(sys::path::filename(F->S.File)) << ":" << F->S.Line
+       << "</td><td>" << html(M.StaticClass) << "</td><td>" << html(M.Class)
+       << (M.Overrides ? " (overrides)" : "") << "</td><td data-value=\""
+       << M.Confidence << "\">" << format("%.2f", M.Confidence)
+       << "</td><td data-value=\"" << M.OnCpuMs << "\">"
+       << format("%.1f", M.OnCpuMs) << "</td><td data-value=\"" << M.OffCpuMs
+       << "\">" << format("%.1f", M.OffCpuMs) << "</td><td>" << html(Waits)
+       << "</td></tr>\n";
+  }
+  OS << "</tbody></table>\n";
+}
+
 } // namespace
 
 void HtmlEmitter::emit(const Report &R, raw_ostream &OS) const {
@@ -195,6 +241,7 @@ void HtmlEmitter::emit(const Report &R, raw_ostream &OS) const {
   renderBars(OS, Counts.ByCallersModel, false);
   renderFindings(R, DocBase, OS);
   renderFunctions(R, OS);
+  renderMeasured(R, OS);
   OS << "<script>" << HtmlScript << "</script>\n</body></html>\n";
 }
 

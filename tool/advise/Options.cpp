@@ -127,6 +127,22 @@ cl::opt<unsigned> KeptMiB(
              "quarter of the memory, at most 1536; 0: never)"),
     cl::cat(Category));
 cl::opt<std::string>
+    Profile("profile",
+            cl::desc("Join what concur-profile measured in a run (its JSON "
+                     "file) with the functions of the report"),
+            cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> ProfileFindings(
+    "profile-findings",
+    cl::desc("With --profile: report a confident measured class that "
+             "disagrees with the static one (remark "
+             "concur-profile-disagrees)"),
+    cl::cat(Category));
+cl::opt<bool> ProfileOverrides(
+    "profile-overrides",
+    cl::desc("With --profile: a confident measured class replaces the "
+             "static one, and the row for callers follows the run"),
+    cl::cat(Category));
+cl::opt<std::string>
     DocBase("doc-url",
             cl::desc("Base URL of the checks' documentation (default: "
                      "the installed pages, else the source tree's)"),
@@ -205,6 +221,13 @@ Error readValues(AdviseOptions &Opts) {
       return usageError("--recheck-into needs -p <build-dir>: the units are "
                         "those of its compilation database");
   }
+  if (Profile.empty() && (ProfileFindings || ProfileOverrides))
+    return usageError(
+        Twine(ProfileFindings ? "--profile-findings" : "--profile-overrides") +
+        " needs --profile <file> (written by concur-profile)");
+  Opts.Profile = Profile;
+  Opts.ProfileFindings = ProfileFindings;
+  Opts.ProfileOverrides = ProfileOverrides;
   Opts.Form = *Form;
   Opts.Progress = *Progress;
   Opts.Files.assign(Files.begin(), Files.end());

@@ -76,6 +76,10 @@ struct AdviseOptions {
   std::optional<size_t> KeptBudget;
   /// --doc-url as given; the default depends on where the tool is installed.
   std::optional<std::string> DocBase;
+  /// --profile: a concur-profile/1 file to join; --profile-findings,
+  /// --profile-overrides: what a confident disagreement does.
+  std::string Profile;
+  bool ProfileFindings = false, ProfileOverrides = false;
   /// `file -- flags`: the compile commands the flags give every file.
   std::shared_ptr<clang::tooling::CompilationDatabase> Fixed;
 };

@@ -22,8 +22,10 @@ namespace concur::advise {
 /// Bumped whenever the analysis or the checks change what they report, so
 /// that results stored by an older build are not reused.
 /// (3: the link takes thresholds from the check options too. 4: costs are
-/// growths in the unknown size, and loops over data do element work.)
-static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/4";
+/// growths in the unknown size, and loops over data do element work. 5:
+/// retry and geometric loops run a few times; appends, callees' global
+/// stores and search conditions are dependences; copying is not computing.)
+static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/5";
 
 //===----------------------------------------------------------------------===//
 // Keys and linking

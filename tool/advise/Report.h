@@ -11,8 +11,21 @@
 #include "Records.h"
 #include "UnitCache.h"
 #include "llvm/Support/raw_ostream.h"
+#include <map>
+#include <optional>
 
 namespace concur::advise {
+
+/// What a run measured for a function (concur-advise --profile).
+struct MeasuredRecord {
+  std::string Class; ///< io, cpu, mixed or trivial, as the static class.
+  double Confidence = 0;
+  double OnCpuMs = 0, OffCpuMs = 0;
+  std::map<std::string, double> OffCpuByReason;
+  std::string JoinedBy;    ///< "file:line" or "name".
+  std::string StaticClass; ///< The class the analysis gave.
+  bool Overrides = false;  ///< It replaced the static class.
+};
 
 struct FunctionRecord {
   FunctionSummary S;
@@ -24,6 +37,8 @@ struct FunctionRecord {
   /// The row for running calls of the function concurrently: the selection
   /// table's decision on its summary (set by decideReport()).
   std::string CallersModel;
+  /// Set by joinProfile() when a profile has the function.
+  std::optional<MeasuredRecord> Measured;
 };
 
 struct FailedUnit {

@@ -8,7 +8,8 @@ _concur_advise() {
   local options="-p -j -o --summaries= --shard= --from-db --recheck-into= --format= --fail-on=
     --baseline= --write-baseline= --explain= --summary --checks= --config=
     --header-filter= --extra-arg= --extra-arg-before= --progress= --fix --quiet
-    --incremental-stats --kept-memory= --doc-url= --help --version"
+    --incremental-stats --kept-memory= --doc-url= --profile= --profile-findings
+    --profile-overrides --help --version"
 
   # After `--`, the words are compiler flags.
   local i
@@ -30,7 +31,7 @@ _concur_advise() {
     --fail-on) COMPREPLY=($(compgen -W "none note warning error" -- "$cur")); return 0 ;;
     --progress) COMPREPLY=($(compgen -W "auto bar lines none" -- "$cur")); return 0 ;;
     -p) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-    -o | --summaries | --recheck-into | --baseline | --write-baseline)
+    -o | --summaries | --recheck-into | --baseline | --write-baseline | --profile)
       COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
     -j | --shard | --explain | --checks | --config | --header-filter | --extra-arg | \
       --extra-arg-before | --kept-memory | --doc-url)

@@ -2,8 +2,9 @@
 //
 // One thread runs an event_loop; many concur::task coroutines run on it, each
 // until its next co_await, with no thread switches. The loop waits for I/O
-// readiness, timers and cross-thread posts through its backend (epoll with a
-// timerfd and an eventfd on Linux, see runtime/src/loop_backend.hpp).
+// readiness, timers and cross-thread posts through its backend, chosen when
+// the loop is made: io_uring where the kernel allows it, else epoll (see
+// event_loop_options::backend and runtime/src/loop_backend.hpp).
 //
 // One iteration of the loop, in this order (event_loop::run_once, and
 // docs/runtime-asyncio.md "Phase order"):
@@ -254,6 +255,19 @@ private:
   std::chrono::steady_clock::time_point when_{};
 };
 
+/// The kernel interface an event loop waits on.
+enum class loop_backend_kind {
+  /// The CONCUR_LOOP_BACKEND environment variable (epoll, io_uring or auto)
+  /// if set; otherwise io_uring where the kernel allows it, else epoll.
+  automatic,
+  /// epoll, a timerfd and an eventfd; file I/O on the I/O pool's threads.
+  epoll,
+  /// io_uring (Linux 5.13 or later, concur built with liburing): readiness
+  /// and timers as with epoll, and file reads and writes of async_file,
+  /// read_file and write_file submitted to the kernel without a thread.
+  io_uring,
+};
+
 /// Options of an event loop. `debug` defaults to the CONCUR_ASYNC_DEBUG
 /// environment variable being set to a non-empty value other than "0" (like
 /// PYTHONASYNCIODEBUG).
@@ -263,6 +277,10 @@ struct event_loop_options {
   /// this is reported (asyncio's slow_callback_duration).
   std::chrono::nanoseconds slow_callback_duration =
       std::chrono::milliseconds(100);
+  /// Which backend the loop runs on. Forcing io_uring where it is not
+  /// available makes the constructor throw std::runtime_error saying why; an
+  /// unknown CONCUR_LOOP_BACKEND value makes it throw std::invalid_argument.
+  loop_backend_kind backend = loop_backend_kind::automatic;
 };
 
 /// A single-threaded event loop running concur::task coroutines.
@@ -349,6 +367,8 @@ public:
   void run_once(bool may_wait = true);
 
   [[nodiscard]] static clock::time_point now() noexcept { return clock::now(); }
+  /// The backend this loop runs on: "epoll" or "io_uring".
+  [[nodiscard]] std::string_view backend_name() const noexcept;
   [[nodiscard]] bool debug() const noexcept { return debug_; }
   void set_debug(bool on) noexcept { debug_ = on; }
   void set_slow_callback_duration(std::chrono::nanoseconds d) noexcept {
@@ -426,6 +446,9 @@ public:
   void watch_readable(detail::io_op &op);
 
   template <class T> void finish(detail::task_state<T> &state);
+  /// The loop's backend (runtime/src/loop_backend.hpp; async_file submits
+  /// file I/O to it when it has its own).
+  [[nodiscard]] detail::loop_backend &backend() noexcept { return *backend_; }
 
 private:
   template <class T> friend class task_handle;

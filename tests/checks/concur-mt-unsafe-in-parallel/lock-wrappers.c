@@ -36,7 +36,7 @@ void start_workers(void) {
     pthread_create(&threads[i], 0, worker, 0);
   for (int i = 0; i < 4; ++i)
     pthread_create(&threads[i], 0, careless_worker, 0);
-  // CHECK-MESSAGES: :[[@LINE-1]]:36: warning: 'careless_worker' runs on several threads ('pthread_create') but is not thread-safe: an unsynchronised global write to 'unguarded_items'
+  // CHECK-MESSAGES: :[[@LINE-1]]:36: warning: 'careless_worker' runs on several threads ('pthread_create') but is not thread-safe: an unsynchronised global update to 'unguarded_items'
 }
 
 // A helper called while its caller holds the lock writes under that lock.
@@ -67,6 +67,6 @@ void start_maintenance(void) {
     // negative: grow_table runs with table_mutex held.
     pthread_create(&threads[i], 0, maintenance, 0);
     pthread_create(&threads[i], 0, careless_maintenance, 0);
-    // CHECK-MESSAGES: :[[@LINE-1]]:36: warning: 'careless_maintenance' runs on several threads ('pthread_create') but is not thread-safe: an unsynchronised global write to 'table_size' via 'grow_table'
+    // CHECK-MESSAGES: :[[@LINE-1]]:36: warning: 'careless_maintenance' runs on several threads ('pthread_create') but is not thread-safe: an unsynchronised global update to 'table_size' via 'grow_table'
   }
 }

@@ -16,7 +16,7 @@ void add_to_checksum(int v) { checksum += v; }
 void par_for_each(std::vector<int> &items) {
   std::for_each(std::execution::par, items.begin(), items.end(),
                 [](int v) { add_to_checksum(v); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: the lambda runs on several threads ('std::for_each with std::execution::par') but is not thread-safe: an unsynchronised global write to 'checksum' via 'add_to_checksum'
+  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: the lambda runs on several threads ('std::for_each with std::execution::par') but is not thread-safe: an unsynchronised global update to 'checksum' via 'add_to_checksum'
 }
 
 void par_unseq_transform(std::vector<int> &in, std::vector<int> &out) {
@@ -29,8 +29,8 @@ void omp_parallel_for(const unsigned char *data, int n) {
 #pragma omp parallel for
   for (int i = 0; i < n; ++i)
     histogram[data[i]]++;
-  // CHECK-MESSAGES: :[[@LINE-3]]:1: warning: this OpenMP region runs on several threads ('omp parallel for') but is not thread-safe: an unsynchronised global write to 'histogram'
-  // CHECK-NOTES: :[[@LINE-2]]:23: note: unsynchronised global write to 'histogram'
+  // CHECK-MESSAGES: :[[@LINE-3]]:1: warning: this OpenMP region runs on several threads ('omp parallel for') but is not thread-safe: an unsynchronised global update to 'histogram'
+  // CHECK-NOTES: :[[@LINE-2]]:23: note: unsynchronised global update to 'histogram'
 }
 
 void omp_parallel_region(char *line) {
@@ -44,7 +44,7 @@ void omp_parallel_region(char *line) {
 void omp_task(int v) {
 #pragma omp task
   add_to_checksum(v);
-  // CHECK-MESSAGES: :[[@LINE-2]]:1: warning: this OpenMP region runs on several threads ('omp task') but is not thread-safe: an unsynchronised global write to 'checksum' via 'add_to_checksum'
+  // CHECK-MESSAGES: :[[@LINE-2]]:1: warning: this OpenMP region runs on several threads ('omp task') but is not thread-safe: an unsynchronised global update to 'checksum' via 'add_to_checksum'
 }
 
 void tbb_loop(int n) {
@@ -54,7 +54,7 @@ void tbb_loop(int n) {
 
 void concur_loop(int n) {
   concur::parallel_for(0, n, [](int i) { add_to_checksum(i); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: the lambda runs on several threads ('concur::parallel_for') but is not thread-safe: an unsynchronised global write to 'checksum' via 'add_to_checksum'
+  // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: the lambda runs on several threads ('concur::parallel_for') but is not thread-safe: an unsynchronised global update to 'checksum' via 'add_to_checksum'
 }
 
 void bs_pool(BS::thread_pool &pool, char *line) {

@@ -72,10 +72,10 @@ void handle_item(int) { bump(); }
 void start_counter_threads(std::vector<std::thread> &threads) {
   for (int i = 0; i < 4; ++i)
     threads.push_back(std::thread(handle_item, i));
-  // CHECK-MESSAGES: :[[@LINE-1]]:35: warning: 'handle_item' runs on several threads ('std::thread') but is not thread-safe: an unsynchronised global write to 'processed' via 'bump'
+  // CHECK-MESSAGES: :[[@LINE-1]]:35: warning: 'handle_item' runs on several threads ('std::thread') but is not thread-safe: an unsynchronised global update to 'processed' via 'bump'
   // CHECK-NOTES: :[[@LINE-2]]:35: note: 'handle_item' is called here
   // CHECK-NOTES: :[[@LINE-7]]:25: note: 'bump' is called here
-  // CHECK-NOTES: :[[@LINE-9]]:15: note: unsynchronised global write to 'processed'
+  // CHECK-NOTES: :[[@LINE-9]]:15: note: unsynchronised global update to 'processed'
 }
 
 int next_id() {
@@ -86,7 +86,7 @@ int next_id() {
 void submit_ids(concur::thread_pool &pool) {
   auto make = [] { return next_id(); };
   auto f = pool.submit(make);
-  // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: the lambda runs on several threads ('concur::thread_pool::submit') but is not thread-safe: an unsynchronised static write to 'counter' via 'next_id'
+  // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: the lambda runs on several threads ('concur::thread_pool::submit') but is not thread-safe: an unsynchronised static update to 'counter' via 'next_id'
 }
 
 double totals[64];
@@ -98,7 +98,7 @@ void accumulate_row(int row) {
 void submit_rows(concur::thread_pool &pool, int rows) {
   for (int r = 0; r < rows; ++r)
     pool.post([r] { accumulate_row(r); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: the lambda runs on several threads ('concur::thread_pool::post') but is not thread-safe: an unsynchronised global write to 'totals' via 'accumulate_row'; synchronise it or use thread-safe forms, or run it in worker processes (row: multiprocessing)
+  // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: the lambda runs on several threads ('concur::thread_pool::post') but is not thread-safe: an unsynchronised global update to 'totals' via 'accumulate_row'; synchronise it or use thread-safe forms, or run it in worker processes (row: multiprocessing)
   // CHECK-NOTES: :[[@LINE-2]]:15: note: row 'multiprocessing' (decision step 5)
 }
 

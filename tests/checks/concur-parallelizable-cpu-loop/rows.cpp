@@ -211,7 +211,7 @@ void memo_all(const std::vector<std::vector<long>> &batches, long *out) {
   for (size_t i = 0; i < batches.size(); ++i)
     out[i] = memo_sort(batches[i]);
   // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: independent iterations each do substantial CPU work (sort work in 'std::sort' via 'memo_sort') that is not thread-safe; run them in parallel worker processes (row: multiprocessing)
-  // CHECK-NOTES: :[[@LINE-9]]:3: note: unsynchronised static write to 'calls'
+  // CHECK-NOTES: :[[@LINE-9]]:3: note: unsynchronised static update to 'calls'
 }
 
 // --- templates ------------------------------------------------------------------

@@ -3,7 +3,7 @@
 # against that folder only, each run:
 #
 #   pkg-config   c++ consumer.cpp $(pkg-config --cflags --libs concur)
-#   plain        c++ -std=c++20 -ITMP/include consumer.cpp -LTMP/lib -lconcur -pthread
+#   plain        c++ -std=c++20 -ITMP/include consumer.cpp -LTMP/lib -lconcur [-luring] -pthread
 #   cmake        find_package(concur) + target_link_libraries(... concur::runtime)
 #
 # With -DHTTP_CONSUMER=http_consumer.cpp (when concur::http is built), that
@@ -20,7 +20,7 @@
 #
 #   cmake -DBUILD_DIR=... -DHEADERS=.../runtime/include/concur
 #         -DCONSUMER=.../consumer.cpp -DCOMPILER=... -DPKG_CONFIG=...
-#         -DSCRATCH=... [-DREMOVE=name] [-DHTTP_CONSUMER=...]
+#         -DSCRATCH=... [-DREMOVE=name] [-DHTTP_CONSUMER=...] [-DURING=ON]
 #         -P check_install.cmake
 
 cmake_minimum_required(VERSION 3.20)
@@ -115,7 +115,12 @@ get_filename_component(real_prefix ${prefix} REALPATH)
 if(NOT includedir STREQUAL "${real_prefix}/include")
   message(FATAL_ERROR "concur.pc's includedir is ${includedir}, not ${real_prefix}/include")
 endif()
-foreach(needed -std=c++20 -pthread -lconcur)
+# With the io_uring backend (-DURING=ON) the runtime links liburing.
+set(runtime_libs -lconcur)
+if(URING)
+  list(APPEND runtime_libs -luring)
+endif()
+foreach(needed -std=c++20 -pthread ${runtime_libs})
   if(NOT needed IN_LIST flags)
     message(FATAL_ERROR "pkg-config --cflags --libs concur lacks ${needed}: ${flags}")
   endif()
@@ -126,7 +131,7 @@ message(STATUS "pkg-config: ${flags}")
 
 # 2. Plain compiler flags.
 set(plain -std=c++20 -I${prefix}/include ${CONSUMER} -o ${SCRATCH}/plain -L${libdir}
-    -lconcur -pthread)
+    ${runtime_libs} -pthread)
 run(${COMPILER} ${plain})
 expect_output(${SCRATCH}/plain)
 string(REPLACE ";" " " plain "${plain}")

@@ -195,6 +195,8 @@ int getc(FILE *f);
 ssize_t getline(char **line, size_t *n, FILE *f);
 int fprintf(FILE *f, const char *fmt, ...);
 typedef __builtin_va_list va_list;
+#define va_start(ap, last) __builtin_va_start(ap, last)
+#define va_end(ap) __builtin_va_end(ap)
 int vfprintf(FILE *f, const char *fmt, va_list ap);
 int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int fscanf(FILE *f, const char *fmt, ...);
