@@ -1903,12 +1903,14 @@ const CallExpr *WorkloadAnalyzer::printsToConsole(const Stmt *S) {
       if (std::optional<ApiEffects> Api = apiEffects(Callee);
           Api && Api->Io == IoKind::Console && !Api->LogSink &&
           Api->ConsoleStreamArg < 0 &&
-          none_of(Callee->parameters(), [](const ParmVarDecl *P) {
-            // fputs(s, f) names its stream: a FILE* of its own may be the
-            // iteration's own file.
-            return P->getType()->isPointerType() &&
-                   P->getType()->getPointeeType()->isRecordType();
-          }))
+          none_of(
+              Callee->parameters(),
+              [](const ParmVarDecl *P) {
+                // fputs(s, f) names its stream: a FILE* of its own may be the
+                // iteration's own file.
+                return P->getType()->isPointerType() &&
+                       P->getType()->getPointeeType()->isRecordType();
+              }))
         return Call;
   for (const Stmt *Child : S->children())
     if (const CallExpr *Found = printsToConsole(Child))
@@ -1986,10 +1988,9 @@ const LoopFacts &WorkloadAnalyzer::analyzeLoop(const Stmt *Loop) {
   if (Facts.Dependences.Independent)
     if (const CallExpr *Print = printsToConsole(Body)) {
       Facts.Dependences.Independent = false;
-      Facts.Dependences.Reason =
-          "prints to the standard output with '" +
-          Print->getDirectCallee()->getNameAsString() +
-          "' on every iteration: one output, in order";
+      Facts.Dependences.Reason = "prints to the standard output with '" +
+                                 Print->getDirectCallee()->getNameAsString() +
+                                 "' on every iteration: one output, in order";
       Facts.Dependences.Loc = Print->getBeginLoc();
     }
   // A callee that stores into a global (registers a config into the one
