@@ -39,7 +39,8 @@ void BlockingCallInCoroutineCheck::check(
     // Calling a coroutine only creates it; its own body is checked itself.
     if (Callee && WorkloadAnalyzer::isCoroutine(Callee))
       return true;
-    Effects E = Analyzer.analyzeCall(cast<Expr>(S));
+    // A descriptor the coroutine made non-blocking does not wait.
+    Effects E = Analyzer.analyzeCall(cast<Expr>(S), Coroutine->getBody());
     if (E.substantialBlocking() < Opts.SubstantialBlocking)
       return true;
     const Evidence *Top = ::concur::topEvidence(E, EvidenceKind::Io);

@@ -1,6 +1,7 @@
 //===--- ConcurTidyModule.cpp - the concur clang-tidy module --------------===//
 
 #include "BlockingCallInCoroutineCheck.h"
+#include "BlockingCallInEventLoopCheck.h"
 #include "BlockingUnderLockCheck.h"
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
@@ -22,6 +23,8 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<BlockingCallInCoroutineCheck>(
         "concur-blocking-call-in-coroutine");
+    Factories.registerCheck<BlockingCallInEventLoopCheck>(
+        "concur-blocking-call-in-event-loop");
     Factories.registerCheck<BlockingUnderLockCheck>(
         "concur-blocking-under-lock");
     Factories.registerCheck<CpuHeavyInCoroutineCheck>(

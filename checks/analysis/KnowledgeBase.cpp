@@ -46,6 +46,13 @@ void ApiEffects::merge(const ApiEffects &Other) {
   if (Other.TimeoutArg >= 0)
     TimeoutArg = Other.TimeoutArg;
   WouldBlock |= Other.WouldBlock;
+  if (Other.LoopCallback) {
+    LoopCallback = true;
+    LoopCallbackArg = Other.LoopCallbackArg;
+  }
+  DispatchWait |= Other.DispatchWait;
+  if (Other.DescriptorCountArg >= 0)
+    DescriptorCountArg = Other.DescriptorCountArg;
 }
 
 ApiEffects KnowledgeBaseEntry::effects() const {
@@ -70,6 +77,15 @@ ApiEffects KnowledgeBaseEntry::effects() const {
   E.WakeUpSizeArg = WakeUpSizeArg.value_or(-1);
   E.TimeoutArg = TimeoutArg.value_or(-1);
   E.WouldBlock = WouldBlock;
+  if (LoopCallbackArg) {
+    E.LoopCallback = true;
+    E.LoopCallbackArg = *LoopCallbackArg;
+    // The callable runs later, on the loop: not in the registering call.
+    if (E.Callback == CallbackPolicy::Unspecified)
+      E.Callback = CallbackPolicy::Elsewhere;
+  }
+  E.DispatchWait = DispatchWait;
+  E.DescriptorCountArg = DescriptorCountArg.value_or(-1);
   return E;
 }
 
@@ -96,13 +112,14 @@ struct CostsBlock {
 };
 struct IncidentalBlock {
   std::vector<std::string> LogWords, LevelWords, ErrorLabelWords,
-      WouldBlockCodes, TimeoutCodes;
+      WouldBlockCodes, TimeoutCodes, NonBlockingFlags;
 };
 struct KnowledgeBaseDocument {
   int Version = 0;
   CostsBlock Costs;
   IncidentalBlock Incidental;
   std::vector<KnowledgeBaseEntry> Entries;
+  std::vector<std::string> Handlers;
 };
 } // namespace
 } // namespace concur
@@ -136,6 +153,7 @@ template <> struct MappingTraits<IncidentalBlock> {
     Io.mapOptional("error-label-words", Block.ErrorLabelWords);
     Io.mapOptional("would-block-codes", Block.WouldBlockCodes);
     Io.mapOptional("timeout-codes", Block.TimeoutCodes);
+    Io.mapOptional("non-blocking-flags", Block.NonBlockingFlags);
   }
 };
 
@@ -145,6 +163,7 @@ template <> struct MappingTraits<KnowledgeBaseDocument> {
     Io.mapOptional("costs", Doc.Costs);
     Io.mapOptional("incidental", Doc.Incidental);
     Io.mapOptional("entries", Doc.Entries);
+    Io.mapOptional("handlers", Doc.Handlers);
   }
 };
 
@@ -191,6 +210,9 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
   Append(Incidental.ErrorLabel, Other.Incidental.ErrorLabel);
   Append(Incidental.WouldBlockCodes, Other.Incidental.WouldBlockCodes);
   Append(Incidental.TimeoutCodes, Other.Incidental.TimeoutCodes);
+  Append(Incidental.NonBlockingFlags, Other.Incidental.NonBlockingFlags);
+  for (const auto &Handler : Other.LoopHandlers)
+    LoopHandlers.insert(Handler.getKey());
   for (unsigned I = 0; I < NumIoKinds; ++I)
     if (Other.IoCostSet[I]) {
       Costs.Io[I] = Other.Costs.Io[I];
@@ -207,8 +229,14 @@ bool KnowledgeBase::empty() const {
   auto None = [](bool Set) { return !Set; };
   return size() == 0 && Incidental.Log.empty() && Incidental.Level.empty() &&
          Incidental.ErrorLabel.empty() && Incidental.WouldBlockCodes.empty() &&
-         Incidental.TimeoutCodes.empty() && llvm::all_of(IoCostSet, None) &&
-         llvm::all_of(CpuCostSet, None);
+         Incidental.TimeoutCodes.empty() &&
+         Incidental.NonBlockingFlags.empty() && LoopHandlers.empty() &&
+         llvm::all_of(IoCostSet, None) && llvm::all_of(CpuCostSet, None);
+}
+
+void KnowledgeBase::addLoopHandlers(ArrayRef<std::string> Names) {
+  for (const std::string &Name : Names)
+    LoopHandlers.insert(Name);
 }
 
 std::optional<ApiEffects> KnowledgeBase::lookup(StringRef QualifiedName) const {
@@ -289,6 +317,8 @@ Expected<KnowledgeBase> KnowledgeBaseParser::parse(StringRef Yaml,
   KB.Incidental.ErrorLabel = Doc.Incidental.ErrorLabelWords;
   KB.Incidental.WouldBlockCodes = Doc.Incidental.WouldBlockCodes;
   KB.Incidental.TimeoutCodes = Doc.Incidental.TimeoutCodes;
+  KB.Incidental.NonBlockingFlags = Doc.Incidental.NonBlockingFlags;
+  KB.addLoopHandlers(Doc.Handlers);
   return KB;
 }
 
@@ -364,7 +394,10 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
                                         "console-stream-arg",
                                         "wake-up-size-arg",
                                         "timeout-arg",
-                                        "would-block"};
+                                        "would-block",
+                                        "loop-callback-arg",
+                                        "dispatch-wait",
+                                        "descriptor-count-arg"};
     for (StringRef Key : Io.keys())
       if (!llvm::is_contained(Known, Key))
         Entry.HasUnknownKeys = true;
@@ -390,6 +423,9 @@ void MappingTraits<KnowledgeBaseEntry>::mapping(IO &Io,
   Io.mapOptional("wake-up-size-arg", Entry.WakeUpSizeArg);
   Io.mapOptional("timeout-arg", Entry.TimeoutArg);
   Io.mapOptional("would-block", Entry.WouldBlock);
+  Io.mapOptional("loop-callback-arg", Entry.LoopCallbackArgText);
+  Io.mapOptional("dispatch-wait", Entry.DispatchWait);
+  Io.mapOptional("descriptor-count-arg", Entry.DescriptorCountArg);
 }
 
 std::string
@@ -410,15 +446,31 @@ MappingTraits<KnowledgeBaseEntry>::validate(IO &, KnowledgeBaseEntry &Entry) {
     return "cost must not be negative";
   if ((Entry.ConsoleStreamArg && *Entry.ConsoleStreamArg < 0) ||
       (Entry.WakeUpSizeArg && *Entry.WakeUpSizeArg < 0) ||
-      (Entry.TimeoutArg && *Entry.TimeoutArg < 0))
+      (Entry.TimeoutArg && *Entry.TimeoutArg < 0) ||
+      (Entry.DescriptorCountArg && *Entry.DescriptorCountArg < 0))
     return "an argument index must not be negative";
+  if (!Entry.LoopCallbackArgText.empty()) {
+    int Index = 0;
+    if (Entry.LoopCallbackArgText == "last")
+      Entry.LoopCallbackArg = ApiEffects::LastArg;
+    else if (Entry.LoopCallbackArgText == "all")
+      Entry.LoopCallbackArg = ApiEffects::AllArgs;
+    else if (!StringRef(Entry.LoopCallbackArgText).getAsInteger(10, Index) &&
+             Index >= 0)
+      Entry.LoopCallbackArg = Index;
+    else
+      return "loop-callback-arg must be an argument index, 'last' or 'all', "
+             "not '" +
+             Entry.LoopCallbackArgText + "'";
+  }
   if (!Entry.Io && !Entry.Cpu && !Entry.Cost && !Entry.MtUnsafe &&
       !Entry.Async && Entry.Callback == CallbackPolicy::Unspecified &&
       !Entry.Spawns && !Entry.AcquiresLock && !Entry.ReleasesLock &&
       Entry.Runs == RunsOn::Caller && Entry.SafeForm.empty() &&
       Entry.Fix.empty() && Entry.AsyncForm.empty() && !Entry.LogSink &&
       !Entry.ConsoleStreamArg && !Entry.WakeUpSizeArg && !Entry.TimeoutArg &&
-      !Entry.WouldBlock)
+      !Entry.WouldBlock && !Entry.LoopCallbackArg && !Entry.DispatchWait &&
+      !Entry.DescriptorCountArg)
     return "entry for '" + Entry.Names.front() + "' states no effect";
   return "";
 }

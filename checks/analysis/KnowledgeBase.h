@@ -12,6 +12,7 @@
 
 #include "Workload.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 #include <string>
 #include <vector>
@@ -78,6 +79,21 @@ struct ApiEffects {
   /// would-block codes (EAGAIN) instead of waiting; a function that handles
   /// those codes uses its descriptors so (send, recv, accept, write).
   bool WouldBlock = false;
+  /// The function registers the callable at argument LoopCallbackArg
+  /// (LastArg: the last one; AllArgs: every callable argument) to run on an
+  /// event loop's thread: event_assign, uv_read_start, an Asio async_*
+  /// operation's completion handler. Meaningful when LoopCallback is set.
+  bool LoopCallback = false;
+  int LoopCallbackArg = 0;
+  static constexpr int LastArg = -1, AllArgs = -2;
+  /// The function waits for the readiness of many descriptors (epoll_wait,
+  /// poll, select): a loop around it dispatches the events, and what it
+  /// calls runs on the loop's thread.
+  bool DispatchWait = false;
+  /// The argument that gives how many descriptors a dispatch wait watches
+  /// (poll's nfds, select's highest descriptor plus one): a wait on a
+  /// constant one or none (`select(0, ...)` as a sleep) dispatches nothing.
+  int DescriptorCountArg = -1;
 
   /// Folds \p Other into this entry (a name listed in several entries).
   void merge(const ApiEffects &Other);
@@ -106,6 +122,9 @@ struct IncidentalWords {
   /// would-block code turned into ETIMEDOUT): a body that uses one of these
   /// waits on its descriptors even when it handles a would-block code.
   std::vector<std::string> TimeoutCodes;
+  /// Flags that make a descriptor non-blocking when it is created or
+  /// switched with fcntl or ioctl: O_NONBLOCK, SOCK_NONBLOCK, FIONBIO.
+  std::vector<std::string> NonBlockingFlags;
 };
 
 /// Default cost per kind, from the `costs` block of the knowledge base.
@@ -145,7 +164,17 @@ public:
   /// No entries and no costs: extending with it changes nothing.
   bool empty() const;
 
+  /// Adds functions that run on an event loop's thread however they are
+  /// registered (`.concur.yaml`'s `handlers:`).
+  void addLoopHandlers(llvm::ArrayRef<std::string> Names);
+  /// Whether the function with this normalised qualified name was named as
+  /// an event-loop handler.
+  bool isLoopHandler(llvm::StringRef QualifiedName) const {
+    return LoopHandlers.contains(QualifiedName);
+  }
+
 private:
+  llvm::StringSet<> LoopHandlers;
   llvm::StringMap<ApiEffects> Exact;
   /// Patterns with a trailing '*', longest first.
   std::vector<std::pair<std::string, ApiEffects>> Prefixes;

@@ -21,6 +21,7 @@ struct ConfigText {
   std::vector<KnowledgeBaseEntry> Entries;
   OptionsText Options;
   std::string Summaries;
+  std::vector<std::string> Handlers;
 };
 } // namespace
 
@@ -44,6 +45,7 @@ template <> struct MappingTraits<ConfigText> {
     Io.mapOptional("knowledge-base", Config.Entries);
     Io.mapOptional("options", Config.Options);
     Io.mapOptional("summaries", Config.Summaries);
+    Io.mapOptional("handlers", Config.Handlers);
   }
 };
 
@@ -77,6 +79,7 @@ Expected<ProjectConfig> ProjectConfig::parse(StringRef Yaml, StringRef Path) {
   Config.Path = Path.str();
   for (const KnowledgeBaseEntry &Entry : Text.Entries)
     Config.Extra.add(Entry.Names, Entry.effects());
+  Config.Extra.addLoopHandlers(Text.Handlers);
 #define CONCUR_THRESHOLD(Field, YamlKey, CheckOption, Type, Default)           \
   Config.Field = Text.Options.Field;
 #include "ConfigOptions.def"

@@ -14,6 +14,7 @@
 //     min-iteration-work: 500
 //     fan-out-threshold: 8
 //   summaries: build/concur-summaries.db   # relative to this file
+//   handlers: [on_request]     # functions that run on an event loop
 //
 //===----------------------------------------------------------------------===//
 

@@ -109,6 +109,9 @@ void Effects::addScaled(const Effects &Callee, const Growth &Times,
   ThreadUnsafe |= Callee.ThreadUnsafe;
   UsesAsyncApi |= Callee.UsesAsyncApi;
   Spawns |= Callee.Spawns;
+  if (Callee.EventWaitDepth &&
+      (!EventWaitDepth || Callee.EventWaitDepth + 1 < EventWaitDepth))
+    EventWaitDepth = Callee.EventWaitDepth + 1;
   UnknownCalls += Callee.UnknownCalls;
   // Each chain is built already cut as addEvidence() would cut it, so only
   // the hops that are kept are copied: linking a large project spent most
@@ -265,8 +268,9 @@ namespace {
 /// whether they are synchronised and whether they are callbacks. 4: the
 /// function's lock wrapping, whether it is a log sink, and the parameters it
 /// writes through (WrittenParams). 5: work and blocking as growths in the
-/// unknown size (Growth.h), and external calls' repetitions as one.
-constexpr uint8_t SummaryFormat = 5;
+/// unknown size (Growth.h), and external calls' repetitions as one. 6:
+/// how deep the code waits for events (Effects::EventWaitDepth).
+constexpr uint8_t SummaryFormat = 6;
 
 void appendULEB128(std::string &Out, uint64_t V) {
   do {
@@ -479,6 +483,7 @@ std::string encodeSummary(const FunctionSummary &S) {
   W.growth(T.ElementGrowth);
   W.byte(uint8_t(T.ThreadUnsafe) | uint8_t(T.UsesAsyncApi) << 1 |
          uint8_t(T.Spawns) << 2);
+  W.number(T.EventWaitDepth);
   W.number(T.UnknownCalls);
   W.number(T.Items.size());
   for (const Evidence &E : T.Items) {
@@ -540,6 +545,7 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   T.ThreadUnsafe = Flags & 1;
   T.UsesAsyncApi = Flags & 2;
   T.Spawns = Flags & 4;
+  T.EventWaitDepth = R.small();
   T.UnknownCalls = R.small();
   T.Items.resize(R.count());
   for (Evidence &E : T.Items) {

@@ -108,6 +108,11 @@ struct Effects {
   bool ThreadUnsafe = false;
   bool UsesAsyncApi = false;
   bool Spawns = false;
+  /// How deep the code waits for events on many descriptors (epoll_wait,
+  /// poll, select: the knowledge base's dispatch-wait): 1 when it calls the
+  /// wait itself, 2 when a function it calls does, ...; 0 when it does not.
+  /// A loop that waits at a shallow depth is an event loop.
+  unsigned EventWaitDepth = 0;
   unsigned UnknownCalls = 0;
   std::vector<Evidence> Items;
 

@@ -67,7 +67,9 @@ public:
   /// parameters it writes through.
   /// 6: work and blocking are growths in the unknown size (Growth.h), and
   /// calls into other units say how often they are made as one.
-  static constexpr int SchemaVersion = 6;
+  /// 7: effects say how deep the code waits for events (an event loop's
+  /// epoll_wait, poll or select), itself or in a callee.
+  static constexpr int SchemaVersion = 7;
   /// The tables of a new database, as SQL (see the layout above).
   static const char *const SchemaSql;
 

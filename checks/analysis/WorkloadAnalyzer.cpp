@@ -1007,6 +1007,8 @@ void Scanner::applyApi(const ApiEffects &Api, StringRef Name,
   }
   Out.UsesAsyncApi |= Api.Async;
   Out.Spawns |= Api.Spawns;
+  if (Api.DispatchWait)
+    Out.EventWaitDepth = 1;
   HasLock |= Api.AcquiresLock;
 }
 
@@ -1164,11 +1166,15 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee,
     const Expr *Timeout = argumentAt(E, Api->TimeoutArg);
     if ((WakeUpSize && isWakeUpSize(WakeUpSize, I.Ctx)) ||
         (Timeout && isZeroTimeout(Timeout, I.Ctx)) ||
-        (Api->WouldBlock && Body && I.A.handlesWouldBlock(Body))) {
+        (Api->WouldBlock && Body &&
+         (I.A.handlesWouldBlock(Body) ||
+          I.A.isNonBlockingDescriptor(argumentAt(E, 0), Body)))) {
       opaqueCall(Times);
       return;
     }
     ApiEffects Effective = *Api;
+    if (Effective.DispatchWait && !I.A.isDispatchWait(E))
+      Effective.DispatchWait = false;
     const Expr *Stream = argumentAt(E, Api->ConsoleStreamArg);
     if (Api->LogSink || (Api->Io && Stream && namesConsole(Stream, I.Ctx))) {
       // Diagnostics: console output, whatever the function does inside.
@@ -1829,13 +1835,13 @@ Effects WorkloadAnalyzer::analyzeStmt(const Stmt *S) {
   return Out;
 }
 
-Effects WorkloadAnalyzer::analyzeCall(const Expr *Call) {
+Effects WorkloadAnalyzer::analyzeCall(const Expr *Call, const Stmt *Context) {
   Effects Out;
   std::vector<ExternalCall> Ignored;
   auto Fold = [&](const CallEdge &Edge) {
     Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, Edge.Site, Opts);
   };
-  Scanner Scan(*P, Out, Fold, Ignored);
+  Scanner Scan(*P, Out, Fold, Ignored, Context);
   if (const auto *CE = dyn_cast<CallExpr>(Call))
     Scan.call(CE, CE->getDirectCallee(), Once);
   else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call))
@@ -2197,6 +2203,109 @@ bool WorkloadAnalyzer::handlesWouldBlock(const Stmt *Body) {
   bool Found = Uses(Words.WouldBlockCodes) && !Uses(Words.TimeoutCodes);
   P->WouldBlockBodies[Body] = Found;
   return Found;
+}
+
+bool WorkloadAnalyzer::isNonBlockingDescriptor(const Expr *Descriptor,
+                                               const Stmt *Body) {
+  if (!Descriptor || !Body)
+    return false;
+  const auto *Ref = dyn_cast<DeclRefExpr>(Descriptor->IgnoreParenImpCasts());
+  const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  if (!Var)
+    return false;
+  const SourceManager &SM = Ctx.getSourceManager();
+  ArrayRef<std::string> Flags = KB.incidental().NonBlockingFlags;
+  // A flag is a macro (O_NONBLOCK expands to 04000) or an enumerator
+  // (SOCK_NONBLOCK); one under `~` is being cleared.
+  std::function<bool(const Stmt *)> HasFlag = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    if (const auto *Not = dyn_cast<UnaryOperator>(S);
+        Not && Not->getOpcode() == UO_Not)
+      return false;
+    if (const auto *R = dyn_cast<DeclRefExpr>(S);
+        R && R->getDecl()->getIdentifier() &&
+        is_contained(Flags, R->getDecl()->getName()))
+      return true;
+    if (isa<IntegerLiteral, DeclRefExpr>(S))
+      for (SourceLocation Loc = S->getBeginLoc(); Loc.isMacroID();
+           Loc = SM.getImmediateMacroCallerLoc(Loc))
+        if (is_contained(Flags, Lexer::getImmediateMacroName(
+                                    Loc, SM, Ctx.getLangOpts())))
+          return true;
+    return any_of(S->children(), HasFlag);
+  };
+  auto IsVar = [&](const Expr *E) {
+    const auto *R =
+        dyn_cast_or_null<DeclRefExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+    return R && R->getDecl() == Var;
+  };
+  // Created non-blocking: `int fd = socket(AF_INET, SOCK_STREAM |
+  // SOCK_NONBLOCK, 0)`.
+  if (const Expr *Init = Var->getInit();
+      Init && isa<CallExpr>(Init->IgnoreParenImpCasts()) && HasFlag(Init))
+    return true;
+  std::function<bool(const Stmt *)> Visit = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    if (const auto *Assign = dyn_cast<BinaryOperator>(S);
+        Assign && Assign->getOpcode() == BO_Assign && IsVar(Assign->getLHS()) &&
+        isa<CallExpr>(Assign->getRHS()->IgnoreParenImpCasts()) &&
+        HasFlag(Assign->getRHS()))
+      return true;
+    if (const auto *Call = dyn_cast<CallExpr>(S);
+        Call && any_of(Call->arguments(), IsVar))
+      if (const FunctionDecl *Callee = Call->getDirectCallee();
+          Callee && Callee->getIdentifier()) {
+        std::string Name = Callee->getName().lower();
+        StringRef N(Name);
+        if (N.contains("nonblock") || N.contains("non_block"))
+          return true;
+        if ((N == "fcntl" || N == "ioctl") && HasFlag(Call))
+          return true;
+      }
+    return any_of(S->children(), Visit);
+  };
+  return Visit(Body);
+}
+
+bool WorkloadAnalyzer::isDispatchWait(const Expr *Call) {
+  const auto *CE = dyn_cast<CallExpr>(Call);
+  const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+  std::optional<ApiEffects> Api = Callee ? apiEffects(Callee) : std::nullopt;
+  if (!Api || !Api->DispatchWait)
+    return false;
+  if (const Expr *Count = argumentAt(Call, Api->DescriptorCountArg))
+    if (std::optional<APSInt> N = constantInt(Count, Ctx); N && *N <= 1)
+      return false;
+  if (const Expr *Timeout = argumentAt(Call, Api->TimeoutArg);
+      Timeout && isZeroTimeout(Timeout, Ctx))
+    return false;
+  return true;
+}
+
+std::optional<Effects>
+WorkloadAnalyzer::analyzeCallable(const FunctionDecl *Target,
+                                  SourceLocation Loc) {
+  if (!Target)
+    return std::nullopt;
+  Effects Out;
+  Hop Site = makeHop(callableName(Target), Loc);
+  if (const FunctionDecl *Def = definitionOf(Target);
+      Def && isAnalysable(Def)) {
+    Out.addScaled(summarize(Def).Total, Growth::constant(1), Site, Opts);
+    return Out;
+  }
+  if (!P->External || P->isSystem(Target) || apiEffects(Target))
+    return std::nullopt;
+  SmallString<128> USR;
+  if (index::generateUSRForDecl(Target, USR))
+    return std::nullopt;
+  const FunctionSummary *S = P->External->lookup(USR);
+  if (!S)
+    return std::nullopt;
+  Out.addScaled(S->Total, Growth::constant(1), Site, Opts);
+  return Out;
 }
 
 bool WorkloadAnalyzer::isErrorLabel(const LabelStmt *Label) const {

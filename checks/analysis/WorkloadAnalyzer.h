@@ -64,7 +64,10 @@ public:
 
   /// The effects of one call of \p Callee at \p CallSite, as the caller sees
   /// them; \p Call is the call expression (used for virtual dispatch).
-  Effects analyzeCall(const clang::Expr *Call);
+  /// \p Context, the body the call is in, tells whether its descriptor is
+  /// non-blocking (handlesWouldBlock, isNonBlockingDescriptor).
+  Effects analyzeCall(const clang::Expr *Call,
+                      const clang::Stmt *Context = nullptr);
 
   /// Per-iteration effects, trip count, fan-out and dependences of a loop
   /// (for, range-for, while, do). Computed once per loop: the reference
@@ -118,6 +121,25 @@ public:
   /// A call in \p S (not in a lambda it defines) that prints to the standard
   /// output without naming a stream: printf, puts, putchar.
   const clang::CallExpr *printsToConsole(const clang::Stmt *S);
+
+  /// Whether the descriptor \p Descriptor (a variable) is visibly made
+  /// non-blocking in \p Body: created with SOCK_NONBLOCK or O_NONBLOCK,
+  /// switched with fcntl(F_SETFL, O_NONBLOCK) or ioctl(FIONBIO), or passed
+  /// to a function named for it (evutil_make_socket_nonblocking).
+  bool isNonBlockingDescriptor(const clang::Expr *Descriptor,
+                               const clang::Stmt *Body);
+
+  /// Whether \p Call waits for events on many descriptors: a call of a
+  /// knowledge-base dispatch-wait (epoll_wait, poll, select) that does not
+  /// watch a constant one descriptor or none, with a timeout that is not 0.
+  bool isDispatchWait(const clang::Expr *Call);
+
+  /// The effects of one call of \p Target (a function or a lambda's call
+  /// operator) named at \p Loc, with evidence chains that start there: from
+  /// its body in this unit, else from the linked summary of another unit.
+  /// None when neither is available.
+  std::optional<Effects> analyzeCallable(const clang::FunctionDecl *Target,
+                                         clang::SourceLocation Loc);
 
   /// Whether \p FD is a log sink by its name and its effects: named as a
   /// logger, taking a format, and doing no I/O but output.

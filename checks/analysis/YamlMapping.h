@@ -38,6 +38,12 @@ struct KnowledgeBaseEntry {
   bool LogSink = false;
   std::optional<int> ConsoleStreamArg, WakeUpSizeArg, TimeoutArg;
   bool WouldBlock = false;
+  /// As written: an index, "last" or "all"; checked and converted to
+  /// LoopCallbackArg when the entry is read.
+  std::string LoopCallbackArgText;
+  std::optional<int> LoopCallbackArg;
+  bool DispatchWait = false;
+  std::optional<int> DescriptorCountArg;
   /// The entry has a key the schema does not know: YAML I/O names it, with
   /// its line, so validation stays quiet rather than mask it.
   bool HasUnknownKeys = false;

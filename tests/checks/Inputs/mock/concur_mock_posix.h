@@ -83,6 +83,10 @@ struct epoll_event { unsigned int events; union epoll_data data; };
 #define AF_UNSPEC 0
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
+#define SOCK_NONBLOCK 04000
+#define F_GETFL 3
+#define F_SETFL 4
+#define FIONBIO 0x5421
 #define SOL_SOCKET 1
 #define SO_REUSEADDR 2
 #define INADDR_ANY ((in_addr_t)0)
@@ -144,6 +148,8 @@ int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout);
 
 /* --- file descriptors ----------------------------------------------------- */
 int open(const char *path, int flags, ...);
+int fcntl(int fd, int cmd, ...);
+int ioctl(int fd, unsigned long request, ...);
 int openat(int dirfd, const char *path, int flags, ...);
 int creat(const char *path, mode_t mode);
 ssize_t read(int fd, void *buf, size_t n);
@@ -274,7 +280,7 @@ int *__errno_location(void);
 struct event;
 void event_set(struct event *ev, int fd, short events,
                void (*callback)(int, short, void *), void *arg);
-int event_add(struct event *ev, const struct timespec *timeout);
+int event_add(struct event *ev, const struct timeval *timeout);
 
 /* --- time and sleeps ------------------------------------------------------ */
 unsigned int sleep(unsigned int seconds);
