@@ -173,14 +173,13 @@ void BlockingCallInEventLoopCheck::report(SourceLocation Loc,
   // Computing: a call of a known heavy API (a hash, compression, a sort),
   // or a loop in the code on the loop or in a helper it calls. Work summed
   // over long chains through a server's whole call graph is an estimate
-  // too rough to move code off its loop for. Copying and comparing the
-  // bytes of a request is what the loop is for: memory work is not work to
-  // move off it.
+  // too rough to move code off its loop for. Copying, searching and
+  // formatting the bytes of a request is what the loop is for: work that
+  // does not compute (::concur::computes) is not work to move off it.
   const Evidence *Top = nullptr;
   for (const Evidence &Item : Work.Items) {
-    if (Item.Kind != EvidenceKind::Cpu || Item.Chain.empty() ||
-        Item.Weight < Opts.SubstantialWork ||
-        Item.What == ::concur::toString(::concur::CpuKind::Memory))
+    if (!::concur::isComputing(Item) || Item.Chain.empty() ||
+        Item.Weight < Opts.SubstantialWork)
       continue;
     bool CodeWork = Item.Chain.back().Callee.empty();
     if (CodeWork && (Dispatched || Item.Chain.size() > MaxCodeWorkHops))
