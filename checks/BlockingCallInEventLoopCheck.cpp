@@ -1,6 +1,7 @@
 //===--- BlockingCallInEventLoopCheck.cpp - concur ------------------------===//
 
 #include "BlockingCallInEventLoopCheck.h"
+#include "ParallelSites.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -48,33 +49,6 @@ void BlockingCallInEventLoopCheck::registerMatchers(MatchFinder *Finder) {
       this);
   // Dispatch loops, and handlers named in the configuration.
   Finder->addMatcher(loopFunctionMatcher(), this);
-}
-
-/// The function a callable argument names: a function or its address, a
-/// lambda, or a variable initialised with a lambda.
-static const FunctionDecl *callableOf(const Expr *Arg) {
-  const Expr *E = Arg->IgnoreImplicit()->IgnoreParenImpCasts();
-  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E);
-      Construct && Construct->getNumArgs() == 1)
-    E = Construct->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts();
-  if (const auto *Cast = dyn_cast<ExplicitCastExpr>(E))
-    E = Cast->getSubExpr()->IgnoreParenImpCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(E);
-      UO && UO->getOpcode() == UO_AddrOf)
-    E = UO->getSubExpr()->IgnoreParenImpCasts();
-  if (const auto *Lambda = dyn_cast<LambdaExpr>(E))
-    return Lambda->getCallOperator();
-  const auto *DRE = dyn_cast<DeclRefExpr>(E);
-  if (!DRE)
-    return nullptr;
-  if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
-    return FD;
-  if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-    if (const Expr *Init = VD->getInit())
-      if (const auto *Lambda = dyn_cast<LambdaExpr>(
-              Init->IgnoreImplicit()->IgnoreParenImpCasts()))
-        return Lambda->getCallOperator();
-  return nullptr;
 }
 
 static std::string describeCallable(const FunctionDecl *FD) {
@@ -377,7 +351,7 @@ void BlockingCallInEventLoopCheck::check(
     return;
   std::string Name = Analyzer.knowledgeBaseName(Callee);
   auto Register = [&](const Expr *Arg) {
-    reportCallback(callableOf(Arg), Arg, Name, Ctx);
+    reportCallback(::concur::callableOf(Arg), Arg, Name, Ctx);
   };
   if (Api->LoopCallbackArg == ::concur::ApiEffects::AllArgs) {
     for (const Expr *Arg : Args)

@@ -67,13 +67,14 @@ static RunsOn poolOf(const Expr *E, WorkloadAnalyzer &A) {
   return RunsOn::Caller;
 }
 
-/// The function a callable argument names: a lambda, a function (or its
-/// address), or a variable initialised with a lambda.
-static const FunctionDecl *callableOf(const Expr *Arg) {
+const FunctionDecl *callableOf(const Expr *Arg) {
   const Expr *E = Arg->IgnoreImplicit()->IgnoreParenImpCasts();
   if (const auto *Construct = dyn_cast<CXXConstructExpr>(E);
       Construct && Construct->getNumArgs() == 1)
     E = Construct->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts();
+  // A C callback cast to the registration's type: (uv_read_cb)on_read.
+  if (const auto *Cast = dyn_cast<ExplicitCastExpr>(E))
+    E = Cast->getSubExpr()->IgnoreParenImpCasts();
   if (const auto *UO = dyn_cast<UnaryOperator>(E);
       UO && UO->getOpcode() == UO_AddrOf)
     E = UO->getSubExpr()->IgnoreParenImpCasts();

@@ -55,6 +55,10 @@ struct SiteTask {
 SiteTask siteTask(const ParallelSite &Site, WorkloadAnalyzer &Analyzer,
                   bool OneIteration);
 
+/// The function a callable argument names: a lambda, a function (or its
+/// address, possibly cast), or a variable initialised with a lambda.
+const clang::FunctionDecl *callableOf(const clang::Expr *Arg);
+
 /// The callables \p Call (a call or construction) hands to a concurrency
 /// model, one site per callable argument with a body that is analysed. Empty
 /// when the callee runs its callables on the caller's thread.
