@@ -346,6 +346,22 @@ def test_advise_join(r):
           and "static class of 'main': io; measured in the run: mixed" in remarks[0]["message"]
           and "wait4" in remarks[0]["message"], remarks)
     check(not remarks[0]["notes"], remarks[0])
+    # SARIF: a finding carries what the run measured for its function.
+    sarif = os.path.join(r.scratch, "advice.sarif")
+    proc = subprocess.run([r.advise, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                  "programs", "forks.c"),
+                           "--summaries", os.path.join(r.scratch, "s.db"), "--quiet",
+                           "--progress", "none", "--format", "sarif", "-o", sarif,
+                           "--profile", profile, "--profile-findings", "--", "-O1"],
+                          capture_output=True, text=True, timeout=300)
+    check(proc.returncode in (0, 1), proc.stderr)
+    with open(sarif) as f:
+        results = json.load(f)["runs"][0]["results"]
+    disagrees = [x for x in results if x["ruleId"] == "concur-profile-disagrees"]
+    check(len(disagrees) == 1, results)
+    measured = disagrees[0].get("properties", {}).get("measured", {})
+    check(measured.get("class") == "mixed" and measured.get("static_class") == "io"
+          and measured.get("off_cpu_by_reason", {}).get("wait4", 0) > 100, disagrees[0])
     _, over = advise(r, "--profile", profile, "--profile-findings", "--profile-overrides")
     main = {fn["qualified_name"]: fn for fn in over["functions"]}["main"]
     check(main["class"] == "mixed" and main["measured"]["overrides"]

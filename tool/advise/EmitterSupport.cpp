@@ -55,4 +55,15 @@ FunctionCounts countFunctions(const Report &R) {
   return Counts;
 }
 
+llvm::json::Object measuredObject(const MeasuredRecord &M) {
+  llvm::json::Object OffCpu;
+  for (const auto &[Reason, Ms] : M.OffCpuByReason)
+    OffCpu[Reason] = Ms;
+  return llvm::json::Object{
+      {"class", M.Class},         {"confidence", M.Confidence},
+      {"joined_by", M.JoinedBy},  {"off_cpu_by_reason", std::move(OffCpu)},
+      {"off_cpu_ms", M.OffCpuMs}, {"on_cpu_ms", M.OnCpuMs},
+      {"overrides", M.Overrides}, {"static_class", M.StaticClass}};
+}
+
 } // namespace concur::advise

@@ -4,6 +4,7 @@
 #define CONCUR_TOOL_ADVISE_EMITTERSUPPORT_H
 
 #include "Report.h"
+#include "llvm/Support/JSON.h"
 #include <map>
 #include <string>
 #include <utility>
@@ -26,6 +27,10 @@ struct FunctionCounts {
   std::map<std::string, unsigned> ByClass, ByModel, ByCallersModel;
 };
 FunctionCounts countFunctions(const Report &R);
+
+/// What a run measured for a function, as the JSON report's function
+/// records and the SARIF results of its findings show it.
+llvm::json::Object measuredObject(const MeasuredRecord &M);
 
 } // namespace concur::advise
 

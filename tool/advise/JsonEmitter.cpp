@@ -1,6 +1,7 @@
 //===--- JsonEmitter.cpp - The JSON report --------------------------------===//
 
 #include "JsonEmitter.h"
+#include "EmitterSupport.h"
 #include "llvm/Support/JSON.h"
 
 using namespace llvm;
@@ -47,24 +48,9 @@ static void writeFunctionJson(const FunctionRecord &F, json::OStream &J) {
           J.value(toString(IoKind(K)));
     });
     J.attribute("line", S.Line);
-    if (!F.Measured) {
-      J.attribute("measured", nullptr);
-    } else {
-      const MeasuredRecord &M = *F.Measured;
-      J.attributeObject("measured", [&] {
-        J.attribute("class", M.Class);
-        J.attribute("confidence", M.Confidence);
-        J.attribute("joined_by", M.JoinedBy);
-        J.attributeObject("off_cpu_by_reason", [&] {
-          for (const auto &[Reason, Ms] : M.OffCpuByReason)
-            J.attribute(Reason, Ms);
-        });
-        J.attribute("off_cpu_ms", M.OffCpuMs);
-        J.attribute("on_cpu_ms", M.OnCpuMs);
-        J.attribute("overrides", M.Overrides);
-        J.attribute("static_class", M.StaticClass);
-      });
-    }
+    J.attribute("measured", F.Measured
+                                ? json::Value(measuredObject(*F.Measured))
+                                : json::Value(nullptr));
     J.attribute("model",
                 F.Model.empty() ? json::Value(nullptr) : json::Value(F.Model));
     J.attribute("name", S.Name);

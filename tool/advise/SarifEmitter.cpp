@@ -114,7 +114,10 @@ void addFixes(const FindingRecord &F, json::Object &Result) {
       {"artifactChanges", std::move(Changes)}}};
 }
 
-json::Object sarifResult(const FindingRecord &F, unsigned RuleIndex) {
+/// \p Measured: what a profile measured for the finding's function, if a
+/// profile was joined (concur-advise --profile).
+json::Object sarifResult(const FindingRecord &F, unsigned RuleIndex,
+                         const MeasuredRecord *Measured) {
   json::Object Result{{"ruleId", F.Check},
                       {"ruleIndex", RuleIndex},
                       {"level", sarifLevel(F.Severity)},
@@ -130,6 +133,9 @@ json::Object sarifResult(const FindingRecord &F, unsigned RuleIndex) {
     addEvidence(F, Result);
   if (!F.Fixes.empty())
     addFixes(F, Result);
+  if (Measured)
+    Result["properties"] =
+        json::Object{{"measured", measuredObject(*Measured)}};
   return Result;
 }
 
@@ -153,9 +159,17 @@ json::Object sarifInvocation(const Report &R) {
 void SarifEmitter::emit(const Report &R, raw_ostream &OS) const {
   std::map<std::string, unsigned> RuleIndex;
   json::Array Rules = sarifRules(R, DocBase, RuleIndex);
+  std::map<std::string, const MeasuredRecord *> MeasuredByFunction;
+  for (const FunctionRecord &F : R.Functions)
+    if (F.Measured)
+      MeasuredByFunction[F.S.QualifiedName] = &*F.Measured;
   json::Array Results;
-  for (const FindingRecord &F : R.Findings)
-    Results.push_back(sarifResult(F, RuleIndex[F.Check]));
+  for (const FindingRecord &F : R.Findings) {
+    auto It = MeasuredByFunction.find(F.Function);
+    Results.push_back(
+        sarifResult(F, RuleIndex[F.Check],
+                    It == MeasuredByFunction.end() ? nullptr : It->second));
+  }
   json::Object Run{
       {"tool",
        json::Object{{"driver", json::Object{{"name", "concur-advise"},
