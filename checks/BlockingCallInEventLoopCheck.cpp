@@ -334,16 +334,8 @@ void BlockingCallInEventLoopCheck::check(
     return;
   }
 
-  const auto *Call = Result.Nodes.getNodeAs<Expr>("call");
-  const FunctionDecl *Callee = nullptr;
-  ArrayRef<const Expr *> Args;
-  if (const auto *CE = dyn_cast<CallExpr>(Call)) {
-    Callee = CE->getDirectCallee();
-    Args = {CE->getArgs(), CE->getNumArgs()};
-  } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call)) {
-    Callee = Construct->getConstructor();
-    Args = {Construct->getArgs(), Construct->getNumArgs()};
-  }
+  auto [Callee, Args] =
+      ::concur::callParts(Result.Nodes.getNodeAs<Expr>("call"));
   if (!Callee || Args.empty())
     return;
   std::optional<::concur::ApiEffects> Api = Analyzer.apiEffects(Callee);

@@ -93,18 +93,22 @@ const FunctionDecl *callableOf(const Expr *Arg) {
   return nullptr;
 }
 
+CallParts callParts(const Expr *Call) {
+  CallParts Parts;
+  if (const auto *CE = dyn_cast<CallExpr>(Call)) {
+    Parts.Callee = CE->getDirectCallee();
+    Parts.Args = {CE->getArgs(), CE->getNumArgs()};
+  } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call)) {
+    Parts.Callee = Construct->getConstructor();
+    Parts.Args = {Construct->getArgs(), Construct->getNumArgs()};
+  }
+  return Parts;
+}
+
 SmallVector<ParallelSite, 1> parallelSites(const Expr *Call,
                                            WorkloadAnalyzer &A) {
   SmallVector<ParallelSite, 1> Sites;
-  const FunctionDecl *Callee = nullptr;
-  ArrayRef<const Expr *> Args;
-  if (const auto *CE = dyn_cast<CallExpr>(Call)) {
-    Callee = CE->getDirectCallee();
-    Args = {CE->getArgs(), CE->getNumArgs()};
-  } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call)) {
-    Callee = Construct->getConstructor();
-    Args = {Construct->getArgs(), Construct->getNumArgs()};
-  }
+  auto [Callee, Args] = callParts(Call);
   if (!Callee)
     return Sites;
 

@@ -55,6 +55,14 @@ struct SiteTask {
 SiteTask siteTask(const ParallelSite &Site, WorkloadAnalyzer &Analyzer,
                   bool OneIteration);
 
+/// The callee and the arguments of a call or a construction (a callee of
+/// null when it is neither, or calls through a pointer).
+struct CallParts {
+  const clang::FunctionDecl *Callee = nullptr;
+  llvm::ArrayRef<const clang::Expr *> Args;
+};
+CallParts callParts(const clang::Expr *Call);
+
 /// The function a callable argument names: a lambda, a function (or its
 /// address, possibly cast), or a variable initialised with a lambda.
 const clang::FunctionDecl *callableOf(const clang::Expr *Arg);

@@ -304,19 +304,20 @@ def test_unprivileged(r):
         shutil.rmtree(home, ignore_errors=True)
 
 
-def advise(r, *args, expect=None):
-    out = os.path.join(r.scratch, "advice.json")
+def advise(r, *args, expect=None, fmt="json"):
+    """concur-advise on forks.c; the report, parsed when it is JSON."""
+    out = os.path.join(r.scratch, "advice." + fmt)
     programs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs")
     proc = subprocess.run([r.advise, os.path.join(programs, "forks.c"),
                            "--summaries", os.path.join(r.scratch, "s.db"), "--quiet",
-                           "--progress", "none", "--format", "json", "-o", out, *args,
+                           "--progress", "none", "--format", fmt, "-o", out, *args,
                            "--", "-O1"], capture_output=True, text=True, timeout=300)
     if expect is not None:
         check(proc.returncode == expect, f"concur-advise exit {proc.returncode}:\n{proc.stderr}")
         return proc, None
     check(proc.returncode in (0, 1), f"concur-advise exit {proc.returncode}:\n{proc.stderr}")
     with open(out) as f:
-        return proc, json.load(f)
+        return proc, json.load(f) if fmt in ("json", "sarif") else f.read()
 
 
 def test_advise_join(r):
@@ -347,16 +348,8 @@ def test_advise_join(r):
           and "wait4" in remarks[0]["message"], remarks)
     check(not remarks[0]["notes"], remarks[0])
     # SARIF: a finding carries what the run measured for its function.
-    sarif = os.path.join(r.scratch, "advice.sarif")
-    proc = subprocess.run([r.advise, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                  "programs", "forks.c"),
-                           "--summaries", os.path.join(r.scratch, "s.db"), "--quiet",
-                           "--progress", "none", "--format", "sarif", "-o", sarif,
-                           "--profile", profile, "--profile-findings", "--", "-O1"],
-                          capture_output=True, text=True, timeout=300)
-    check(proc.returncode in (0, 1), proc.stderr)
-    with open(sarif) as f:
-        results = json.load(f)["runs"][0]["results"]
+    _, sarif = advise(r, "--profile", profile, "--profile-findings", fmt="sarif")
+    results = sarif["runs"][0]["results"]
     disagrees = [x for x in results if x["ruleId"] == "concur-profile-disagrees"]
     check(len(disagrees) == 1, results)
     measured = disagrees[0].get("properties", {}).get("measured", {})
@@ -369,16 +362,7 @@ def test_advise_join(r):
     remark = [f for f in over["findings"] if f["check"] == "concur-profile-disagrees"][0]
     check(any("--profile-overrides" in n["message"] for n in remark["notes"]), remark)
     # The HTML report: static and measured side by side, disagreements first.
-    page = os.path.join(r.scratch, "advice.html")
-    proc = subprocess.run([r.advise, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                  "programs", "forks.c"),
-                           "--summaries", os.path.join(r.scratch, "s.db"), "--quiet",
-                           "--progress", "none", "--format", "html", "-o", page,
-                           "--profile", profile, "--", "-O1"],
-                          capture_output=True, text=True, timeout=300)
-    check(proc.returncode in (0, 1), proc.stderr)
-    with open(page) as f:
-        html = f.read()
+    _, html = advise(r, "--profile", profile, fmt="html")
     table = html[html.index('<table id="measured">'):]
     table = table[:table.index("</table>")]
     rows = table.split("<tr")[2:]  # after the header
