@@ -16,7 +16,8 @@ ensure_deb_src || exit 2
 ensure_packages dpkg-dev bear cmake meson ninja-build pkg-config make gcc g++ \
   libevent-dev libssl-dev libcjson-dev uthash-dev libpcre2-dev zlib1g-dev \
   libsnappy-dev libsqlite3-dev libsasl2-dev libhiredis-dev \
-  libjpeg-dev libgnutls28-dev libidn2-dev libpsl-dev uuid-dev
+  libjpeg-dev libgnutls28-dev libidn2-dev libpsl-dev uuid-dev \
+  autoconf automake libtool liblcms2-dev
 
 mkdir -p "$dir"
 cd "$dir"
@@ -86,6 +87,25 @@ build() { # name package version
       [ -f "$src/Makefile" ] ||
         (cd "$src" && run_logged "../$src-configure.log" ./configure --with-ssl=gnutls)
       bear_db "$src" make -j2 ;;
+    bzip2)
+      bear_db "$src" make -j2 bzip2 bzip2recover ;;
+    potrace)
+      [ -f "$src/Makefile" ] || (cd "$src" && run_logged "../$src-configure.log" ./configure)
+      bear_db "$src" make -j2 ;;
+    zopfli)
+      cmake_db "$src" -DZOPFLI_BUILD_SHARED=OFF ;;
+    advancecomp)
+      # Its release tarball in Debian has no configure script: make it.
+      [ -f "$src/configure" ] || (cd "$src" && run_logged "../$src-autoreconf.log" autoreconf -fi)
+      [ -f "$src/Makefile" ] || (cd "$src" && run_logged "../$src-configure.log" ./configure)
+      bear_db "$src" make -j2 ;;
+    lzip)
+      [ -f "$src/Makefile" ] || (cd "$src" && run_logged "../$src-configure.log" ./configure)
+      bear_db "$src" make -j2 ;;
+    libraw)
+      # Upstream's plain makefile, without OpenMP (as Makefile.dist ships it):
+      # the library once (not its _r twin) and the dcraw_emu command.
+      bear_db "$src" make -f Makefile.dist -j2 lib/libraw.a bin/dcraw_emu ;;
     *)
       echo "get_projects.sh: no build recipe for $name" >&2; return 1 ;;
   esac
@@ -98,5 +118,11 @@ while IFS=$'\t' read -r name package version _; do
   echo "== $name ($package $version)" >&2
   build "$name" "$package" "$version"
 done <"$here/projects.tsv"
+# With NAME arguments, keep the other projects' lines of an earlier run.
+if [ $# -gt 0 ] && [ -f projects.list ]; then
+  while IFS='=' read -r name rest; do
+    grep -q "^$name=" projects.list.new || echo "$name=$rest" >>projects.list.new
+  done <projects.list
+fi
 mv projects.list.new projects.list
 cat projects.list
