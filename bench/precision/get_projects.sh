@@ -17,7 +17,7 @@ ensure_packages dpkg-dev bear cmake meson ninja-build pkg-config make gcc g++ \
   libevent-dev libssl-dev libcjson-dev uthash-dev libpcre2-dev zlib1g-dev \
   libsnappy-dev libsqlite3-dev libsasl2-dev libhiredis-dev \
   libjpeg-dev libgnutls28-dev libidn2-dev libpsl-dev uuid-dev \
-  autoconf automake libtool liblcms2-dev
+  autoconf automake
 
 mkdir -p "$dir"
 cd "$dir"
