@@ -268,6 +268,17 @@ void BlockingCallInEventLoopCheck::checkDispatchLoops(
   std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
     if (!S || isa<LambdaExpr>(S))
       return;
+    // An error path (`if (!StartEdge(...)) { Cleanup(); return false; }`)
+    // is not how the loop handles events.
+    if (const auto *If = dyn_cast<IfStmt>(S)) {
+      Visit(If->getInit());
+      Visit(If->getConditionVariableDeclStmt());
+      Visit(If->getCond());
+      for (const Stmt *Branch : {If->getThen(), If->getElse()})
+        if (!Analyzer.isIncidentalBranch(If, Branch))
+          Visit(Branch);
+      return;
+    }
     if (const auto *Call = dyn_cast<CallExpr>(S)) {
       const FunctionDecl *Callee = Call->getDirectCallee();
       std::optional<::concur::ApiEffects> Api =

@@ -54,7 +54,7 @@ void foldEdges(Effects &Into, std::vector<ExternalCall> &External,
       addExternalCall(External, std::move(Through));
     }
     foldCallee(Into, Edge.Callee->Total, Edge.Times, Edge.Path,
-               Edge.Synchronized, Opts);
+               Edge.Synchronized, Edge.Use, Opts);
   }
 }
 
@@ -102,10 +102,10 @@ void addRecursionEvidence(Effects &Total, const FoldMember &First,
 } // namespace
 
 void foldCallee(Effects &Into, const Effects &Callee, const Growth &Times,
-                ArrayRef<Hop> Path, bool Synchronized,
+                ArrayRef<Hop> Path, bool Synchronized, WouldBlockUse Use,
                 const AnalysisOptions &Opts) {
   if (!Synchronized) {
-    Into.addScaled(Callee, Times, Path, Opts);
+    Into.addScaled(Callee, Times, Path, Opts, Use);
     return;
   }
   Effects Locked = Callee;
@@ -113,7 +113,7 @@ void foldCallee(Effects &Into, const Effects &Callee, const Growth &Times,
   erase_if(Locked.Items, [](const Evidence &E) {
     return E.Kind == EvidenceKind::SharedWrite;
   });
-  Into.addScaled(Locked, Times, Path, Opts);
+  Into.addScaled(Locked, Times, Path, Opts, Use);
 }
 
 FoldResult foldComponent(ArrayRef<FoldMember> Members,

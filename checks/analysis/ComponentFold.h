@@ -48,6 +48,8 @@ struct FoldEdge {
   /// The callee runs under a library lock (a callback of std::call_once):
   /// its writes to shared state are synchronised.
   bool Synchronized = false;
+  /// How the member uses a would-block result of the callee.
+  WouldBlockUse Use = WouldBlockUse::Ignored;
   /// How many call sites this edge stands for (a linked external call may
   /// merge several paths to one callee).
   unsigned Sites = 1;
@@ -89,9 +91,10 @@ FoldResult foldComponent(llvm::ArrayRef<FoldMember> Members,
                          const AnalysisOptions &Opts);
 
 /// Adds \p Callee's effects \p Times over through \p Path; a synchronised
-/// call does not make the caller thread-unsafe.
+/// call does not make the caller thread-unsafe; \p Use as in
+/// Effects::addScaled.
 void foldCallee(Effects &Into, const Effects &Callee, const Growth &Times,
-                llvm::ArrayRef<Hop> Path, bool Synchronized,
+                llvm::ArrayRef<Hop> Path, bool Synchronized, WouldBlockUse Use,
                 const AnalysisOptions &Opts);
 
 } // namespace concur

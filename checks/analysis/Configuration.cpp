@@ -45,7 +45,7 @@ KnowledgeBase &FileConfiguration::extendedKB() {
 namespace {
 
 /// Parses "name=kind;name2=kind2" of option \p Option into knowledge-base
-/// entries; \p Parse adds one, or returns false for an unknown kind.
+/// entries of the project; \p Parse makes one, or none for an unknown kind.
 template <typename ParseKind>
 void addFunctionList(FileConfiguration &Config, StringRef Text,
                      StringRef Option, ParseKind Parse) {
@@ -54,12 +54,19 @@ void addFunctionList(FileConfiguration &Config, StringRef Text,
   for (StringRef Item : Items) {
     auto [Name, Kind] = Item.trim().split('=');
     Name = Name.trim();
-    if (Name.empty() || !Parse(Kind.trim(), Config.extendedKB(), Name.str()))
+    std::optional<ApiEffects> Entry;
+    if (!Name.empty())
+      Entry = Parse(Kind.trim());
+    if (!Entry) {
       Config.Problems.push_back(
           {ConfigProblem::CheckOption,
            ("invalid item '" + Item + "' in option '" + Option +
             "': expected 'name=kind' with a known kind")
                .str()});
+      continue;
+    }
+    Entry->FromProject = true;
+    Config.extendedKB().add({Name.str()}, *Entry);
   }
 }
 
@@ -84,31 +91,30 @@ void extendFromCheckOptions(FileConfiguration &Config,
   }
   addFunctionList(Config, Checks.ExtraBlockingFunctions,
                   "ExtraBlockingFunctions",
-                  [](StringRef Kind, KnowledgeBase &Into, std::string Name) {
+                  [](StringRef Kind) -> std::optional<ApiEffects> {
                     std::optional<IoKind> K = parseIoKind(Kind);
                     if (!K)
-                      return false;
+                      return std::nullopt;
                     ApiEffects E;
                     E.Io = K;
-                    Into.add({Name}, E);
-                    return true;
+                    return E;
                   });
   addFunctionList(Config, Checks.ExtraCpuFunctions, "ExtraCpuFunctions",
-                  [](StringRef Kind, KnowledgeBase &Into, std::string Name) {
+                  [](StringRef Kind) -> std::optional<ApiEffects> {
                     std::optional<CpuKind> K = parseCpuKind(Kind);
                     if (!K)
-                      return false;
+                      return std::nullopt;
                     ApiEffects E;
                     E.Cpu = K;
                     E.Numeric = isNumericByNature(*K);
-                    Into.add({Name}, E);
-                    return true;
+                    return E;
                   });
   SmallVector<StringRef, 8> Unsafe;
   StringRef(Checks.ExtraMtUnsafeFunctions).split(Unsafe, ';', -1, false);
   for (StringRef Name : Unsafe) {
     ApiEffects E;
     E.MtUnsafe = true;
+    E.FromProject = true;
     Config.extendedKB().add({Name.trim().str()}, E);
   }
 }

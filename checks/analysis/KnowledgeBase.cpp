@@ -53,6 +53,7 @@ void ApiEffects::merge(const ApiEffects &Other) {
   DispatchWait |= Other.DispatchWait;
   if (Other.DescriptorCountArg >= 0)
     DescriptorCountArg = Other.DescriptorCountArg;
+  FromProject |= Other.FromProject;
 }
 
 ApiEffects KnowledgeBaseEntry::effects() const {
@@ -195,10 +196,15 @@ void KnowledgeBase::add(ArrayRef<std::string> Names,
 }
 
 void KnowledgeBase::extend(const KnowledgeBase &Other) {
+  // What extends the built-in knowledge is the project's configuration.
+  auto FromProject = [](ApiEffects E) {
+    E.FromProject = true;
+    return E;
+  };
   for (const auto &Entry : Other.Exact)
-    add({Entry.getKey().str()}, Entry.getValue());
+    add({Entry.getKey().str()}, FromProject(Entry.getValue()));
   for (const auto &[Prefix, Effects] : Other.Prefixes)
-    add({Prefix + "*"}, Effects);
+    add({Prefix + "*"}, FromProject(Effects));
   auto Append = [](std::vector<std::string> &To,
                    const std::vector<std::string> &From) {
     for (const std::string &Word : From)

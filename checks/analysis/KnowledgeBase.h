@@ -94,6 +94,12 @@ struct ApiEffects {
   /// (poll's nfds, select's highest descriptor plus one): a wait on a
   /// constant one or none (`select(0, ...)` as a sleep) dispatches nothing.
   int DescriptorCountArg = -1;
+  /// The entry comes from the project's configuration (`.concur.yaml`, a
+  /// KnowledgeBaseFile): it may describe the project's own functions,
+  /// static ones included. Built-in entries describe libraries, whose
+  /// functions have external linkage: bzip2's `static void compress(char *)`
+  /// is not zlib's compress().
+  bool FromProject = false;
 
   /// Folds \p Other into this entry (a name listed in several entries).
   void merge(const ApiEffects &Other);

@@ -97,7 +97,23 @@ void Effects::addEvidence(Evidence E, const AnalysisOptions &Opts) {
 }
 
 void Effects::addScaled(const Effects &Callee, const Growth &Times,
-                        llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts) {
+                        llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts,
+                        WouldBlockUse Use) {
+  bool OnlyWouldBlock = Callee.onlyForwardsWouldBlock();
+  if (OnlyWouldBlock && Use == WouldBlockUse::Handled) {
+    // The caller handles EAGAIN: its descriptor is non-blocking.
+    Effects Returns = Callee;
+    Returns.clearBlocking();
+    llvm::erase_if(Returns.Items, [](const Evidence &E) {
+      return E.Kind == EvidenceKind::Io;
+    });
+    addScaled(Returns, Times, Path, Opts);
+    return;
+  }
+  if (OnlyWouldBlock && Use == WouldBlockUse::Forwarded)
+    ForwardsWouldBlock = true;
+  else
+    OtherBlocking |= Callee.OtherBlocking || Callee.ForwardsWouldBlock;
   double T = Times.at(Opts.UnknownTripCount);
   WorkGrowth += Callee.WorkGrowth * Times;
   NumericGrowth += Callee.NumericGrowth * Times;
@@ -148,7 +164,11 @@ void Effects::addWork(const Growth &Ops, bool Numeric, bool Element,
 }
 
 void Effects::addBlocking(IoKind Kind, const Growth &Cost,
-                          const AnalysisOptions &Opts) {
+                          const AnalysisOptions &Opts, bool Forwarded) {
+  if (Forwarded)
+    ForwardsWouldBlock = true;
+  else if (Kind != IoKind::Console)
+    OtherBlocking = true;
   BlockingGrowth += Cost;
   BlockingByKind[unsigned(Kind)] += Cost.at(Opts.UnknownTripCount);
   normalize(Opts);
@@ -173,6 +193,7 @@ void Effects::clearBlocking() {
   Blocking = 0;
   BlockingGrowth = Growth();
   BlockingByKind = {};
+  ForwardsWouldBlock = OtherBlocking = false;
 }
 
 IoKindSet Effects::ioKinds(double MinBlocking) const {
@@ -188,6 +209,7 @@ double Effects::substantialBlocking() const {
 }
 
 void Effects::asDiagnostics() {
+  ForwardsWouldBlock = OtherBlocking = false;
   BlockingByKind = {};
   BlockingByKind[unsigned(IoKind::Console)] = Blocking;
   Work = 0;
@@ -251,7 +273,7 @@ void addExternalCall(std::vector<ExternalCall> &Calls, ExternalCall Call) {
         Known.Site.Line == Call.Site.Line &&
         Known.Site.Column == Call.Site.Column &&
         Known.Synchronized == Call.Synchronized &&
-        Known.Callback == Call.Callback) {
+        Known.Callback == Call.Callback && Known.Use == Call.Use) {
       Known.Times += Call.Times;
       Known.Paths += Call.Paths;
       return;
@@ -269,8 +291,10 @@ namespace {
 /// function's lock wrapping, whether it is a log sink, and the parameters it
 /// writes through (WrittenParams). 5: work and blocking as growths in the
 /// unknown size (Growth.h), and external calls' repetitions as one. 6:
-/// how deep the code waits for events (Effects::EventWaitDepth).
-constexpr uint8_t SummaryFormat = 6;
+/// how deep the code waits for events (Effects::EventWaitDepth). 7: would-block
+/// results forwarded and handled (Effects::ForwardsWouldBlock,
+/// ExternalCall::Use).
+constexpr uint8_t SummaryFormat = 7;
 
 void appendULEB128(std::string &Out, uint64_t V) {
   do {
@@ -482,7 +506,8 @@ std::string encodeSummary(const FunctionSummary &S) {
   W.growth(T.BlockingGrowth);
   W.growth(T.ElementGrowth);
   W.byte(uint8_t(T.ThreadUnsafe) | uint8_t(T.UsesAsyncApi) << 1 |
-         uint8_t(T.Spawns) << 2);
+         uint8_t(T.Spawns) << 2 | uint8_t(T.ForwardsWouldBlock) << 3 |
+         uint8_t(T.OtherBlocking) << 4);
   W.number(T.EventWaitDepth);
   W.number(T.UnknownCalls);
   W.number(T.Items.size());
@@ -501,7 +526,8 @@ std::string encodeSummary(const FunctionSummary &S) {
     W.hop(C.Site);
     W.hops(C.Via);
     W.number(C.Paths);
-    W.byte(uint8_t(C.Synchronized) | uint8_t(C.Callback) << 1);
+    W.byte(uint8_t(C.Synchronized) | uint8_t(C.Callback) << 1 |
+           uint8_t(C.Use) << 2);
   }
   W.byte(uint8_t(S.Class.Class));
   W.real(S.Class.Confidence);
@@ -545,6 +571,8 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
   T.ThreadUnsafe = Flags & 1;
   T.UsesAsyncApi = Flags & 2;
   T.Spawns = Flags & 4;
+  T.ForwardsWouldBlock = Flags & 8;
+  T.OtherBlocking = Flags & 16;
   T.EventWaitDepth = R.small();
   T.UnknownCalls = R.small();
   T.Items.resize(R.count());
@@ -573,6 +601,10 @@ Expected<FunctionSummary> decodeSummary(StringRef Data) {
     uint8_t CallFlags = R.byte();
     C.Synchronized = CallFlags & 1;
     C.Callback = CallFlags & 2;
+    uint8_t Use = CallFlags >> 2;
+    if (Use > uint8_t(WouldBlockUse::Forwarded))
+      R.fail("unknown would-block use");
+    C.Use = WouldBlockUse(Use);
   }
   uint8_t Class = R.byte();
   if (Class > uint8_t(WorkloadClass::Mixed))

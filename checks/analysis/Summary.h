@@ -83,6 +83,15 @@ inline bool isSharedStateWrite(const Evidence &E) {
          llvm::StringRef(E.What).ends_with(sharedStateWrite);
 }
 
+/// How a call uses what its callee returns when the callee's only waiting is
+/// a would-block call (Effects::onlyForwardsWouldBlock).
+enum class WouldBlockUse : uint8_t {
+  Ignored,   ///< Neither of the below: the callee's waiting is the caller's.
+  Handled,   ///< The caller tests the would-block codes (EAGAIN): the
+             ///< descriptor is non-blocking, so nothing waits.
+  Forwarded, ///< The caller returns the result to its own caller.
+};
+
 /// Additive effects of a statement or function, including its callees.
 ///
 /// Work and blocking are known as growths in the unknown size n (Growth.h):
@@ -114,20 +123,37 @@ struct Effects {
   /// A loop that waits at a shallow depth is an event loop.
   unsigned EventWaitDepth = 0;
   unsigned UnknownCalls = 0;
+  /// Some waiting is a would-block call (write, send, SSL_write) whose
+  /// result the code returns to its caller, directly or through callees
+  /// that do the same (`return send(fd, buf, n, 0);`).
+  bool ForwardsWouldBlock = false;
+  /// Some waiting (console output aside) is of any other kind.
+  bool OtherBlocking = false;
   std::vector<Evidence> Items;
+
+  /// All of the waiting is would-block results returned to the caller: a
+  /// caller that handles EAGAIN on them does not wait (a descriptor layer
+  /// under a packet writer that expects a non-blocking socket).
+  bool onlyForwardsWouldBlock() const {
+    return ForwardsWouldBlock && !OtherBlocking;
+  }
 
   /// Adds \p Callee's effects \p Times over, with \p Path prepended to its
   /// evidence chains (the call of the callee in this code, or the hops that
-  /// lead to it).
+  /// lead to it). \p Use is how the call uses a would-block result: a
+  /// callee that only forwards would-block waits for nothing when the
+  /// caller handles EAGAIN.
   void addScaled(const Effects &Callee, const Growth &Times,
-                 llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts);
+                 llvm::ArrayRef<Hop> Path, const AnalysisOptions &Opts,
+                 WouldBlockUse Use = WouldBlockUse::Ignored);
   /// Work of \p Ops operations (floating-point ones when \p Numeric,
   /// element work when \p Element).
   void addWork(const Growth &Ops, bool Numeric, bool Element,
                const AnalysisOptions &Opts);
-  /// Waiting of kind \p Kind.
-  void addBlocking(IoKind Kind, const Growth &Cost,
-                   const AnalysisOptions &Opts);
+  /// Waiting of kind \p Kind; \p Forwarded when it is a would-block call
+  /// whose result the code returns.
+  void addBlocking(IoKind Kind, const Growth &Cost, const AnalysisOptions &Opts,
+                   bool Forwarded = false);
   /// Recomputes the numbers from the growths at n = UnknownTripCount.
   void normalize(const AnalysisOptions &Opts);
   /// No waiting at all (a [[clang::nonblocking]] function).
@@ -189,6 +215,8 @@ struct ExternalCall {
   /// called at Site: the summary counted neither an unknown call nor the
   /// cost of a call for it.
   bool Callback = false;
+  /// How the caller uses a would-block result of the callee.
+  WouldBlockUse Use = WouldBlockUse::Ignored;
 };
 
 /// Adds \p Call to \p Calls, merging it with an entry for the same callee,

@@ -112,6 +112,7 @@ private:
       E.Path = Path;
       E.Times = C.Times;
       E.Synchronized = C.Synchronized;
+      E.Use = C.Use;
       E.Sites = C.Paths;
     }
     return {&Local.Total, Edges};

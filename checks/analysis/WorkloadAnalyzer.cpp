@@ -53,6 +53,8 @@ struct CallEdge {
   /// The callee runs under a library lock (a callback of std::call_once):
   /// its writes to shared state are synchronised.
   bool Synchronized;
+  /// How the caller uses a would-block result of the callee.
+  WouldBlockUse Use = WouldBlockUse::Ignored;
 };
 
 /// What a body does by itself, before its callees are folded in.
@@ -115,6 +117,8 @@ public:
   SmallPtrSet<const FunctionDecl *, 8> FindingWrites;
   DenseMap<const Stmt *, std::unique_ptr<LoopFacts>> Loops;
   DenseMap<const Stmt *, bool> WouldBlockBodies;
+  DenseMap<const Stmt *, std::unique_ptr<SmallPtrSet<const Expr *, 4>>>
+      ReturnedCalls;
   DenseMap<const CXXMethodDecl *, SmallVector<const CXXMethodDecl *, 2>>
       Overriders;
   bool OverridersCollected = false;
@@ -194,9 +198,27 @@ private:
   unsigned LoopDepth = 0;
 
   void loop(const Stmt *Loop, const Growth &Times, unsigned Depth);
+  /// \p Forwarded: a would-block call whose result the body returns.
   void applyApi(const ApiEffects &Api, StringRef Name, const Growth &Times,
-                const Hop &Site);
+                const Hop &Site, bool Forwarded = false);
+  /// How the scanned body uses the would-block result of call \p E.
+  WouldBlockUse wouldBlockUse(const Expr *E) {
+    if (!Body)
+      return WouldBlockUse::Ignored;
+    if (I.A.handlesWouldBlock(Body))
+      return WouldBlockUse::Handled;
+    return I.A.returnsResult(E, Body) ? WouldBlockUse::Forwarded
+                                      : WouldBlockUse::Ignored;
+  }
   void callbackArgs(const Expr *E, const Growth &Times, CallbackPolicy Policy);
+  /// The evidence of a write to a global or static through \p Target, if it
+  /// is one (Update: an in-place update, `x += ...`).
+  std::optional<Evidence> sharedWriteOf(const Expr *Target, SourceLocation Loc,
+                                        bool Update);
+  /// Globals passed to parameters that \p Callee writes through
+  /// (`dictAdd(configs, key, value)`): evidence that the call stores into
+  /// them.
+  void globalsPassedToWriter(const Expr *E, const FunctionDecl *Callee);
   /// A user function declared here whose body another unit has.
   bool isInOtherUnit(const FunctionDecl *FD);
   /// A callable whose body is in another unit, passed to a call that runs
@@ -969,12 +991,12 @@ void Scanner::loop(const Stmt *Loop, const Growth &Times, unsigned Depth) {
 }
 
 void Scanner::applyApi(const ApiEffects &Api, StringRef Name,
-                       const Growth &Times, const Hop &Site) {
+                       const Growth &Times, const Hop &Site, bool Forwarded) {
   bool Costed = false;
   double N = Opts.UnknownTripCount;
   if (Api.Io) {
     Growth Cost = Times * I.KB.ioCost(Api);
-    Out.addBlocking(*Api.Io, Cost, Opts);
+    Out.addBlocking(*Api.Io, Cost, Opts, Forwarded);
     Out.addEvidence({EvidenceKind::Io,
                      toString(*Api.Io).str(),
                      Name.str(),
@@ -1058,7 +1080,8 @@ void Scanner::externalCallback(const FunctionDecl *Target, const Growth &Times,
   index::generateUSRForDecl(Target, USR);
   if (I.External)
     if (const FunctionSummary *S = I.External->lookup(USR)) {
-      foldCallee(Out, S->Total, Times, Site, Synchronized, Opts);
+      foldCallee(Out, S->Total, Times, Site, Synchronized,
+                 WouldBlockUse::Ignored, Opts);
       return;
     }
   // Unlike a call, a callable passed on whose body is elsewhere never
@@ -1185,7 +1208,9 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee,
         Effective.Callback = CallbackPolicy::Elsewhere;
       }
     }
-    applyApi(Effective, Name, Times, I.A.makeHop(Name, Loc));
+    bool Forwarded =
+        Api->WouldBlock && wouldBlockUse(E) == WouldBlockUse::Forwarded;
+    applyApi(Effective, Name, Times, I.A.makeHop(Name, Loc), Forwarded);
     callbackArgs(E, Times, Effective.Callback);
     return;
   }
@@ -1195,7 +1220,9 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee,
     // A lock wrapper (STATS_LOCK()) synchronises this body's writes as the
     // lock call it wraps would.
     HasLock |= I.A.lockWrapping(Def).Effect == LockEffect::Acquires;
-    OnEdge({Def, Times, I.A.makeHop(Name, Loc), CallsUnderLock.contains(E)});
+    OnEdge({Def, Times, I.A.makeHop(Name, Loc), CallsUnderLock.contains(E),
+            wouldBlockUse(E)});
+    globalsPassedToWriter(E, Def);
     return;
   }
   if (I.isSystem(Callee) || Callee->isImplicit() || Callee->getBuiltinID()) {
@@ -1220,7 +1247,9 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee,
       // Counted as a call of a function with a body here, as linking does.
       opaqueCall(Times);
       HasLock |= S->Lock.Effect == LockEffect::Acquires;
-      foldCallee(Out, S->Total, Times, Site, CallsUnderLock.contains(E), Opts);
+      foldCallee(Out, S->Total, Times, Site, CallsUnderLock.contains(E),
+                 wouldBlockUse(E), Opts);
+      globalsPassedToWriter(E, Callee);
       return;
     }
   ++Out.UnknownCalls;
@@ -1228,24 +1257,31 @@ void Scanner::call(const Expr *E, const FunctionDecl *Callee,
       {EvidenceKind::Unknown, "callee not analysed", Name, 0, {Site}}, Opts);
   ExternalCall Call{USR.str().str(), Name, Times, Site, {}, 1};
   Call.Synchronized = CallsUnderLock.contains(E);
+  Call.Use = wouldBlockUse(E);
   addExternalCall(ExternalOut, std::move(Call));
 }
 
 void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc, bool Update) {
+  if (std::optional<Evidence> E = sharedWriteOf(Target, Loc, Update))
+    PendingWrites.push_back(std::move(*E));
+}
+
+std::optional<Evidence>
+Scanner::sharedWriteOf(const Expr *Target, SourceLocation Loc, bool Update) {
   const auto *Var = dyn_cast_or_null<VarDecl>(baseDeclOf(Target));
   if (!Var || !Var->hasGlobalStorage() ||
       Var->getTLSKind() != VarDecl::TLS_None)
-    return;
+    return std::nullopt;
   // OpenMP threadprivate variables are per thread, like thread_local.
   if (OpenMPSyncDepth || Var->hasAttr<OMPThreadPrivateDeclAttr>())
-    return;
+    return std::nullopt;
   if (I.isSystem(Var) || Var->getType().isConstQualified())
-    return;
+    return std::nullopt;
   if (const auto *RD = Var->getType()->getAsCXXRecordDecl();
       isSynchronisingType(RD))
-    return;
+    return std::nullopt;
   if (Var->getType()->isAtomicType())
-    return;
+    return std::nullopt;
   Evidence E;
   E.Kind = EvidenceKind::SharedWrite;
   // A scalar updated in place is a counter or an accumulator (a reduction);
@@ -1256,7 +1292,55 @@ void Scanner::sharedWrite(const Expr *Target, SourceLocation Loc, bool Update) {
   E.Api = Var->getNameAsString();
   E.Weight = 1;
   E.Chain.push_back(I.A.makeHop("", Loc));
-  PendingWrites.push_back(std::move(E));
+  return E;
+}
+
+void Scanner::globalsPassedToWriter(const Expr *E, const FunctionDecl *Callee) {
+  const auto *Call = dyn_cast<CallExpr>(E);
+  if (!Call)
+    return;
+  unsigned Offset =
+      isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Callee) ? 1 : 0;
+  std::optional<uint64_t> Written;
+  for (unsigned Arg = Offset; Arg < Call->getNumArgs(); ++Arg) {
+    unsigned Param = Arg - Offset;
+    if (Param >= Callee->getNumParams())
+      break;
+    QualType T = Callee->getParamDecl(Param)->getType();
+    bool Mutable =
+        (T->isPointerType() && !T->getPointeeType().isConstQualified()) ||
+        (T->isReferenceType() && !T.getNonReferenceType().isConstQualified());
+    if (!Mutable)
+      continue;
+    // The global itself or a member of it (`configs`, `&server.stats`);
+    // an element (`&tables[i]`, `server.db + j`) may be an item's own.
+    const Expr *Object = Call->getArg(Arg)->IgnoreParenCasts();
+    while (true) {
+      if (const auto *Address = dyn_cast<UnaryOperator>(Object);
+          Address && Address->getOpcode() == UO_AddrOf)
+        Object = Address->getSubExpr()->IgnoreParenCasts();
+      else if (const auto *Member = dyn_cast<MemberExpr>(Object);
+               Member && !Member->isArrow())
+        Object = Member->getBase()->IgnoreParenCasts();
+      else
+        break;
+    }
+    if (!isa<DeclRefExpr>(Object))
+      continue;
+    std::optional<Evidence> Write =
+        sharedWriteOf(Object, Call->getArg(Arg)->getBeginLoc(),
+                      /*Update=*/false);
+    if (!Write)
+      continue;
+    if (!Written)
+      Written = I.writtenParams(Callee, 0);
+    if (!writesParam(*Written, Param))
+      continue;
+    // The object is shared state whether or not the callee locks around
+    // it (a locked queue is still one queue): it makes iterations that
+    // make the call depend on each other, not the code thread-unsafe.
+    Out.addEvidence(std::move(*Write), Opts);
+  }
 }
 
 /// Collects, for each virtual method, the methods that override it.
@@ -1494,6 +1578,7 @@ void WorkloadAnalyzer::Impl::finishComponent(
       E.Times = Call.Times;
       E.Path = Call.Site;
       E.Synchronized = Call.Synchronized;
+      E.Use = Call.Use;
     }
     View.push_back({&L.Own, Edges[I]});
   }
@@ -1825,7 +1910,7 @@ Effects WorkloadAnalyzer::analyzeStmt(const Stmt *S) {
     // the element work of what it calls is its own.
     const Effects &Callee = summarize(Edge.Callee).Total;
     bool Unsafe = Out.ThreadUnsafe;
-    Out.addScaled(Callee, Edge.Times, Edge.Site, Opts);
+    Out.addScaled(Callee, Edge.Times, Edge.Site, Opts, Edge.Use);
     if (Edge.Synchronized)
       Out.ThreadUnsafe = Unsafe;
   };
@@ -1839,7 +1924,8 @@ Effects WorkloadAnalyzer::analyzeCall(const Expr *Call, const Stmt *Context) {
   Effects Out;
   std::vector<ExternalCall> Ignored;
   auto Fold = [&](const CallEdge &Edge) {
-    Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, Edge.Site, Opts);
+    Out.addScaled(summarize(Edge.Callee).Total, Edge.Times, Edge.Site, Opts,
+                  Edge.Use);
   };
   Scanner Scan(*P, Out, Fold, Ignored, Context);
   if (const auto *CE = dyn_cast<CallExpr>(Call))
@@ -2126,6 +2212,10 @@ std::optional<ApiEffects> WorkloadAnalyzer::apiEffects(const FunctionDecl *FD) {
   }
   if (!Result)
     Result = KB.lookup(knowledgeBaseName(FD));
+  // A static function of the project is its own, whatever its name.
+  if (Result && !Result->FromProject && !FD->isExternallyVisible() &&
+      !P->isSystem(FD))
+    Result.reset();
   P->ApiCache[FD] = Result;
   return Result;
 }
@@ -2203,6 +2293,49 @@ bool WorkloadAnalyzer::handlesWouldBlock(const Stmt *Body) {
   bool Found = Uses(Words.WouldBlockCodes) && !Uses(Words.TimeoutCodes);
   P->WouldBlockBodies[Body] = Found;
   return Found;
+}
+
+bool WorkloadAnalyzer::returnsResult(const Expr *Call, const Stmt *Body) {
+  std::unique_ptr<SmallPtrSet<const Expr *, 4>> &Calls = P->ReturnedCalls[Body];
+  if (!Calls) {
+    Calls = std::make_unique<SmallPtrSet<const Expr *, 4>>();
+    // The calls returned as they are, the variables returned, and the calls
+    // whose value a variable takes (`n = send(...)`, `ssize_t n = ...`).
+    SmallPtrSet<const VarDecl *, 4> Returned;
+    SmallVector<std::pair<const VarDecl *, const Expr *>, 8> Assigned;
+    auto LocalVar = [](const Expr *E) -> const VarDecl * {
+      const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts());
+      const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+      return Var && Var->isLocalVarDecl() ? Var : nullptr;
+    };
+    std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+      if (!S || isa<LambdaExpr, BlockExpr>(S))
+        return;
+      if (const auto *Return = dyn_cast<ReturnStmt>(S);
+          Return && Return->getRetValue()) {
+        const Expr *Value = Return->getRetValue()->IgnoreParenCasts();
+        if (isa<CallExpr>(Value))
+          Calls->insert(Value);
+        else if (const VarDecl *Var = LocalVar(Value))
+          Returned.insert(Var);
+      } else if (const auto *Assign = dyn_cast<BinaryOperator>(S);
+                 Assign && Assign->getOpcode() == BO_Assign) {
+        if (const VarDecl *Var = LocalVar(Assign->getLHS()))
+          Assigned.push_back({Var, Assign->getRHS()->IgnoreParenCasts()});
+      } else if (const auto *Decl = dyn_cast<DeclStmt>(S)) {
+        for (const auto *D : Decl->decls())
+          if (const auto *Var = dyn_cast<VarDecl>(D); Var && Var->getInit())
+            Assigned.push_back({Var, Var->getInit()->IgnoreParenCasts()});
+      }
+      for (const Stmt *Child : S->children())
+        Visit(Child);
+    };
+    Visit(Body);
+    for (auto [Var, Value] : Assigned)
+      if (isa<CallExpr>(Value) && Returned.contains(Var))
+        Calls->insert(Value);
+  }
+  return Calls->contains(Call->IgnoreParenCasts());
 }
 
 bool WorkloadAnalyzer::isNonBlockingDescriptor(const Expr *Descriptor,

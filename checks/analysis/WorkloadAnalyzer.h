@@ -118,6 +118,9 @@ public:
   /// Whether \p Body uses one of the knowledge base's would-block codes
   /// (`errno == EAGAIN`): it works on non-blocking descriptors.
   bool handlesWouldBlock(const clang::Stmt *Body);
+  /// Whether \p Body returns the value of \p Call: `return send(...)`, or
+  /// `n = send(...); ... return n;` (the caller sees its would-block result).
+  bool returnsResult(const clang::Expr *Call, const clang::Stmt *Body);
   /// A call in \p S (not in a lambda it defines) that prints to the standard
   /// output without naming a stream: printf, puts, putchar.
   const clang::CallExpr *printsToConsole(const clang::Stmt *S);

@@ -32,6 +32,8 @@ static void expectSameSummary(const FunctionSummary &A,
   EXPECT_EQ(A.Total.ThreadUnsafe, B.Total.ThreadUnsafe);
   EXPECT_EQ(A.Total.UsesAsyncApi, B.Total.UsesAsyncApi);
   EXPECT_EQ(A.Total.Spawns, B.Total.Spawns);
+  EXPECT_EQ(A.Total.ForwardsWouldBlock, B.Total.ForwardsWouldBlock);
+  EXPECT_EQ(A.Total.OtherBlocking, B.Total.OtherBlocking);
   EXPECT_EQ(A.Total.UnknownCalls, B.Total.UnknownCalls);
   ASSERT_EQ(A.Total.Items.size(), B.Total.Items.size());
   for (size_t I = 0; I < A.Total.Items.size(); ++I) {
@@ -57,6 +59,7 @@ static void expectSameSummary(const FunctionSummary &A,
     EXPECT_EQ(CA.Paths, CB.Paths);
     EXPECT_EQ(CA.Synchronized, CB.Synchronized);
     EXPECT_EQ(CA.Callback, CB.Callback);
+    EXPECT_EQ(CA.Use, CB.Use);
     EXPECT_EQ(CA.Site.Callee, CB.Site.Callee);
     EXPECT_EQ(CA.Site.Line, CB.Site.Line);
     ASSERT_EQ(CA.Via.size(), CB.Via.size());
@@ -92,6 +95,8 @@ TEST(Summary, BinaryRoundTripKeepsEverything) {
   S.ExternalCalls[0].Synchronized = true;
   S.ExternalCalls.back().Callback = true;
   S.Total.Spawns = true;
+  S.Total.ForwardsWouldBlock = true;
+  S.ExternalCalls.back().Use = WouldBlockUse::Forwarded;
   S.IsCoroutine = true;
   S.LogSink = true;
   S.Total.ElementGrowth = Growth::term(3, 1) + Growth::term(0.5, 3);

@@ -145,6 +145,20 @@ def profile_classes(report):
     return classes
 
 
+def test_would_block_across_files(scratch):
+    # net_send (net.cpp) returns send's result; packet_flush (packet.cpp)
+    # handles EAGAIN on it, so publish waits for nothing under its lock, while
+    # publish_unchecked, which never looks for EAGAIN, does.
+    p = Project("wouldblock", scratch)
+    report, _ = p.json(expect=1)
+    under_lock = [f for f in report["findings"] if f["check"] == "concur-blocking-under-lock"]
+    check([f["function"] for f in under_lock] == ["publish_unchecked"], report["findings"])
+    check("'net_send'" in under_lock[0]["message"], under_lock[0]["message"])
+    functions = {fn["qualified_name"]: fn for fn in report["functions"]}
+    check(functions["net_send"]["class"] == "io", functions["net_send"])
+    check(functions["packet_flush"]["class"] != "io", functions["packet_flush"])
+
+
 def test_thresholds_everywhere(scratch):
     """A threshold set in a check option (--config) or in .concur.yaml
     classifies the linked summaries as it classifies each unit's functions."""

@@ -26,7 +26,7 @@ namespace concur::advise {
 /// retry and geometric loops run a few times; appends, callees' global
 /// stores and search conditions are dependences; copying is not computing;
 /// taking a lock is not waiting.)
-static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/6";
+static constexpr StringLiteral AnalysisVersion = "concur-advise 0.1.0/7";
 
 //===----------------------------------------------------------------------===//
 // Keys and linking

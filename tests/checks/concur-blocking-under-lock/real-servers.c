@@ -150,3 +150,63 @@ void rearm(struct event *ev, int fd) {
   event_add(ev, 0);
   pthread_mutex_unlock(&out_mutex);
 }
+
+// A descriptor layer returns what send returned; the packet writer above it
+// handles EAGAIN, so the socket is non-blocking and nothing waits under the
+// lock (an MQTT client's publish path).
+long net_send(int sock, const char *data, long len) {
+  return send(sock, data, (size_t)len, 0);
+}
+
+long net_send_counted(int sock, const char *data, long len) {
+  long n = net_send(sock, data, len);
+  return n;
+}
+
+int packet_flush(int sock, const char *data, long len) {
+  while (len > 0) {
+    long n = net_send_counted(sock, data, len);
+    if (n < 0)
+      return errno == EAGAIN ? 0 : -1;
+    data += n;
+    len -= n;
+  }
+  return 0;
+}
+
+void publish_message(int sock, const char *data, long len) {
+  pthread_mutex_lock(&out_mutex);
+  packet_flush(sock, data, len); // negative: EAGAIN handled by packet_flush
+  pthread_mutex_unlock(&out_mutex);
+}
+
+// The same layer called by code that never looks for EAGAIN: on a blocking
+// socket the send waits.
+void publish_unchecked(int sock, const char *data, long len) {
+  pthread_mutex_lock(&out_mutex);
+  net_send_counted(sock, data, len);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'net_send_counted' blocks on network I/O ('send') while 'out_mutex' is locked
+  pthread_mutex_unlock(&out_mutex);
+}
+
+// A layer that also sleeps between attempts waits whatever its caller
+// handles.
+long net_send_paced(int sock, const char *data, long len) {
+  long n = send(sock, data, (size_t)len, 0);
+  usleep(1000);
+  return n;
+}
+
+int packet_flush_paced(int sock, const char *data, long len) {
+  long n = net_send_paced(sock, data, len);
+  if (n < 0 && errno == EAGAIN)
+    return 0;
+  return (int)n;
+}
+
+void publish_paced(int sock, const char *data, long len) {
+  pthread_mutex_lock(&out_mutex);
+  packet_flush_paced(sock, data, len);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'packet_flush_paced' blocks on {{.*}} while 'out_mutex' is locked
+  pthread_mutex_unlock(&out_mutex);
+}
