@@ -130,6 +130,8 @@ public:
   void finalize(FunctionSummary &S, const FunctionDecl *Def);
   FunctionSummary describe(const FunctionDecl *Def);
   ArrayRef<const CXXMethodDecl *> overridersOf(const CXXMethodDecl *MD);
+  /// The trip count when the loop's bounds are constant, or at most the
+  /// extent of a small constant-size array it walks.
   std::optional<double> constantTripCount(const Stmt *Loop);
   uint64_t writtenParams(const FunctionDecl *FD, unsigned Depth);
   uint64_t bodyWrittenParams(const FunctionDecl *Def, unsigned Depth);
@@ -1435,8 +1437,30 @@ WorkloadAnalyzer::Impl::constantTripCount(const Stmt *Loop) {
       Op = BinaryOperator::reverseComparisonOp(Op);
     }
     std::optional<int64_t> End = Evaluate(Bound);
-    if (!End)
-      return std::nullopt;
+    if (!End) {
+      // Counting up to a bound known only at run time, the loop cannot run
+      // past a constant-size array it indexes with its variable
+      // (`s->len[t][v]` with `UChar len[6][258]`); a small one bounds it.
+      if (*Start < 0 || (Op != BO_LT && Op != BO_LE && Op != BO_NE))
+        return std::nullopt;
+      std::optional<uint64_t> Extent;
+      std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+        if (!S || isa<LambdaExpr, BlockExpr>(S))
+          return;
+        if (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(S);
+            Subscript && IsIndex(Subscript->getIdx()))
+          if (const auto *Array = Ctx.getAsConstantArrayType(
+                  Subscript->getBase()->IgnoreParenImpCasts()->getType()))
+            Extent = std::min(Extent.value_or(UINT64_MAX),
+                              Array->getSize().getZExtValue());
+        for (const Stmt *Child : S->children())
+          Visit(Child);
+      };
+      Visit(For->getBody());
+      if (!Extent || double(*Extent) > Opts.UnknownTripCount)
+        return std::nullopt;
+      return double(*Extent - std::min<uint64_t>(*Extent, *Start));
+    }
     int64_t Count;
     switch (Op) {
     case BO_LT:
