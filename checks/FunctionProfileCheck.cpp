@@ -69,8 +69,8 @@ void FunctionProfileCheck::check(const MatchFinder::MatchResult &Result) {
   }
   diag(Function->getLocation(), "'%0' is %1 (%2); model: %3%4",
        DiagnosticIDs::Remark)
-      << Function->getName() << ::concur::toString(S.Class.Class) << Detail
-      << ::concur::toString(Rec.id()) << Top;
+      << Function->getNameAsString() << ::concur::toString(S.Class.Class)
+      << Detail << ::concur::toString(Rec.id()) << Top;
 }
 
 } // namespace clang::tidy::concur

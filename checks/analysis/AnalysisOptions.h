@@ -18,8 +18,10 @@ struct AnalysisOptions {
   Type Field = Default;
 #include "ConfigOptions.def"
   /// Computation at least this fraction of the waiting makes I/O work
-  /// `mixed` rather than `io` (both must also be substantial).
-  double MixedRatio = 0.02;
+  /// `mixed` rather than `io` (both must also be substantial): comparable,
+  /// within the order of magnitude to which the knowledge base's costs are
+  /// calibrated (bench/kb_calibration).
+  double MixedRatio = 0.1;
   /// Floating-point work at least this share of all work makes CPU work
   /// numeric (array loops also count their indexing and control).
   double NumericShare = 0.25;

@@ -235,13 +235,29 @@ WorkReason substantialWork(const Effects &E, double Threshold,
   return WorkReason::None;
 }
 
+/// Whether the work of \p E is worth a task of its own beside its waiting:
+/// substantial without counting element work. Cheap arithmetic per element
+/// of what a function reads (the number parsed from each line of a file) is
+/// handling what it waited for, not a second workload.
+static bool substantialBesideWaiting(const Effects &E,
+                                     const AnalysisOptions &Opts) {
+  if (E.WorkGrowth.coefficient(0) >= Opts.SubstantialWork)
+    return true;
+  return E.WorkGrowth.grows() &&
+         E.WorkGrowth.growing().perElement(Opts.UnknownTripCount) >=
+             Opts.MinIterationWork;
+}
+
 Classification classify(const Effects &E, const AnalysisOptions &Opts) {
   Classification C;
   double Waiting = E.substantialBlocking();
   bool IoSubstantial = Waiting >= Opts.SubstantialBlocking;
   bool CpuSubstantial =
       substantialWork(E, Opts.SubstantialWork, Opts) != WorkReason::None;
-  if (IoSubstantial && CpuSubstantial && E.Work >= Opts.MixedRatio * Waiting)
+  // Mixed: computation comparable to the waiting (MixedRatio), and worth
+  // running apart from it.
+  if (IoSubstantial && CpuSubstantial && E.Work >= Opts.MixedRatio * Waiting &&
+      substantialBesideWaiting(E, Opts))
     C.Class = WorkloadClass::Mixed;
   else if (IoSubstantial)
     C.Class = WorkloadClass::Io;

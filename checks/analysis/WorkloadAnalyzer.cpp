@@ -198,6 +198,12 @@ private:
   /// and the element work (Effects::ElementGrowth).
   Growth Local, LocalNumeric, LocalElement;
   unsigned LoopDepth = 0;
+  /// Inside an access to a floating-point element: a subscript `a[i]` or a
+  /// call that yields a floating-point value (`m(i, j)`, `v.at(i)`,
+  /// `img.get(x, y)`). The access and the index arithmetic that addresses
+  /// the element are part of the floating-point work, as in `a[i * n + j]`:
+  /// an accessor costs its body, and dilutes nothing.
+  unsigned FloatingAccess = 0;
 
   void loop(const Stmt *Loop, const Growth &Times, unsigned Depth);
   /// \p Forwarded: a would-block call whose result the body returns.
@@ -232,10 +238,14 @@ private:
   void sharedWrite(const Expr *Target, SourceLocation Loc, bool Update);
   /// A call of cheap library code (an accessor, operator[]) counts as one
   /// operation of this body, like the arithmetic around it.
-  void opaqueCall(const Growth &Times) { Local += Times * OpaqueCallWork; }
+  void opaqueCall(const Growth &Times) {
+    Local += Times * OpaqueCallWork;
+    if (FloatingAccess)
+      LocalNumeric += Times * OpaqueCallWork;
+  }
   void arithmetic(const Growth &Times, bool Numeric) {
     Local += Times;
-    if (Numeric)
+    if (Numeric || FloatingAccess)
       LocalNumeric += Times;
   }
 };
@@ -813,10 +823,13 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
         if (const Expr *Object = MC->getImplicitObjectArgument())
           sharedWrite(Object, MC->getExprLoc(), false);
     }
+    bool Floating = isFloating(Call);
+    FloatingAccess += Floating;
     if (!isa<CXXPseudoDestructorExpr>(Call->getCallee()->IgnoreParens()))
       call(Call, Callee, Times);
     for (const Stmt *Child : S->children())
       scan(Child, Times, Depth + 1);
+    FloatingAccess -= Floating;
     return;
   }
   if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
@@ -840,7 +853,13 @@ void Scanner::scan(const Stmt *S, const Growth &Times, unsigned Depth) {
       arithmetic(Times, false);
     }
   } else if (isa<ArraySubscriptExpr>(S)) {
-    arithmetic(Times, false);
+    bool Floating = isFloating(cast<Expr>(S));
+    arithmetic(Times, Floating);
+    FloatingAccess += Floating;
+    for (const Stmt *Child : S->children())
+      scan(Child, Times, Depth + 1);
+    FloatingAccess -= Floating;
+    return;
   } else if (isa<CXXNewExpr, CXXDeleteExpr>(S)) {
     Local += Times * 20;
   }

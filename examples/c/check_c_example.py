@@ -96,7 +96,7 @@ class Server:
 REFUSED = "http://127.0.0.1:1/bytes/10"  # nothing listens on port 1
 
 
-def slow_digest(data, rounds=300):
+def slow_digest(data, rounds=2000):
     digest = FNV_OFFSET
     for r in range(rounds):
         for byte in data:

@@ -195,6 +195,8 @@ TEST(ComponentFold, MutualRecursionAcrossTwoFiles) {
         long even(const double *v, int n);
         long odd(const double *v, int n) {
           long s = 0;
+          // Each unit is parsed as input.cpp: this loop must not sit where
+          // even's does, or the linked evidence would merge the two.
           for (int i = 0; i < n; ++i) s += long(v[i]);
           return n == 0 ? s : even(v, n - 1);
         }

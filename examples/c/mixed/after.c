@@ -54,7 +54,7 @@ static int parse_url(const char *url, char *host, size_t host_size, char *port,
   return 1;
 }
 
-enum { rounds = 300 };
+enum { rounds = 2000 };
 
 // Where the body of an HTTP response starts, or NULL if it has none.
 static const char *body_of(const char *response, size_t size) {

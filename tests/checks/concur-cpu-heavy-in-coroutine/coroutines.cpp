@@ -29,12 +29,12 @@ concur::task<long> median(std::vector<long> v) {
   co_return v[v.size() / 2];
 }
 
-// Evidence: a regex match per request.
+// Evidence: a regex compiled per request (tens of µs). Matching a short path
+// with it takes well under a µs (bench/kb_calibration): not heavy.
 concur::task<bool> route(std::string path) {
   std::regex pattern("^/api/v[0-9]+/users/[0-9]+$");
   // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'basic_regex' does substantial CPU work (regex work in 'std::basic_regex<char>::basic_regex') inside coroutine 'route'
   bool ok = std::regex_match(path, pattern);
-  // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: 'regex_match' does substantial CPU work (regex work in 'std::regex_match') inside coroutine 'route'
   co_return ok;
 }
 
@@ -53,8 +53,8 @@ concur::task<unsigned long> gzip_body(std::string body, unsigned char *out) {
 concur::task<double> norm(std::vector<double> v) {
   double s = 0;
   for (double x : v)
-    s += x * x * 1.5 + sqrt(x);
-  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: this loop does substantial CPU work (math work in 'sqrt') inside coroutine 'norm'
+    s += x * x * 1.5 + pow(x, 0.3);
+  // CHECK-MESSAGES: :[[@LINE-2]]:3: warning: this loop does substantial CPU work (math work in 'pow') inside coroutine 'norm'
   co_return s;
 }
 

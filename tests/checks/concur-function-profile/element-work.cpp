@@ -30,11 +30,12 @@ void prefix_sums(const int *in, int *out, int n) {
 }
 // CHECK-MESSAGES: :[[@LINE-5]]:6: remark: 'prefix_sums' is cpu (confidence {{[0-9.]+}}); model: futures; evidence: arithmetic loop over runtime-sized data (loop)
 
+// Filling a float array element by element is floating-point array work.
 void widen(const int *x, float *y, int n) {
   for (int i = 0; i < n; i++)
     y[i] = (float)x[i];
 }
-// CHECK-MESSAGES: :[[@LINE-4]]:6: remark: 'widen' is cpu (confidence {{[0-9.]+}}); model: futures; evidence: arithmetic loop over runtime-sized data (loop)
+// CHECK-MESSAGES: :[[@LINE-4]]:6: remark: 'widen' is cpu (numeric; confidence {{[0-9.]+}}); model: joblib; evidence: floating-point loop over runtime-sized data (numeric-loop)
 
 long total(const std::vector<long> &values) {
   long sum = 0;

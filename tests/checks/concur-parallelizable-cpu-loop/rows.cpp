@@ -161,14 +161,14 @@ void dots(const std::vector<Vector> &rows, const Vector &v, double *out) {
 }
 
 // Evidence: nested numeric loops are reported once, at the outer loop; each
-// row is its own slice of the flattened matrix (m[r * cols + c]); the sqrt
+// row is its own slice of the flattened matrix (m[r * cols + c]); the pow
 // calls are most of the work.
 void scale_matrix(double *m, int rows, int cols) {
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c)
-      m[r * cols + c] = sqrt(m[r * cols + c]) * 0.5 + 1.0;
-  // CHECK-MESSAGES: :[[@LINE-3]]:3: warning: independent iterations each do substantial CPU work (math work in 'sqrt'); run them in parallel (row: joblib)
-  // CHECK-NOTES: :[[@LINE-2]]:25: note: 'sqrt' does math work
+      m[r * cols + c] = pow(m[r * cols + c], 1.5) * 0.5 + 1.0;
+  // CHECK-MESSAGES: :[[@LINE-3]]:3: warning: independent iterations each do substantial CPU work (math work in 'pow'); run them in parallel (row: joblib)
+  // CHECK-NOTES: :[[@LINE-2]]:25: note: 'pow' does math work
 }
 
 // negative: each row reads the row before it (a stencil): m[(r - 1) * cols]
