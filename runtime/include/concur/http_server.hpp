@@ -64,6 +64,10 @@ class async_event;
 
 namespace concur::http {
 
+namespace detail {
+struct worker_view;
+}
+
 /// One header field as received (name as sent; compare case-insensitively).
 struct header {
   std::string name;
@@ -269,11 +273,14 @@ private:
   void add_route(route_entry entry);
   task<void> connection_main(connection &conn, tcp_stream stream);
   task<void> serve_connection(connection &conn, tcp_stream stream);
-  task<response> dispatch(request req);
+  const route_entry *find_route(const request &req, response &otherwise) const;
   void begin_stop();
   task<void> sweep();
 
   server_options options_;
+  // What pool threads running blocking handlers read (the Server header,
+  // whether the server is stopping); shared, as a handler may outlive serve().
+  std::shared_ptr<detail::worker_view> worker_view_;
   std::vector<route_entry> routes_;
   tcp_listener listener_;
   std::list<connection> connections_;
