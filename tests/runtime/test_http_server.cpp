@@ -17,6 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -471,6 +472,179 @@ TEST(HttpServer, BadOptionsAndRoutesAreRejected) {
   EXPECT_THROW(srv.route("G T", "/", h), std::invalid_argument);
   EXPECT_THROW((void)srv.port(), std::logic_error);
   EXPECT_THROW(concur::run(srv.serve()), std::logic_error); // no listen()
+}
+
+// --- blocking handlers: the pool thread sends the answer ---------------------
+
+TEST(HttpServer, BlockingAnswersKeepPipelinedRequestsInOrder) {
+  http::server srv;
+  add_mixed_routes(srv);
+  std::atomic<int> calls{0};
+  srv.get("/count", [&](const http::request &) {
+    return http::response::text(std::to_string(++calls));
+  });
+  running_server running(srv);
+  client c(running.port());
+  // Blocking, blocking, coroutine, blocking: each answer in order, though
+  // pool threads send the blocking ones.
+  c.send(get("/count") + get("/count") + get("/async") + get("/count"));
+  EXPECT_EQ(c.receive().body, "1");
+  EXPECT_EQ(c.receive().body, "2");
+  EXPECT_EQ(c.receive().body, R"({"type": "async"})");
+  EXPECT_EQ(c.receive().body, "3");
+  // One at a time afterwards, on the same connection.
+  for (int i = 4; i < 50; ++i)
+    EXPECT_EQ(c.request(get("/count")).body, std::to_string(i));
+}
+
+TEST(HttpServer, BlockingAnswerLargerThanTheSocketTakesIsSentWhole) {
+  http::server srv;
+  const std::size_t size = 8 * 1024 * 1024;
+  srv.get("/big", [&](const http::request &) {
+    std::string body(size, '\0');
+    for (std::size_t i = 0; i < size; ++i)
+      body[i] = char('a' + i % 23);
+    return http::response::text(std::move(body));
+  });
+  srv.get("/small", [](const http::request &) { return "small"; });
+  running_server running(srv);
+  client c(running.port());
+  c.send(get("/big"));
+  // The client reads nothing for a while: the socket fills and the rest of
+  // the answer must wait for room (not be dropped or sent twice).
+  std::this_thread::sleep_for(200ms);
+  client::reply r = c.receive();
+  EXPECT_EQ(r.status, 200);
+  ASSERT_EQ(r.body.size(), size);
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < size; ++i)
+    wrong += r.body[i] != char('a' + i % 23);
+  EXPECT_EQ(wrong, 0u);
+  EXPECT_EQ(c.request(get("/small")).body, "small"); // still kept alive
+}
+
+TEST(HttpServer, BlockingHandlerWhoseClientLeftDoesNotStopTheServer) {
+  http::server srv;
+  std::atomic<bool> started{false}, release{false};
+  srv.get("/wait", [&](const http::request &) {
+    started = true;
+    while (!release)
+      std::this_thread::sleep_for(1ms);
+    return "late";
+  });
+  srv.get("/sync", [](const http::request &) { return "sync"; });
+  running_server running(srv);
+  {
+    client gone(running.port());
+    gone.send(get("/wait"));
+    while (!started)
+      std::this_thread::sleep_for(1ms);
+  } // closed while its handler runs
+  std::this_thread::sleep_for(50ms);
+  release = true; // its answer now goes to a closed connection
+  auto give_up = std::chrono::steady_clock::now() + 5s;
+  while (srv.connections() != 0 && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(srv.connections(), 0u);
+  client next(running.port());
+  EXPECT_EQ(next.request(get("/sync")).body, "sync");
+}
+
+TEST(HttpServer, BlockingHandlersHonourConnectionClose) {
+  http::server srv;
+  add_mixed_routes(srv);
+  srv.get("/closing", [](const http::request &) {
+    return http::response::text("bye").set_header("Connection", "close");
+  });
+  running_server running(srv);
+  {
+    client c(running.port());
+    client::reply r = c.request(get("/sync", "Connection: close\r\n"));
+    EXPECT_EQ(r.body, R"({"type": "sync"})");
+    EXPECT_TRUE(r.has("Connection: close"));
+    EXPECT_TRUE(c.closed());
+  }
+  {
+    client c(running.port());
+    client::reply r = c.request(get("/closing"));
+    EXPECT_EQ(r.body, "bye");
+    EXPECT_TRUE(r.has("Connection: close"));
+    EXPECT_TRUE(c.closed());
+  }
+  {
+    client c(running.port()); // HTTP/1.0 closes unless asked otherwise
+    client::reply r = c.request("GET /sync HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(c.closed());
+  }
+}
+
+TEST(HttpServer, StopClosesBlockingConnectionsAndAnswersTheRunningOne) {
+  http::server srv;
+  std::atomic<bool> started{false};
+  srv.get("/sync", [](const http::request &) { return "sync"; });
+  srv.get("/slow", [&](const http::request &) {
+    started = true;
+    std::this_thread::sleep_for(300ms);
+    return "finished";
+  });
+  running_server running(srv);
+  client idle(running.port()); // answered by a pool thread, then silent
+  EXPECT_EQ(idle.request(get("/sync")).body, "sync");
+  client busy(running.port());
+  busy.send(get("/slow"));
+  while (!started)
+    std::this_thread::sleep_for(1ms);
+  auto start = std::chrono::steady_clock::now();
+  running.thread().request_stop();
+  EXPECT_TRUE(idle.closed());
+  // At once, not at the sweeper's next look (a second, with these options).
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 250ms);
+  client::reply r = busy.receive();
+  EXPECT_EQ(r.body, "finished");
+  EXPECT_TRUE(r.has("Connection: close"));
+  EXPECT_TRUE(busy.closed());
+  running.stop();
+  EXPECT_EQ(srv.connections(), 0u);
+}
+
+TEST(HttpServer, StopTimeoutLeavesABlockingHandlerRunning) {
+  http::server_options options;
+  options.stop_timeout = 100ms;
+  http::server srv(options);
+  std::atomic<bool> started{false}, finished{false};
+  srv.get("/long", [&](const http::request &) {
+    started = true;
+    std::this_thread::sleep_for(500ms);
+    finished = true;
+    return "too late";
+  });
+  running_server running(srv);
+  client c(running.port());
+  c.send(get("/long"));
+  while (!started)
+    std::this_thread::sleep_for(1ms);
+  auto start = std::chrono::steady_clock::now();
+  running.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 450ms);
+  EXPECT_TRUE(c.closed()); // closed without the answer
+  // Descriptors opened now take the lowest free numbers, the closed
+  // connection's among them: the pool thread must not send its late answer
+  // into whichever reuses it.
+  std::vector<std::array<int, 2>> pairs(8);
+  for (auto &p : pairs)
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, p.data()), 0);
+  while (!finished)
+    std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(50ms);
+  for (auto &p : pairs)
+    for (int fd : p) {
+      pollfd q{fd, POLLIN, 0};
+      EXPECT_EQ(::poll(&q, 1, 0), 0) << "data arrived on descriptor " << fd;
+    }
+  for (auto &p : pairs)
+    for (int fd : p)
+      ::close(fd);
 }
 
 // --- load ------------------------------------------------------------------
