@@ -20,7 +20,10 @@
 // A handler that returns concur::task<response> runs on the loop; any other
 // callable taking the request and returning a response (or a std::string,
 // sent as text/plain) is a blocking function and runs on io_pool() (or on
-// cpu_pool() with run_on::cpu_pool), so neither kind stalls the other.
+// cpu_pool() with run_on::cpu_pool), so neither kind stalls the other. The
+// pool thread also sends a blocking handler's answer when it can (the
+// connection stays open and the socket takes it whole), so the loop is not
+// woken for it.
 //
 // Requests are read by http::request_parser, an incremental parser that
 // rejects malformed requests with 400, answers limits with 413 (body), 414
