@@ -1,10 +1,11 @@
 // concur::http::server (concur/http_server.hpp): one task per connection on
 // the event loop; blocking handlers run on a pool thread, which also writes
-// their response.
+// their response when the loop is busy.
 //
 // Blocking handlers: a hop from the loop to a pool thread and back costs two
 // wake-ups (a futex, then the loop's eventfd) and their context switches,
-// more than the request itself. So the pool thread formats the response and
+// more than the request itself. So while other blocking requests are in
+// progress (the loop is busy), the pool thread formats the response and
 // sends it itself when it can (the connection keeps alive and the socket
 // takes the whole response at once), and does not wake the loop: the task
 // of the connection waits as the socket's reader, and the client's next
@@ -17,6 +18,14 @@
 // is never written by both: the loop writes only while no handler runs, and
 // a connection that is cancelled while a pool thread is inside its send()
 // waits for that one non-blocking call before it closes the descriptor.
+//
+// When it is the only blocking request in progress, the pool thread hands
+// the formatted answer back to the loop (idle then) instead: it then looks
+// for work a while before it sleeps, and usually takes the connection's next
+// request still awake; had it sent the answer itself, it would be asleep by
+// the time the client's next request arrives, and each request would pay a
+// sleep and a wake-up of the pool thread (measured: about twice the CPU per
+// request at one connection; docs/benchmarks.md).
 //
 // Timeouts: each connection records its phase and the deadline of that
 // phase; one sweeper task per server wakes a few times per timeout and
@@ -229,6 +238,7 @@ response &response::set_header(std::string name, std::string value) {
 struct detail::worker_view {
   std::string server_name;
   std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0}; // blocking handlers posted, not finished
 };
 
 namespace {
@@ -258,7 +268,7 @@ struct blocking_job {
 
   // Set on the loop before the job is posted.
   std::shared_ptr<const server::blocking_handler> handler;
-  std::shared_ptr<const detail::worker_view> view;
+  std::shared_ptr<detail::worker_view> view;
   std::shared_ptr<concur::detail::loop_anchor> anchor;
   request req;
   int fd = -1;
@@ -390,7 +400,10 @@ void run_blocking(std::shared_ptr<blocking_job> job) noexcept {
   } catch (...) { // out of memory while formatting
     j.failed = true;
   }
-  if (!j.failed && j.keep_alive &&
+  // The only blocking request in progress: the loop sends the answer (see
+  // the header comment).
+  bool alone = j.view->in_flight.fetch_sub(1, std::memory_order_relaxed) == 1;
+  if (!j.failed && j.keep_alive && !alone &&
       !(j.state.fetch_or(blocking_job::writing, std::memory_order_acq_rel) &
         blocking_job::abandoned)) {
     const char *data = j.output.data();
@@ -657,7 +670,13 @@ task<void> server::serve_connection(connection &conn, tcp_stream stream) {
       try {
         thread_pool &pool =
             route->where == run_on::cpu_pool ? cpu_pool() : io_pool();
-        pool.post([job]() mutable noexcept { run_blocking(std::move(job)); });
+        worker_view_->in_flight.fetch_add(1, std::memory_order_relaxed);
+        try {
+          pool.post([job]() mutable noexcept { run_blocking(std::move(job)); });
+        } catch (...) {
+          worker_view_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+          throw;
+        }
         posted = true;
       } catch (...) { // the pool was shut down
         res = response::text("Internal Server Error\n", 500);
