@@ -382,8 +382,9 @@ private:
 };
 
 // On the pool thread: runs the handler, formats the response and, if the
-// connection stays open, sends it; posts to the loop when the loop must act
-// (the header comment lists when).
+// connection stays open and other blocking requests are in progress, sends
+// it; posts to the loop when the loop must act (the header comment lists
+// when).
 void run_blocking(std::shared_ptr<blocking_job> job) noexcept {
   blocking_job &j = *job;
   try {

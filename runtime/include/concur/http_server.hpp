@@ -20,10 +20,10 @@
 // A handler that returns concur::task<response> runs on the loop; any other
 // callable taking the request and returning a response (or a std::string,
 // sent as text/plain) is a blocking function and runs on io_pool() (or on
-// cpu_pool() with run_on::cpu_pool), so neither kind stalls the other. The
-// pool thread also sends a blocking handler's answer when it can (the
-// connection stays open and the socket takes it whole), so the loop is not
-// woken for it.
+// cpu_pool() with run_on::cpu_pool), so neither kind stalls the other.
+// While other blocking requests are in progress, the pool thread also sends
+// a blocking handler's answer when it can (the connection stays open and the
+// socket takes it whole), so the busy loop is not woken for it.
 //
 // Requests are read by http::request_parser, an incremental parser that
 // rejects malformed requests with 400, answers limits with 413 (body), 414
@@ -281,8 +281,9 @@ private:
   task<void> sweep();
 
   server_options options_;
-  // What pool threads running blocking handlers read (the Server header,
-  // whether the server is stopping); shared, as a handler may outlive serve().
+  // What the pool threads running blocking handlers share with the server
+  // (the Server header, whether it is stopping, how many blocking requests
+  // are in progress); shared, as a handler may outlive serve().
   std::shared_ptr<detail::worker_view> worker_view_;
   std::vector<route_entry> routes_;
   tcp_listener listener_;
