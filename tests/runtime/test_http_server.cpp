@@ -17,7 +17,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -161,7 +163,10 @@ public:
 private:
   bool fill() {
     char chunk[4096];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    ssize_t n;
+    do
+      n = ::recv(fd_, chunk, sizeof chunk, 0);
+    while (n < 0 && errno == EINTR);
     if (n == 0)
       eof_ = true;
     if (n <= 0)
@@ -471,6 +476,274 @@ TEST(HttpServer, BadOptionsAndRoutesAreRejected) {
   EXPECT_THROW(srv.route("G T", "/", h), std::invalid_argument);
   EXPECT_THROW((void)srv.port(), std::logic_error);
   EXPECT_THROW(concur::run(srv.serve()), std::logic_error); // no listen()
+}
+
+// --- blocking handlers: the pool thread sends the answer ---------------------
+
+namespace {
+// A blocking route, /hold, whose handler runs until the holder lets it go.
+// While one is running, the pool thread of any other blocking request sends
+// that request's answer itself; when it is the only blocking request in
+// progress, the server hands its answer back to the loop. Tests run both.
+struct hold_gate {
+  std::atomic<bool> running{false};
+  std::atomic<bool> release{false};
+};
+
+void add_hold_route(http::server &srv, hold_gate &gate) {
+  srv.get("/hold", [&gate](const http::request &) {
+    gate.running = true;
+    while (!gate.release)
+      std::this_thread::sleep_for(1ms);
+    return "held";
+  });
+}
+
+// Keeps a /hold request in progress from construction to destruction (or
+// nothing, when `active` is false).
+class holder {
+public:
+  holder(std::uint16_t port, hold_gate &gate, bool active) : gate_(gate) {
+    if (!active)
+      return;
+    client_ = std::make_unique<client>(port);
+    client_->send(get("/hold"));
+    while (!gate_.running)
+      std::this_thread::sleep_for(1ms);
+  }
+  ~holder() {
+    gate_.release = true;
+    if (client_) {
+      EXPECT_EQ(client_->receive().body, "held");
+    }
+  }
+  holder(const holder &) = delete;
+  holder &operator=(const holder &) = delete;
+
+private:
+  hold_gate &gate_;
+  std::unique_ptr<client> client_;
+};
+
+const char *path_name(bool pool_sends) {
+  return pool_sends ? "answer sent by the pool thread"
+                    : "answer sent by the loop";
+}
+} // namespace
+
+TEST(HttpServer, BlockingAnswersKeepPipelinedRequestsInOrder) {
+  for (bool pool_sends : {false, true}) {
+    SCOPED_TRACE(path_name(pool_sends));
+    http::server srv;
+    add_mixed_routes(srv);
+    hold_gate gate;
+    add_hold_route(srv, gate);
+    std::atomic<int> calls{0};
+    srv.get("/count", [&](const http::request &) {
+      return http::response::text(std::to_string(++calls));
+    });
+    running_server running(srv);
+    holder busy(running.port(), gate, pool_sends);
+    client c(running.port());
+    // Blocking, blocking, coroutine, blocking: each answer in order.
+    c.send(get("/count") + get("/count") + get("/async") + get("/count"));
+    EXPECT_EQ(c.receive().body, "1");
+    EXPECT_EQ(c.receive().body, "2");
+    EXPECT_EQ(c.receive().body, R"({"type": "async"})");
+    EXPECT_EQ(c.receive().body, "3");
+    // One at a time afterwards, on the same connection.
+    for (int i = 4; i < 50; ++i)
+      EXPECT_EQ(c.request(get("/count")).body, std::to_string(i));
+  }
+}
+
+TEST(HttpServer, BlockingAnswerLargerThanTheSocketTakesIsSentWhole) {
+  for (bool pool_sends : {false, true}) {
+    SCOPED_TRACE(path_name(pool_sends));
+    http::server srv;
+    hold_gate gate;
+    add_hold_route(srv, gate);
+    const std::size_t size = 8 * 1024 * 1024;
+    srv.get("/big", [&](const http::request &) {
+      std::string body(size, '\0');
+      for (std::size_t i = 0; i < size; ++i)
+        body[i] = char('a' + i % 23);
+      return http::response::text(std::move(body));
+    });
+    srv.get("/small", [](const http::request &) { return "small"; });
+    running_server running(srv);
+    holder busy(running.port(), gate, pool_sends);
+    client c(running.port());
+    c.send(get("/big"));
+    // The client reads nothing for a while: the socket fills and the rest
+    // of the answer must wait for room (not be dropped or sent twice).
+    std::this_thread::sleep_for(200ms);
+    client::reply r = c.receive();
+    EXPECT_EQ(r.status, 200);
+    ASSERT_EQ(r.body.size(), size);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < size; ++i)
+      wrong += r.body[i] != char('a' + i % 23);
+    EXPECT_EQ(wrong, 0u);
+    EXPECT_EQ(c.request(get("/small")).body, "small"); // still kept alive
+  }
+}
+
+TEST(HttpServer, BlockingHandlerWhoseClientLeftDoesNotStopTheServer) {
+  for (bool pool_sends : {false, true}) {
+    SCOPED_TRACE(path_name(pool_sends));
+    http::server srv;
+    hold_gate gate;
+    add_hold_route(srv, gate);
+    std::atomic<bool> started{false}, release{false};
+    srv.get("/wait", [&](const http::request &) {
+      started = true;
+      while (!release)
+        std::this_thread::sleep_for(1ms);
+      return "late";
+    });
+    // Asked on the loop's thread, where connections() may be read.
+    srv.get("/open",
+            [&](const http::request &) -> concur::task<http::response> {
+              co_return http::response::text(std::to_string(srv.connections()));
+            });
+    running_server running(srv);
+    holder busy(running.port(), gate, pool_sends);
+    {
+      client gone(running.port());
+      gone.send(get("/wait"));
+      while (!started)
+        std::this_thread::sleep_for(1ms);
+    } // closed while its handler runs
+    std::this_thread::sleep_for(50ms);
+    release = true; // its answer now goes to a closed connection
+    client next(running.port());
+    std::string expected = pool_sends ? "2" : "1"; // and the holder's
+    auto give_up = std::chrono::steady_clock::now() + 5s;
+    std::string open;
+    while ((open = next.request(get("/open")).body) != expected &&
+           std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(open, expected); // the one that left has closed
+  }
+}
+
+TEST(HttpServer, IdleTimeoutCountsFromAPoolThreadsAnswer) {
+  http::server_options options;
+  options.idle_timeout = 300ms;
+  http::server srv(options);
+  hold_gate gate;
+  add_hold_route(srv, gate);
+  srv.get("/sync", [](const http::request &) { return "sync"; });
+  running_server running(srv);
+  holder busy(running.port(), gate, true);
+  client c(running.port());
+  EXPECT_EQ(c.request(get("/sync")).body, "sync");
+  EXPECT_EQ(c.request(get("/sync")).body, "sync"); // kept alive
+  auto answered = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed()); // silent since: closed as idle
+  auto waited = std::chrono::steady_clock::now() - answered;
+  EXPECT_GE(waited, 250ms);
+  EXPECT_LT(waited, 3s);
+}
+
+TEST(HttpServer, BlockingHandlersHonourConnectionClose) {
+  http::server srv;
+  add_mixed_routes(srv);
+  srv.get("/closing", [](const http::request &) {
+    return http::response::text("bye").set_header("Connection", "close");
+  });
+  running_server running(srv);
+  {
+    client c(running.port());
+    client::reply r = c.request(get("/sync", "Connection: close\r\n"));
+    EXPECT_EQ(r.body, R"({"type": "sync"})");
+    EXPECT_TRUE(r.has("Connection: close"));
+    EXPECT_TRUE(c.closed());
+  }
+  {
+    client c(running.port());
+    client::reply r = c.request(get("/closing"));
+    EXPECT_EQ(r.body, "bye");
+    EXPECT_TRUE(r.has("Connection: close"));
+    EXPECT_TRUE(c.closed());
+  }
+  {
+    client c(running.port()); // HTTP/1.0 closes unless asked otherwise
+    client::reply r = c.request("GET /sync HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(c.closed());
+  }
+}
+
+TEST(HttpServer, StopClosesBlockingConnectionsAndAnswersTheRunningOne) {
+  http::server srv;
+  std::atomic<bool> started{false};
+  srv.get("/sync", [](const http::request &) { return "sync"; });
+  srv.get("/slow", [&](const http::request &) {
+    started = true;
+    std::this_thread::sleep_for(300ms);
+    return "finished";
+  });
+  running_server running(srv);
+  client busy(running.port());
+  busy.send(get("/slow"));
+  while (!started)
+    std::this_thread::sleep_for(1ms);
+  // With /slow running, a pool thread sends this answer; the client then
+  // stays silent.
+  client idle(running.port());
+  EXPECT_EQ(idle.request(get("/sync")).body, "sync");
+  auto start = std::chrono::steady_clock::now();
+  running.thread().request_stop();
+  EXPECT_TRUE(idle.closed());
+  // At once, not at the sweeper's next look (a second, with these options).
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms);
+  client::reply r = busy.receive();
+  EXPECT_EQ(r.body, "finished");
+  EXPECT_TRUE(r.has("Connection: close"));
+  EXPECT_TRUE(busy.closed());
+  running.stop();
+  EXPECT_EQ(srv.connections(), 0u);
+}
+
+TEST(HttpServer, StopTimeoutLeavesABlockingHandlerRunning) {
+  http::server_options options;
+  options.stop_timeout = 100ms;
+  http::server srv(options);
+  std::atomic<bool> started{false}, finished{false};
+  srv.get("/long", [&](const http::request &) {
+    started = true;
+    std::this_thread::sleep_for(500ms);
+    finished = true;
+    return "too late";
+  });
+  running_server running(srv);
+  client c(running.port());
+  c.send(get("/long"));
+  while (!started)
+    std::this_thread::sleep_for(1ms);
+  auto start = std::chrono::steady_clock::now();
+  running.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 450ms);
+  EXPECT_TRUE(c.closed()); // closed without the answer
+  // Descriptors opened now take the lowest free numbers, the closed
+  // connection's among them: the pool thread must not send its late answer
+  // into whichever reuses it.
+  std::vector<std::array<int, 2>> pairs(8);
+  for (auto &p : pairs)
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, p.data()), 0);
+  while (!finished)
+    std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(50ms);
+  for (auto &p : pairs)
+    for (int fd : p) {
+      pollfd q{fd, POLLIN, 0};
+      EXPECT_EQ(::poll(&q, 1, 0), 0) << "data arrived on descriptor " << fd;
+    }
+  for (auto &p : pairs)
+    for (int fd : p)
+      ::close(fd);
 }
 
 // --- load ------------------------------------------------------------------

@@ -21,6 +21,9 @@
 // callable taking the request and returning a response (or a std::string,
 // sent as text/plain) is a blocking function and runs on io_pool() (or on
 // cpu_pool() with run_on::cpu_pool), so neither kind stalls the other.
+// While other blocking requests are in progress, the pool thread also sends
+// a blocking handler's answer when it can (the connection stays open and the
+// socket takes it whole), so the busy loop is not woken for it.
 //
 // Requests are read by http::request_parser, an incremental parser that
 // rejects malformed requests with 400, answers limits with 413 (body), 414
@@ -63,6 +66,10 @@ class async_event;
 }
 
 namespace concur::http {
+
+namespace detail {
+struct worker_view;
+}
 
 /// One header field as received (name as sent; compare case-insensitively).
 struct header {
@@ -269,11 +276,15 @@ private:
   void add_route(route_entry entry);
   task<void> connection_main(connection &conn, tcp_stream stream);
   task<void> serve_connection(connection &conn, tcp_stream stream);
-  task<response> dispatch(request req);
+  const route_entry *find_route(const request &req, response &otherwise) const;
   void begin_stop();
   task<void> sweep();
 
   server_options options_;
+  // What the pool threads running blocking handlers share with the server
+  // (the Server header, whether it is stopping, how many blocking requests
+  // are in progress); shared, as a handler may outlive serve().
+  std::shared_ptr<detail::worker_view> worker_view_;
   std::vector<route_entry> routes_;
   tcp_listener listener_;
   std::list<connection> connections_;
