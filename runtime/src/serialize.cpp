@@ -121,6 +121,18 @@ void output_archive::write_block(const void *data, std::size_t size) {
   write_value(index);
 }
 
+void output_archive::write_direct(const void *data, std::size_t size) {
+  if (!destination_.empty()) {
+    if (size > destination_.size() - written_)
+      throw serialization_error(
+          "concur: a value wrote more bytes than were measured for it (its "
+          "serialize() is not deterministic)");
+    if (size)
+      std::memcpy(destination_.data() + written_, data, size);
+  }
+  written_ += size;
+}
+
 std::uint32_t output_archive::attach(detail::ipc::unique_fd descriptor) {
   descriptors_.push_back(std::move(descriptor));
   return std::uint32_t(descriptors_.size() - 1);

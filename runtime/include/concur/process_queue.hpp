@@ -79,14 +79,26 @@ public:
   queue_core(const queue_core &) = delete;
   queue_core &operator=(const queue_core &) = delete;
 
-  /// Copies `item` in; false if `deadline` passed first. Throws
-  /// process_queue_closed, process_queue_broken, std::length_error.
+  /// Values of at least this many serialised bytes are copied in and out
+  /// without holding the queue's lock.
+  static constexpr std::size_t copy_outside_lock_bytes = 8192;
+
+  /// Copies `item` in under the lock; false if `deadline` passed first.
+  /// Throws process_queue_closed, process_queue_broken, std::length_error.
   bool put(std::span<const std::byte> item,
            std::optional<clock::time_point> deadline);
 
+  using writer = void (*)(void *context, std::span<std::byte> destination);
+  /// Reserves `size` bytes, then calls `write(context, destination)` to fill
+  /// them without the lock, then publishes the value. If `write` throws, the
+  /// value is dropped and the exception propagates. Otherwise as put().
+  bool put_with(std::size_t size, writer write, void *context,
+                std::optional<clock::time_point> deadline);
+
   enum class got { item, end, timeout };
-  /// Calls `read(context, bytes)` on the next item, under the lock, then
-  /// removes it (also when `read` throws). got::end once closed and drained.
+  /// Calls `read(context, bytes)` on the next item, then removes it (also
+  /// when `read` throws); under the lock for small items, without it for
+  /// large ones. got::end once closed and drained.
   got get(void (*read)(void *context, std::span<const std::byte> bytes),
           void *context, std::optional<clock::time_point> deadline);
 
@@ -104,6 +116,13 @@ private:
   bool lock() const;
   void unlock() const noexcept;
   void repair() const noexcept;
+  void break_queue() const noexcept;
+  void check_fits(std::size_t bytes) const;
+  bool lock_with_room(std::uint64_t needed,
+                      std::optional<clock::time_point> deadline);
+  void append(std::uint64_t position, std::uint64_t needed);
+  void notify_items() const noexcept;
+  void notify_room() const noexcept;
   void wait(std::atomic<std::uint32_t> &sequence, std::uint32_t seen,
             std::atomic<std::uint32_t> &sleepers,
             std::optional<clock::time_point> deadline) const;
@@ -124,22 +143,40 @@ template <class T> struct queue_reader {
   }
 };
 
-/// Serialises a queue item; descriptors cannot be stored in the ring.
-template <class T>
-const std::vector<std::byte> &serialize_item(const T &value) {
-  thread_local output_archive scratch(static_cast<std::size_t>(-1));
-  scratch.bytes().clear();
-  scratch.descriptors().clear();
-  scratch(value);
-  if (!scratch.descriptors().empty()) {
-    scratch.descriptors().clear();
+/// The serialised size of a queue item; descriptors cannot be stored in
+/// the ring.
+template <class T> std::size_t measure_item(const T &value) {
+  output_archive counter(output_archive::measure);
+  counter(value);
+  if (!counter.descriptors().empty())
     throw std::invalid_argument(
         "concur::process_queue: a value holding a descriptor (a "
         "shared_buffer, a process_queue, a shared_dict) cannot be put on a "
         "process_queue; pass it to the process as an argument instead");
-  }
+  return counter.written();
+}
+
+/// Serialises a small queue item (measured first) into a reused buffer.
+template <class T>
+const std::vector<std::byte> &serialize_item(const T &value) {
+  thread_local output_archive scratch(static_cast<std::size_t>(-1));
+  scratch.bytes().clear();
+  scratch(value);
   return scratch.bytes();
 }
+
+/// Serialises a large queue item straight into its record in the ring.
+template <class T> struct queue_writer {
+  const T *value;
+  static void write(void *context, std::span<std::byte> destination) {
+    output_archive out(destination);
+    out(*static_cast<queue_writer *>(context)->value);
+    if (out.written() != destination.size())
+      throw serialization_error(
+          "concur::process_queue: a value wrote fewer bytes than were "
+          "measured for it (its serialize() is not deterministic)");
+  }
+};
 
 } // namespace detail::ipc
 
@@ -157,7 +194,7 @@ public:
   static constexpr std::size_t max_buffer_bytes = std::size_t(1) << 36;
 
   /// A queue holding at most `max_items` values and `buffer_bytes` bytes of
-  /// serialised values (each takes its size rounded up to 8, plus 8).
+  /// serialised values (each takes its size rounded up to 16, plus 16).
   /// std::invalid_argument unless 1 <= max_items <= max_max_items and
   /// 64 <= buffer_bytes <= max_buffer_bytes.
   explicit process_queue(std::size_t max_items = 1024,
@@ -168,15 +205,13 @@ public:
   /// Blocks while the queue is full. Throws process_queue_closed after
   /// close(), process_queue_broken, and std::length_error for a value
   /// whose serialised form exceeds the ring.
-  void put(const T &value) {
-    core_->put(detail::ipc::serialize_item(value), std::nullopt);
-  }
+  void put(const T &value) { (void)put_until(value, std::nullopt); }
   /// Like put(), throwing process_queue_timeout if the queue stays full for
   /// `timeout`.
   template <class Rep, class Period>
   void put_for(const T &value,
                const std::chrono::duration<Rep, Period> &timeout) {
-    if (!core_->put(detail::ipc::serialize_item(value), deadline(timeout)))
+    if (!put_until(value, deadline(timeout)))
       throw process_queue_timeout(
           "concur::process_queue: still full after the put's timeout");
   }
@@ -213,6 +248,18 @@ private:
     return now + (timeout > limit
                       ? std::chrono::nanoseconds(limit)
                       : std::chrono::ceil<std::chrono::nanoseconds>(timeout));
+  }
+
+  bool
+  put_until(const T &value,
+            std::optional<detail::ipc::queue_core::clock::time_point> until) {
+    std::size_t size = detail::ipc::measure_item(value);
+    if (size < detail::ipc::queue_core::copy_outside_lock_bytes)
+      return core_->put(detail::ipc::serialize_item(value), until);
+    // Large: serialised straight into the ring, without the lock.
+    detail::ipc::queue_writer<T> writer{&value};
+    return core_->put_with(size, &detail::ipc::queue_writer<T>::write, &writer,
+                           until);
   }
 
   std::optional<T>
