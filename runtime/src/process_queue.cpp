@@ -3,7 +3,7 @@
 //
 // A record is a 16-byte header (the value's size, its state, the copy lane
 // of the process filling or reading it) and the value's serialised bytes,
-// padded to 16. A record never wraps: one that does not fit before the end
+// padded to 8. A record never wraps: one that does not fit before the end
 // of the ring is preceded by a skip marker, and the ring restarts at offset
 // 0. `free`, `head` and `tail` are byte positions that only grow (reset to 0
 // whenever nothing is in the ring): [free, head) holds records being read
@@ -77,7 +77,7 @@ struct record_header {
 static_assert(sizeof(record_header) == 16);
 
 std::uint64_t record_size(std::uint64_t bytes) {
-  return sizeof(record_header) + ((bytes + 15) & ~std::uint64_t(15));
+  return sizeof(record_header) + ((bytes + 7) & ~std::uint64_t(7));
 }
 
 std::atomic_ref<std::uint32_t> state_of(record_header &header) {
@@ -127,11 +127,11 @@ std::byte *ring_of(void *memory) {
 }
 
 // The queue's memory: the header, then the ring (buffer_bytes rounded up to
-// 16). Checks the sizes.
+// 8). Checks the sizes.
 std::size_t queue_bytes(std::size_t max_items, std::size_t buffer_bytes) {
   check_size(who, "max_items", max_items, 1, std::size_t(1) << 30);
   check_size(who, "buffer_bytes", buffer_bytes, 64, std::size_t(1) << 36);
-  return sizeof(queue_core::layout) + ((buffer_bytes + 15) & ~std::size_t(15));
+  return sizeof(queue_core::layout) + ((buffer_bytes + 7) & ~std::size_t(7));
 }
 
 constexpr const char *not_a_queue =

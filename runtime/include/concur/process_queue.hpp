@@ -194,7 +194,7 @@ public:
   static constexpr std::size_t max_buffer_bytes = std::size_t(1) << 36;
 
   /// A queue holding at most `max_items` values and `buffer_bytes` bytes of
-  /// serialised values (each takes its size rounded up to 16, plus 16).
+  /// serialised values (each takes its size rounded up to 8, plus 16).
   /// std::invalid_argument unless 1 <= max_items <= max_max_items and
   /// 64 <= buffer_bytes <= max_buffer_bytes.
   explicit process_queue(std::size_t max_items = 1024,
