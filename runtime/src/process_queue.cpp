@@ -480,7 +480,7 @@ bool queue_core::put_with(std::size_t size, writer write, void *context,
 
 queue_core::got
 queue_core::get(void (*read)(void *, std::span<const std::byte>), void *context,
-                std::optional<clock::time_point> deadline) {
+                std::optional<clock::time_point> deadline, bool outside_lock) {
   layout &s = shared();
   ring_view r{s, ring_of(region_.data())};
   lock();
@@ -536,8 +536,9 @@ queue_core::get(void (*read)(void *, std::span<const std::byte>), void *context,
   }
   std::span<const std::byte> bytes(r.payload(position), std::size_t(size));
   std::uint64_t next = position + record_size(size);
-  std::uint32_t lane =
-      size >= copy_outside_lock_bytes ? r.acquire_lane() : no_lane;
+  std::uint32_t lane = size >= copy_outside_lock_bytes || outside_lock
+                           ? r.acquire_lane()
+                           : no_lane;
   std::exception_ptr error;
   if (lane != no_lane) {
     // Claim it, read it without the lock, release it.

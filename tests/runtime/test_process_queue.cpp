@@ -10,9 +10,12 @@
 #include "invalid_argument_message.hpp"
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <numeric>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -108,6 +111,15 @@ void put_large_poison(concur::process_queue<large_poison> queue) {
 }
 void get_large_one(concur::process_queue<large_poison> queue) {
   (void)queue.get();
+}
+
+// Puts `count` values of 64 KiB written in place: value i is all 'a' + i % 26.
+void produce_in_place(concur::process_queue<std::string> queue, int count) {
+  for (int i = 0; i < count; ++i)
+    queue.put_in_place(65536, [i](std::span<char> characters) {
+      std::fill(characters.begin(), characters.end(), char('a' + i % 26));
+    });
+  queue.close();
 }
 
 void produce(concur::process_queue<std::string> queue, int first, int count) {
@@ -500,6 +512,74 @@ TEST_F(ProcessQueue, AConsumerDyingHoldingAReservationBreaksTheQueue) {
   ASSERT_TRUE(got);
   EXPECT_EQ(got->value, 1);
   EXPECT_THROW((void)queue.get_for(5s), concur::process_queue_broken);
+}
+
+TEST_F(ProcessQueue, InPlaceValuesReadAsOrdinaryOnesAndBack) {
+  concur::process_queue<std::string> queue(16, 1 << 20);
+  queue.put_in_place(5, [](std::span<char> characters) {
+    std::copy_n("abcde", 5, characters.begin());
+  });
+  EXPECT_EQ(queue.get(), "abcde");
+  queue.put("xyz");
+  queue.put_in_place(
+      0, [](std::span<char> characters) { EXPECT_TRUE(characters.empty()); });
+  std::string seen;
+  EXPECT_TRUE(queue.get_in_place([&](std::span<const char> characters) {
+    seen.assign(characters.begin(), characters.end());
+  }));
+  EXPECT_EQ(seen, "xyz");
+  EXPECT_TRUE(queue.get_in_place([&](std::span<const char> characters) {
+    seen.assign(characters.begin(), characters.end());
+  }));
+  EXPECT_EQ(seen, "");
+  queue.close();
+  EXPECT_FALSE(queue.get_in_place(
+      [](std::span<const char>) { ADD_FAILURE() << "a value after the end"; }));
+
+  concur::process_queue<std::vector<std::byte>> bytes(4, 1 << 20);
+  bytes.put_in_place(3, [](std::span<std::byte> out) {
+    out[0] = std::byte{1};
+    out[1] = std::byte{2};
+    out[2] = std::byte{3};
+  });
+  EXPECT_EQ(bytes.get(),
+            (std::vector<std::byte>{std::byte{1}, std::byte{2}, std::byte{3}}));
+}
+
+TEST_F(ProcessQueue, InPlaceLargeValuesAcrossProcesses) {
+  concur::process_queue<std::string> queue(64, 1 << 20);
+  concur::process producer(produce_in_place, queue, 300);
+  producer.start();
+  int index = 0;
+  while (queue.get_in_place([&](std::span<const char> characters) {
+    ASSERT_EQ(characters.size(), 65536u);
+    char expected = char('a' + index % 26);
+    EXPECT_EQ(std::count(characters.begin(), characters.end(), expected), 65536)
+        << "value " << index;
+  }))
+    ++index;
+  EXPECT_EQ(index, 300);
+  producer.get();
+}
+
+TEST_F(ProcessQueue, InPlaceCallbacksThatThrow) {
+  concur::process_queue<std::string> queue(16, 1 << 20);
+  // A fill that throws puts nothing.
+  EXPECT_THROW(
+      queue.put_in_place(
+          100000, [](std::span<char>) { throw std::runtime_error("x"); }),
+      std::runtime_error);
+  queue.put("after");
+  EXPECT_EQ(queue.get_for(5s), "after");
+  EXPECT_TRUE(queue.empty());
+  // A read that throws still removes the value.
+  queue.put(std::string(100000, 'r'));
+  queue.put("next");
+  EXPECT_THROW(queue.get_in_place([](std::span<const char>) {
+    throw std::runtime_error("y");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(queue.get_for(5s), "next");
 }
 
 } // namespace

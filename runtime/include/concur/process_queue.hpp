@@ -32,6 +32,7 @@
 #pragma once
 
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -40,6 +41,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "concur/detail/ipc_fd.hpp"
 #include "concur/detail/shared_region.hpp"
@@ -98,9 +100,11 @@ public:
   enum class got { item, end, timeout };
   /// Calls `read(context, bytes)` on the next item, then removes it (also
   /// when `read` throws); under the lock for small items, without it for
-  /// large ones. got::end once closed and drained.
+  /// large ones (and for all if `outside_lock`, while copy lanes last).
+  /// got::end once closed and drained.
   got get(void (*read)(void *context, std::span<const std::byte> bytes),
-          void *context, std::optional<clock::time_point> deadline);
+          void *context, std::optional<clock::time_point> deadline,
+          bool outside_lock = false);
 
   void close();
   bool closed() const;
@@ -178,6 +182,59 @@ template <class T> struct queue_writer {
   }
 };
 
+/// Element types a value can be written and read in place as: the
+/// characters of a std::string, the bytes of a std::vector<std::byte>.
+template <class T> struct in_place_element {};
+template <> struct in_place_element<std::string> {
+  using type = char;
+};
+template <class E, class A>
+  requires(sizeof(E) == 1 && std::is_trivially_copyable_v<E>)
+struct in_place_element<std::vector<E, A>> {
+  using type = E;
+};
+template <class T>
+concept in_place_value = requires { typename in_place_element<T>::type; };
+
+/// Writes the serialised form of a `count`-element T, its elements filled
+/// in place by `fill`.
+template <class Element, class Fill> struct in_place_writer {
+  std::size_t count;
+  Fill *fill;
+  static std::size_t measure(std::size_t count) {
+    output_archive counter(output_archive::measure);
+    save_size(counter, count);
+    (void)counter.write_block_in_place(count);
+    return counter.written();
+  }
+  static void write(void *context, std::span<std::byte> destination) {
+    auto &self = *static_cast<in_place_writer *>(context);
+    output_archive out(destination);
+    save_size(out, self.count);
+    std::span<std::byte> bytes = out.write_block_in_place(self.count);
+    (*self.fill)(std::span<Element>(reinterpret_cast<Element *>(bytes.data()),
+                                    self.count));
+  }
+};
+
+/// Hands the elements of a serialised T, in place, to `read`.
+template <class Element, class Read> struct in_place_reader {
+  Read *read;
+  static void call(void *context, std::span<const std::byte> bytes) {
+    std::span<unique_fd> no_descriptors;
+    input_archive in(bytes, no_descriptors);
+    std::size_t count = load_size(in);
+    input_archive::block where = in.begin_block();
+    if (where.size != count)
+      throw serialization_error(
+          "concur::process_queue: a value that is not a contiguous block");
+    const std::byte *data = in.read_inline(where);
+    in.finish();
+    (*static_cast<in_place_reader *>(context)->read)(std::span<const Element>(
+        reinterpret_cast<const Element *>(data), count));
+  }
+};
+
 } // namespace detail::ipc
 
 template <class T> class process_queue {
@@ -226,6 +283,44 @@ public:
   template <class Rep, class Period>
   std::optional<T> get_for(const std::chrono::duration<Rep, Period> &timeout) {
     return get_until(deadline(timeout));
+  }
+
+  /// Puts a value of `count` elements (a std::string of `count`
+  /// characters, a std::vector<std::byte> of `count` bytes) whose elements
+  /// `fill(std::span<element>)` writes straight into the queue's shared
+  /// memory, with no copy and without the queue's lock; get() and
+  /// get_in_place() read it like any other value. `fill` must write every
+  /// element and must not use the queue. If it throws, nothing is put and
+  /// the exception propagates. Otherwise as put().
+  template <class Fill>
+    requires detail::ipc::in_place_value<T> &&
+             std::invocable<
+                 Fill &,
+                 std::span<typename detail::ipc::in_place_element<T>::type>>
+  void put_in_place(std::size_t count, Fill fill) {
+    using element = typename detail::ipc::in_place_element<T>::type;
+    using writer = detail::ipc::in_place_writer<element, Fill>;
+    writer context{count, &fill};
+    (void)core_->put_with(writer::measure(count), &writer::write, &context,
+                          std::nullopt);
+  }
+
+  /// Takes the next value and calls `read(std::span<const element>)` on its
+  /// elements where they lie in the queue's shared memory (no copy, and
+  /// without the queue's lock while copy lanes last); the value is removed
+  /// when `read` returns or throws. The span is valid only during the
+  /// call; `read` must not use the queue. False once the queue is closed
+  /// and drained. Throws as get().
+  template <class Read>
+    requires detail::ipc::in_place_value<T> &&
+             std::invocable<Read &, std::span<const typename detail::ipc::
+                                                  in_place_element<T>::type>>
+  bool get_in_place(Read read) {
+    using element = typename detail::ipc::in_place_element<T>::type;
+    using reader = detail::ipc::in_place_reader<element, Read>;
+    reader context{&read};
+    return core_->get(&reader::call, &context, std::nullopt, true) ==
+           detail::ipc::queue_core::got::item;
   }
 
   /// No more puts (they throw process_queue_closed); get() returns the

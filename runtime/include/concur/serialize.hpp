@@ -146,6 +146,10 @@ public:
   explicit output_archive(std::span<std::byte> destination) noexcept
       : threshold_(static_cast<std::size_t>(-1)), blocks_(nullptr),
         direct_(true), destination_(destination) {}
+  /// An inline block of `size` bytes whose bytes the caller writes in place
+  /// (a direct archive only): writes the block's header and returns where
+  /// its bytes go (nothing when measuring). Reads back as write_block's.
+  std::span<std::byte> write_block_in_place(std::size_t size);
   /// Bytes written (or counted) by a measuring or direct archive.
   std::size_t written() const noexcept { return written_; }
 
