@@ -18,17 +18,22 @@
 //   while (std::optional<int> item = queue.get())  // nullopt: closed, drained
 //     std::printf("Got: %d\n", *item);
 //
-// Values are serialised with concur/serialize.hpp and copied into the ring,
+// Values are serialised with concur/serialize.hpp straight into the ring,
 // so T is anything a process_pool task accepts as an argument, except
-// shared_buffer (a descriptor cannot live in shared memory).
+// shared_buffer (a descriptor cannot live in shared memory). Large values
+// (8 KiB and more) are copied in and out without the queue's lock, so a
+// producer's copy and a consumer's copy run at once; put_in_place() and
+// get_in_place() write and read a string's characters (a byte vector's
+// bytes) in the queue's memory with no copy at all.
 //
-// A process that dies while holding the queue's lock (killed in the middle
-// of a put or a get) breaks the queue: every process using it then gets
-// process_queue_broken from put() at once, and from get() once the values
-// that were completely put have been taken, instead of waiting forever. A
-// value that a consumer was taking when it died is lost with it; a value
-// that a producer was putting was never in the queue.
-// A process that dies between operations leaves the queue intact.
+// A process that dies in the middle of a put or a get (holding the queue's
+// lock, or a record it was copying a large value into or out of) breaks the
+// queue: every process using it then gets process_queue_broken from put()
+// at once, and from get() once the values that were completely put have
+// been taken, instead of waiting forever. A value that a consumer was
+// taking when it died is lost with it; a value that a producer was putting
+// was never in the queue. A process that dies between operations leaves the
+// queue intact.
 #pragma once
 
 #include <chrono>
