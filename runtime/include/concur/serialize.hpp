@@ -108,7 +108,10 @@ public:
 
   void write_bytes(const void *data, std::size_t size) {
     if (direct_) [[unlikely]] {
-      write_direct(data, size);
+      if (destination_.empty())
+        written_ += size; // measuring
+      else
+        write_direct(data, size);
       return;
     }
     const auto *begin = static_cast<const std::byte *>(data);
