@@ -121,6 +121,36 @@ void output_archive::write_block(const void *data, std::size_t size) {
   write_value(index);
 }
 
+void output_archive::write_direct(const void *data, std::size_t size) {
+  if (!destination_.empty()) {
+    if (size > destination_.size() - written_)
+      throw serialization_error(
+          "concur: a value wrote more bytes than were measured for it (its "
+          "serialize() is not deterministic)");
+    if (size)
+      std::memcpy(destination_.data() + written_, data, size);
+  }
+  written_ += size;
+}
+
+std::span<std::byte> output_archive::write_block_in_place(std::size_t size) {
+  if (!direct_)
+    throw std::logic_error(
+        "concur: write_block_in_place needs an archive writing into a fixed "
+        "buffer");
+  write_value(block_inline);
+  write_value(std::uint64_t(size));
+  std::size_t start = written_;
+  if (!destination_.empty() && size > destination_.size() - start)
+    throw serialization_error(
+        "concur: a value wrote more bytes than were measured for it (its "
+        "serialize() is not deterministic)");
+  written_ += size;
+  if (destination_.empty())
+    return {};
+  return destination_.subspan(start, size);
+}
+
 std::uint32_t output_archive::attach(detail::ipc::unique_fd descriptor) {
   descriptors_.push_back(std::move(descriptor));
   return std::uint32_t(descriptors_.size() - 1);

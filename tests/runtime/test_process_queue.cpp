@@ -10,9 +10,12 @@
 #include "invalid_argument_message.hpp"
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <numeric>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -39,6 +42,85 @@ struct poison {
         ::raise(SIGKILL);
   }
 };
+
+// A value large enough to be copied in and out without the queue's lock.
+// kill_reader kills the process that decodes it; kill_writer the process
+// that puts it, in its second serialisation (the first measures it, the
+// second writes it into the ring). Either way the process dies holding a
+// reservation, outside the queue's lock.
+constexpr int kill_reader = -1, kill_writer = -2;
+struct large_poison {
+  std::vector<char> padding = std::vector<char>(20000, 'p');
+  int value = 0;
+  template <class Archive> void serialize(Archive &archive) {
+    static int saves = 0;
+    archive(padding, value);
+    if constexpr (std::is_same_v<Archive, concur::input_archive>) {
+      if (value == kill_reader)
+        ::raise(SIGKILL);
+    } else if (value == kill_writer && ++saves == 2) {
+      ::raise(SIGKILL);
+    }
+  }
+};
+
+// A large value whose serialize() writes fewer bytes the second time.
+struct shrinking {
+  std::vector<char> padding = std::vector<char>(20000, 's');
+  int saves = 0;
+  template <class Archive> void serialize(Archive &archive) {
+    if constexpr (!std::is_same_v<Archive, concur::input_archive>)
+      if (++saves == 2)
+        padding.resize(100);
+    archive(padding);
+  }
+};
+
+// A large string whose characters say which value it is.
+std::string large_value(int index) {
+  std::string text = std::to_string(index) + ':';
+  text.resize(std::size_t(10000 + index % 7 * 3000), char('a' + index % 26));
+  return text;
+}
+
+void produce_large_values(concur::process_queue<std::string> queue, int first,
+                          int count) {
+  for (int i = first; i < first + count; ++i)
+    queue.put(large_value(i));
+}
+
+// Checks each value it gets against large_value() and sums their indices
+// as consume() does; a mismatch counts in slot index + 1 as -1000000.
+void consume_large_values(concur::process_queue<std::string> queue,
+                          concur::shared_buffer<long> results, int index) {
+  long sum = 0, count = 0;
+  while (std::optional<std::string> item = queue.get()) {
+    int value = std::stoi(*item);
+    sum += value;
+    count += *item == large_value(value) ? 1 : -1000000;
+  }
+  results[std::size_t(index)] = sum;
+  results[std::size_t(index) + 1] = count;
+}
+
+void put_large_poison(concur::process_queue<large_poison> queue) {
+  queue.put(large_poison{});
+  large_poison poison;
+  poison.value = kill_writer;
+  queue.put(poison);
+}
+void get_large_one(concur::process_queue<large_poison> queue) {
+  (void)queue.get();
+}
+
+// Puts `count` values of 64 KiB written in place: value i is all 'a' + i % 26.
+void produce_in_place(concur::process_queue<std::string> queue, int count) {
+  for (int i = 0; i < count; ++i)
+    queue.put_in_place(65536, [i](std::span<char> characters) {
+      std::fill(characters.begin(), characters.end(), char('a' + i % 26));
+    });
+  queue.close();
+}
 
 void produce(concur::process_queue<std::string> queue, int first, int count) {
   for (int i = first; i < first + count; ++i)
@@ -110,8 +192,9 @@ TEST_F(ProcessQueue, CloseEndsTheQueueAfterItsValues) {
 
 TEST_F(ProcessQueue, WrapsAroundItsRingWithValuesOfEverySize) {
   // Always one value queued, so the ring never restarts empty at 0: the
-  // records of 17 to 166 bytes wrap around its 512 bytes again and again.
-  concur::process_queue<std::string> queue(8, 512);
+  // records of 32 to 184 bytes (values of 17 to 166 bytes) wrap around its
+  // 640 bytes again and again.
+  concur::process_queue<std::string> queue(8, 640);
   auto value = [](int round) {
     return std::string(std::size_t(round * 7 % 150), char('a' + round % 26));
   };
@@ -327,6 +410,176 @@ TEST_F(ProcessQueue, AProducerKilledMidPutDoesNotHangTheConsumer) {
       EXPECT_EQ(consumer.exit_code(), 0);
     }
   }
+}
+
+TEST_F(ProcessQueue, LargeValuesKeepTheirOrderAcrossProcesses) {
+  // A ring of a few values, so that records wrap around it constantly.
+  concur::process_queue<std::string> queue(64, 48 * 1024);
+  concur::process producer(produce_large_values, queue, 0, 500);
+  producer.start();
+  for (int i = 0; i < 500; ++i) {
+    std::optional<std::string> item = queue.get_for(20s);
+    ASSERT_TRUE(item);
+    ASSERT_EQ(*item, large_value(i)) << "value " << i;
+  }
+  producer.get();
+}
+
+TEST_F(ProcessQueue, ManyProducersAndConsumersOfLargeValues) {
+  concur::process_queue<std::string> queue(8, 64 * 1024);
+  concur::shared_buffer<long> results(6);
+  std::vector<concur::process> producers, consumers;
+  for (int i = 0; i < 3; ++i)
+    producers.emplace_back(produce_large_values, queue, i * 300, 300);
+  for (int i = 0; i < 3; ++i)
+    consumers.emplace_back(consume_large_values, queue, results, 2 * i);
+  for (auto &p : producers)
+    p.start();
+  for (auto &c : consumers)
+    c.start();
+  for (auto &p : producers)
+    p.get();
+  queue.close();
+  for (auto &c : consumers)
+    c.get();
+  EXPECT_EQ(results[1] + results[3] + results[5], 900);
+  EXPECT_EQ(results[0] + results[2] + results[4], 899L * 900 / 2);
+}
+
+TEST_F(ProcessQueue, LargeAndSmallValuesInOneQueue) {
+  concur::process_queue<std::string> queue(16, 128 * 1024);
+  for (int round = 0; round < 50; ++round) {
+    queue.put(large_value(round));
+    queue.put(std::to_string(round));
+    ASSERT_EQ(queue.get(), large_value(round));
+    ASSERT_EQ(queue.get(), std::to_string(round));
+  }
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST_F(ProcessQueue, AValueThatSerialisesDifferentlyTwiceIsDropped) {
+  concur::process_queue<shrinking> queue(8, 1 << 20);
+  try {
+    queue.put(shrinking{});
+    FAIL() << "no exception";
+  } catch (const concur::serialization_error &error) {
+    EXPECT_NE(std::string(error.what()).find("not deterministic"),
+              std::string::npos)
+        << error.what();
+  }
+  // The reserved record is skipped; the queue works on.
+  shrinking next;
+  next.saves = 5;
+  queue.put(next);
+  std::optional<shrinking> got = queue.get_for(5s);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->padding.size(), 20000u);
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST_F(ProcessQueue, AProducerDyingHoldingAReservationBreaksTheQueue) {
+  concur::process_queue<large_poison> queue(16, 1 << 20);
+  concur::process producer(put_large_poison, queue);
+  producer.start();
+  producer.join();
+  ASSERT_EQ(producer.exit_code(), -SIGKILL);
+  // The first value was complete; the second was reserved and never filled.
+  std::optional<large_poison> first = queue.get_for(5s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->value, 0);
+  EXPECT_THROW((void)queue.get_for(5s), concur::process_queue_broken);
+  EXPECT_THROW(queue.put(large_poison{}), concur::process_queue_broken);
+}
+
+TEST_F(ProcessQueue, AConsumerDyingHoldingAReservationBreaksTheQueue) {
+  // Room for two records: the third put needs the space the dead consumer
+  // holds, and must learn of its death instead of waiting for it.
+  concur::process_queue<large_poison> queue(16, 44 * 1024);
+  large_poison poison;
+  poison.value = kill_reader;
+  queue.put(poison);
+  concur::process consumer(get_large_one, queue);
+  consumer.start();
+  consumer.join();
+  ASSERT_EQ(consumer.exit_code(), -SIGKILL);
+  large_poison one;
+  one.value = 1;
+  queue.put_for(one, 5s); // fits behind it
+  large_poison two;
+  two.value = 2;
+  EXPECT_THROW(queue.put_for(two, 5s), concur::process_queue_broken);
+  std::optional<large_poison> got = queue.get_for(5s);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->value, 1);
+  EXPECT_THROW((void)queue.get_for(5s), concur::process_queue_broken);
+}
+
+TEST_F(ProcessQueue, InPlaceValuesReadAsOrdinaryOnesAndBack) {
+  concur::process_queue<std::string> queue(16, 1 << 20);
+  queue.put_in_place(5, [](std::span<char> characters) {
+    std::copy_n("abcde", 5, characters.begin());
+  });
+  EXPECT_EQ(queue.get(), "abcde");
+  queue.put("xyz");
+  queue.put_in_place(
+      0, [](std::span<char> characters) { EXPECT_TRUE(characters.empty()); });
+  std::string seen;
+  EXPECT_TRUE(queue.get_in_place([&](std::span<const char> characters) {
+    seen.assign(characters.begin(), characters.end());
+  }));
+  EXPECT_EQ(seen, "xyz");
+  EXPECT_TRUE(queue.get_in_place([&](std::span<const char> characters) {
+    seen.assign(characters.begin(), characters.end());
+  }));
+  EXPECT_EQ(seen, "");
+  queue.close();
+  EXPECT_FALSE(queue.get_in_place(
+      [](std::span<const char>) { ADD_FAILURE() << "a value after the end"; }));
+
+  concur::process_queue<std::vector<std::byte>> bytes(4, 1 << 20);
+  bytes.put_in_place(3, [](std::span<std::byte> out) {
+    out[0] = std::byte{1};
+    out[1] = std::byte{2};
+    out[2] = std::byte{3};
+  });
+  EXPECT_EQ(bytes.get(),
+            (std::vector<std::byte>{std::byte{1}, std::byte{2}, std::byte{3}}));
+}
+
+TEST_F(ProcessQueue, InPlaceLargeValuesAcrossProcesses) {
+  concur::process_queue<std::string> queue(64, 1 << 20);
+  concur::process producer(produce_in_place, queue, 300);
+  producer.start();
+  int index = 0;
+  while (queue.get_in_place([&](std::span<const char> characters) {
+    ASSERT_EQ(characters.size(), 65536u);
+    char expected = char('a' + index % 26);
+    EXPECT_EQ(std::count(characters.begin(), characters.end(), expected), 65536)
+        << "value " << index;
+  }))
+    ++index;
+  EXPECT_EQ(index, 300);
+  producer.get();
+}
+
+TEST_F(ProcessQueue, InPlaceCallbacksThatThrow) {
+  concur::process_queue<std::string> queue(16, 1 << 20);
+  // A fill that throws puts nothing.
+  EXPECT_THROW(
+      queue.put_in_place(
+          100000, [](std::span<char>) { throw std::runtime_error("x"); }),
+      std::runtime_error);
+  queue.put("after");
+  EXPECT_EQ(queue.get_for(5s), "after");
+  EXPECT_TRUE(queue.empty());
+  // A read that throws still removes the value.
+  queue.put(std::string(100000, 'r'));
+  queue.put("next");
+  EXPECT_THROW(queue.get_in_place([](std::span<const char>) {
+    throw std::runtime_error("y");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(queue.get_for(5s), "next");
 }
 
 } // namespace

@@ -117,6 +117,47 @@ TEST(Serialize, UserTypes) {
   EXPECT_EQ(round_trip(l), l);
 }
 
+TEST(Serialize, MeasuresThenWritesIntoAFixedBuffer) {
+  record r{"r", {1, 2, 3}, std::map<std::string, double>{{"pi", 3.14}}};
+  std::string text(5000, 'q');
+  concur::output_archive counter(concur::output_archive::measure);
+  counter(r, text);
+  concur::output_archive reference(std::size_t(-1));
+  reference(r, text);
+  ASSERT_EQ(counter.written(), reference.bytes().size());
+  EXPECT_TRUE(counter.bytes().empty()); // counted, not stored
+
+  std::vector<std::byte> fixed(counter.written());
+  concur::output_archive direct{std::span<std::byte>(fixed)};
+  direct(r, text);
+  EXPECT_EQ(direct.written(), fixed.size());
+  EXPECT_EQ(fixed, reference.bytes());
+
+  // One byte short: a clear error, not a write past the end.
+  std::vector<std::byte> short_buffer(fixed.size() - 1);
+  concur::output_archive overflow{std::span<std::byte>(short_buffer)};
+  EXPECT_THROW(overflow(r, text), concur::serialization_error);
+}
+
+TEST(Serialize, InlineBlocksDecodeAtAnyAlignment) {
+  // The doubles follow a one-byte value, so they are not aligned in the
+  // message: decoded by a copy rather than read in place.
+  std::vector<double> numbers{0.5, 1.5, 2.5};
+  std::string text(1000, 't');
+  concur::output_archive out(std::size_t(-1));
+  out(std::uint8_t(7), numbers, text);
+  std::span<concur::detail::ipc::unique_fd> none;
+  concur::input_archive in(out.bytes(), none);
+  std::uint8_t seven = 0;
+  std::vector<double> numbers_back{9.0}; // replaced, not appended to
+  std::string text_back = "old";
+  in(seven, numbers_back, text_back);
+  in.finish();
+  EXPECT_EQ(seven, 7);
+  EXPECT_EQ(numbers_back, numbers);
+  EXPECT_EQ(text_back, text);
+}
+
 TEST(Serialize, Concepts) {
   static_assert(concur::serializable<int>);
   static_assert(

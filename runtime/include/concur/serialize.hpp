@@ -38,6 +38,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <list>
@@ -106,6 +107,13 @@ public:
   }
 
   void write_bytes(const void *data, std::size_t size) {
+    if (direct_) [[unlikely]] {
+      if (destination_.empty())
+        written_ += size; // measuring
+      else
+        write_direct(data, size);
+      return;
+    }
     const auto *begin = static_cast<const std::byte *>(data);
     bytes_.insert(bytes_.end(), begin, begin + size);
   }
@@ -129,12 +137,36 @@ public:
     return blocks_written_;
   }
 
+  /// An archive that only counts the bytes it would write (written()).
+  struct measure_t {};
+  static constexpr measure_t measure{};
+  explicit output_archive(measure_t) noexcept
+      : threshold_(static_cast<std::size_t>(-1)), blocks_(nullptr),
+        direct_(true) {}
+  /// An archive that writes straight into `destination` instead of bytes()
+  /// (its size measured first, see measure); serialization_error when the
+  /// values would overflow it. Blocks are always inline.
+  explicit output_archive(std::span<std::byte> destination) noexcept
+      : threshold_(static_cast<std::size_t>(-1)), blocks_(nullptr),
+        direct_(true), destination_(destination) {}
+  /// An inline block of `size` bytes whose bytes the caller writes in place
+  /// (a direct archive only): writes the block's header and returns where
+  /// its bytes go (nothing when measuring). Reads back as write_block's.
+  std::span<std::byte> write_block_in_place(std::size_t size);
+  /// Bytes written (or counted) by a measuring or direct archive.
+  std::size_t written() const noexcept { return written_; }
+
 private:
+  void write_direct(const void *data, std::size_t size);
+
   std::vector<std::byte> bytes_;
   std::vector<detail::ipc::unique_fd> descriptors_;
   std::vector<std::uint32_t> blocks_written_;
   std::size_t threshold_;
   block_allocator *blocks_;
+  bool direct_ = false;
+  std::span<std::byte> destination_; // empty with direct_: only counting
+  std::size_t written_ = 0;
 };
 
 /// Reads values written by output_archive, in the same order.
@@ -167,6 +199,13 @@ public:
   block begin_block();
   /// Copies the block's bytes to `out` (block.size bytes).
   void read_block(const block &where, void *out);
+  /// The bytes of an inline block (where.shared must be false), read in
+  /// place: the archive moves past them.
+  const std::byte *read_inline(const block &where) noexcept {
+    const std::byte *data = bytes_.data() + offset_;
+    offset_ += std::size_t(where.size); // checked by begin_block
+    return data;
+  }
 
   /// A shared block mapped read-only (page-aligned), unmapped on destruction.
   class mapped_block {
@@ -298,9 +337,18 @@ void load_contiguous(input_archive &archive, Container &c) {
     c.reserve(count);
     input_archive::prefer_huge_pages(c.data(), count * sizeof(value_type));
     c.assign(first, first + count);
+  } else if (const std::byte *bytes = archive.read_inline(where);
+             reinterpret_cast<std::uintptr_t>(bytes) % alignof(value_type) ==
+             0) {
+    // Straight from the message into the container: resize() would first
+    // zero-fill it.
+    const auto *first = reinterpret_cast<const value_type *>(bytes);
+    c.assign(first, first + count);
   } else {
     c.resize(count);
-    archive.read_block(where, c.data());
+    if (count > 0)
+      std::memcpy(static_cast<void *>(c.data()), bytes,
+                  count * sizeof(value_type));
   }
 }
 
