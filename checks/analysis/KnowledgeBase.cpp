@@ -112,7 +112,7 @@ struct CostsBlock {
   std::map<std::string, double> Io, Cpu;
 };
 struct IncidentalBlock {
-  std::vector<std::string> LogWords, LevelWords, ErrorLabelWords,
+  std::vector<std::string> LogWords, LevelWords, ErrorLabelWords, ReleaseWords,
       WouldBlockCodes, TimeoutCodes, NonBlockingFlags;
 };
 struct KnowledgeBaseDocument {
@@ -152,6 +152,7 @@ template <> struct MappingTraits<IncidentalBlock> {
     Io.mapOptional("log-words", Block.LogWords);
     Io.mapOptional("level-words", Block.LevelWords);
     Io.mapOptional("error-label-words", Block.ErrorLabelWords);
+    Io.mapOptional("release-words", Block.ReleaseWords);
     Io.mapOptional("would-block-codes", Block.WouldBlockCodes);
     Io.mapOptional("timeout-codes", Block.TimeoutCodes);
     Io.mapOptional("non-blocking-flags", Block.NonBlockingFlags);
@@ -214,6 +215,7 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
   Append(Incidental.Log, Other.Incidental.Log);
   Append(Incidental.Level, Other.Incidental.Level);
   Append(Incidental.ErrorLabel, Other.Incidental.ErrorLabel);
+  Append(Incidental.Release, Other.Incidental.Release);
   Append(Incidental.WouldBlockCodes, Other.Incidental.WouldBlockCodes);
   Append(Incidental.TimeoutCodes, Other.Incidental.TimeoutCodes);
   Append(Incidental.NonBlockingFlags, Other.Incidental.NonBlockingFlags);
@@ -234,7 +236,8 @@ void KnowledgeBase::extend(const KnowledgeBase &Other) {
 bool KnowledgeBase::empty() const {
   auto None = [](bool Set) { return !Set; };
   return size() == 0 && Incidental.Log.empty() && Incidental.Level.empty() &&
-         Incidental.ErrorLabel.empty() && Incidental.WouldBlockCodes.empty() &&
+         Incidental.ErrorLabel.empty() && Incidental.Release.empty() &&
+         Incidental.WouldBlockCodes.empty() &&
          Incidental.TimeoutCodes.empty() &&
          Incidental.NonBlockingFlags.empty() && LoopHandlers.empty() &&
          llvm::all_of(IoCostSet, None) && llvm::all_of(CpuCostSet, None);
@@ -321,6 +324,7 @@ Expected<KnowledgeBase> KnowledgeBaseParser::parse(StringRef Yaml,
   KB.Incidental.Log = Doc.Incidental.LogWords;
   KB.Incidental.Level = Doc.Incidental.LevelWords;
   KB.Incidental.ErrorLabel = Doc.Incidental.ErrorLabelWords;
+  KB.Incidental.Release = Doc.Incidental.ReleaseWords;
   KB.Incidental.WouldBlockCodes = Doc.Incidental.WouldBlockCodes;
   KB.Incidental.TimeoutCodes = Doc.Incidental.TimeoutCodes;
   KB.Incidental.NonBlockingFlags = Doc.Incidental.NonBlockingFlags;

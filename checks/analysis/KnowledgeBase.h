@@ -121,6 +121,10 @@ struct IncidentalWords {
   std::vector<std::string> Level;
   /// A label named with one of these starts an error path (`goto err;`).
   std::vector<std::string> ErrorLabel;
+  /// A function whose name contains one of these (without case) releases
+  /// something (free, close, reset): a loop that only calls such functions
+  /// is cleanup, not work worth running concurrently.
+  std::vector<std::string> Release;
   /// Codes (macros or constants) that say a call would have blocked on a
   /// non-blocking descriptor: EAGAIN, EWOULDBLOCK, SSL_ERROR_WANT_READ.
   std::vector<std::string> WouldBlockCodes;

@@ -1982,15 +1982,12 @@ Effects WorkloadAnalyzer::analyzeCall(const Expr *Call, const Stmt *Context) {
 namespace {
 
 /// Whether a function's name says it releases something: free, close,
-/// destroy, unref, a reference-count decrement.
-bool isReleaseName(StringRef Name) {
+/// reset, a reference-count decrement (the knowledge base's release-words).
+bool isReleaseName(StringRef Name, ArrayRef<std::string> Words) {
   std::string Lower = Name.lower();
-  static const char *const Words[] = {
-      "free",    "release", "destroy",  "unref",   "decref",
-      "decrref", "dealloc", "cleanup",  "dispose", "close",
-      "delete",  "unlink",  "shutdown", "teardown"};
-  return any_of(Words,
-                [&](const char *W) { return StringRef(Lower).contains(W); });
+  return any_of(Words, [&](const std::string &W) {
+    return StringRef(Lower).contains(StringRef(W).lower());
+  });
 }
 
 } // namespace
@@ -2010,11 +2007,14 @@ bool WorkloadAnalyzer::isCleanupBody(const Stmt *Body) {
       const FunctionDecl *Callee = Call->getDirectCallee();
       if (Callee &&
           (isa<CXXDestructorDecl>(Callee) ||
-           (Callee->getIdentifier() && isReleaseName(Callee->getName())))) {
+           (Callee->getIdentifier() &&
+            isReleaseName(Callee->getName(), KB.incidental().Release)))) {
+        // What its arguments compute is not released: `PQclear(PQexec(..))`
+        // waits on the query.
         ++Releases;
-        return;
+      } else {
+        Other.addScaled(analyzeCall(Call), Once, {}, Opts);
       }
-      Other.addScaled(analyzeCall(Call), Once, {}, Opts);
     }
     for (const Stmt *Child : S->children())
       Visit(Child);
