@@ -424,9 +424,17 @@ FailureTest failureTest(const Expr *Cond, ASTContext &Ctx) {
   const auto *BO = dyn_cast<BinaryOperator>(Cond);
   if (!BO)
     return FailureTest::No;
-  if (BO->getOpcode() == BO_LOr)
-    return std::min(failureTest(BO->getLHS(), Ctx),
-                    failureTest(BO->getRHS(), Ctx));
+  if (BO->getOpcode() == BO_LOr) {
+    // `!wait_for(&job) || job.interrupted`: a failure among other reasons
+    // to give up; a branch that then bails out is an error path.
+    FailureTest L = failureTest(BO->getLHS(), Ctx);
+    FailureTest R = failureTest(BO->getRHS(), Ctx);
+    if (L == FailureTest::Sure && R == FailureTest::Sure)
+      return FailureTest::Sure;
+    return L == FailureTest::No && R == FailureTest::No
+               ? FailureTest::No
+               : FailureTest::IfBailingOut;
+  }
   const Expr *L = BO->getLHS()->IgnoreParenImpCasts();
   const Expr *R = BO->getRHS()->IgnoreParenImpCasts();
   BinaryOperatorKind Op = BO->getOpcode();
