@@ -295,10 +295,16 @@ TEST(WaitFor, TimesOutAndCancelsTheBody) {
 TEST(WaitFor, CancellingTheWaiterCancelsTheBody) {
   concur::run([]() -> concur::task<void> {
     bool body_cancelled = false;
-    auto w = concur::spawn([](bool &bc) -> concur::task<void> {
+    bool waiting = false;
+    auto w = concur::spawn([](bool &bc, bool &started) -> concur::task<void> {
+      started = true;
       co_await concur::wait_for(flag_on_cancel(bc, 10s), 10s);
-    }(body_cancelled));
-    co_await concur::sleep_for(1ms);
+    }(body_cancelled, waiting));
+    // Cancel once the body waits: on a loaded machine a 1 ms sleep can end
+    // before the spawned task has run at all, and a task cancelled before it
+    // starts has no body to cancel.
+    while (!waiting)
+      co_await concur::sleep_for(1ms);
     w.cancel();
     EXPECT_THROW(co_await w, concur::cancelled_error);
     EXPECT_TRUE(body_cancelled);
